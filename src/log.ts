@@ -7,7 +7,7 @@ export function createLogger(name: string, level = process.env['LOG_LEVEL'] ?? '
   return pino({
     name,
     level,
-    base: undefined,
+    base: null,
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     redact: ['*.token', '*.authorization', 'headers.authorization'],
