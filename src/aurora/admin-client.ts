@@ -1,0 +1,142 @@
+// The operator's Thrift (TJSON over HTTP) client for one Aurora scheduler's AuroraAdmin API.
+import { request } from 'undici';
+import { ResponseSpec } from '../thrift/api-schema.ts';
+import {
+  BYPASS_LEADER_REDIRECT_HEADER_NAME,
+  ResponseCode,
+  type JobConfiguration,
+  type JobKey,
+  type Response,
+  type ScheduledTask,
+  type TaskQuery,
+} from '../thrift/api-types.ts';
+import {
+  decodeMessage,
+  encodeMessage,
+  MessageType,
+  resultSpec,
+  TApplicationExceptionSpec,
+} from '../thrift/message.ts';
+import type { StructValue } from '../thrift/schema.ts';
+import { argsSpecOf } from '../thrift/service-schema.ts';
+import { AuroraApplicationError, AuroraHttpError, AuroraRpcError } from './admin-errors.ts';
+
+export { AuroraApplicationError, AuroraHttpError, AuroraRpcError };
+
+export interface AuroraAdminClientOptions {
+  /** e.g. `http://127.0.0.5:8081` (no trailing `/api`). */
+  baseUrl: string;
+  timeoutMs: number;
+  /** Sends `Bypass-Leader-Redirect: true`, needed to talk to a leader awaiting registration. */
+  bypassLeaderRedirect?: boolean;
+}
+
+export interface AuroraAdminClient {
+  performBackup(): Promise<void>;
+  listBackups(): Promise<string[]>;
+  stageRecovery(backupId: string): Promise<void>;
+  queryRecovery(query: TaskQuery): Promise<ScheduledTask[]>;
+  deleteRecoveryTasks(query: TaskQuery): Promise<void>;
+  commitRecovery(): Promise<void>;
+  unloadRecovery(): Promise<void>;
+  snapshot(): Promise<void>;
+  createJob(job: JobConfiguration): Promise<void>;
+  killTasks(jobKey: JobKey, instances?: readonly number[]): Promise<void>;
+  getTasksWithoutConfigs(query: TaskQuery): Promise<ScheduledTask[]>;
+  /** Any method in service-schema.ts; resolves to the OK Response. */
+  call(method: string, args: StructValue): Promise<Response>;
+}
+
+export function createAuroraAdminClient(opts: AuroraAdminClientOptions): AuroraAdminClient {
+  const url = `${opts.baseUrl.replace(/\/+$/, '')}/api`;
+  let seqid = 0;
+
+  async function call(method: string, args: StructValue): Promise<Response> {
+    const spec = argsSpecOf(method);
+    if (!spec) throw new Error(`unknown Aurora method ${method}`);
+    const body = encodeMessage('json', {
+      name: method,
+      type: MessageType.CALL,
+      seqid: seqid++,
+      spec,
+      body: args,
+    });
+    const headers: Record<string, string> = {
+      'content-type': 'application/vnd.apache.thrift.json',
+      accept: 'application/vnd.apache.thrift.json',
+    };
+    if (opts.bypassLeaderRedirect) headers[BYPASS_LEADER_REDIRECT_HEADER_NAME] = 'true';
+    let res;
+    try {
+      res = await request(url, {
+        method: 'POST',
+        headers,
+        body,
+        signal: AbortSignal.timeout(opts.timeoutMs),
+      });
+    } catch (err) {
+      const e = err as Error;
+      const what = e.name === 'TimeoutError' ? `timed out after ${opts.timeoutMs}ms` : e.message;
+      throw new AuroraHttpError(method, `POST ${url} failed: ${what}`);
+    }
+    const text = await res.body.text();
+    if (res.statusCode !== 200) {
+      const location = headerValue(res.headers['location']);
+      const where = location ? ` to ${location}` : '';
+      const msg = `HTTP ${res.statusCode}${where}: ${text.slice(0, 200)}`;
+      throw new AuroraHttpError(method, msg, res.statusCode, location);
+    }
+    return decodeReply(method, text);
+  }
+
+  const ok = async (method: string, args: StructValue = {}): Promise<Response> => call(method, args);
+  const nothing = async (method: string, args: StructValue = {}): Promise<void> => {
+    await call(method, args);
+  };
+
+  return {
+    call,
+    performBackup: () => nothing('performBackup'),
+    listBackups: async () => (await ok('listBackups')).result?.listBackupsResult?.backups ?? [],
+    stageRecovery: (backupId) => nothing('stageRecovery', { backupId }),
+    queryRecovery: async (query) =>
+      (await ok('queryRecovery', { query: { ...query } })).result?.queryRecoveryResult?.tasks ?? [],
+    deleteRecoveryTasks: (query) => nothing('deleteRecoveryTasks', { query: { ...query } }),
+    commitRecovery: () => nothing('commitRecovery'),
+    unloadRecovery: () => nothing('unloadRecovery'),
+    snapshot: () => nothing('snapshot'),
+    createJob: (job) => nothing('createJob', { description: { ...job } }),
+    killTasks: (job, instances) =>
+      nothing('killTasks', instances ? { job: { ...job }, instances: [...instances] } : { job: { ...job } }),
+    getTasksWithoutConfigs: async (query) =>
+      (await ok('getTasksWithoutConfigs', { query: { ...query } })).result?.scheduleStatusResult?.tasks ?? [],
+  };
+}
+
+function headerValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function decodeReply(method: string, text: string): Response {
+  let msg;
+  try {
+    msg = decodeMessage('json', Buffer.from(text));
+  } catch (err) {
+    throw new AuroraHttpError(method, `undecodable reply: ${(err as Error).message}`, 200);
+  }
+  if (msg.type === MessageType.EXCEPTION) {
+    const ex = msg.body(TApplicationExceptionSpec);
+    throw new AuroraApplicationError(
+      method,
+      String(ex['message'] ?? 'TApplicationException'),
+      Number(ex['type']),
+    );
+  }
+  const response = msg.body(resultSpec(method, ResponseSpec))['success'] as Response | undefined;
+  if (!response) throw new AuroraHttpError(method, 'reply carries no Response', 200);
+  if (response.responseCode !== ResponseCode.OK) {
+    const messages = (response.details ?? []).map((d) => d.message);
+    throw new AuroraRpcError(method, response.responseCode, messages);
+  }
+  return response;
+}

@@ -1,0 +1,116 @@
+// The subset of Aurora's api.thrift (0.22) the operator and simulator use; field ids are exact.
+import { list, map, set, struct, union } from './schema.ts';
+
+export const IdentitySpec = struct('Identity', [[2, 'user', 'string']]);
+
+export const JobKeySpec = struct('JobKey', [
+  [1, 'role', 'string'],
+  [2, 'environment', 'string'],
+  [3, 'name', 'string'],
+]);
+
+export const ResourceSpec = union('Resource', [
+  [1, 'numCpus', 'double'],
+  [2, 'ramMb', 'i64'],
+  [3, 'diskMb', 'i64'],
+  [4, 'namedPort', 'string'],
+  [5, 'numGpus', 'i64'],
+]);
+
+export const ExecutorConfigSpec = struct('ExecutorConfig', [
+  [1, 'name', 'string'],
+  [2, 'data', 'string'],
+]);
+
+export const MetadataSpec = struct('Metadata', [
+  [1, 'key', 'string'],
+  [2, 'value', 'string'],
+]);
+
+/** TaskConfig reduced to the fields a job needs to be identified, sized and run; others are skipped. */
+export const TaskConfigSpec = struct('TaskConfig', [
+  [28, 'job', JobKeySpec],
+  [17, 'owner', IdentitySpec],
+  [7, 'isService', 'bool'],
+  [11, 'priority', 'i32'],
+  [13, 'maxTaskFailures', 'i32'],
+  [18, 'production', 'bool'],
+  [30, 'tier', 'string'],
+  [32, 'resources', set(ResourceSpec)],
+  [23, 'contactEmail', 'string'],
+  [25, 'executorConfig', ExecutorConfigSpec],
+  [27, 'metadata', set(MetadataSpec)],
+]);
+
+export const JobConfigurationSpec = struct('JobConfiguration', [
+  [9, 'key', JobKeySpec],
+  [7, 'owner', IdentitySpec],
+  [4, 'cronSchedule', 'string'],
+  [5, 'cronCollisionPolicy', 'i32'],
+  [6, 'taskConfig', TaskConfigSpec],
+  [8, 'instanceCount', 'i32'],
+]);
+
+export const TaskEventSpec = struct('TaskEvent', [
+  [1, 'timestamp', 'i64'],
+  [2, 'status', 'i32'],
+  [3, 'message', 'string'],
+  [4, 'scheduler', 'string'],
+]);
+
+export const AssignedTaskSpec = struct('AssignedTask', [
+  [1, 'taskId', 'string'],
+  [2, 'slaveId', 'string'],
+  [3, 'slaveHost', 'string'],
+  [4, 'task', TaskConfigSpec],
+  [5, 'assignedPorts', map('string', 'i32')],
+  [6, 'instanceId', 'i32'],
+]);
+
+export const ScheduledTaskSpec = struct('ScheduledTask', [
+  [1, 'assignedTask', AssignedTaskSpec],
+  [2, 'status', 'i32'],
+  [3, 'failureCount', 'i32'],
+  [6, 'timesPartitioned', 'i32'],
+  [4, 'taskEvents', list(TaskEventSpec)],
+  [5, 'ancestorId', 'string'],
+]);
+
+export const TaskQuerySpec = struct('TaskQuery', [
+  [14, 'role', 'string'],
+  [9, 'environment', 'string'],
+  [2, 'jobName', 'string'],
+  [4, 'taskIds', set('string')],
+  [5, 'statuses', set('i32')],
+  [7, 'instanceIds', set('i32')],
+  [10, 'slaveHosts', set('string')],
+  [11, 'jobKeys', set(JobKeySpec)],
+  [12, 'offset', 'i32'],
+  [13, 'limit', 'i32'],
+]);
+
+export const ScheduleStatusResultSpec = struct('ScheduleStatusResult', [
+  [1, 'tasks', list(ScheduledTaskSpec)],
+]);
+export const ListBackupsResultSpec = struct('ListBackupsResult', [[1, 'backups', set('string')]]);
+export const QueryRecoveryResultSpec = struct('QueryRecoveryResult', [[1, 'tasks', set(ScheduledTaskSpec)]]);
+
+export const ResultSpec = union('Result', [
+  [3, 'scheduleStatusResult', ScheduleStatusResultSpec],
+  [6, 'listBackupsResult', ListBackupsResultSpec],
+  [9, 'queryRecoveryResult', QueryRecoveryResultSpec],
+]);
+
+export const ServerInfoSpec = struct('ServerInfo', [
+  [1, 'clusterName', 'string'],
+  [3, 'statsUrlPrefix', 'string'],
+]);
+
+export const ResponseDetailSpec = struct('ResponseDetail', [[1, 'message', 'string']]);
+
+export const ResponseSpec = struct('Response', [
+  [1, 'responseCode', 'i32'],
+  [5, 'serverInfo', ServerInfoSpec],
+  [3, 'result', ResultSpec],
+  [6, 'details', list(ResponseDetailSpec)],
+]);

@@ -1,0 +1,30 @@
+// Argument structs of the AuroraAdmin methods we speak; ids as in api.thrift's service blocks.
+import { JobConfigurationSpec, JobKeySpec, TaskQuerySpec } from './api-schema.ts';
+import { set, struct, type StructSpec } from './schema.ts';
+
+const none = (method: string): StructSpec => struct(`${method}_args`, []);
+const queryArg = (method: string): StructSpec => struct(`${method}_args`, [[1, 'query', TaskQuerySpec]]);
+
+export const METHOD_ARGS: Readonly<Record<string, StructSpec>> = {
+  performBackup: none('performBackup'),
+  listBackups: none('listBackups'),
+  stageRecovery: struct('stageRecovery_args', [[1, 'backupId', 'string']]),
+  queryRecovery: queryArg('queryRecovery'),
+  deleteRecoveryTasks: queryArg('deleteRecoveryTasks'),
+  commitRecovery: none('commitRecovery'),
+  unloadRecovery: none('unloadRecovery'),
+  snapshot: none('snapshot'),
+  createJob: struct('createJob_args', [[1, 'description', JobConfigurationSpec]]),
+  killTasks: struct('killTasks_args', [
+    [4, 'job', JobKeySpec],
+    [5, 'instances', set('i32')],
+    [6, 'message', 'string'],
+  ]),
+  getTasksWithoutConfigs: queryArg('getTasksWithoutConfigs'),
+  getTasksStatus: queryArg('getTasksStatus'),
+  getRoleSummary: none('getRoleSummary'),
+};
+
+export function argsSpecOf(method: string): StructSpec | undefined {
+  return Object.hasOwn(METHOD_ARGS, method) ? METHOD_ARGS[method] : undefined;
+}
