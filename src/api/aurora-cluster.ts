@@ -1,0 +1,393 @@
+// AuroraCluster: zod schema of spec and status (defaults and `kubectl explain` text live here) and its types.
+import { z } from 'zod';
+import { Condition } from './conditions.ts';
+import { Duration } from './duration.ts';
+import { API_VERSION, AURORA_CLUSTER } from './group.ts';
+import { extraArgProblem, MANAGED_FLAGS } from './scheduler-flags.ts';
+
+const HOST_PORT = String.raw`[A-Za-z0-9.-]+:[0-9]{1,5}`;
+
+export const AbsolutePath = z.string().min(1).max(4096).regex(/^\//, { error: 'must be an absolute path' });
+
+export const Quantity = z
+  .union([z.int().min(0), z.string().regex(/^[0-9]+(\.[0-9]+)?(m|k|Ki|Mi|Gi|Ti|Pi|Ei|M|G|T|P|E)?$/)])
+  .meta({ 'x-kubernetes-int-or-string': true });
+
+const DataSize = z
+  .string()
+  .regex(/^[0-9]+(B|KB|MB|GB|TB|PB)$/, { error: 'must be an Aurora data size such as 128MB' });
+
+const Storage = (defaultSize: string, what: string) =>
+  z
+    .object({
+      size: z
+        .string()
+        .regex(/^[0-9]+(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/)
+        .default(defaultSize)
+        .describe(`Size of the PersistentVolumeClaim for ${what}.`),
+      storageClassName: z
+        .string()
+        .optional()
+        .describe(
+          `StorageClass of the ${what} volume; Aurora recommends a dedicated disk, preferably SSD, for the replicated log.`,
+        ),
+    })
+    .prefault({})
+    .describe(`Per-replica PersistentVolumeClaim for ${what}.`);
+
+const ZooKeeper = z
+  .object({
+    endpoints: z
+      .array(z.string().regex(new RegExp(`^${HOST_PORT}$`), { error: 'must be host:port' }))
+      .min(1)
+      .max(32)
+      .describe('ZooKeeper ensemble as host:port entries (-zk_endpoints).'),
+    chrootPath: AbsolutePath.optional().describe(
+      'Chroot appended to the Curator connect string (-zk_chroot_path); the replicated log ignores it.',
+    ),
+    digestCredentialsSecret: z
+      .object({
+        name: z.string().min(1).describe('Name of a Secret in the cluster namespace.'),
+        key: z.string().min(1).default('credentials').describe('Key holding user:password.'),
+      })
+      .optional()
+      .describe('Secret key with user:password for -zk_digest_credentials, passed through an env var.'),
+    sessionTimeout: Duration.optional().describe(
+      'ZooKeeper session timeout (-zk_session_timeout, Aurora 15secs).',
+    ),
+    connectionTimeout: Duration.optional().describe(
+      'ZooKeeper connection timeout (-zk_connection_timeout, Aurora 10secs).',
+    ),
+  })
+  .describe('ZooKeeper used for leader election, discovery and replicated-log membership.');
+
+const Mesos = z
+  .object({
+    masterAddress: z
+      .string()
+      .regex(new RegExp(`^(zk://${HOST_PORT}(,${HOST_PORT})*/[^\\s]*|${HOST_PORT})$`), {
+        error: 'must be zk://host:port[,host:port]/path or host:port',
+      })
+      .describe(
+        "Mesos master (-mesos_master_address): must equal the masters' --zk, e.g. zk://zk:2181/mesos.",
+      ),
+    maxRegistrationDelay: Duration.default('1mins').describe(
+      'A new leader not registered with Mesos within this delay exits (-max_registration_delay).',
+    ),
+    frameworkName: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Mesos framework name (-framework_name, Aurora "Aurora").'),
+    role: z.string().min(1).optional().describe('Mesos role of the framework (-mesos_role).'),
+  })
+  .describe('Mesos registration settings.');
+
+const ReplicatedLog = z
+  .object({
+    path: AbsolutePath.default('/var/lib/aurora/scheduler/db').describe(
+      'Directory of the local log replica (-native_log_file_path); its own volume is mounted here.',
+    ),
+    zkGroupPath: AbsolutePath.default('/aurora/replicated-log').describe(
+      'ZooKeeper node where log replicas register (-native_log_zk_group_path).',
+    ),
+    quorumSize: z
+      .int()
+      .min(1)
+      .max(4)
+      .optional()
+      .describe(
+        'Optional check only: must equal floor(replicas/2)+1, the value the operator always passes; a wrong quorum corrupts data.',
+      ),
+    storage: Storage('10Gi', 'the replicated log'),
+    electionTimeout: Duration.optional().describe(
+      'One log-writer election attempt (-native_log_election_timeout).',
+    ),
+    electionRetries: z
+      .int()
+      .min(1)
+      .max(1000)
+      .optional()
+      .describe('Maximum log-writer election attempts (-native_log_election_retries).'),
+    readTimeout: Duration.optional().describe('Timeout of log reads (-native_log_read_timeout).'),
+    writeTimeout: Duration.optional().describe('Timeout of log appends (-native_log_write_timeout).'),
+    snapshotInterval: Duration.optional().describe(
+      'Full snapshot to the log followed by truncation (-dlog_snapshot_interval, Aurora 1hrs).',
+    ),
+  })
+  .prefault({})
+  .describe('Mesos replicated log that stores the scheduler state.');
+
+const Backup = z
+  .object({
+    dir: AbsolutePath.default('/var/lib/aurora/scheduler/backups').describe(
+      'Backup directory (-backup_dir) on its own volume, apart from the replicated log.',
+    ),
+    interval: Duration.default('1hrs').describe('Minimum time between backups (-backup_interval).'),
+    maxSaved: z
+      .int()
+      .min(1)
+      .max(10000)
+      .default(48)
+      .describe('Backups kept per replica (-max_saved_backups).'),
+    storage: Storage('10Gi', 'backups'),
+  })
+  .prefault({})
+  .describe('Local scheduler backups, the input of an AuroraRestore.');
+
+const ThermosExecutor = z
+  .object({
+    path: z.string().min(1).describe('Thermos executor path or URL on the agents (-thermos_executor_path).'),
+    flags: z.string().optional().describe('Extra executor flags (-thermos_executor_flags).'),
+    resources: z
+      .array(z.string().min(1))
+      .max(64)
+      .optional()
+      .describe('URIs fetched into the sandbox (-thermos_executor_resources).'),
+    cpu: z.number().positive().optional().describe('CPU of the executor overhead (-thermos_executor_cpu).'),
+    ram: DataSize.optional().describe('RAM of the executor overhead, e.g. 128MB (-thermos_executor_ram).'),
+  })
+  .describe('Thermos executor settings; the path is required by Aurora.');
+
+const Toleration = z.object({
+  key: z.string().optional().describe('Taint key.'),
+  operator: z.enum(['Exists', 'Equal']).optional().describe('Exists or Equal.'),
+  value: z.string().optional().describe('Taint value.'),
+  effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional().describe('Taint effect.'),
+  tolerationSeconds: z.int().optional().describe('How long a NoExecute taint is tolerated.'),
+});
+
+const Scheduling = z
+  .object({
+    nodeSelector: z.record(z.string(), z.string()).optional().describe('Node labels the pods must match.'),
+    affinity: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('Kubernetes pod affinity, copied verbatim into the pod spec.')
+      .meta({ 'x-kubernetes-preserve-unknown-fields': true }),
+    tolerations: z.array(Toleration).optional().describe('Tolerations of the scheduler pods.'),
+  })
+  .describe('Placement of the scheduler pods.');
+
+const ResourceRequirements = z
+  .object({
+    limits: z.record(z.string(), Quantity).optional().describe('Resource limits, e.g. memory: 2Gi.'),
+    requests: z.record(z.string(), Quantity).optional().describe('Resource requests, e.g. cpu: 500m.'),
+  })
+  .describe('Requests and limits of the scheduler container.');
+
+const MANAGED_FLAG_REGEX = `^-(${[...MANAGED_FLAGS.keys()].join('|')})=`;
+
+const ExtraArgs = z
+  .array(
+    z
+      .string()
+      .max(1024)
+      .superRefine((arg, ctx) => {
+        const problem = extraArgProblem(arg);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .meta({
+        'x-kubernetes-validations': [
+          { rule: "self.matches('^-[a-z0-9_]+=')", message: 'must have the form -flag=value' },
+          { rule: `!self.matches('${MANAGED_FLAG_REGEX}')`, message: 'this flag is managed by the operator' },
+        ],
+      }),
+  )
+  .max(64)
+  .default([])
+  .describe(
+    'Additional -flag=value scheduler flags; they must exist in Aurora 0.22 and not be operator-managed.',
+  );
+
+export const AuroraClusterSpec = z
+  .object({
+    clusterName: z
+      .string()
+      .min(1)
+      .max(253)
+      .describe('Aurora cluster name returned to clients (-cluster_name).'),
+    replicas: z
+      .int()
+      .min(1)
+      .max(7)
+      .describe(
+        'Number of schedulers: odd, 1 to 7; immutable because changing the quorum is not implemented.',
+      )
+      .meta({
+        'x-kubernetes-validations': [
+          { rule: 'self % 2 == 1', message: 'replicas must be odd (1, 3, 5 or 7)' },
+          {
+            rule: 'self == oldSelf',
+            message:
+              'replicas is immutable: changing the quorum needs a documented order of steps that the operator does not implement yet',
+          },
+        ],
+      }),
+    image: z.string().min(1).default('aurora-scheduler:0.22.0').describe('Aurora scheduler image.'),
+    imagePullPolicy: z
+      .enum(['Always', 'IfNotPresent', 'Never'])
+      .default('IfNotPresent')
+      .describe('Image pull policy of the scheduler and log-init containers.'),
+    paused: z.boolean().default(false).describe('When true the operator stops reconciling this cluster.'),
+    zookeeper: ZooKeeper,
+    serversetPath: AbsolutePath.default('/aurora/scheduler').describe(
+      'ZooKeeper path for leader election and discovery (-serverset_path).',
+    ),
+    mesos: Mesos,
+    maxLeadingDuration: Duration.optional().describe(
+      'The leader fails over on purpose after leading this long (-max_leading_duration, Aurora 1days).',
+    ),
+    replicatedLog: ReplicatedLog,
+    backup: Backup,
+    httpPort: z.int().min(1).max(65535).default(8081).describe('Scheduler HTTP port (-http_port).'),
+    libprocessPort: z.int().min(1).max(65535).default(8083).describe('libprocess port (LIBPROCESS_PORT).'),
+    thermosExecutor: ThermosExecutor,
+    jvm: z
+      .object({
+        options: z
+          .array(z.string())
+          .default([])
+          .describe("JVM options joined into JAVA_OPTS; empty keeps the image's JAVA_OPTS."),
+      })
+      .prefault({})
+      .describe('JVM settings.'),
+    resources: ResourceRequirements.optional(),
+    scheduling: Scheduling.optional(),
+    serviceAccountName: z.string().min(1).optional().describe('ServiceAccount of the scheduler pods.'),
+    podAnnotations: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('Annotations added to the scheduler pods.'),
+    extraArgs: ExtraArgs,
+  })
+  .superRefine((spec, ctx) => {
+    if (spec.replicas % 2 === 0) {
+      ctx.addIssue({ code: 'custom', path: ['replicas'], message: 'replicas must be odd (1, 3, 5 or 7)' });
+    }
+    const quorum = Math.floor(spec.replicas / 2) + 1;
+    const given = spec.replicatedLog.quorumSize;
+    if (given !== undefined && given !== quorum) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['replicatedLog', 'quorumSize'],
+        message: `quorumSize must equal floor(replicas/2)+1 = ${quorum}`,
+      });
+    }
+  })
+  .meta({
+    'x-kubernetes-validations': [
+      {
+        rule: '!has(self.replicatedLog) || !has(self.replicatedLog.quorumSize) || self.replicatedLog.quorumSize == self.replicas / 2 + 1',
+        message: 'replicatedLog.quorumSize must equal floor(replicas/2)+1',
+      },
+    ],
+  })
+  .describe('Desired state of an Aurora scheduler cluster.');
+
+export type AuroraClusterSpec = z.infer<typeof AuroraClusterSpec>;
+export type AuroraClusterSpecInput = z.input<typeof AuroraClusterSpec>;
+
+export const CLUSTER_PHASES = [
+  'Pending',
+  'Initializing',
+  'Running',
+  'Degraded',
+  'Restoring',
+  'Paused',
+] as const;
+export type ClusterPhase = (typeof CLUSTER_PHASES)[number];
+
+const Time = z.string().meta({ format: 'date-time' });
+
+const Member = z.object({
+  name: z.string().describe('Pod name.'),
+  podIP: z.string().optional().describe('Pod IP the scheduler binds to.'),
+  lifecycle: z.string().optional().describe('Aurora scheduler lifecycle state, e.g. ACTIVE.'),
+  frameworkRegistered: z.boolean().optional().describe('The scheduler reports framework_registered=1.'),
+  logRecovered: z.boolean().optional().describe('The local log replica reports log/recovered=1.'),
+  healthy: z.boolean().optional().describe('GET /health answered OK.'),
+  restarts: z.int().min(0).optional().describe('Restart count of the scheduler container.'),
+  revision: z.string().optional().describe('StatefulSet revision the pod runs.'),
+  ready: z.boolean().optional().describe('The pod is Ready.'),
+});
+
+export const AuroraClusterStatus = z
+  .object({
+    observedGeneration: z
+      .int()
+      .min(0)
+      .optional()
+      .describe('metadata.generation the status was computed from.'),
+    phase: z.enum(CLUSTER_PHASES).optional().describe('Summary phase of the cluster.'),
+    replicas: z.int().min(0).optional().describe('Scheduler pods that exist.'),
+    readyReplicas: z.int().min(0).optional().describe('Scheduler pods that are Ready.'),
+    leader: z.string().optional().describe('Pod name of the leading scheduler.'),
+    leaderEndpoint: z.string().optional().describe('host:port the leader advertises.'),
+    quorumSize: z.int().min(1).optional().describe('Replicated-log quorum passed to the schedulers.'),
+    replicatedLog: z
+      .object({
+        initialized: z
+          .boolean()
+          .optional()
+          .describe('The replicated log was initialized once for this cluster.'),
+        initializedAt: Time.optional().describe('When the log was first seen initialized.'),
+      })
+      .optional()
+      .describe('Replicated-log bookkeeping; once initialized, log-init is never allowed again.'),
+    members: z.array(Member).optional().describe('One entry per scheduler pod.'),
+    newestBackup: z
+      .object({
+        name: z.string().describe('Backup file name, scheduler-backup-<yyyy-MM-dd-HH-mm>.'),
+        takenAt: Time.optional().describe('When the backup was written.'),
+        replica: z.string().optional().describe('Pod holding the backup.'),
+      })
+      .optional()
+      .describe('Newest backup seen on any replica.'),
+    lock: z
+      .object({
+        restore: z.string().describe('Name of the AuroraRestore holding the cluster.'),
+        since: Time.optional().describe('When the restore took the lock.'),
+      })
+      .optional()
+      .describe('Set while an AuroraRestore holds the cluster; the cluster reconciler does not scale then.'),
+    rollout: z
+      .object({
+        updateRevision: z.string().optional().describe('StatefulSet revision pods are moved to.'),
+        pending: z.array(z.string()).optional().describe('Pods still on an older revision.'),
+      })
+      .optional()
+      .describe('One-at-a-time restart progress (the StatefulSet uses OnDelete).'),
+    conditions: z.array(Condition).optional().describe('Standard conditions, keyed by type.'),
+  })
+  .describe('Observed state of the cluster, written by the operator.');
+
+export type AuroraClusterStatus = z.infer<typeof AuroraClusterStatus>;
+
+export const ObjectMeta = z.looseObject({
+  name: z.string().min(1),
+  namespace: z.string().min(1).optional(),
+  uid: z.string().optional(),
+  generation: z.int().optional(),
+  resourceVersion: z.string().optional(),
+  labels: z.record(z.string(), z.string()).optional(),
+  annotations: z.record(z.string(), z.string()).optional(),
+});
+
+export type ObjectMeta = z.infer<typeof ObjectMeta>;
+
+export const AuroraCluster = z.object({
+  apiVersion: z.literal(API_VERSION),
+  kind: z.literal(AURORA_CLUSTER.kind),
+  metadata: ObjectMeta,
+  spec: AuroraClusterSpec,
+  status: AuroraClusterStatus.optional(),
+});
+
+export type AuroraCluster = z.infer<typeof AuroraCluster>;
+export type AuroraClusterInput = z.input<typeof AuroraCluster>;
+
+/** quorumSize is the replicated-log write quorum for a replica count: floor(n/2)+1. */
+export function quorumSize(replicas: number): number {
+  return Math.floor(replicas / 2) + 1;
+}

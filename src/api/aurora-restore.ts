@@ -1,0 +1,143 @@
+// AuroraRestore: zod schema of spec and status; the spec is immutable except approval.approved.
+import { z } from 'zod';
+import { ObjectMeta } from './aurora-cluster.ts';
+import { Condition } from './conditions.ts';
+import { API_VERSION, AURORA_RESTORE } from './group.ts';
+
+export const BACKUP_ID_PATTERN = /^scheduler-backup-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}$/;
+
+const IMMUTABLE_SPEC_RULE = [
+  'self.cluster == oldSelf.cluster',
+  'self.backupId == oldSelf.backupId',
+  'self.deleteTasks == oldSelf.deleteTasks',
+  'self.approval.required == oldSelf.approval.required',
+  'self.blockClientTraffic == oldSelf.blockClientTraffic',
+  'self.strategy == oldSelf.strategy',
+].join(' && ');
+
+export const AuroraRestoreSpec = z
+  .object({
+    cluster: z
+      .string()
+      .min(1)
+      .max(253)
+      .describe('Name of the AuroraCluster to restore, in the same namespace.'),
+    backupId: z
+      .string()
+      .regex(BACKUP_ID_PATTERN, { error: 'must be scheduler-backup-<yyyy>-<MM>-<dd>-<HH>-<mm>' })
+      .describe('Backup to restore, e.g. scheduler-backup-2024-01-31-23-00.'),
+    deleteTasks: z
+      .object({
+        taskIds: z
+          .array(z.string().min(1).max(512))
+          .max(10000)
+          .default([])
+          .describe('Task IDs removed from the staged snapshot before commit.'),
+        jobKeys: z
+          .array(
+            z
+              .string()
+              .max(512)
+              .regex(/^[^/\s]+\/[^/\s]+\/[^/\s]+$/, { error: 'must be role/env/name' }),
+          )
+          .max(1000)
+          .default([])
+          .describe('Jobs (role/env/name) whose tasks are removed from the staged snapshot.'),
+      })
+      .prefault({})
+      .describe('Tasks deleted from the recovered snapshot before it is committed.'),
+    approval: z
+      .object({
+        required: z.boolean().default(false).describe('Wait in AwaitingApproval after staging the recovery.'),
+        approved: z.boolean().default(false).describe('Set to true to let a waiting restore commit.'),
+      })
+      .prefault({})
+      .describe('Optional manual approval between staging and commit.'),
+    blockClientTraffic: z
+      .boolean()
+      .default(true)
+      .describe('Remove the client Service endpoints while restoring, as Aurora recommends.'),
+    strategy: z
+      .enum(['Staged', 'Offline'])
+      .default('Staged')
+      .describe('Staged recovers through the scheduler API; Offline writes the log with recovery-tool.'),
+  })
+  .meta({
+    'x-kubernetes-validations': [
+      { rule: IMMUTABLE_SPEC_RULE, message: 'spec is immutable except approval.approved' },
+    ],
+  })
+  .describe('Restore of an AuroraCluster from one of its backups.');
+
+export type AuroraRestoreSpec = z.infer<typeof AuroraRestoreSpec>;
+
+export const RESTORE_PHASES = [
+  'Pending',
+  'Running',
+  'AwaitingApproval',
+  'Succeeded',
+  'Failed',
+  'Cancelling',
+  'Cancelled',
+] as const;
+export type RestorePhase = (typeof RESTORE_PHASES)[number];
+
+const Time = z.string().meta({ format: 'date-time' });
+const Counts = z.record(z.string(), z.int().min(0));
+
+export const AuroraRestoreStatus = z
+  .object({
+    observedGeneration: z
+      .int()
+      .min(0)
+      .optional()
+      .describe('metadata.generation the status was computed from.'),
+    phase: z.enum(RESTORE_PHASES).optional().describe('Summary phase of the restore.'),
+    step: z.string().optional().describe('Current step of the restore state machine.'),
+    timeline: z
+      .array(
+        z.object({
+          step: z.string().describe('Step name.'),
+          startedAt: Time.optional().describe('When the step started.'),
+          finishedAt: Time.optional().describe('When the step finished.'),
+          message: z.string().optional().describe('What happened.'),
+        }),
+      )
+      .optional()
+      .describe('Steps in the order they ran.'),
+    preview: z
+      .object({
+        backupAge: z.string().optional().describe('Age of the backup when the restore started.'),
+        taskCount: z.int().min(0).optional().describe('Tasks in the staged snapshot.'),
+        byRole: Counts.optional().describe('Task count per role.'),
+        byJob: Counts.optional().describe('Task count per role/env/name.'),
+        byStatus: Counts.optional().describe('Task count per task status.'),
+      })
+      .optional()
+      .describe('What the staged backup contains.'),
+    conditions: z.array(Condition).optional().describe('Standard conditions, keyed by type.'),
+    error: z
+      .object({
+        step: z.string().optional().describe('Step that failed.'),
+        message: z.string().optional().describe('Why it failed.'),
+      })
+      .optional()
+      .describe('Terminal error of a Failed restore.'),
+    logWipes: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('Replica pod name to the restore UID that wiped its log, so each wipe happens exactly once.'),
+  })
+  .describe('Progress of the restore, written by the operator.');
+
+export type AuroraRestoreStatus = z.infer<typeof AuroraRestoreStatus>;
+
+export const AuroraRestore = z.object({
+  apiVersion: z.literal(API_VERSION),
+  kind: z.literal(AURORA_RESTORE.kind),
+  metadata: ObjectMeta,
+  spec: AuroraRestoreSpec,
+  status: AuroraRestoreStatus.optional(),
+});
+
+export type AuroraRestore = z.infer<typeof AuroraRestore>;
