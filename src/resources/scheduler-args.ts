@@ -1,0 +1,102 @@
+// Command-line flags of the scheduler container, derived from the spec; only flags Aurora 0.22 knows.
+import { quorumSize, type AuroraCluster } from '../api/aurora-cluster.ts';
+
+export type SchedulerMode = 'normal' | 'recovery';
+
+// a ZooKeeper address that cannot exist, so a recovering scheduler never registers with Mesos
+export const RECOVERY_MESOS_MASTER = 'zk://127.0.0.1:1/aurora-operator/no-mesos-master';
+// Aurora rejects the seed's `360min`; `mins` is the unit its duration parser accepts
+export const RECOVERY_MAX_REGISTRATION_DELAY = '360mins';
+export const RECOVERY_RECONCILIATION_INITIAL_DELAY = '365days';
+
+export const ZK_DIGEST_ENV = 'ZK_DIGEST_CREDENTIALS';
+
+type Flag = readonly [name: string, value: string | number | undefined];
+
+/**
+ * buildSchedulerArgs returns `-flag=value` arguments; recovery mode is the backup-restore guide's "partially
+ * disabled" scheduler that accepts storage recovery calls but cannot register with Mesos or touch tasks.
+ */
+export function buildSchedulerArgs(cluster: AuroraCluster, mode: SchedulerMode): string[] {
+  const flags: Flag[] = [
+    ...identityFlags(cluster),
+    ...zooKeeperFlags(cluster),
+    ...mesosFlags(cluster, mode),
+    ...replicatedLogFlags(cluster),
+    ...backupFlags(cluster),
+    ...executorFlags(cluster),
+  ];
+  const args = flags.filter(([, value]) => value !== undefined).map(([name, value]) => `-${name}=${value}`);
+  return [...args, ...cluster.spec.extraArgs];
+}
+
+function identityFlags(cluster: AuroraCluster): Flag[] {
+  return [
+    ['cluster_name', cluster.spec.clusterName],
+    ['http_port', cluster.spec.httpPort],
+    // $(POD_IP) is expanded by the kubelet, so each scheduler binds and advertises its own pod IP
+    ['ip', '$(POD_IP)'],
+    ['hostname', '$(POD_IP)'],
+  ];
+}
+
+function zooKeeperFlags(cluster: AuroraCluster): Flag[] {
+  const zk = cluster.spec.zookeeper;
+  return [
+    ['zk_endpoints', zk.endpoints.join(',')],
+    ['zk_chroot_path', zk.chrootPath],
+    // the secret stays in the env var; the kubelet expands the reference at container start
+    ['zk_digest_credentials', zk.digestCredentialsSecret ? `$(${ZK_DIGEST_ENV})` : undefined],
+    ['zk_session_timeout', zk.sessionTimeout],
+    ['zk_connection_timeout', zk.connectionTimeout],
+    ['serverset_path', cluster.spec.serversetPath],
+  ];
+}
+
+function mesosFlags(cluster: AuroraCluster, mode: SchedulerMode): Flag[] {
+  const mesos = cluster.spec.mesos;
+  const recovery = mode === 'recovery';
+  return [
+    ['mesos_master_address', recovery ? RECOVERY_MESOS_MASTER : mesos.masterAddress],
+    ['max_registration_delay', recovery ? RECOVERY_MAX_REGISTRATION_DELAY : mesos.maxRegistrationDelay],
+    ['reconciliation_initial_delay', recovery ? RECOVERY_RECONCILIATION_INITIAL_DELAY : undefined],
+    ['framework_name', mesos.frameworkName],
+    ['mesos_role', mesos.role],
+    ['max_leading_duration', cluster.spec.maxLeadingDuration],
+  ];
+}
+
+function replicatedLogFlags(cluster: AuroraCluster): Flag[] {
+  const log = cluster.spec.replicatedLog;
+  return [
+    // always derived from replicas: a wrong quorum size corrupts the replicated log
+    ['native_log_quorum_size', quorumSize(cluster.spec.replicas)],
+    ['native_log_file_path', log.path],
+    ['native_log_zk_group_path', log.zkGroupPath],
+    ['native_log_election_timeout', log.electionTimeout],
+    ['native_log_election_retries', log.electionRetries],
+    ['native_log_read_timeout', log.readTimeout],
+    ['native_log_write_timeout', log.writeTimeout],
+    ['dlog_snapshot_interval', log.snapshotInterval],
+  ];
+}
+
+function backupFlags(cluster: AuroraCluster): Flag[] {
+  const backup = cluster.spec.backup;
+  return [
+    ['backup_dir', backup.dir],
+    ['backup_interval', backup.interval],
+    ['max_saved_backups', backup.maxSaved],
+  ];
+}
+
+function executorFlags(cluster: AuroraCluster): Flag[] {
+  const executor = cluster.spec.thermosExecutor;
+  return [
+    ['thermos_executor_path', executor.path],
+    ['thermos_executor_flags', executor.flags],
+    ['thermos_executor_resources', executor.resources?.length ? executor.resources.join(',') : undefined],
+    ['thermos_executor_cpu', executor.cpu],
+    ['thermos_executor_ram', executor.ram],
+  ];
+}

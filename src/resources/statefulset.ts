@@ -1,0 +1,88 @@
+// The scheduler StatefulSet: parallel start, OnDelete updates, one log and one backup volume per replica.
+import type {
+  V1Affinity,
+  V1PersistentVolumeClaim,
+  V1PodSpec,
+  V1StatefulSet,
+  V1Toleration,
+} from '@kubernetes/client-node';
+import type { AuroraCluster } from '../api/aurora-cluster.ts';
+import { buildLabels, buildObjectMeta, buildSelectorLabels } from './labels.ts';
+import { buildLogInitContainer, LOG_INIT_VOLUME } from './log-init.ts';
+import {
+  BACKUPS_VOLUME,
+  headlessServiceName,
+  LOG_VOLUME,
+  logInitConfigMapName,
+  statefulSetName,
+} from './names.ts';
+import { buildSchedulerContainer } from './scheduler-container.ts';
+import type { SchedulerMode } from './scheduler-args.ts';
+
+export interface StatefulSetOptions {
+  /** recovery runs the schedulers "partially disabled" for a restore */
+  readonly mode?: SchedulerMode;
+  /** overrides spec.replicas, e.g. while a restore scales the cluster down */
+  readonly replicas?: number;
+}
+
+export function buildStatefulSet(cluster: AuroraCluster, opts: StatefulSetOptions = {}): V1StatefulSet {
+  const spec = cluster.spec;
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: buildObjectMeta(cluster, statefulSetName(cluster)),
+    spec: {
+      replicas: opts.replicas ?? spec.replicas,
+      serviceName: headlessServiceName(cluster),
+      // schedulers must start together: none of them is useful until a quorum of log replicas is up
+      podManagementPolicy: 'Parallel',
+      // the operator restarts schedulers one at a time, leader last, so the quorum is never lost
+      updateStrategy: { type: 'OnDelete' },
+      selector: { matchLabels: buildSelectorLabels(cluster) },
+      template: {
+        metadata: {
+          labels: buildLabels(cluster),
+          ...(spec.podAnnotations ? { annotations: { ...spec.podAnnotations } } : {}),
+        },
+        spec: buildPodSpec(cluster, opts.mode ?? 'normal'),
+      },
+      volumeClaimTemplates: [
+        buildClaim(LOG_VOLUME, spec.replicatedLog.storage),
+        buildClaim(BACKUPS_VOLUME, spec.backup.storage),
+      ],
+    },
+  };
+}
+
+function buildPodSpec(cluster: AuroraCluster, mode: SchedulerMode): V1PodSpec {
+  const spec = cluster.spec;
+  const scheduling = spec.scheduling;
+  return {
+    // the scheduler exits on purpose (lost leadership, failover); it must always come back
+    restartPolicy: 'Always',
+    initContainers: [buildLogInitContainer(cluster)],
+    containers: [buildSchedulerContainer(cluster, mode)],
+    volumes: [{ name: LOG_INIT_VOLUME, configMap: { name: logInitConfigMapName(cluster) } }],
+    ...(spec.serviceAccountName ? { serviceAccountName: spec.serviceAccountName } : {}),
+    ...(scheduling?.nodeSelector ? { nodeSelector: { ...scheduling.nodeSelector } } : {}),
+    ...(scheduling?.affinity ? { affinity: scheduling.affinity as V1Affinity } : {}),
+    ...(scheduling?.tolerations
+      ? { tolerations: scheduling.tolerations.map((t) => ({ ...t }) as V1Toleration) }
+      : {}),
+  };
+}
+
+function buildClaim(
+  name: string,
+  storage: { size: string; storageClassName?: string | undefined },
+): V1PersistentVolumeClaim {
+  return {
+    metadata: { name },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      resources: { requests: { storage: storage.size } },
+      ...(storage.storageClassName ? { storageClassName: storage.storageClassName } : {}),
+    },
+  };
+}
