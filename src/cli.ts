@@ -4,9 +4,11 @@ import { text } from 'node:stream/consumers';
 import { crdsCommand } from './cli/crds-command.ts';
 import type { CliIo, Command } from './cli/command.ts';
 import { renderCommand } from './cli/render-command.ts';
+import { runCommand } from './cli/run-command.ts';
 
 // `run` (the operator itself) and `diagnose` are added here by their owners
 export const COMMANDS: Readonly<Record<string, Command>> = {
+  run: runCommand,
   render: renderCommand,
   crds: crdsCommand,
 };

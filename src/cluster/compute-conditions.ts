@@ -1,0 +1,143 @@
+// One pure rule per condition type, each with a reason and a message that tells a person what to do.
+import type { ConditionInput } from '../api/conditions.ts';
+import type { LeaderView } from './leader.ts';
+import type { StatusInput } from './compute-status.ts';
+
+export interface ConditionFacts extends StatusInput {
+  quorum: number;
+  recovered: number;
+  initialized: boolean;
+  leader: LeaderView;
+}
+
+type Rule = (facts: ConditionFacts) => Omit<ConditionInput, 'type'>;
+
+const yes = (reason: string, message: string): Omit<ConditionInput, 'type'> => ({
+  status: 'True',
+  reason,
+  message,
+});
+const no = (reason: string, message: string): Omit<ConditionInput, 'type'> => ({
+  status: 'False',
+  reason,
+  message,
+});
+
+const replicatedLog: Rule = ({ initialized, recovered, quorum, cluster }) => {
+  if (initialized) {
+    return yes('QuorumInitialized', `${recovered} replica(s) report log/recovered=1 (quorum ${quorum}).`);
+  }
+  return no(
+    'NotInitialized',
+    `Replicated log not initialized: ${recovered} of the ${quorum} replicas needed report an initialized log, so ` +
+      'storage is not READY. This is a new cluster (no initialization recorded in status), so the log-init step ' +
+      `runs "mesos-log initialize --path=${cluster.spec.replicatedLog.path}" on every empty replica without backups. ` +
+      'If this persists, check the log-init container logs and that -native_log_zk_group_path is reachable.',
+  );
+};
+
+const leaderElected: Rule = ({ leader, cluster }) => {
+  const path = cluster.spec.serversetPath;
+  switch (leader.kind) {
+    case 'elected':
+      return yes(
+        'LeaderElected',
+        `${leader.pod?.name ?? 'a scheduler'} leads and advertises ${leader.endpoint}.`,
+      );
+    case 'several':
+      return no(
+        'NoDistinctLeader',
+        `No distinct leader elected: ${leader.endpoints.length} schedulers advertise in ${path} ` +
+          `(${leader.endpoints.join(', ')}). Check that LIBPROCESS_IP:LIBPROCESS_PORT is reachable from every ` +
+          'scheduler and Mesos master, that hostnames resolve to reachable addresses, and the quorum setting.',
+      );
+    case 'unknown':
+      return {
+        status: 'Unknown',
+        reason: 'ZooKeeperUnreachable',
+        message: `Cannot read ${path}: ${leader.error}`,
+      };
+    case 'none': {
+      const waiting = leader.awaitingRegistration.map((p) => p.name);
+      const hint = waiting.length
+        ? ` ${waiting.join(', ')} won the election but is not registered with Mesos yet (see FrameworkRegistered).`
+        : '';
+      return no(
+        'NoDistinctLeader',
+        `No distinct leader elected: no scheduler advertises in ${path}.${hint} Check that ` +
+          'LIBPROCESS_IP:LIBPROCESS_PORT is reachable from every scheduler and Mesos master, that hostnames resolve ' +
+          'to reachable addresses, and the replicated-log quorum setting.',
+      );
+    }
+  }
+};
+
+const frameworkRegistered: Rule = ({ observed, cluster }) => {
+  const registered = observed.pods.filter((p) => p.probe?.frameworkRegistered === true).map((p) => p.name);
+  if (registered.length === 1) return yes('Registered', `${registered[0]} is registered with Mesos.`);
+  if (registered.length > 1) {
+    return no(
+      'MultipleRegistered',
+      `framework_registered sums to ${registered.length}: ${registered.join(', ')}.`,
+    );
+  }
+  return no(
+    'NotRegistered',
+    'Scheduler not registered: framework_registered sums to 0 ("Framework has not been registered within the ' +
+      `tolerated delay."). Make -mesos_master_address (spec.mesos.masterAddress = ${cluster.spec.mesos.masterAddress}) ` +
+      "the same as the Mesos masters' --zk setting, and check that the masters are up.",
+  );
+};
+
+const progressing: Rule = ({ rollout, observed, cluster }) => {
+  if (rollout.action === 'restart')
+    return yes('RollingRestart', `Restarting ${rollout.pod} onto the new revision.`);
+  if (rollout.action === 'wait')
+    return yes('RollingRestart', `Rollout of ${rollout.pending.join(', ')}: ${rollout.reason}.`);
+  if (observed.pods.length < cluster.spec.replicas) {
+    return yes(
+      'CreatingReplicas',
+      `${observed.pods.length} of ${cluster.spec.replicas} scheduler pods exist.`,
+    );
+  }
+  return no('Stable', 'All schedulers run the current revision.');
+};
+
+const degraded: Rule = ({ problem, observed, quorum }) => {
+  if (problem) return yes(problem.reason, problem.message);
+  const healthy = observed.pods.filter((p) => p.probe?.healthy === true).length;
+  if (observed.pods.length > 0 && healthy < quorum) {
+    return yes('QuorumLost', `Only ${healthy} scheduler(s) answer /health; a log quorum needs ${quorum}.`);
+  }
+  const crashing = observed.pods.filter((p) => p.waitingReason === 'CrashLoopBackOff').map((p) => p.name);
+  if (crashing.length) return yes('SchedulerCrashLooping', `${crashing.join(', ')} is in CrashLoopBackOff.`);
+  const unhealthy = observed.pods.filter((p) => p.probe?.healthy !== true).map((p) => p.name);
+  if (unhealthy.length)
+    return yes('ReplicaUnhealthy', `${unhealthy.join(', ')} does not answer GET /health with OK.`);
+  return no('AsExpected', 'Every scheduler answers /health.');
+};
+
+export function computeConditions(facts: ConditionFacts): ConditionInput[] {
+  const parts = {
+    ReplicatedLogInitialized: replicatedLog(facts),
+    LeaderElected: leaderElected(facts),
+    FrameworkRegistered: frameworkRegistered(facts),
+    Progressing: progressing(facts),
+    Degraded: degraded(facts),
+  };
+  const allReady =
+    facts.observed.pods.length === facts.cluster.spec.replicas &&
+    facts.observed.pods.every((p) => p.ready && p.probe?.healthy === true);
+  const blockers = Object.entries(parts)
+    .filter(([type, c]) => (type === 'Progressing' || type === 'Degraded' ? false : c.status !== 'True'))
+    .map(([type]) => type);
+  if (!allReady) blockers.unshift('SchedulersReady');
+  if (parts.Degraded.status === 'True') blockers.push('Degraded');
+  const ready = blockers.length
+    ? no('NotReady', `Waiting for: ${blockers.join(', ')}.`)
+    : yes(
+        'ClusterReady',
+        `${facts.cluster.spec.replicas} schedulers healthy, log initialized, leader registered.`,
+      );
+  return [{ type: 'Ready', ...ready }, ...Object.entries(parts).map(([type, c]) => ({ type, ...c }))];
+}

@@ -1,0 +1,90 @@
+// Derives the whole AuroraCluster status from the spec, the previous status and one observation; no I/O.
+import type { AuroraCluster, AuroraClusterStatus, ClusterPhase } from '../api/aurora-cluster.ts';
+import { quorumSize } from '../api/aurora-cluster.ts';
+import { setCondition, type Condition, type ConditionInput } from '../api/conditions.ts';
+import { findLeader, type LeaderView } from './leader.ts';
+import type { ObservedCluster } from './observed.ts';
+import type { RolloutDecision } from './rollout.ts';
+import { computeConditions } from './compute-conditions.ts';
+
+export interface StatusInput {
+  cluster: AuroraCluster;
+  observed: ObservedCluster;
+  rollout: RolloutDecision;
+  now: Date;
+  lockedBy?: string | undefined;
+  problem?: { reason: string; message: string } | undefined;
+}
+
+function members(observed: ObservedCluster): NonNullable<AuroraClusterStatus['members']> {
+  return observed.pods.map((p) => ({
+    name: p.name,
+    ...(p.podIP ? { podIP: p.podIP } : {}),
+    ...(p.probe?.lifecycle ? { lifecycle: p.probe.lifecycle } : {}),
+    ...(p.probe?.frameworkRegistered !== undefined
+      ? { frameworkRegistered: p.probe.frameworkRegistered }
+      : {}),
+    ...(p.probe?.logRecovered !== undefined ? { logRecovered: p.probe.logRecovered } : {}),
+    healthy: p.probe?.healthy === true,
+    restarts: p.restarts,
+    ...(p.revision ? { revision: p.revision } : {}),
+    ready: p.ready,
+  }));
+}
+
+function phaseOf(input: StatusInput, conditions: readonly Condition[], initialized: boolean): ClusterPhase {
+  const is = (type: string): boolean => conditions.find((c) => c.type === type)?.status === 'True';
+  if (input.cluster.spec.paused) return 'Paused';
+  if (input.lockedBy) return 'Restoring';
+  if (input.observed.pods.length === 0) return 'Pending';
+  if (is('Ready')) return 'Running';
+  if (!initialized && !is('Degraded')) return 'Initializing';
+  return 'Degraded';
+}
+
+function leaderFields(view: LeaderView): Pick<AuroraClusterStatus, 'leader' | 'leaderEndpoint'> {
+  if (view.kind !== 'elected') return {};
+  return { ...(view.pod ? { leader: view.pod.name } : {}), leaderEndpoint: view.endpoint };
+}
+
+export function computeStatus(input: StatusInput): AuroraClusterStatus {
+  const { cluster, observed, now } = input;
+  const previous = cluster.status ?? {};
+  const quorum = quorumSize(cluster.spec.replicas);
+  const recovered = observed.pods.filter((p) => p.probe?.logRecovered === true).length;
+  const wasInitialized = previous.replicatedLog?.initialized === true;
+  // the marker is set once a quorum reports an initialized log and is never cleared afterwards
+  const initialized = wasInitialized || recovered >= quorum;
+  const leader = findLeader(observed, cluster.spec.httpPort);
+  const inputs: ConditionInput[] = computeConditions({ ...input, quorum, recovered, initialized, leader });
+  let conditions: Condition[] = [...(previous.conditions ?? [])];
+  for (const next of inputs) {
+    conditions = setCondition(
+      conditions,
+      { ...next, observedGeneration: cluster.metadata.generation ?? 0 },
+      now,
+    );
+  }
+  const pending = input.rollout.action === 'none' ? [] : input.rollout.pending;
+  return {
+    observedGeneration: cluster.metadata.generation ?? 0,
+    phase: phaseOf(input, conditions, initialized),
+    replicas: observed.pods.length,
+    readyReplicas: observed.pods.filter((p) => p.ready && p.probe?.healthy === true).length,
+    ...leaderFields(leader),
+    quorumSize: quorum,
+    replicatedLog: initialized
+      ? { initialized: true, initializedAt: previous.replicatedLog?.initializedAt ?? now.toISOString() }
+      : { initialized: false },
+    members: members(observed),
+    ...(previous.newestBackup ? { newestBackup: previous.newestBackup } : {}),
+    ...(input.lockedBy
+      ? { lock: { restore: input.lockedBy, since: previous.lock?.since ?? now.toISOString() } }
+      : {}),
+    rollout: {
+      ...(observed.statefulSet.updateRevision ? { updateRevision: observed.statefulSet.updateRevision } : {}),
+      pending,
+    },
+    conditions,
+  };
+}

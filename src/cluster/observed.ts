@@ -1,0 +1,31 @@
+// What one reconcile pass saw of a cluster: its pods, their Aurora signals and the serverset.
+import type { SchedulerProbe } from '../aurora/scheduler-probe.ts';
+import type { ServersetMember } from '../aurora/serverset.ts';
+
+export interface ObservedPod {
+  name: string;
+  ordinal: number;
+  uid: string;
+  podIP?: string;
+  phase: string;
+  ready: boolean;
+  deleting: boolean;
+  revision?: string;
+  restarts: number;
+  lastExitCode?: number;
+  waitingReason?: string;
+  leaderLabel: boolean;
+  probe?: SchedulerProbe;
+}
+
+export interface ObservedStatefulSet {
+  exists: boolean;
+  replicas?: number;
+  updateRevision?: string;
+}
+
+export interface ObservedCluster {
+  statefulSet: ObservedStatefulSet;
+  pods: ObservedPod[];
+  serverset: { members: ServersetMember[]; error?: string };
+}

@@ -1,0 +1,40 @@
+// The operator's settings, read once from the environment in main.ts and validated here.
+import { z } from 'zod';
+
+const Bool = z.enum(['true', 'false']).transform((v) => v === 'true');
+const Int = z.coerce.number().int().positive();
+
+export const OperatorConfig = z.object({
+  watchNamespace: z.string().optional(),
+  podNamespace: z.string().default('default'),
+  podName: z.string().default(`aurora-operator-${process.pid}`),
+  listenHost: z.string().default('0.0.0.0'),
+  httpPort: Int.default(8080),
+  leaderElect: Bool.default(true),
+  leaseName: z.string().default('aurora-operator-leader'),
+  probeConcurrency: Int.default(16),
+  probeTimeoutMs: Int.default(2000),
+  readyRequeueMs: Int.default(30_000),
+  notReadyRequeueMs: Int.default(5000),
+  workers: Int.default(4),
+});
+
+export type OperatorConfig = z.infer<typeof OperatorConfig>;
+
+export function loadConfig(env: NodeJS.ProcessEnv): OperatorConfig {
+  const pick = (name: string): string | undefined => (env[name] === '' ? undefined : env[name]);
+  return OperatorConfig.parse({
+    watchNamespace: pick('WATCH_NAMESPACE'),
+    podNamespace: pick('POD_NAMESPACE'),
+    podName: pick('POD_NAME'),
+    listenHost: pick('LISTEN_HOST'),
+    httpPort: pick('HTTP_PORT'),
+    leaderElect: pick('LEADER_ELECT'),
+    leaseName: pick('LEASE_NAME'),
+    probeConcurrency: pick('PROBE_CONCURRENCY'),
+    probeTimeoutMs: pick('PROBE_TIMEOUT_MS'),
+    readyRequeueMs: pick('READY_REQUEUE_MS'),
+    notReadyRequeueMs: pick('NOT_READY_REQUEUE_MS'),
+    workers: pick('WORKERS'),
+  });
+}

@@ -1,0 +1,204 @@
+// Composition root of the operator: builds the clients, informers and controllers once and runs them.
+import {
+  AppsV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  makeInformer,
+  type KubernetesObject,
+  type V1Pod,
+  type V1StatefulSet,
+} from '@kubernetes/client-node';
+import type { AuroraCluster } from './api/aurora-cluster.ts';
+import { AURORA_CLUSTER, GROUP, VERSION } from './api/group.ts';
+import { createLimiter } from './aurora/concurrency-limit.ts';
+import { createServersetReader } from './aurora/serverset.ts';
+import { reconcileAuroraCluster } from './cluster/reconcile.ts';
+import { loadConfig, type OperatorConfig } from './config.ts';
+import { runController, type RunningController } from './controller/controller.ts';
+import { LeaderElector } from './controller/leader-election.ts';
+import { createControllerMetrics } from './controller/metrics.ts';
+import { WorkQueue } from './controller/work-queue.ts';
+import { createKubeClient } from './k8s/kube-client.ts';
+import { superviseInformer, type SupervisedInformer } from './k8s/supervised-informer.ts';
+import { createLogger, type Logger } from './log.ts';
+import { startOperatorHttp } from './operator-http.ts';
+import { CLUSTER_LABEL } from './resources/names.ts';
+
+const MANAGED_SELECTOR = 'app.kubernetes.io/managed-by=aurora-operator';
+
+export function loadKubeConfig(): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromDefault();
+  const server = kc.getCurrentCluster()?.server;
+  // client-node silently falls back to localhost:8080, which is never what an operator wants
+  if (!server || server === 'http://localhost:8080') {
+    throw new Error(
+      'no Kubernetes configuration found: set KUBECONFIG or run in a pod with a service account',
+    );
+  }
+  return kc;
+}
+
+function keyOfOwned(obj: KubernetesObject): string | undefined {
+  const cluster = obj.metadata?.labels?.[CLUSTER_LABEL];
+  return cluster ? `${obj.metadata?.namespace}/${cluster}` : undefined;
+}
+
+function buildInformers(kc: KubeConfig, config: OperatorConfig, log: Logger) {
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const apps = kc.makeApiClient(AppsV1Api);
+  const core = kc.makeApiClient(CoreV1Api);
+  const ns = config.watchNamespace;
+  const prefix = ns ? `/namespaces/${ns}` : '';
+  const clusterPath = `/apis/${GROUP}/${VERSION}${prefix}/${AURORA_CLUSTER.plural}`;
+  const listClusters = () =>
+    (ns
+      ? custom.listNamespacedCustomObject({
+          group: GROUP,
+          version: VERSION,
+          namespace: ns,
+          plural: AURORA_CLUSTER.plural,
+        })
+      : custom.listClusterCustomObject({
+          group: GROUP,
+          version: VERSION,
+          plural: AURORA_CLUSTER.plural,
+        })) as Promise<{
+      items: KubernetesObject[];
+      metadata?: { resourceVersion?: string };
+    }>;
+  const labelSelector = MANAGED_SELECTOR;
+  return {
+    clusters: superviseInformer(makeInformer<KubernetesObject>(kc, clusterPath, listClusters), {
+      name: 'auroraclusters',
+      log,
+    }),
+    statefulSets: superviseInformer(
+      makeInformer<V1StatefulSet>(
+        kc,
+        `/apis/apps/v1${prefix}/statefulsets`,
+        () =>
+          ns
+            ? apps.listNamespacedStatefulSet({ namespace: ns, labelSelector })
+            : apps.listStatefulSetForAllNamespaces({ labelSelector }),
+        labelSelector,
+      ),
+      { name: 'statefulsets', log },
+    ),
+    pods: superviseInformer(
+      makeInformer<V1Pod>(
+        kc,
+        `/api/v1${prefix}/pods`,
+        () =>
+          ns
+            ? core.listNamespacedPod({ namespace: ns, labelSelector })
+            : core.listPodForAllNamespaces({ labelSelector }),
+        labelSelector,
+      ),
+      { name: 'pods', log },
+    ),
+  };
+}
+
+export interface RunningOperator {
+  stop(): Promise<void>;
+}
+
+export async function startOperator(
+  env: NodeJS.ProcessEnv = process.env,
+  log = createLogger('aurora-operator'),
+): Promise<RunningOperator> {
+  const config = loadConfig(env);
+  const kc = loadKubeConfig();
+  const kube = createKubeClient(kc);
+  const core = kc.makeApiClient(CoreV1Api);
+  const metrics = createControllerMetrics();
+  const informers = buildInformers(kc, config, log);
+  const all: SupervisedInformer<KubernetesObject>[] = Object.values(
+    informers,
+  ) as SupervisedInformer<KubernetesObject>[];
+  let synced = false;
+  let stopping = false;
+  const http = await startOperatorHttp(config.listenHost, config.httpPort, metrics.registry, {
+    healthz: () => !stopping,
+    readyz: () => synced && !stopping,
+  });
+  log.info({ host: config.listenHost, port: config.httpPort }, 'Serving /healthz, /readyz and /metrics');
+
+  const queue = new WorkQueue();
+  const serverset = createServersetReader(config.probeTimeoutMs);
+  const limit = createLimiter(config.probeConcurrency);
+  informers.clusters.onChange((obj) => queue.add(`${obj.metadata?.namespace}/${obj.metadata?.name}`));
+  for (const owned of [informers.statefulSets, informers.pods] as SupervisedInformer<KubernetesObject>[]) {
+    owned.onChange((obj) => {
+      const key = keyOfOwned(obj);
+      if (key) queue.add(key);
+    });
+  }
+
+  const elector = config.leaderElect
+    ? new LeaderElector({
+        kubeConfig: kc,
+        namespace: config.podNamespace,
+        name: config.leaseName,
+        identity: config.podName,
+        log,
+      })
+    : undefined;
+  const running: { controller?: RunningController } = {};
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log.info('Stopping the operator');
+    await running.controller?.stop();
+    await Promise.all(all.map((i) => i.stop()));
+    serverset.close();
+    await elector?.release();
+    await new Promise<void>((resolve) => http.close(() => resolve()));
+  };
+
+  if (elector) {
+    await elector.acquire(() => {
+      // losing the lease means another replica may act now: exit so the pod restarts as a follower
+      void stop().finally(() => process.exit(1));
+    });
+  }
+  metrics.isLeader.set(1);
+  for (const informer of all) await informer.start();
+  synced = true;
+  running.controller = runController({
+    name: 'auroracluster',
+    queue,
+    metrics,
+    log,
+    workers: config.workers,
+    reconcile: (key) =>
+      reconcileAuroraCluster(key, {
+        getCluster: (namespace, name) => informers.clusters.cache.get(name, namespace),
+        statefulSet: (namespace, name) => informers.statefulSets.cache.get(name, namespace),
+        pods: (namespace, cluster) =>
+          informers.pods.cache.list(namespace).filter((p) => p.metadata?.labels?.[CLUSTER_LABEL] === cluster),
+        serverset,
+        limit,
+        probeTimeoutMs: config.probeTimeoutMs,
+        digestCredentials: async (cluster: AuroraCluster) => {
+          const ref = cluster.spec.zookeeper.digestCredentialsSecret;
+          if (!ref) return undefined;
+          const secret = await core.readNamespacedSecret({
+            name: ref.name,
+            namespace: cluster.metadata.namespace ?? 'default',
+          });
+          const value = secret.data?.[ref.key];
+          return value ? Buffer.from(value, 'base64').toString('utf8') : undefined;
+        },
+        kube,
+        log: log.child({ controller: 'auroracluster' }),
+        now: () => new Date(),
+        readyRequeueMs: config.readyRequeueMs,
+        notReadyRequeueMs: config.notReadyRequeueMs,
+      }),
+  });
+  log.info({ namespace: config.watchNamespace ?? '(all)' }, 'Operator started');
+  return { stop };
+}
