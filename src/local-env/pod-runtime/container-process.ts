@@ -1,0 +1,150 @@
+// One container instance: a bubblewrap process in its own process group with the pod's mounts and hostname.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { constants } from 'node:os';
+
+export interface ContainerSpawnSpec {
+  argv: string[];
+  env: Record<string, string>;
+  workingDir?: string | undefined;
+  /** bubblewrap bind arguments from PodVolumes.mountArgs */
+  mountArgs: string[];
+  /** UTS hostname; undefined keeps the host's (hostNetwork pods). */
+  hostname?: string | undefined;
+  logFile: string;
+  /** Records the process group so a restarted runtime can kill groups a crashed one left behind. */
+  pidFile: string;
+}
+
+export interface ContainerExit {
+  exitCode: number;
+  signal: string | undefined;
+  finishedAt: Date;
+}
+
+/** Arguments for bubblewrap: host root, fresh /dev and /proc, then the container's mounts. */
+export function bwrapArgs(opts: {
+  mountArgs: string[];
+  hostname?: string | undefined;
+  workingDir?: string | undefined;
+}): string[] {
+  const args = ['--bind', '/', '/', '--dev', '/dev', '--proc', '/proc'];
+  if (opts.hostname) args.push('--unshare-uts', '--hostname', opts.hostname);
+  args.push(...opts.mountArgs);
+  if (opts.workingDir) args.push('--chdir', opts.workingDir);
+  return args;
+}
+
+export class ContainerProcess {
+  readonly startedAt = new Date();
+  readonly exited: Promise<ContainerExit>;
+  private readonly child: ChildProcess;
+  private readonly pidFile: string;
+  private innerPid: number | undefined;
+  private done = false;
+
+  private constructor(child: ChildProcess, pidFile: string) {
+    this.child = child;
+    this.pidFile = pidFile;
+    let info = '';
+    child.stdio[3]?.on('data', (chunk: Buffer) => {
+      info += chunk.toString();
+      const match = /"child-pid":\s*(\d+)/.exec(info);
+      if (match) this.innerPid = Number(match[1]);
+    });
+    this.exited = new Promise((resolve) => {
+      child.on('exit', (code, signal) => {
+        this.done = true;
+        // a container's leftover background processes die with its main process, as with a PID namespace
+        this.killGroup('SIGKILL');
+        fs.rmSync(this.pidFile, { force: true });
+        const signum = signal ? (constants.signals[signal] ?? 9) : 0;
+        resolve({ exitCode: code ?? 128 + signum, signal: signal ?? undefined, finishedAt: new Date() });
+      });
+    });
+  }
+
+  static start(spec: ContainerSpawnSpec): ContainerProcess {
+    fs.mkdirSync(path.dirname(spec.logFile), { recursive: true });
+    fs.mkdirSync(path.dirname(spec.pidFile), { recursive: true });
+    const logFd = fs.openSync(spec.logFile, 'a');
+    try {
+      const args = [...bwrapArgs(spec), '--info-fd', '3', '--', ...spec.argv];
+      const child = spawn('bwrap', args, {
+        env: spec.env,
+        detached: true,
+        stdio: ['ignore', logFd, logFd, 'pipe'],
+      });
+      child.on('error', (err) =>
+        fs.appendFileSync(spec.logFile, `pod-runtime: cannot start bwrap: ${err.message}\n`),
+      );
+      if (child.pid !== undefined) fs.writeFileSync(spec.pidFile, String(child.pid));
+      return new ContainerProcess(child, spec.pidFile);
+    } finally {
+      fs.closeSync(logFd);
+    }
+  }
+
+  get pid(): number | undefined {
+    return this.innerPid ?? this.child.pid;
+  }
+
+  /** SIGTERM to the container's main process, SIGKILL to the whole group after the grace period. */
+  async terminate(graceMs: number): Promise<ContainerExit> {
+    if (!this.done) {
+      try {
+        if (this.innerPid !== undefined) process.kill(this.innerPid, 'SIGTERM');
+        else this.killGroup('SIGTERM');
+      } catch {
+        // already gone
+      }
+      const timer = setTimeout(() => this.killGroup('SIGKILL'), Math.max(0, graceMs));
+      await this.exited;
+      clearTimeout(timer);
+    }
+    return this.exited;
+  }
+
+  killGroup(signal: NodeJS.Signals): void {
+    if (this.child.pid === undefined) return;
+    try {
+      process.kill(-this.child.pid, signal);
+    } catch {
+      // the group is already empty
+    }
+  }
+}
+
+/** Kills process groups recorded (as run/<pod uid>/<container>.pid) by a previous runtime that did not stop cleanly. */
+export function killRecordedGroups(runDir: string): number {
+  let killed = 0;
+  const podDirs = fs.existsSync(runDir) ? fs.readdirSync(runDir) : [];
+  for (const podDir of podDirs) {
+    for (const name of fs.readdirSync(path.join(runDir, podDir))) {
+      const pgid = Number(fs.readFileSync(path.join(runDir, podDir, name), 'utf8'));
+      const leader = safeRead(`/proc/${pgid}/cmdline`);
+      // a live leader that is not bwrap means the pid was reused: leave that group alone
+      if (pgid > 1 && (leader === '' || leader.startsWith('bwrap'))) killed += signalGroup(pgid) ? 1 : 0;
+    }
+    fs.rmSync(path.join(runDir, podDir), { recursive: true, force: true });
+  }
+  return killed;
+}
+
+function signalGroup(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 'SIGKILL');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function safeRead(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,36 @@
+// Hands out pod IPs from 127.2.0.0/16, which every process can bind without configuring the loopback device.
+export class IpAllocator {
+  private readonly byOwner = new Map<string, string>();
+  private readonly used = new Set<string>();
+
+  /** Returns the owner's IP, allocating the lowest free one (from 127.2.0.2) on first use. */
+  allocate(owner: string): string {
+    const existing = this.byOwner.get(owner);
+    if (existing) return existing;
+    for (let n = 2; n < 65535; n++) {
+      const ip = `127.2.${n >> 8}.${n & 255}`;
+      if (!this.used.has(ip)) return this.assign(owner, ip);
+    }
+    throw new Error('pod IP range 127.2.0.0/16 is exhausted');
+  }
+
+  /** Keeps an IP a pod already reported before the runtime restarted. */
+  reserve(owner: string, ip: string): boolean {
+    if (!/^127\.2\.\d+\.\d+$/.test(ip) || this.used.has(ip) || this.byOwner.has(owner)) return false;
+    this.assign(owner, ip);
+    return true;
+  }
+
+  release(owner: string): void {
+    const ip = this.byOwner.get(owner);
+    if (ip === undefined) return;
+    this.byOwner.delete(owner);
+    this.used.delete(ip);
+  }
+
+  private assign(owner: string, ip: string): string {
+    this.byOwner.set(owner, ip);
+    this.used.add(ip);
+    return ip;
+  }
+}

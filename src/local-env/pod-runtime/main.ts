@@ -1,0 +1,125 @@
+// The local pod runtime: stands where the kubelet (and kube-scheduler) would, running pods as bubblewrap processes.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
+import { createLogger, type Logger } from '../../log.ts';
+import { kubeletBackoff, type BackoffPolicy } from './backoff.ts';
+import { killRecordedGroups } from './container-process.ts';
+import { startInformer } from './informer.ts';
+import { loadKube } from './kube.ts';
+import { startNodeAgent } from './node-agent.ts';
+import { PodBinder } from './pod-binder.ts';
+import { PodManager } from './pod-manager.ts';
+import { PvProvisioner } from './pv-provisioner.ts';
+
+export interface PodRuntimeOptions {
+  kubeconfigPath: string;
+  stateDir: string;
+  nodeName?: string;
+  log?: Logger;
+  /** Restart backoff; defaults to the kubelet's 10s doubling to 5min, reset after 10min of running. */
+  backoff?: Partial<BackoffPolicy>;
+  /** How often ConfigMap/Secret/token volume files are refreshed (default 60s, the kubelet's sync period). */
+  volumeRefreshMs?: number;
+  /** Upper bound on each pod's grace period when the runtime itself stops (default 10s). */
+  shutdownGraceMs?: number;
+}
+
+export interface PodRuntime {
+  nodeName: string;
+  stop(): Promise<void>;
+}
+
+const nodeIP = '127.0.0.1';
+
+export async function startPodRuntime(opts: PodRuntimeOptions): Promise<PodRuntime> {
+  const log = opts.log ?? createLogger('pod-runtime');
+  const nodeName = opts.nodeName ?? 'local-node';
+  const stateDir = path.resolve(opts.stateDir);
+  await fs.mkdir(stateDir, { recursive: true });
+  const leftovers = killRecordedGroups(path.join(stateDir, 'run'));
+  if (leftovers > 0) log.warn({ leftovers }, 'Killed container processes left by a previous runtime');
+  const kube = loadKube(opts.kubeconfigPath);
+  const node = await startNodeAgent({ kube, nodeName, nodeIP, log });
+  const pods = new PodManager({
+    kube,
+    nodeName,
+    nodeIP,
+    stateDir,
+    backoff: { ...kubeletBackoff, ...opts.backoff },
+    volumeRefreshMs: opts.volumeRefreshMs ?? 60_000,
+    log,
+  });
+  const binder = new PodBinder(kube, nodeName, log);
+  const podInformer = startInformer<V1Pod>({
+    kube,
+    path: '/api/v1/pods',
+    list: () => kube.core.listPodForAllNamespaces(),
+    handlers: {
+      onUpsert: (pod) => {
+        binder.onUpsert(pod);
+        pods.onUpsert(pod);
+      },
+      onDelete: (pod) => pods.onDelete(pod),
+    },
+    log,
+  });
+  const claimInformer = startInformer<V1PersistentVolumeClaim>({
+    kube,
+    path: '/api/v1/persistentvolumeclaims',
+    list: () => kube.core.listPersistentVolumeClaimForAllNamespaces(),
+    handlers: {
+      onUpsert: (pvc) => provisioner.onUpsert(pvc),
+      onDelete: (pvc) => provisioner.onDelete(pvc),
+    },
+    log,
+  });
+  const provisioner = new PvProvisioner({
+    kube,
+    stateDir,
+    log,
+    hasClaim: (ns, name) => claimInformer.get(name, ns) !== undefined,
+  });
+  await podInformer.synced;
+  await pods.cleanupOrphans();
+  log.info({ nodeName, stateDir }, 'Pod runtime started');
+  return {
+    nodeName,
+    stop: async () => {
+      node.stop();
+      await Promise.all([podInformer.stop(), claimInformer.stop()]);
+      await pods.stop(opts.shutdownGraceMs ?? 10_000);
+      log.info('Pod runtime stopped');
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      kubeconfig: { type: 'string' },
+      'state-dir': { type: 'string' },
+      'node-name': { type: 'string', default: 'local-node' },
+    },
+  });
+  if (!values.kubeconfig || !values['state-dir']) {
+    console.error('usage: main.ts --kubeconfig=PATH --state-dir=DIR [--node-name=local-node]');
+    process.exit(2);
+  }
+  const runtime = await startPodRuntime({
+    kubeconfigPath: values.kubeconfig,
+    stateDir: values['state-dir'],
+    nodeName: values['node-name'],
+  });
+  let stopping = false;
+  const shutdown = (): void => {
+    if (stopping) return;
+    stopping = true;
+    void runtime.stop().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+if (import.meta.main) await main();
