@@ -1,17 +1,18 @@
 // Aurora duration values (`<digits><unit>`), the only form Aurora's TimeAmountConverter accepts.
 import { z } from 'zod';
 
-const UNIT_MS = {
-  ns: 1e-6,
-  us: 1e-3,
-  ms: 1,
-  secs: 1000,
-  mins: 60_000,
-  hrs: 3_600_000,
-  days: 86_400_000,
+// nanoseconds per unit, so sub-millisecond units stay exact integers until the final division
+const UNIT_NS = {
+  ns: 1,
+  us: 1e3,
+  ms: 1e6,
+  secs: 1e9,
+  mins: 60e9,
+  hrs: 3600e9,
+  days: 86400e9,
 } as const;
 
-export type DurationUnit = keyof typeof UNIT_MS;
+export type DurationUnit = keyof typeof UNIT_NS;
 
 export const DURATION_PATTERN = /^(\d+)(ns|us|ms|secs|mins|hrs|days)$/;
 
@@ -33,7 +34,7 @@ export function isDuration(value: string): boolean {
 export function parseDuration(value: string): number {
   const match = DURATION_PATTERN.exec(value);
   if (!match) throw new Error(`invalid Aurora duration ${JSON.stringify(value)}`);
-  return Number(match[1]) * UNIT_MS[match[2] as DurationUnit];
+  return (Number(match[1]) * UNIT_NS[match[2] as DurationUnit]) / 1e6;
 }
 
 // largest unit first so 3600000 ms formats as 1hrs, not 3600secs
@@ -42,9 +43,10 @@ const FORMAT_ORDER: readonly DurationUnit[] = ['days', 'hrs', 'mins', 'secs', 'm
 /** formatDuration renders milliseconds in the largest unit that represents the value exactly. */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) throw new Error(`cannot format ${ms} ms as an Aurora duration`);
+  const ns = Math.round(ms * 1e6);
+  if (ns === 0) return '0ms';
   for (const unit of FORMAT_ORDER) {
-    const amount = ms / UNIT_MS[unit];
-    if (Number.isInteger(amount) && (amount > 0 || unit === 'ms')) return `${amount}${unit}`;
+    if (ns % UNIT_NS[unit] === 0) return `${ns / UNIT_NS[unit]}${unit}`;
   }
-  return `${Math.round(ms / UNIT_MS.ns)}ns`;
+  return `${ns}ns`;
 }

@@ -161,7 +161,7 @@ export const MANAGED_FLAGS: ReadonlyMap<string, string> = new Map([
   ['mesos_role', 'spec.mesos.role'],
   ['max_leading_duration', 'spec.maxLeadingDuration'],
   ['reconciliation_initial_delay', 'recovery mode'],
-  ['native_log_quorum_size', 'spec.replicas (floor(replicas/2)+1)'],
+  ['native_log_quorum_size', 'spec.replicas: floor(replicas/2)+1'],
   ['native_log_file_path', 'spec.replicatedLog.path'],
   ['native_log_zk_group_path', 'spec.replicatedLog.zkGroupPath'],
   ['native_log_election_timeout', 'spec.replicatedLog.electionTimeout'],

@@ -1,0 +1,26 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { AuroraRestoreSpec } from '../../../src/api/aurora-restore.ts';
+
+test('defaults: no approval, traffic blocked, Staged strategy, nothing deleted', () => {
+  const spec = AuroraRestoreSpec.parse({ cluster: 'example', backupId: 'scheduler-backup-2024-01-31-23-00' });
+  assert.equal(spec, {
+    cluster: 'example',
+    backupId: 'scheduler-backup-2024-01-31-23-00',
+    deleteTasks: { taskIds: [], jobKeys: [] },
+    approval: { required: false, approved: false },
+    blockClientTraffic: true,
+    strategy: 'Staged',
+  });
+});
+
+test('backupId and job keys are validated', () => {
+  const base = { cluster: 'example', backupId: 'scheduler-backup-2024-01-31-23-00' };
+  assert.not.ok(AuroraRestoreSpec.safeParse({ ...base, backupId: 'scheduler-backup-2024-01-31' }).success);
+  assert.not.ok(AuroraRestoreSpec.safeParse({ ...base, backupId: 'backup-2024-01-31-23-00' }).success);
+  assert.ok(AuroraRestoreSpec.safeParse({ ...base, deleteTasks: { jobKeys: ['www/prod/hello'] } }).success);
+  assert.not.ok(AuroraRestoreSpec.safeParse({ ...base, deleteTasks: { jobKeys: ['www/hello'] } }).success);
+  assert.not.ok(AuroraRestoreSpec.safeParse({ ...base, strategy: 'Online' }).success);
+});
+
+test.run();

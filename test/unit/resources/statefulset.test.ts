@@ -1,0 +1,165 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { buildStatefulSet } from '../../../src/resources/statefulset.ts';
+import { makeCluster } from './cluster-fixture.ts';
+
+const LABELS = {
+  'app.kubernetes.io/name': 'aurora-scheduler',
+  'app.kubernetes.io/instance': 'example',
+  'app.kubernetes.io/component': 'scheduler',
+  'app.kubernetes.io/managed-by': 'aurora-operator',
+  'aurora-operator.io/cluster': 'example',
+};
+
+test('metadata: name, namespace, labels and controller owner reference', () => {
+  const sts = buildStatefulSet(makeCluster());
+  assert.equal(sts.metadata, {
+    name: 'example',
+    namespace: 'aurora',
+    labels: LABELS,
+    ownerReferences: [
+      {
+        apiVersion: 'aurora-operator.io/v1alpha1',
+        kind: 'AuroraCluster',
+        name: 'example',
+        uid: 'uid-1',
+        controller: true,
+        blockOwnerDeletion: true,
+      },
+    ],
+  });
+  assert.is(buildStatefulSet(makeCluster({}, null)).metadata?.ownerReferences, undefined);
+});
+
+test('spec: parallel, OnDelete, headless service, selector and replicas override', () => {
+  const spec = buildStatefulSet(makeCluster()).spec!;
+  assert.is(spec.replicas, 3);
+  assert.is(spec.podManagementPolicy, 'Parallel');
+  assert.equal(spec.updateStrategy, { type: 'OnDelete' });
+  assert.is(spec.serviceName, 'example-headless');
+  assert.equal(spec.selector.matchLabels, {
+    'app.kubernetes.io/name': 'aurora-scheduler',
+    'app.kubernetes.io/instance': 'example',
+    'app.kubernetes.io/component': 'scheduler',
+  });
+  assert.equal(spec.template.metadata?.labels, LABELS);
+  assert.is(buildStatefulSet(makeCluster(), { replicas: 0 }).spec?.replicas, 0);
+});
+
+test('volume claim templates for the log and the backups, with storage classes', () => {
+  const cluster = makeCluster({
+    replicatedLog: { storage: { size: '2Gi', storageClassName: 'ssd' } },
+    backup: { storage: { size: '3Gi' } },
+  });
+  assert.equal(buildStatefulSet(cluster).spec?.volumeClaimTemplates, [
+    {
+      metadata: { name: 'log' },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        resources: { requests: { storage: '2Gi' } },
+        storageClassName: 'ssd',
+      },
+    },
+    {
+      metadata: { name: 'backups' },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '3Gi' } } },
+    },
+  ]);
+});
+
+test('scheduler container: command, env, ports, probes, mounts', () => {
+  const cluster = makeCluster({
+    zookeeper: { endpoints: ['127.0.3.1:2181'], digestCredentialsSecret: { name: 'zk-auth', key: 'digest' } },
+    jvm: { options: ['-Xms1g', '-Xmx1g'] },
+    resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: 2 } },
+  });
+  const pod = buildStatefulSet(cluster).spec!.template.spec!;
+  assert.is(pod.restartPolicy, 'Always');
+  assert.is(pod.containers.length, 1);
+  const c = pod.containers[0]!;
+  assert.is(c.name, 'scheduler');
+  assert.is(c.image, 'aurora-scheduler:0.22.0');
+  assert.equal(c.command, ['aurora-scheduler']);
+  assert.equal(c.env, [
+    { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+    { name: 'LIBPROCESS_IP', value: '$(POD_IP)' },
+    { name: 'LIBPROCESS_PORT', value: '8083' },
+    { name: 'GLOG_v', value: '0' },
+    { name: 'JAVA_OPTS', value: '-Xms1g -Xmx1g' },
+    { name: 'ZK_DIGEST_CREDENTIALS', valueFrom: { secretKeyRef: { name: 'zk-auth', key: 'digest' } } },
+  ]);
+  assert.equal(c.ports, [
+    { name: 'http', containerPort: 8081, protocol: 'TCP' },
+    { name: 'libprocess', containerPort: 8083, protocol: 'TCP' },
+  ]);
+  assert.equal(c.livenessProbe, {
+    httpGet: { path: '/health', port: 'http' },
+    timeoutSeconds: 2,
+    periodSeconds: 10,
+    failureThreshold: 10,
+  });
+  assert.equal(c.readinessProbe?.httpGet, { path: '/health', port: 'http' });
+  assert.equal(c.volumeMounts, [
+    { name: 'log', mountPath: '/var/lib/aurora/scheduler/db' },
+    { name: 'backups', mountPath: '/var/lib/aurora/scheduler/backups' },
+  ]);
+  assert.equal(c.resources, { limits: { cpu: '2' }, requests: { cpu: '500m', memory: '1Gi' } });
+});
+
+test('no JAVA_OPTS or secret env unless configured', () => {
+  const env = buildStatefulSet(makeCluster()).spec!.template.spec!.containers[0]!.env!.map((e) => e.name);
+  assert.equal(env, ['POD_IP', 'LIBPROCESS_IP', 'LIBPROCESS_PORT', 'GLOG_v']);
+});
+
+test('recovery mode only changes the scheduler arguments', () => {
+  const cluster = makeCluster();
+  const normal = buildStatefulSet(cluster).spec!.template.spec!;
+  const recovery = buildStatefulSet(cluster, { mode: 'recovery' }).spec!.template.spec!;
+  assert.ok(recovery.containers[0]!.args!.includes('-max_registration_delay=360mins'));
+  assert.equal({ ...recovery.containers[0], args: [] }, { ...normal.containers[0], args: [] });
+});
+
+test('log-init init container and its ConfigMap volume', () => {
+  const pod = buildStatefulSet(makeCluster({ backup: { dir: '/backups' } })).spec!.template.spec!;
+  const init = pod.initContainers![0]!;
+  assert.is(init.name, 'log-init');
+  assert.is(init.image, 'aurora-scheduler:0.22.0');
+  assert.is(init.command![0], 'sh');
+  assert.is(init.command![1], '-c');
+  assert.match(init.command![2]!, 'mesos-log initialize --path="$LOG_DIR"');
+  assert.equal(init.env, [
+    { name: 'ALLOWED_FILE', value: '/etc/aurora-operator/log-init/allowed' },
+    { name: 'LOG_DIR', value: '/var/lib/aurora/scheduler/db' },
+    { name: 'BACKUP_DIR', value: '/backups' },
+  ]);
+  assert.equal(init.volumeMounts, [
+    { name: 'log', mountPath: '/var/lib/aurora/scheduler/db' },
+    { name: 'backups', mountPath: '/backups' },
+    { name: 'log-init', mountPath: '/etc/aurora-operator/log-init', readOnly: true },
+  ]);
+  assert.equal(pod.volumes, [{ name: 'log-init', configMap: { name: 'example-log-init' } }]);
+});
+
+test('placement and pod extras come from the spec', () => {
+  const cluster = makeCluster({
+    serviceAccountName: 'aurora',
+    podAnnotations: { 'example.com/team': 'infra' },
+    scheduling: {
+      nodeSelector: { disk: 'ssd' },
+      affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [] } },
+      tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'aurora', effect: 'NoSchedule' }],
+    },
+  });
+  const template = buildStatefulSet(cluster).spec!.template;
+  assert.equal(template.metadata?.annotations, { 'example.com/team': 'infra' });
+  assert.is(template.spec?.serviceAccountName, 'aurora');
+  assert.equal(template.spec?.nodeSelector, { disk: 'ssd' });
+  assert.equal(template.spec?.affinity, {
+    podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [] },
+  });
+  assert.equal(template.spec?.tolerations, [
+    { key: 'dedicated', operator: 'Equal', value: 'aurora', effect: 'NoSchedule' },
+  ]);
+});
+
+test.run();
