@@ -1,11 +1,12 @@
 // Starts a throwaway real ZooKeeper (Debian package) on 127.0.0.1 and seeds the Mesos master entry.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import zookeeper from 'node-zookeeper-client';
+import { isAlive, startDaemon } from './processes.ts';
 
 const ZK_JAR_DIR = '/usr/share/java';
 const ZK_CONF_DIR = '/etc/zookeeper/conf';
@@ -23,38 +24,83 @@ export interface StartZooKeeperOptions {
   startTimeoutMs?: number;
 }
 
-export async function startZooKeeper(opts: StartZooKeeperOptions = {}): Promise<ZooKeeperServer> {
+/** buildZooConfig is the standalone server configuration: one loopback address, no admin server, ruok allowed. */
+export function buildZooConfig(dataDir: string, host: string, port: number): string {
+  return [
+    'tickTime=500',
+    'minSessionTimeout=1000',
+    'maxSessionTimeout=60000',
+    `dataDir=${dataDir}`,
+    `clientPort=${port}`,
+    `clientPortAddress=${host}`,
+    'admin.enableServer=false',
+    '4lw.commands.whitelist=ruok,srvr',
+    'maxClientCnxns=0',
+  ]
+    .join('\n')
+    .concat('\n');
+}
+
+function zooKeeperJavaArgs(dir: string): string[] {
+  return [
+    '-Xmx256m',
+    `-Dzookeeper.log.dir=${dir}`,
+    '-cp',
+    `${ZK_CONF_DIR}:${ZK_JAR_DIR}/*`,
+    'org.apache.zookeeper.server.quorum.QuorumPeerMain',
+    join(dir, 'zoo.cfg'),
+  ];
+}
+
+function assertInstalled(): void {
   if (!existsSync(join(ZK_JAR_DIR, 'zookeeper.jar'))) {
     throw new Error(
       'ZooKeeper is not installed (no /usr/share/java/zookeeper.jar): run `bash scripts/install-deps.sh`',
     );
   }
+}
+
+export interface ZooKeeperDaemonOptions {
+  host: string;
+  port?: number;
+  dataDir: string;
+  logFile: string;
+  startTimeoutMs?: number;
+}
+
+/** startZooKeeperDaemon runs ZooKeeper detached (for `env:up`), so it outlives the starting process. */
+export async function startZooKeeperDaemon(
+  opts: ZooKeeperDaemonOptions,
+): Promise<{ pid: number; connectString: string }> {
+  assertInstalled();
+  const port = opts.port ?? (await freePort(opts.host));
+  await mkdir(opts.dataDir, { recursive: true });
+  await writeFile(join(opts.dataDir, 'zoo.cfg'), buildZooConfig(join(opts.dataDir, 'data'), opts.host, port));
+  const pid = startDaemon({
+    name: 'zookeeper',
+    command: 'java',
+    args: zooKeeperJavaArgs(opts.dataDir),
+    logFile: opts.logFile,
+  });
+  const deadline = Date.now() + (opts.startTimeoutMs ?? 30_000);
+  while ((await fourLetterWord(port, 'ruok', opts.host)) !== 'imok') {
+    if (Date.now() > deadline || !isAlive(pid)) {
+      throw new Error(`ZooKeeper on ${opts.host}:${port} did not start; see ${opts.logFile}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { pid, connectString: `${opts.host}:${port}` };
+}
+
+export async function startZooKeeper(opts: StartZooKeeperOptions = {}): Promise<ZooKeeperServer> {
+  assertInstalled();
   const port = opts.port ?? (await freePort());
   const dir = await mkdtemp(join(tmpdir(), 'aurora-zk-'));
-  const cfg = [
-    'tickTime=500',
-    'minSessionTimeout=1000',
-    'maxSessionTimeout=60000',
-    `dataDir=${join(dir, 'data')}`,
-    `clientPort=${port}`,
-    'clientPortAddress=127.0.0.1',
-    'admin.enableServer=false',
-    '4lw.commands.whitelist=ruok,srvr',
-    'maxClientCnxns=0',
-  ].join('\n');
-  await writeFile(join(dir, 'zoo.cfg'), `${cfg}\n`);
-  const child = spawn(
-    'java',
-    [
-      '-Xmx256m',
-      `-Dzookeeper.log.dir=${dir}`,
-      '-cp',
-      `${ZK_CONF_DIR}:${ZK_JAR_DIR}/*`,
-      'org.apache.zookeeper.server.quorum.QuorumPeerMain',
-      join(dir, 'zoo.cfg'),
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'], detached: false },
-  );
+  await writeFile(join(dir, 'zoo.cfg'), buildZooConfig(join(dir, 'data'), '127.0.0.1', port));
+  const child = spawn('java', zooKeeperJavaArgs(dir), {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: false,
+  });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
