@@ -1,0 +1,107 @@
+{{/* Chart name, truncated to the 63 characters of a DNS label. */}}
+{{- define "aurora-operator.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Full name of the release's objects: "<release>-<chart>" unless the release name already holds the chart name. */}}
+{{- define "aurora-operator.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "aurora-operator.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Common labels. The operator selects the objects it owns with app.kubernetes.io/managed-by=aurora-operator, so its
+own objects keep managed-by=Helm.
+*/}}
+{{- define "aurora-operator.labels" -}}
+helm.sh/chart: {{ include "aurora-operator.chart" . }}
+{{ include "aurora-operator.selectorLabels" . }}
+app.kubernetes.io/version: {{ include "aurora-operator.imageTag" . | quote }}
+app.kubernetes.io/component: operator
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{- define "aurora-operator.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "aurora-operator.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "aurora-operator.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "aurora-operator.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- required "serviceAccount.name is required when serviceAccount.create is false" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "aurora-operator.imageTag" -}}
+{{- .Values.image.tag | default .Chart.AppVersion }}
+{{- end }}
+
+{{- define "aurora-operator.image" -}}
+{{- printf "%s:%s" .Values.image.repository (include "aurora-operator.imageTag" .) }}
+{{- end }}
+
+{{/* Name of the leader-election Lease (LEASE_NAME), in the release namespace. */}}
+{{- define "aurora-operator.leaseName" -}}
+{{- printf "%s-leader" (include "aurora-operator.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Least-privilege rules for reconciling AuroraClusters and AuroraRestores. Used by a ClusterRole when the operator
+watches all namespaces, and by a Role in watchNamespace otherwise. No wildcards.
+*/}}
+{{- define "aurora-operator.rules" -}}
+- apiGroups: ["aurora-operator.io"]
+  resources: ["auroraclusters", "aurorarestores"]
+  verbs: ["get", "list", "watch", "patch", "update"]
+- apiGroups: ["aurora-operator.io"]
+  resources: ["auroraclusters/status", "aurorarestores/status"]
+  verbs: ["get", "patch", "update"]
+- apiGroups: ["aurora-operator.io"]
+  resources: ["auroraclusters/finalizers", "aurorarestores/finalizers"]
+  verbs: ["update"]
+- apiGroups: ["apps"]
+  resources: ["statefulsets"]
+  verbs: ["get", "list", "watch", "create", "patch", "update", "delete"]
+- apiGroups: [""]
+  resources: ["services", "configmaps"]
+  verbs: ["get", "list", "watch", "create", "patch", "update", "delete"]
+# leader label patches and one-at-a-time restarts
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["get", "list", "watch", "patch", "delete"]
+- apiGroups: [""]
+  resources: ["persistentvolumeclaims"]
+  verbs: ["get", "list", "watch"]
+# ZooKeeper digest credentials named in an AuroraCluster spec
+- apiGroups: [""]
+  resources: ["secrets"]
+  verbs: ["get"]
+- apiGroups: [""]
+  resources: ["events"]
+  verbs: ["create", "patch"]
+- apiGroups: ["policy"]
+  resources: ["poddisruptionbudgets"]
+  verbs: ["get", "list", "watch", "create", "patch", "update", "delete"]
+# restores: block client traffic while the replicated log is replaced
+- apiGroups: ["networking.k8s.io"]
+  resources: ["networkpolicies"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
+# restores: one Job per step
+- apiGroups: ["batch"]
+  resources: ["jobs"]
+  verbs: ["get", "list", "watch", "create", "delete"]
+{{- end }}
