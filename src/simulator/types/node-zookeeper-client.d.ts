@@ -106,3 +106,8 @@ declare module 'node-zookeeper-client' {
   };
   export default zookeeper;
 }
+
+declare module 'node-zookeeper-client/lib/Path.js' {
+  const PathModule: { validate(path: string): void };
+  export default PathModule;
+}
