@@ -1,6 +1,6 @@
 // AuroraCluster: zod schema of spec and status (defaults and `kubectl explain` text live here) and its types.
 import { z } from 'zod';
-import { Condition } from './conditions.ts';
+import { Conditions } from './conditions.ts';
 import { Duration } from './duration.ts';
 import { API_VERSION, AURORA_CLUSTER } from './group.ts';
 import { extraArgProblem, MANAGED_FLAGS } from './scheduler-flags.ts';
@@ -358,7 +358,7 @@ export const AuroraClusterStatus = z
       })
       .optional()
       .describe('One-at-a-time restart progress (the StatefulSet uses OnDelete).'),
-    conditions: z.array(Condition).optional().describe('Standard conditions, keyed by type.'),
+    conditions: Conditions.optional(),
   })
   .describe('Observed state of the cluster, written by the operator.');
 

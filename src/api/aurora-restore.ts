@@ -1,7 +1,7 @@
 // AuroraRestore: zod schema of spec and status; the spec is immutable except approval.approved.
 import { z } from 'zod';
 import { ObjectMeta } from './aurora-cluster.ts';
-import { Condition } from './conditions.ts';
+import { Conditions } from './conditions.ts';
 import { API_VERSION, AURORA_RESTORE } from './group.ts';
 
 export const BACKUP_ID_PATTERN = /^scheduler-backup-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}$/;
@@ -115,7 +115,7 @@ export const AuroraRestoreStatus = z
       })
       .optional()
       .describe('What the staged backup contains.'),
-    conditions: z.array(Condition).optional().describe('Standard conditions, keyed by type.'),
+    conditions: Conditions.optional(),
     error: z
       .object({
         step: z.string().optional().describe('Step that failed.'),

@@ -35,6 +35,13 @@ export const Condition = z
 
 export type Condition = z.infer<typeof Condition>;
 
+/** Conditions is keyed by type, so server-side apply merges one condition at a time. */
+export const Conditions = z
+  .array(Condition)
+  .max(32)
+  .describe('Standard conditions, keyed by type.')
+  .meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] });
+
 export type ConditionInput = Omit<Condition, 'lastTransitionTime'>;
 
 /**
