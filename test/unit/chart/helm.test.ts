@@ -127,7 +127,7 @@ function assertOperatorRules(rules: Rule[]): void {
 
 const helmMissing = !existsSync(HELM);
 if (helmMissing) {
-  console.log(`SKIP chart tests: helm binary not found at ${HELM} (npm run env:up builds it)`);
+  console.log(`SKIP chart tests: helm binary not found at ${HELM} (scripts/build-kube.sh builds it)`);
 }
 const chartTest = helmMissing ? test.skip : test;
 
