@@ -119,10 +119,12 @@ export async function startOperator(
     informers,
   ) as SupervisedInformer<KubernetesObject>[];
   let synced = false;
+  let leading = false;
   let stopping = false;
   const http = await startOperatorHttp(config.listenHost, config.httpPort, metrics.registry, {
     healthz: () => !stopping,
-    readyz: () => synced && !stopping,
+    // a standby waiting for the lease is ready too, so rolling updates of the Deployment can proceed
+    readyz: () => !stopping && (synced || !leading),
   });
   log.info({ host: config.listenHost, port: config.httpPort }, 'Serving /healthz, /readyz and /metrics');
 
@@ -164,6 +166,7 @@ export async function startOperator(
       void stop().finally(() => process.exit(1));
     });
   }
+  leading = true;
   metrics.isLeader.set(1);
   for (const informer of all) await informer.start();
   synced = true;

@@ -1,0 +1,153 @@
+// AuroraCluster end to end: kubectl apply on the local environment, with the operator installed by its Helm chart.
+import { rmSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { REPO_ROOT } from '../../src/local-env/local-env.ts';
+import { conditionOf, getCluster, startE2eEnv, waitFor, type E2eEnv } from './harness.ts';
+
+const test = suite<{ env?: E2eEnv }>('aurora-cluster', {});
+
+test.before(async (ctx) => {
+  ctx.env = await startE2eEnv('127.0.3.2');
+  await ctx.env.kubectl(['create', 'namespace', 'aurora']);
+});
+
+test.after(async (ctx) => {
+  await ctx.env?.stop();
+});
+
+const env = (ctx: { env?: E2eEnv }): E2eEnv => {
+  if (!ctx.env) throw new Error('environment not started');
+  return ctx.env;
+};
+
+test('kubectl apply of the example gives 3 schedulers, one leader, an initialized log and Ready=True', async (ctx) => {
+  const e = env(ctx);
+  await e.kubectl(['apply', '-f', '-'], e.exampleManifest());
+  const ready = await waitFor('example to be Ready', 240_000, async () => {
+    const c = await getCluster(e, 'aurora', 'example');
+    return conditionOf(c, 'Ready')?.status === 'True' ? c : undefined;
+  });
+  assert.is(ready.status?.readyReplicas, 3);
+  assert.is(ready.status?.replicatedLog?.initialized, true);
+  assert.is(conditionOf(ready, 'LeaderElected')?.status, 'True');
+  assert.is(conditionOf(ready, 'FrameworkRegistered')?.status, 'True');
+  const leaders = await e.kubectl([
+    '-n',
+    'aurora',
+    'get',
+    'pods',
+    '-l',
+    'aurora-operator.io/role=leader',
+    '-o',
+    'name',
+  ]);
+  assert.equal(
+    leaders.trim().split('\n'),
+    [`pod/${ready.status?.leader}`],
+    'exactly the leader pod carries the label',
+  );
+  const pods = await e.kubectl(['-n', 'aurora', 'get', 'pods', '-o', 'jsonpath={.items[*].status.phase}']);
+  assert.equal(pods.trim().split(' '), ['Running', 'Running', 'Running']);
+  const table = await e.kubectl(['-n', 'aurora', 'get', 'auroraclusters']);
+  assert.match(table, /NAME\s+REPLICAS\s+READY\s+LEADER\s+PHASE\s+AGE/);
+  assert.match(table, new RegExp(`example\\s+3\\s+3\\s+${ready.status?.leader}\\s+Running`));
+});
+
+test('the replicated log was initialized exactly once per replica, by the guarded log-init step', (ctx) => {
+  const e = env(ctx);
+  for (const pod of ['example-0', 'example-1', 'example-2']) {
+    const logs = e.podLogs('aurora', pod, 'log-init');
+    assert.is(
+      logs.match(/log-init: initializing the replicated log/g)?.length ?? 0,
+      1,
+      `${pod} initialized once: ${logs}`,
+    );
+  }
+});
+
+test('a wiped replica is not re-initialized and rejoins from the quorum', async (ctx) => {
+  const e = env(ctx);
+  // empty the replica's log volume, then replace the pod, as after a disk replacement
+  const dir = e.pvcDir('aurora', 'log-example-1');
+  for (const entry of readdirSync(dir)) rmSync(join(dir, entry), { recursive: true, force: true });
+  await e.kubectl(['-n', 'aurora', 'delete', 'pod', 'example-1', '--wait=true']);
+  await waitFor('example-1 to rejoin with log/recovered=1', 180_000, async () => {
+    const c = await getCluster(e, 'aurora', 'example');
+    const member = c.status?.members?.find((m) => m.name === 'example-1');
+    return member?.logRecovered === true && conditionOf(c, 'Ready')?.status === 'True' ? c : undefined;
+  });
+  const logs = e.podLogs('aurora', 'example-1', 'log-init');
+  assert.is(
+    logs.match(/log-init: initializing the replicated log/g)?.length ?? 0,
+    1,
+    'only the first pod initialized',
+  );
+  assert.match(logs, /guard=allowed/, 'the replacement pod was stopped by the status marker guard');
+});
+
+test('invalid manifests are rejected by the API server with clear messages', async (ctx) => {
+  const e = env(ctx);
+  const cases: Array<[string, RegExp]> = [
+    ['even-replicas.yaml', /replicas must be odd/],
+    ['bad-duration.yaml', /maxRegistrationDelay|Invalid value/],
+    ['relative-path.yaml', /path|Invalid value/],
+  ];
+  for (const [file, message] of cases) {
+    const err = await e
+      .kubectl(['apply', '-f', join(REPO_ROOT, 'examples', 'invalid', file)])
+      .then(() => undefined)
+      .catch((error: unknown) => String((error as { stderr?: string }).stderr ?? error));
+    assert.ok(err, `${file} was accepted`);
+    assert.match(err ?? '', message, `${file}: ${err}`);
+  }
+  const immutable = await e
+    .kubectl([
+      '-n',
+      'aurora',
+      'patch',
+      'auroracluster',
+      'example',
+      '--type=merge',
+      '-p',
+      '{"spec":{"replicas":5}}',
+    ])
+    .then(() => undefined)
+    .catch((error: unknown) => String((error as { stderr?: string }).stderr ?? error));
+  assert.match(immutable ?? '', /replicas is immutable/);
+});
+
+test('a wrong Mesos master address shows FrameworkRegistered=False with the seed remedy', async (ctx) => {
+  const e = env(ctx);
+  const manifest = e
+    .exampleManifest()
+    .replace('name: example', 'name: wrong-master')
+    .replace('replicas: 3', 'replicas: 1')
+    .replace(/masterAddress: zk:\/\/[^\n]+/, `masterAddress: zk://${e.state.zookeeper}/no-such-mesos`)
+    .replace('maxRegistrationDelay: 1mins', 'maxRegistrationDelay: 20secs')
+    .replace('/aurora/scheduler', '/aurora/wrong-master/scheduler')
+    .replace('/aurora/replicated-log', '/aurora/wrong-master/replicated-log');
+  await e.kubectl(['apply', '-f', '-'], manifest);
+  const c = await waitFor('FrameworkRegistered=False on wrong-master', 120_000, async () => {
+    const got = await getCluster(e, 'aurora', 'wrong-master');
+    const cond = conditionOf(got, 'FrameworkRegistered');
+    return cond?.status === 'False' && got.status?.replicatedLog?.initialized ? got : undefined;
+  });
+  const cond = conditionOf(c, 'FrameworkRegistered');
+  assert.is(cond?.reason, 'NotRegistered');
+  assert.match(cond?.message ?? '', /Framework has not been registered within the tolerated delay/);
+  assert.match(cond?.message ?? '', /--zk/);
+  assert.is(conditionOf(c, 'Ready')?.status, 'False');
+  const events = await e.kubectl([
+    '-n',
+    'aurora',
+    'get',
+    'events',
+    '--field-selector',
+    'involvedObject.name=wrong-master',
+  ]);
+  assert.match(events, /NotRegistered/);
+});
+
+test.run();

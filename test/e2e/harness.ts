@@ -1,0 +1,99 @@
+// Shared set-up for e2e suites: a whole local environment in a temporary directory, and small waiting helpers.
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { kubectl, type ToolContext } from '../../src/local-env/kubectl.ts';
+import { REPO_ROOT, startLocalEnv, stopLocalEnv, type LocalEnvState } from '../../src/local-env/local-env.ts';
+import { createLogger } from '../../src/log.ts';
+
+export interface E2eEnv {
+  state: LocalEnvState;
+  ctx: ToolContext;
+  kubectl(args: readonly string[], input?: string): Promise<string>;
+  // the example manifest with the test environment's ZooKeeper instead of the demo's address
+  exampleManifest(): string;
+  podLogs(namespace: string, pod: string, container: string): string;
+  pvcDir(namespace: string, claim: string): string;
+  stop(): Promise<void>;
+}
+
+export async function startE2eEnv(zookeeperHost: string): Promise<E2eEnv> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'aurora-e2e-'));
+  const state = await startLocalEnv({
+    stateDir,
+    zookeeperHost,
+    installOperator: true,
+    operatorReplicas: 2,
+    log: createLogger('e2e-env', process.env['E2E_LOG_LEVEL'] ?? 'warn'),
+  });
+  const ctx = { binDir: state.binDir, kubeconfigPath: state.kubeconfigPath };
+  return {
+    state,
+    ctx,
+    kubectl: (args, input) => kubectl(ctx, args, input),
+    exampleManifest: () =>
+      readFileSync(join(REPO_ROOT, 'examples', 'aurora-cluster.yaml'), 'utf8').replaceAll(
+        '127.0.3.1:2181',
+        state.zookeeper,
+      ),
+    podLogs(namespace, pod, container) {
+      const root = join(stateDir, 'pods', 'logs');
+      const dirs = readdirSync(root).filter((d) => d.startsWith(`${namespace}_${pod}_`));
+      return dirs
+        .flatMap((d) => {
+          const dir = join(root, d, container);
+          try {
+            return readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8'));
+          } catch {
+            return [];
+          }
+        })
+        .join('\n');
+    },
+    pvcDir: (namespace, claim) => join(stateDir, 'pods', 'volumes', 'pvc', namespace, claim),
+    stop: () => stopLocalEnv(state),
+  };
+}
+
+export async function waitFor<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<T | undefined>,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    await sleep(1000);
+  }
+  throw new Error(
+    `timed out after ${timeoutMs}ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`,
+  );
+}
+
+export interface ClusterJson {
+  status?: {
+    phase?: string;
+    leader?: string;
+    readyReplicas?: number;
+    replicatedLog?: { initialized?: boolean };
+    members?: Array<{ name: string; logRecovered?: boolean; healthy?: boolean }>;
+    conditions?: Array<{ type: string; status: string; reason: string; message: string }>;
+  };
+}
+
+export async function getCluster(env: E2eEnv, namespace: string, name: string): Promise<ClusterJson> {
+  return JSON.parse(
+    await env.kubectl(['-n', namespace, 'get', 'auroracluster', name, '-o', 'json']),
+  ) as ClusterJson;
+}
+
+export function conditionOf(cluster: ClusterJson, type: string) {
+  return cluster.status?.conditions?.find((c) => c.type === type);
+}
