@@ -1,0 +1,42 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ScheduleStatus } from '../../../src/thrift/api-types.ts';
+import { backupName, backupsToPrune, readBackupFile, saveBackup } from '../../../src/simulator/backups.ts';
+
+test('names backups by local minute', () => {
+  assert.is(backupName(new Date(2024, 0, 2, 3, 4, 59)), 'scheduler-backup-2024-01-02-03-04');
+});
+
+test('prunes the oldest by name and ignores other files', () => {
+  const names = [
+    'scheduler-backup-2024-01-01-00-02',
+    'temp_x',
+    'scheduler-backup-2024-01-01-00-00',
+    'scheduler-backup-2024-01-01-00-01',
+  ];
+  assert.equal(backupsToPrune(names, 2), ['scheduler-backup-2024-01-01-00-00']);
+  assert.equal(backupsToPrune(names, 5), []);
+});
+
+test('writes a readable TBinary snapshot, overwrites within a minute and prunes', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'backups-'));
+  try {
+    writeFileSync(join(dir, 'scheduler-backup-2000-01-01-00-00'), '');
+    writeFileSync(join(dir, 'scheduler-backup-2000-01-01-00-01'), '');
+    const task = { assignedTask: { taskId: 't', instanceId: 0 }, status: ScheduleStatus.RUNNING };
+    const now = new Date(2024, 5, 1, 12, 30);
+    const name = saveBackup({ tasks: [task], frameworkId: 'fw' }, { dir, maxSaved: 2, now });
+    assert.is(saveBackup({ tasks: [] }, { dir, maxSaved: 2, now }), name);
+    assert.equal(readdirSync(dir).sort(), ['scheduler-backup-2000-01-01-00-01', name]);
+    assert.equal(readBackupFile(join(dir, name)), { tasks: [] });
+    assert.throws(() => saveBackup({ tasks: [] }, { dir, maxSaved: 2, now, fail: true }));
+    assert.not.ok(readdirSync(dir).some((n) => n.startsWith('temp_')));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();
