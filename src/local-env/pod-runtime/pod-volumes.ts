@@ -81,7 +81,8 @@ export class PodVolumes {
         const exists = await fs.stat(source).catch(() => undefined);
         if (!exists) await fs.mkdir(source, { recursive: true });
       }
-      args.push(mount.readOnly || volume.readOnly ? '--ro-bind' : '--bind', source, mount.mountPath);
+      const target = await hostResolved(mount.mountPath);
+      args.push(mount.readOnly || volume.readOnly ? '--ro-bind' : '--bind', source, target);
     }
     return args;
   }
@@ -144,6 +145,21 @@ export class PodVolumes {
       throw new VolumeNotReadyError(`persistentvolume "${pvName}" is not a hostPath or local volume`);
     await fs.mkdir(hostPath, { recursive: true });
     return hostPath;
+  }
+}
+
+/**
+ * The container's root is the host's, so host symlinks (like /var/run -> /run) are resolved here:
+ * bubblewrap cannot create a mount point below an absolute symlink.
+ */
+async function hostResolved(mountPath: string): Promise<string> {
+  const rest: string[] = [];
+  let existing = path.resolve('/', mountPath);
+  for (;;) {
+    const real = await fs.realpath(existing).catch(() => undefined);
+    if (real !== undefined) return path.join(real, ...rest);
+    rest.unshift(path.basename(existing));
+    existing = path.dirname(existing);
   }
 }
 
