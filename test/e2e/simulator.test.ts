@@ -6,7 +6,10 @@ import * as assert from 'uvu/assert';
 import zookeeper from 'node-zookeeper-client';
 import { createAuroraAdminClient, AuroraRpcError, AuroraHttpError } from '../../src/aurora/admin-client.ts';
 import { ensureMesosMaster, startZooKeeper, type ZooKeeperServer } from '../../src/local-env/zookeeper.ts';
+import { ResponseSpec } from '../../src/thrift/api-schema.ts';
 import { ScheduleStatus, type ScheduledTask } from '../../src/thrift/api-types.ts';
+import { decodeMessage, encodeMessage, MessageType, resultSpec } from '../../src/thrift/message.ts';
+import { struct } from '../../src/thrift/schema.ts';
 import {
   getVars,
   MESOS_LOG_MAIN,
@@ -24,6 +27,7 @@ let zk: ZooKeeperServer;
 let root: string;
 const running = new Set<SimScheduler>();
 const FAST = ['-backup_interval=1secs', '-dlog_snapshot_interval=1secs', '-max_saved_backups=2'];
+const SNAPSHOT_ARGS = struct('snapshot_args', []);
 const JOB = { role: 'www', environment: 'prod', name: 'hello' };
 
 function start(i: number, o: Partial<SimSchedulerOptions> = {}): SimScheduler {
@@ -304,7 +308,34 @@ test('faults: backupFail counts failures and executorCrash fails new tasks', asy
   });
   const seen = (failed.taskEvents ?? []).map((e) => e.status);
   assert.not.ok(seen.includes(ScheduleStatus.STARTING) || seen.includes(ScheduleStatus.RUNNING));
-  await fetch(`${s.url}/sim/faults`, { method: 'POST', body: '{"slowMs":300}' });
+  const unsupported = await fetch(`${s.url}/api`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain' },
+    body: 'x',
+  });
+  assert.is(unsupported.status, 415);
+  const binary = encodeMessage('binary', {
+    name: 'snapshot',
+    type: MessageType.CALL,
+    seqid: 9,
+    spec: SNAPSHOT_ARGS,
+    body: {},
+  });
+  const binHeaders = {
+    'content-type': 'application/vnd.apache.thrift.binary',
+    accept: 'application/vnd.apache.thrift.binary',
+  };
+  const reply = await fetch(`${s.url}/api`, { method: 'POST', headers: binHeaders, body: binary });
+  const decoded = decodeMessage('binary', Buffer.from(await reply.arrayBuffer()));
+  assert.is(decoded.seqid, 9);
+  assert.is(
+    (decoded.body(resultSpec('snapshot', ResponseSpec))['success'] as { responseCode: number }).responseCode,
+    1,
+  );
+  assert.match(await (await fetch(`${s.url}/vars`)).text(), /^framework_registered 1$/m);
+  await fetch(`${s.url}/sim/faults`, { method: 'POST', body: '{"hang":true}' });
+  assert.is(await status(s.url, '/health').catch(() => 'hung'), 'hung');
+  await fetch(`${s.url}/sim/faults`, { method: 'POST', body: '{"hang":false,"slowMs":300}' });
   const t0 = Date.now();
   assert.is(await status(s.url, '/health'), 200);
   assert.ok(Date.now() - t0 >= 250);
