@@ -182,7 +182,7 @@ test('a failing httpGet liveness probe restarts the container; an exec readiness
     '',
     { volumes: [{ name: 'flags', emptyDir: {} }] },
     {
-      command: [process.execPath, path.join(fixtures, 'http-server.mjs')],
+      command: [process.execPath, path.join(fixtures, 'http-server.ts')],
       env: [
         { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
         { name: 'HEALTHY_SECONDS', value: '3' },
@@ -396,6 +396,48 @@ test("a pod's service-account token authenticates under RBAC", async () => {
   } finally {
     await dispatcher.close();
   }
+});
+
+test('images map to local programs; an unknown image waits with ErrImagePull', async () => {
+  const created = await createPod({
+    metadata: { name: 'images', namespace: ns },
+    spec: {
+      containers: [
+        {
+          name: 'operator',
+          image: 'ghcr.io/example/aurora-operator:0.1.0',
+          command: ['sh', '-c', 'command -v aurora-operator; sleep 3600'],
+        },
+        {
+          name: 'scheduler',
+          image: 'aurora-scheduler:0.22.0',
+          command: ['sh', '-c', 'command -v mesos-log; sleep 3600'],
+        },
+        { name: 'unknown', image: 'nginx:1.27' },
+      ],
+    },
+  });
+  const pod = await waitForPod(
+    k.core,
+    ns,
+    'images',
+    (p) => p.status?.containerStatuses?.some((s) => s.state?.waiting?.reason === 'ErrImagePull') ?? false,
+  );
+  assert.is(pod.status?.phase, 'Pending');
+  assert.match(
+    await waitForLog(stateDir, created, 'operator', /aurora-operator/),
+    /images\/aurora-operator\/bin\/aurora-operator/,
+  );
+  assert.match(
+    await waitForLog(stateDir, created, 'scheduler', /mesos-log/),
+    /images\/aurora-scheduler\/bin\/mesos-log/,
+  );
+  const wrapper = fs.readFileSync(
+    path.join(stateDir, 'images/aurora-scheduler/bin/aurora-scheduler'),
+    'utf8',
+  );
+  assert.match(wrapper, `exec '${process.execPath}'`);
+  assert.match(wrapper, 'src/simulator/scheduler-main.ts');
 });
 
 test.run();

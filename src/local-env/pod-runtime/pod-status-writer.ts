@@ -95,7 +95,8 @@ export class PodStatusWriter {
         );
         this.lastWritten = json;
       } catch (err) {
-        if (apiStatusCode(err) === 404) return;
+        // gone, or replaced by a pod of the same name (the UID in the patch no longer matches): nothing to report
+        if ([404, 409, 422].includes(apiStatusCode(err) ?? 0)) return;
         this.opts.log.warn({ err: errorMessage(err) }, 'Pod status write failed, retrying');
         if (!this.closed) setTimeout(() => this.schedule(), 1000);
         return;
