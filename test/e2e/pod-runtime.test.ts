@@ -13,7 +13,9 @@ import { startPodRuntime, type PodRuntime } from '../../src/local-env/pod-runtim
 import {
   clients,
   containerLog,
+  createStatefulSet,
   podReady,
+  processesMatching,
   waitFor,
   waitForLog,
   waitForPod,
@@ -279,62 +281,12 @@ test('deletion sends SIGTERM, then SIGKILL after the grace period, then removes 
   const elapsed = Date.now() - started;
   assert.ok(elapsed >= 1900, `pod removed after ${elapsed}ms, before the grace period`);
   assert.match(containerLog(stateDir, created, 'main'), 'got TERM');
-  const survivors = fs
-    .readdirSync('/proc')
-    .filter((p) => /^\d+$/.test(p))
-    .filter((p) => {
-      try {
-        return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(marker);
-      } catch {
-        return false;
-      }
-    });
+  const survivors = processesMatching(marker);
   assert.equal(survivors, []);
 });
 
 test('a StatefulSet gets its pods and claims, and claim data survives pod re-creation', async () => {
-  await k.core.createNamespacedService({
-    namespace: ns,
-    body: {
-      metadata: { name: 'web' },
-      spec: { clusterIP: 'None', selector: { app: 'web' }, ports: [{ port: 80 }] },
-    },
-  });
-  await k.apps.createNamespacedStatefulSet({
-    namespace: ns,
-    body: {
-      metadata: { name: 'web' },
-      spec: {
-        serviceName: 'web',
-        replicas: 2,
-        selector: { matchLabels: { app: 'web' } },
-        template: {
-          metadata: { labels: { app: 'web' } },
-          spec: {
-            terminationGracePeriodSeconds: 1,
-            containers: [
-              {
-                name: 'main',
-                image: 'busybox',
-                command: [
-                  'sh',
-                  '-c',
-                  'echo boot >> /data/boots; echo "boots=$(wc -l < /data/boots)"; sleep 3600',
-                ],
-                volumeMounts: [{ name: 'data', mountPath: '/data' }],
-              },
-            ],
-          },
-        },
-        volumeClaimTemplates: [
-          {
-            metadata: { name: 'data' },
-            spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
-          },
-        ],
-      },
-    },
-  });
+  await createStatefulSet(k, ns);
   const first = await waitForPod(k.core, ns, 'web-1', (p) => podReady(p), 60_000);
   const web0 = await k.core.readNamespacedPod({ name: 'web-0', namespace: ns });
   const claims = await k.core.listNamespacedPersistentVolumeClaim({ namespace: ns });

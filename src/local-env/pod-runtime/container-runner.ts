@@ -118,11 +118,12 @@ export class ContainerRunner {
           : err instanceof ContainerConfigError
             ? 'CreateContainerConfigError'
             : 'ContainerCreating';
-      this.status.state = { waiting: { reason, message: errorMessage(err) } };
-      this.ctx.log.warn(
-        { container: this.container.name, reason, err: errorMessage(err) },
-        'Container not started',
-      );
+      const message = errorMessage(err);
+      // retries repeat the same failure every few seconds: log only when it changes
+      if (this.status.state.waiting?.message !== message) {
+        this.ctx.log.warn({ container: this.container.name, reason, err: message }, 'Container not started');
+      }
+      this.status.state = { waiting: { reason, message } };
       this.ctx.onChange();
       return 'not-started';
     }
