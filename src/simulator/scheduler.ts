@@ -115,6 +115,8 @@ export function createScheduler(cfg: SchedulerConfig, log: SimLog, initialFaults
     log.info(`libprocess listening as ${pid}`);
     // The native log ignores -zk_chroot_path; only the Curator client (serverset) is chrooted.
     const logZk = await zkConnect(undefined);
+    // ZooKeeper does not create a missing chroot; create it so a fresh ensemble works.
+    if (cfg.zkChrootPath) await logZk.mkdirp(cfg.zkChrootPath);
     curator = cfg.zkChrootPath ? await zkConnect(cfg.zkChrootPath) : logZk;
     replica = createReplica({
       dir: cfg.logPath,
