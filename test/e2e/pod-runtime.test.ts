@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { V1Container, V1Pod } from '@kubernetes/client-node';
+import type { V1Container, V1Pod, V1PodSpec } from '@kubernetes/client-node';
 import { Agent, request } from 'undici';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -11,6 +11,7 @@ import { createLogger } from '../../src/log.ts';
 import { startControlPlane, type ControlPlane } from '../../src/local-env/control-plane.ts';
 import { startPodRuntime, type PodRuntime } from '../../src/local-env/pod-runtime/main.ts';
 import {
+  busyboxPod,
   clients,
   containerLog,
   createStatefulSet,
@@ -30,21 +31,12 @@ let cp: ControlPlane;
 let runtime: PodRuntime;
 let k: Clients;
 
-function shellPod(
+const shellPod = (
   name: string,
   script: string,
-  extra: Partial<V1Pod['spec']> = {},
-  container: Partial<V1Container> = {},
-): V1Pod {
-  return {
-    metadata: { name, namespace: ns, labels: { app: name } },
-    spec: {
-      terminationGracePeriodSeconds: 1,
-      containers: [{ name: 'main', image: 'busybox:1.36', command: ['sh', '-c', script], ...container }],
-      ...extra,
-    },
-  };
-}
+  extra?: Partial<V1PodSpec>,
+  container?: Partial<V1Container>,
+) => busyboxPod(ns, name, script, extra, container);
 
 async function createPod(pod: V1Pod): Promise<V1Pod> {
   return k.core.createNamespacedPod({ namespace: ns, body: pod });
@@ -176,6 +168,20 @@ test('restarts a crashing container and reports restartCount and lastState', asy
     (p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff',
   );
   assert.match(containerLog(stateDir, pod, 'main', 1), 'starting');
+});
+
+test('restartPolicy Never ends in Succeeded or Failed; a failed init container fails the pod', async () => {
+  await createPod(shellPod('succeeds', 'exit 0', { restartPolicy: 'Never' }));
+  await createPod(shellPod('fails', 'exit 4', { restartPolicy: 'Never' }));
+  const initFails = shellPod('init-fails', 'sleep 3600', { restartPolicy: 'Never' });
+  initFails.spec!.initContainers = [{ name: 'init', image: 'busybox', command: ['sh', '-c', 'exit 5'] }];
+  await createPod(initFails);
+  await waitForPod(k.core, ns, 'succeeds', (p) => p.status?.phase === 'Succeeded');
+  const failed = await waitForPod(k.core, ns, 'fails', (p) => p.status?.phase === 'Failed');
+  assert.is(failed.status?.containerStatuses?.[0]?.state?.terminated?.exitCode, 4);
+  const initFailed = await waitForPod(k.core, ns, 'init-fails', (p) => p.status?.phase === 'Failed');
+  assert.is(initFailed.status?.initContainerStatuses?.[0]?.state?.terminated?.exitCode, 5);
+  assert.is(initFailed.status?.containerStatuses?.[0]?.state?.waiting?.reason, 'PodInitializing');
 });
 
 test('a failing httpGet liveness probe restarts the container; an exec readiness probe drives Ready', async () => {
