@@ -1,6 +1,7 @@
 // The `aurora-operator` program: a small subcommand dispatcher.
 import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
+import { backupAgentCommand } from './cli/backup-agent-command.ts';
 import { crdsCommand } from './cli/crds-command.ts';
 import type { CliIo, Command } from './cli/command.ts';
 import { renderCommand } from './cli/render-command.ts';
@@ -11,6 +12,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   run: runCommand,
   render: renderCommand,
   crds: crdsCommand,
+  'backup-agent': backupAgentCommand,
 };
 
 function usage(): string {

@@ -1,6 +1,12 @@
 // AuroraCluster: zod schema of spec and status (defaults and `kubectl explain` text live here) and its types.
 import { z } from 'zod';
 import { Conditions } from './conditions.ts';
+import {
+  DiagnosticsSpec,
+  DiagnosticsStatus,
+  RecentExits,
+  ThermosObserverSpec,
+} from './diagnostics-schema.ts';
 import { Duration } from './duration.ts';
 import { API_VERSION, AURORA_CLUSTER } from './group.ts';
 import { extraArgProblem, MANAGED_FLAGS } from './scheduler-flags.ts';
@@ -240,9 +246,27 @@ export const AuroraClusterSpec = z
     ),
     replicatedLog: ReplicatedLog,
     backup: Backup,
+    backupAgent: z
+      .object({
+        image: z
+          .string()
+          .min(1)
+          .default('aurora-operator:0.1.0')
+          .describe('Image of the backup-agent sidecar; its PATH provides `aurora-operator`.'),
+        port: z
+          .int()
+          .min(1)
+          .max(65535)
+          .default(8084)
+          .describe('Port the backup agent listens on, on the pod IP.'),
+      })
+      .prefault({})
+      .describe('Sidecar in every scheduler pod that lists, streams and receives backup files for restores.'),
     httpPort: z.int().min(1).max(65535).default(8081).describe('Scheduler HTTP port (-http_port).'),
     libprocessPort: z.int().min(1).max(65535).default(8083).describe('libprocess port (LIBPROCESS_PORT).'),
     thermosExecutor: ThermosExecutor,
+    thermosObserver: ThermosObserverSpec.optional(),
+    diagnostics: DiagnosticsSpec,
     jvm: z
       .object({
         options: z
@@ -310,6 +334,7 @@ const Member = z.object({
   restarts: z.int().min(0).optional().describe('Restart count of the scheduler container.'),
   revision: z.string().optional().describe('StatefulSet revision the pod runs.'),
   ready: z.boolean().optional().describe('The pod is Ready.'),
+  recentExits: RecentExits,
 });
 
 export const AuroraClusterStatus = z
@@ -358,6 +383,7 @@ export const AuroraClusterStatus = z
       })
       .optional()
       .describe('One-at-a-time restart progress (the StatefulSet uses OnDelete).'),
+    ...DiagnosticsStatus,
     conditions: Conditions.optional(),
   })
   .describe('Observed state of the cluster, written by the operator.');

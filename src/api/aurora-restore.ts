@@ -1,4 +1,4 @@
-// AuroraRestore: zod schema of spec and status; the spec is immutable except approval.approved.
+// AuroraRestore: zod schema of spec and status; the spec is immutable except approval.approved and cancel.
 import { z } from 'zod';
 import { ObjectMeta } from './aurora-cluster.ts';
 import { Conditions } from './conditions.ts';
@@ -56,15 +56,21 @@ export const AuroraRestoreSpec = z
     blockClientTraffic: z
       .boolean()
       .default(true)
-      .describe('Remove the client Service endpoints while restoring, as Aurora recommends.'),
+      .describe(
+        'Block client traffic to the schedulers with a NetworkPolicy while restoring, as Aurora recommends.',
+      ),
     strategy: z
       .enum(['Staged', 'Offline'])
       .default('Staged')
       .describe('Staged recovers through the scheduler API; Offline writes the log with recovery-tool.'),
+    cancel: z
+      .boolean()
+      .default(false)
+      .describe('Set to true to cancel before commit: the cluster is put back as it was (like deleting it).'),
   })
   .meta({
     'x-kubernetes-validations': [
-      { rule: IMMUTABLE_SPEC_RULE, message: 'spec is immutable except approval.approved' },
+      { rule: IMMUTABLE_SPEC_RULE, message: 'spec is immutable except approval.approved and cancel' },
     ],
   })
   .describe('Restore of an AuroraCluster from one of its backups.');
@@ -123,10 +129,18 @@ export const AuroraRestoreStatus = z
       })
       .optional()
       .describe('Terminal error of a Failed restore.'),
-    logWipes: z
-      .record(z.string(), z.string())
+    source: z
+      .object({
+        pod: z.string().describe('Scheduler pod whose backup directory holds the backup.'),
+        takenAt: Time.optional().describe('Modification time of the backup file.'),
+        size: z.int().min(0).optional().describe('Size of the backup file in bytes.'),
+      })
       .optional()
-      .describe('Replica pod name to the restore UID that wiped its log, so each wipe happens exactly once.'),
+      .describe('Where validation found the backup.'),
+    leader: z.string().optional().describe('Pod of the partially disabled leader that stages the recovery.'),
+    commitRequestedAt: Time.optional().describe(
+      'When commitRecovery was first sent; past this point the restore can no longer be cancelled.',
+    ),
   })
   .describe('Progress of the restore, written by the operator.');
 

@@ -8,12 +8,15 @@ import type {
 } from '@kubernetes/client-node';
 import type { AuroraCluster } from '../api/aurora-cluster.ts';
 import { buildLabels, buildObjectMeta, buildSelectorLabels } from './labels.ts';
+import { buildBackupAgentContainer } from './backup-agent.ts';
 import { buildLogInitContainer, LOG_INIT_VOLUME } from './log-init.ts';
 import {
   BACKUPS_VOLUME,
   headlessServiceName,
   LOG_VOLUME,
   logInitConfigMapName,
+  restoreConfigMapName,
+  RESTORE_VOLUME,
   statefulSetName,
 } from './names.ts';
 import { buildSchedulerContainer } from './scheduler-container.ts';
@@ -62,8 +65,12 @@ function buildPodSpec(cluster: AuroraCluster, mode: SchedulerMode): V1PodSpec {
     // the scheduler exits on purpose (lost leadership, failover); it must always come back
     restartPolicy: 'Always',
     initContainers: [buildLogInitContainer(cluster)],
-    containers: [buildSchedulerContainer(cluster, mode)],
-    volumes: [{ name: LOG_INIT_VOLUME, configMap: { name: logInitConfigMapName(cluster) } }],
+    containers: [buildSchedulerContainer(cluster, mode), buildBackupAgentContainer(cluster)],
+    volumes: [
+      { name: LOG_INIT_VOLUME, configMap: { name: logInitConfigMapName(cluster) } },
+      // optional, so the pod template is the same whether or not a restore is in progress
+      { name: RESTORE_VOLUME, configMap: { name: restoreConfigMapName(cluster), optional: true } },
+    ],
     ...(spec.serviceAccountName ? { serviceAccountName: spec.serviceAccountName } : {}),
     ...(scheduling?.nodeSelector ? { nodeSelector: { ...scheduling.nodeSelector } } : {}),
     ...(scheduling?.affinity ? { affinity: scheduling.affinity as V1Affinity } : {}),

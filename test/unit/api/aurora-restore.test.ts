@@ -11,6 +11,7 @@ test('defaults: no approval, traffic blocked, Staged strategy, nothing deleted',
     approval: { required: false, approved: false },
     blockClientTraffic: true,
     strategy: 'Staged',
+    cancel: false,
   });
 });
 

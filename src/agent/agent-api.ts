@@ -1,0 +1,16 @@
+// Wire shapes of the backup agent's HTTP API, shared by its server and the operator's client.
+import { z } from 'zod';
+
+export const BACKUP_FILE_PREFIX = 'scheduler-backup-';
+export const BACKUP_NAME_PATTERN = /^scheduler-backup-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}$/;
+
+export const BackupFile = z.object({
+  name: z.string(),
+  size: z.int().min(0),
+  /** modification time, RFC 3339 */
+  mtime: z.string(),
+});
+export type BackupFile = z.infer<typeof BackupFile>;
+
+export const BackupList = z.object({ backups: z.array(BackupFile) });
+export const MarkerList = z.object({ markers: z.array(z.string()) });

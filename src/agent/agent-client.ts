@@ -1,0 +1,73 @@
+// The operator's client of the backup agents: every call is authenticated and bounded by a timeout.
+import { Agent, request } from 'undici';
+import { BackupList, MarkerList, type BackupFile } from './agent-api.ts';
+
+export interface AgentEndpoint {
+  host: string;
+  port: number;
+}
+
+export interface AgentClient {
+  listBackups(at: AgentEndpoint): Promise<BackupFile[]>;
+  listMarkers(at: AgentEndpoint): Promise<string[]>;
+  /** Streams a backup from one agent straight into another; resolves to the bytes copied. */
+  copyBackup(from: AgentEndpoint, to: AgentEndpoint, name: string): Promise<number>;
+}
+
+export interface AgentClientOptions {
+  token: string;
+  timeoutMs: number;
+  copyTimeoutMs: number;
+}
+
+const dispatcher = new Agent({ keepAliveTimeout: 1000, connect: { timeout: 2000 } });
+
+function base(at: AgentEndpoint): string {
+  return `http://${at.host}:${at.port}`;
+}
+
+export function createAgentClient(opts: AgentClientOptions): AgentClient {
+  const headers = { authorization: `Bearer ${opts.token}` };
+  async function getJson(url: string): Promise<unknown> {
+    const res = await request(url, {
+      dispatcher,
+      headers,
+      signal: AbortSignal.timeout(opts.timeoutMs),
+      headersTimeout: opts.timeoutMs,
+      bodyTimeout: opts.timeoutMs,
+    });
+    const text = await res.body.text();
+    if (res.statusCode !== 200) throw new Error(`GET ${url}: HTTP ${res.statusCode}: ${text.slice(0, 200)}`);
+    return JSON.parse(text) as unknown;
+  }
+  return {
+    async listBackups(at) {
+      return BackupList.parse(await getJson(`${base(at)}/backups`)).backups;
+    },
+    async listMarkers(at) {
+      return MarkerList.parse(await getJson(`${base(at)}/markers`)).markers;
+    },
+    async copyBackup(from, to, name) {
+      const signal = AbortSignal.timeout(opts.copyTimeoutMs);
+      const path = `/backups/${encodeURIComponent(name)}`;
+      const src = await request(`${base(from)}${path}`, { dispatcher, headers, signal });
+      if (src.statusCode !== 200) {
+        const text = await src.body.text();
+        throw new Error(`GET ${base(from)}${path}: HTTP ${src.statusCode}: ${text.slice(0, 200)}`);
+      }
+      const length = src.headers['content-length'];
+      const dst = await request(`${base(to)}${path}`, {
+        dispatcher,
+        method: 'PUT',
+        headers: { ...headers, ...(typeof length === 'string' ? { 'content-length': length } : {}) },
+        body: src.body,
+        signal,
+      });
+      const text = await dst.body.text();
+      if (dst.statusCode !== 201) {
+        throw new Error(`PUT ${base(to)}${path}: HTTP ${dst.statusCode}: ${text.slice(0, 200)}`);
+      }
+      return (JSON.parse(text) as { size: number }).size;
+    },
+  };
+}

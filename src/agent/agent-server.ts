@@ -1,0 +1,101 @@
+// The backup agent's HTTP server: lists, streams and receives scheduler backup files and reports restore markers.
+import { timingSafeEqual, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Logger } from '../log.ts';
+import { MARKER_DIR_NAME } from '../resources/names.ts';
+import { BACKUP_FILE_PREFIX, BACKUP_NAME_PATTERN, type BackupFile } from './agent-api.ts';
+
+export interface AgentServerOptions {
+  backupDir: string;
+  token: string;
+  log: Logger;
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+function authorized(req: IncomingMessage, token: string): boolean {
+  const given = Buffer.from(req.headers.authorization ?? '');
+  const wanted = Buffer.from(`Bearer ${token}`);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
+}
+
+export async function listBackupFiles(dir: string): Promise<BackupFile[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const files: BackupFile[] = [];
+  for (const name of names.filter((n) => n.startsWith(BACKUP_FILE_PREFIX)).sort()) {
+    const st = await stat(join(dir, name)).catch(() => undefined);
+    if (st?.isFile()) files.push({ name, size: st.size, mtime: st.mtime.toISOString() });
+  }
+  return files;
+}
+
+async function listMarkers(dir: string): Promise<string[]> {
+  const names = await readdir(join(dir, MARKER_DIR_NAME)).catch(() => [] as string[]);
+  return names.filter((n) => n.endsWith('.done')).sort();
+}
+
+async function receive(opts: AgentServerOptions, name: string, req: IncomingMessage): Promise<number> {
+  const incoming = join(opts.backupDir, MARKER_DIR_NAME, 'incoming');
+  await mkdir(incoming, { recursive: true });
+  // a temp file on the same volume, renamed at the end, so Aurora never sees a half-written backup
+  const temp = join(incoming, `${name}.${randomBytes(4).toString('hex')}`);
+  try {
+    await pipeline(req, createWriteStream(temp));
+    const expected = req.headers['content-length'];
+    const size = (await stat(temp)).size;
+    if (expected !== undefined && Number(expected) !== size) {
+      throw new Error(`received ${size} bytes, expected ${expected}`);
+    }
+    await rename(temp, join(opts.backupDir, name));
+    return size;
+  } finally {
+    await rm(temp, { force: true });
+  }
+}
+
+async function handle(opts: AgentServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://agent');
+  if (req.method === 'GET' && url.pathname === '/healthz') return send(res, 200, { ok: true });
+  if (!authorized(req, opts.token)) return send(res, 401, { error: 'missing or wrong bearer token' });
+  if (req.method === 'GET' && url.pathname === '/backups') {
+    return send(res, 200, { backups: await listBackupFiles(opts.backupDir) });
+  }
+  if (req.method === 'GET' && url.pathname === '/markers') {
+    return send(res, 200, { markers: await listMarkers(opts.backupDir) });
+  }
+  const match = /^\/backups\/([^/]+)$/.exec(url.pathname);
+  const name = match?.[1] ? decodeURIComponent(match[1]) : undefined;
+  if (!name) return send(res, 404, { error: `no route ${req.method} ${url.pathname}` });
+  if (!BACKUP_NAME_PATTERN.test(name)) return send(res, 400, { error: `invalid backup name ${name}` });
+  const path = join(opts.backupDir, name);
+  if (req.method === 'GET') {
+    const st = await stat(path).catch(() => undefined);
+    if (!st?.isFile()) return send(res, 404, { error: `backup ${name} not found` });
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': st.size });
+    await pipeline(createReadStream(path), res);
+    return;
+  }
+  if (req.method === 'PUT') {
+    const size = await receive(opts, name, req);
+    opts.log.info({ backup: name, size }, 'Received a backup file');
+    return send(res, 201, { name, size });
+  }
+  return send(res, 405, { error: `method ${req.method} not allowed` });
+}
+
+export function createAgentServer(opts: AgentServerOptions): Server {
+  return createServer((req, res) => {
+    handle(opts, req, res).catch((err: unknown) => {
+      opts.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'Agent request failed');
+      if (!res.headersSent) send(res, 500, { error: err instanceof Error ? err.message : String(err) });
+      else res.destroy();
+    });
+  });
+}
