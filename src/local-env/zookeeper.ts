@@ -10,6 +10,7 @@ import { isAlive, startDaemon } from './processes.ts';
 
 const ZK_JAR_DIR = '/usr/share/java';
 const ZK_CONF_DIR = '/etc/zookeeper/conf';
+const SETPRIV = '/usr/bin/setpriv';
 
 export interface ZooKeeperServer {
   connectString: string;
@@ -97,10 +98,10 @@ export async function startZooKeeper(opts: StartZooKeeperOptions = {}): Promise<
   const port = opts.port ?? (await freePort());
   const dir = await mkdtemp(join(tmpdir(), 'aurora-zk-'));
   await writeFile(join(dir, 'zoo.cfg'), buildZooConfig(join(dir, 'data'), '127.0.0.1', port));
-  const child = spawn('java', zooKeeperJavaArgs(dir), {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    detached: false,
-  });
+  // setpriv --pdeathsig kills the JVM if this Node process dies without calling stop().
+  const java = ['java', ...zooKeeperJavaArgs(dir)];
+  const argv = existsSync(SETPRIV) ? [SETPRIV, '--pdeathsig', 'SIGKILL', ...java] : java;
+  const child = spawn(argv[0] ?? 'java', argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
