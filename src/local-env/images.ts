@@ -14,6 +14,8 @@ export interface LocalImage {
   imageID: string;
   /** Default entrypoint when a container sets no command. */
   entrypoint: string[];
+  /** Host paths the image's programs run from (wrappers, node, the repository). */
+  runtimePaths: string[];
 }
 
 export class UnknownImageError extends Error {
@@ -77,7 +79,13 @@ export async function resolveImage(
     );
   }
   if (def === 'shell')
-    return { name: 'shell', binDir: undefined, imageID: 'local://shell', entrypoint: ['sh'] };
+    return {
+      name: 'shell',
+      binDir: undefined,
+      imageID: 'local://shell',
+      entrypoint: ['sh'],
+      runtimePaths: [],
+    };
   const nodePath = opts.nodePath ?? process.execPath;
   const binDir = path.join(opts.stateDir, 'images', def.name, 'bin');
   await fs.mkdir(binDir, { recursive: true });
@@ -85,7 +93,13 @@ export async function resolveImage(
     const script = `#!/bin/sh\nexec '${nodePath}' '${path.join(repoRoot, entry)}' "$@"\n`;
     await writeIfChanged(path.join(binDir, command), script);
   }
-  return { name: def.name, binDir, imageID: `local://${def.name}`, entrypoint: def.entrypoint };
+  return {
+    name: def.name,
+    binDir,
+    imageID: `local://${def.name}`,
+    entrypoint: def.entrypoint,
+    runtimePaths: [binDir, repoRoot, path.dirname(nodePath)],
+  };
 }
 
 async function writeIfChanged(file: string, content: string): Promise<void> {
@@ -95,4 +109,18 @@ async function writeIfChanged(file: string, content: string): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
   await fs.writeFile(tmp, content, { mode: 0o755 });
   await fs.rename(tmp, file);
+}
+
+/**
+ * A pod volume mounted over a parent of the image's own files (an emptyDir at /tmp while the repository lives
+ * under /tmp) would hide them, so those paths are bound again on top, read-only, as an image's files would be.
+ */
+export function keepImageVisible(image: LocalImage, mountArgs: readonly string[]): string[] {
+  const targets: string[] = [];
+  for (let i = 0; i < mountArgs.length; i++) {
+    if (mountArgs[i] === '--bind' || mountArgs[i] === '--ro-bind') targets.push(mountArgs[i + 2] ?? '');
+  }
+  const covered = (p: string): boolean =>
+    targets.some((t) => t !== '/' && (p === t || p.startsWith(`${t}/`)));
+  return image.runtimePaths.filter(covered).flatMap((p) => ['--ro-bind', p, p]);
 }

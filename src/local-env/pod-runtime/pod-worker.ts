@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { V1Container, V1Pod, V1Probe } from '@kubernetes/client-node';
 import type { Logger } from '../../log.ts';
-import { resolveImage } from '../images.ts';
+import { keepImageVisible, resolveImage } from '../images.ts';
 import type { BackoffPolicy } from './backoff.ts';
 import { buildContainerEnv } from './container-env.ts';
 import {
@@ -202,7 +202,8 @@ export class PodWorker {
     const lookup = (name: string): string | undefined => env[name];
     const command = container.command?.length ? container.command : image.entrypoint;
     const argv = [...command, ...(container.args ?? [])].map((a) => expandVars(a, lookup));
-    const mountArgs = await this.volumes.mountArgs(container, env);
+    const volumeArgs = await this.volumes.mountArgs(container, env);
+    const mountArgs = [...volumeArgs, ...keepImageVisible(image, volumeArgs)];
     const podIP = this.opts.placement.podIP;
     return {
       spawn: { argv, env, workingDir: container.workingDir, mountArgs, hostname: this.hostname },
