@@ -8,6 +8,10 @@ export const CLUSTER_CONDITION_TYPES = [
   'FrameworkRegistered',
   'Progressing',
   'Degraded',
+  'SchedulersStable',
+  'ExecutorHealthy',
+  'BackupsHealthy',
+  'ObserverConfigured',
 ] as const;
 
 export type ClusterConditionType = (typeof CLUSTER_CONDITION_TYPES)[number];

@@ -1,5 +1,8 @@
 // One pure rule per condition type, each with a reason and a message that tells a person what to do.
 import type { ConditionInput } from '../api/conditions.ts';
+import type { BackupsStatus, RecentExit } from '../api/diagnostics-schema.ts';
+import { diagnosticConditions } from '../diagnostics/diagnostic-conditions.ts';
+import { leaderChecks } from '../diagnostics/leader-checks.ts';
 import type { LeaderView } from './leader.ts';
 import type { StatusInput } from './compute-status.ts';
 
@@ -8,6 +11,8 @@ export interface ConditionFacts extends StatusInput {
   recovered: number;
   initialized: boolean;
   leader: LeaderView;
+  recentExits?: ReadonlyMap<string, readonly RecentExit[]>;
+  backups?: BackupsStatus | undefined;
 }
 
 type Rule = (facts: ConditionFacts) => Omit<ConditionInput, 'type'>;
@@ -23,21 +28,51 @@ const no = (reason: string, message: string): Omit<ConditionInput, 'type'> => ({
   message,
 });
 
-const replicatedLog: Rule = ({ initialized, recovered, quorum, cluster }) => {
+const replicatedLog: Rule = ({ initialized, recovered, quorum, cluster, observed }) => {
+  const preparing = observed.pods
+    .filter((p) => p.probe?.lifecycle === 'PREPARING_STORAGE')
+    .map((p) => p.name);
+  const stuck = preparing.length ? ` Stuck preparing storage: ${preparing.join(', ')}.` : '';
+  if (initialized && recovered < quorum && observed.pods.length > 0 && preparing.length > 0) {
+    return no(
+      'QuorumNotRecovered',
+      `Storage is not READY: ${recovered} of the ${quorum} replicas needed report log/recovered=1.${stuck} The log ` +
+        `was initialized (status.replicatedLog.initializedAt ${cluster.status?.replicatedLog?.initializedAt ?? 'recorded'}), ` +
+        "so the operator's first-creation guard does NOT apply and it will never run mesos-log initialize again " +
+        '(that would discard the cluster state). Check that the replicas reach each other on ' +
+        'LIBPROCESS_IP:LIBPROCESS_PORT; if a quorum of replicas lost their disks, restore from a backup (AuroraRestore).',
+    );
+  }
   if (initialized) {
     return yes('QuorumInitialized', `${recovered} replica(s) report log/recovered=1 (quorum ${quorum}).`);
   }
   return no(
     'NotInitialized',
     `Replicated log not initialized: ${recovered} of the ${quorum} replicas needed report an initialized log, so ` +
-      'storage is not READY. This is a new cluster (no initialization recorded in status), so the log-init step ' +
-      `runs "mesos-log initialize --path=${cluster.spec.replicatedLog.path}" on every empty replica without backups. ` +
-      'If this persists, check the log-init container logs and that -native_log_zk_group_path is reachable.',
+      `storage is not READY.${stuck} A new cluster must tell a quorum of schedulers that their empty database is ` +
+      "safe. The operator's first-creation guard applies (status.replicatedLog.initialized is unset), so the " +
+      `log-init step runs "mesos-log initialize --path=${cluster.spec.replicatedLog.path}" on every empty replica ` +
+      'without backups. If this persists, check the log-init container logs and that -native_log_zk_group_path is ' +
+      'reachable.',
   );
 };
 
-const leaderElected: Rule = ({ leader, cluster }) => {
+const leaderElected: Rule = (facts) => {
+  const { leader, cluster } = facts;
   const path = cluster.spec.serversetPath;
+  const checks = leaderChecks({
+    pods: facts.observed.pods.map((p) => ({
+      name: p.name,
+      podIP: p.podIP,
+      leaderHealth: p.probe?.leaderHealth,
+      frameworkRegistered: p.probe?.frameworkRegistered,
+    })),
+    signals: facts.observed.diagnostics,
+    libprocessPort: cluster.spec.libprocessPort,
+    quorum: facts.quorum,
+    recovered: facts.recovered,
+  });
+  const seen = ` Checks: ${checks.join('; ')}.`;
   switch (leader.kind) {
     case 'elected':
       return yes(
@@ -49,7 +84,8 @@ const leaderElected: Rule = ({ leader, cluster }) => {
         'NoDistinctLeader',
         `No distinct leader elected: ${leader.endpoints.length} schedulers advertise in ${path} ` +
           `(${leader.endpoints.join(', ')}). Check that LIBPROCESS_IP:LIBPROCESS_PORT is reachable from every ` +
-          'scheduler and Mesos master, that hostnames resolve to reachable addresses, and the quorum setting.',
+          'scheduler and Mesos master, that hostnames resolve to reachable addresses, and the quorum setting.' +
+          seen,
       );
     case 'unknown':
       return {
@@ -66,7 +102,8 @@ const leaderElected: Rule = ({ leader, cluster }) => {
         'NoDistinctLeader',
         `No distinct leader elected: no scheduler advertises in ${path}.${hint} Check that ` +
           'LIBPROCESS_IP:LIBPROCESS_PORT is reachable from every scheduler and Mesos master, that hostnames resolve ' +
-          'to reachable addresses, and the replicated-log quorum setting.',
+          'to reachable addresses, and the replicated-log quorum setting.' +
+          seen,
       );
     }
   }
@@ -125,6 +162,13 @@ export function computeConditions(facts: ConditionFacts): ConditionInput[] {
     Progressing: progressing(facts),
     Degraded: degraded(facts),
   };
+  const symptoms = diagnosticConditions({
+    cluster: facts.cluster,
+    observed: facts.observed,
+    recentExits: facts.recentExits ?? new Map(),
+    backups: facts.backups,
+    now: facts.now,
+  });
   const allReady =
     facts.observed.pods.length === facts.cluster.spec.replicas &&
     facts.observed.pods.every((p) => p.ready && p.probe?.healthy === true);
@@ -139,5 +183,9 @@ export function computeConditions(facts: ConditionFacts): ConditionInput[] {
         'ClusterReady',
         `${facts.cluster.spec.replicas} schedulers healthy, log initialized, leader registered.`,
       );
-  return [{ type: 'Ready', ...ready }, ...Object.entries(parts).map(([type, c]) => ({ type, ...c }))];
+  // symptom conditions explain and alert; they do not hold back Ready, which means "serving"
+  return [
+    { type: 'Ready', ...ready },
+    ...Object.entries({ ...parts, ...symptoms }).map(([type, c]) => ({ type, ...c })),
+  ];
 }

@@ -1,11 +1,13 @@
 // Derives the whole AuroraCluster status from the spec, the previous status and one observation; no I/O.
 import type { AuroraCluster, AuroraClusterStatus, ClusterPhase } from '../api/aurora-cluster.ts';
+import type { RecentExit } from '../api/diagnostics-schema.ts';
 import { quorumSize } from '../api/aurora-cluster.ts';
 import { setCondition, type Condition, type ConditionInput } from '../api/conditions.ts';
 import { findLeader, type LeaderView } from './leader.ts';
 import type { ObservedCluster } from './observed.ts';
 import type { RolloutDecision } from './rollout.ts';
 import { computeConditions } from './compute-conditions.ts';
+import { diagnosticStatus } from '../diagnostics/diagnostic-status.ts';
 
 export interface StatusInput {
   cluster: AuroraCluster;
@@ -16,7 +18,10 @@ export interface StatusInput {
   problem?: { reason: string; message: string } | undefined;
 }
 
-function members(observed: ObservedCluster): NonNullable<AuroraClusterStatus['members']> {
+function members(
+  observed: ObservedCluster,
+  recentExits: ReadonlyMap<string, readonly RecentExit[]>,
+): NonNullable<AuroraClusterStatus['members']> {
   return observed.pods.map((p) => ({
     name: p.name,
     ...(p.podIP ? { podIP: p.podIP } : {}),
@@ -29,6 +34,7 @@ function members(observed: ObservedCluster): NonNullable<AuroraClusterStatus['me
     restarts: p.restarts,
     ...(p.revision ? { revision: p.revision } : {}),
     ready: p.ready,
+    ...(recentExits.get(p.name)?.length ? { recentExits: [...(recentExits.get(p.name) ?? [])] } : {}),
   }));
 }
 
@@ -56,7 +62,16 @@ export function computeStatus(input: StatusInput): AuroraClusterStatus {
   // the marker is set once a quorum reports an initialized log and is never cleared afterwards
   const initialized = wasInitialized || recovered >= quorum;
   const leader = findLeader(observed, cluster.spec.httpPort);
-  const inputs: ConditionInput[] = computeConditions({ ...input, quorum, recovered, initialized, leader });
+  const diagnostics = diagnosticStatus(input, leader.kind === 'elected' ? leader.pod?.name : undefined);
+  const inputs: ConditionInput[] = computeConditions({
+    ...input,
+    quorum,
+    recovered,
+    initialized,
+    leader,
+    recentExits: diagnostics.recentExits,
+    backups: diagnostics.status.backups,
+  });
   let conditions: Condition[] = [...(previous.conditions ?? [])];
   for (const next of inputs) {
     conditions = setCondition(
@@ -65,6 +80,10 @@ export function computeStatus(input: StatusInput): AuroraClusterStatus {
       now,
     );
   }
+  // ObserverConfigured exists only while the spec configures an observer
+  conditions = conditions.filter(
+    (c) => c.type !== 'ObserverConfigured' || inputs.some((i) => i.type === c.type),
+  );
   const pending = input.rollout.action === 'none' ? [] : input.rollout.pending;
   return {
     observedGeneration: cluster.metadata.generation ?? 0,
@@ -76,7 +95,7 @@ export function computeStatus(input: StatusInput): AuroraClusterStatus {
     replicatedLog: initialized
       ? { initialized: true, initializedAt: previous.replicatedLog?.initializedAt ?? now.toISOString() }
       : { initialized: false },
-    members: members(observed),
+    members: members(observed, diagnostics.recentExits),
     ...(previous.newestBackup ? { newestBackup: previous.newestBackup } : {}),
     ...(input.lockedBy
       ? { lock: { restore: input.lockedBy, since: previous.lock?.since ?? now.toISOString() } }
@@ -85,6 +104,7 @@ export function computeStatus(input: StatusInput): AuroraClusterStatus {
       ...(observed.statefulSet.updateRevision ? { updateRevision: observed.statefulSet.updateRevision } : {}),
       pending,
     },
+    ...diagnostics.status,
     conditions,
   };
 }

@@ -3,7 +3,16 @@ import type { Condition } from '../api/conditions.ts';
 import type { EventInput, ObjectRef } from '../k8s/kube-client.ts';
 
 // For these types True is the good state; for Degraded and Progressing it is the other way round or neutral.
-const GOOD_WHEN_TRUE = new Set(['Ready', 'ReplicatedLogInitialized', 'LeaderElected', 'FrameworkRegistered']);
+const GOOD_WHEN_TRUE = new Set([
+  'Ready',
+  'ReplicatedLogInitialized',
+  'LeaderElected',
+  'FrameworkRegistered',
+  'SchedulersStable',
+  'ExecutorHealthy',
+  'BackupsHealthy',
+  'ObserverConfigured',
+]);
 
 export function buildConditionEvents(
   regarding: ObjectRef,

@@ -4,6 +4,7 @@ import type { AuroraCluster } from '../api/aurora-cluster.ts';
 import type { Limiter } from '../aurora/concurrency-limit.ts';
 import { probeScheduler, type SchedulerProbe } from '../aurora/scheduler-probe.ts';
 import type { ServersetReader } from '../aurora/serverset.ts';
+import { collectSignals } from '../diagnostics/collect-signals.ts';
 import { LEADER_ROLE, ROLE_LABEL } from '../resources/names.ts';
 import type { ObservedCluster, ObservedPod } from './observed.ts';
 
@@ -41,6 +42,17 @@ export function toObservedPod(pod: V1Pod): ObservedPod {
   if (revision) observed.revision = revision;
   if (exitCode !== undefined) observed.lastExitCode = exitCode;
   if (waiting) observed.waitingReason = waiting;
+  const running = scheduler?.state?.running?.startedAt;
+  if (running) observed.startedAt = new Date(running).toISOString();
+  const last = scheduler?.lastState?.terminated;
+  if (last) {
+    observed.lastTermination = {
+      exitCode: last.exitCode,
+      ...(last.startedAt ? { startedAt: new Date(last.startedAt).toISOString() } : {}),
+      ...(last.finishedAt ? { finishedAt: new Date(last.finishedAt).toISOString() } : {}),
+      ...(last.reason ? { reason: last.reason } : {}),
+    };
+  }
   return observed;
 }
 
@@ -76,6 +88,20 @@ export async function observeCluster(cluster: AuroraCluster, deps: ObserveDeps):
   } catch (err) {
     serverset.error = err instanceof Error ? err.message : String(err);
   }
+  const diagnostics = await collectSignals({
+    pods: pods
+      .filter((p) => !p.deleting)
+      .map((p) => ({
+        name: p.name,
+        ...(p.podIP ? { podIP: p.podIP } : {}),
+        leading: p.probe?.leaderHealth === 'leading',
+      })),
+    members: serverset.members,
+    httpPort,
+    libprocessPort,
+    limit: deps.limit,
+    timeoutMs: deps.probeTimeoutMs,
+  });
   return {
     statefulSet: {
       exists: sts !== undefined,
@@ -84,5 +110,6 @@ export async function observeCluster(cluster: AuroraCluster, deps: ObserveDeps):
     },
     pods,
     serverset,
+    diagnostics,
   };
 }

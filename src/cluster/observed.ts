@@ -1,6 +1,7 @@
 // What one reconcile pass saw of a cluster: its pods, their Aurora signals and the serverset.
 import type { SchedulerProbe } from '../aurora/scheduler-probe.ts';
 import type { ServersetMember } from '../aurora/serverset.ts';
+import type { DiagnosticSignals } from '../diagnostics/signals.ts';
 
 export interface ObservedPod {
   name: string;
@@ -16,6 +17,10 @@ export interface ObservedPod {
   waitingReason?: string;
   leaderLabel: boolean;
   probe?: SchedulerProbe;
+  /** When the running scheduler container started. */
+  startedAt?: string;
+  /** The scheduler container's previous run, from lastState.terminated. */
+  lastTermination?: { exitCode: number; startedAt?: string; finishedAt?: string; reason?: string };
 }
 
 export interface ObservedStatefulSet {
@@ -28,4 +33,5 @@ export interface ObservedCluster {
   statefulSet: ObservedStatefulSet;
   pods: ObservedPod[];
   serverset: { members: ServersetMember[]; error?: string };
+  diagnostics?: DiagnosticSignals;
 }

@@ -1,0 +1,122 @@
+// BackupsHealthy: backups piggy-back on log snapshots, so the newest one may be 2 × max(backup_interval,
+// dlog_snapshot_interval) old at most; a rising scheduler_backup_failed without a success means backups fail.
+import type { BackupsStatus } from '../api/diagnostics-schema.ts';
+import { bad, formatAge, good, unknown, type Verdict } from './verdict.ts';
+
+const NAME = /^scheduler-backup-(\d{4})-(\d{2})-(\d{2})-(\d{2})-(\d{2})$/;
+
+/** The minute a backup name stands for, read as UTC (the JVM zone of the scheduler containers). */
+export function backupTime(name: string): Date | undefined {
+  const m = NAME.exec(name);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi] = m.map(Number) as [number, number, number, number, number, number];
+  return new Date(Date.UTC(y, mo - 1, d, h, mi));
+}
+
+export function newestBackup(names: readonly string[]): { name: string; at: Date } | undefined {
+  const newest = names
+    .filter((n) => backupTime(n) !== undefined)
+    .sort()
+    .at(-1);
+  const at = newest ? backupTime(newest) : undefined;
+  return newest && at ? { name: newest, at } : undefined;
+}
+
+export interface LeaderBackupSignals {
+  pod: string;
+  uid: string;
+  successTotal?: number | undefined;
+  failedTotal?: number | undefined;
+  names?: readonly string[] | undefined;
+}
+
+/** Next bookkeeping: counters are compared only with the same leader process. */
+export function nextBackupsStatus(
+  previous: BackupsStatus | undefined,
+  leader: LeaderBackupSignals | undefined,
+  now: Date,
+): BackupsStatus | undefined {
+  if (!leader) return previous;
+  const same = previous?.leaderUid === leader.uid;
+  const success = leader.successTotal ?? 0;
+  const failed = leader.failedTotal ?? 0;
+  const succeeded = same ? success > (previous.successTotal ?? 0) : success > 0;
+  const failedMore = same ? failed > (previous.failedTotal ?? 0) : failed > 0 && success === 0;
+  let failingSince = same ? previous.failingSince : undefined;
+  if (succeeded) failingSince = undefined;
+  else if (failedMore) failingSince ??= now.toISOString();
+  // a new leader may hold no backups yet; the previous leader's newest one still exists on its disk
+  const newest = leader.names ? newestBackup(leader.names) : undefined;
+  return {
+    leader: leader.pod,
+    leaderUid: leader.uid,
+    successTotal: success,
+    failedTotal: failed,
+    ...(failingSince ? { failingSince } : {}),
+    ...(newest
+      ? { newest: newest.name, newestAt: newest.at.toISOString() }
+      : previous?.newest && previous.newestAt
+        ? { newest: previous.newest, newestAt: previous.newestAt }
+        : {}),
+  };
+}
+
+export interface BackupFacts {
+  status: BackupsStatus | undefined;
+  /** Also considered: a newer backup another feature recorded (e.g. backup agents), as a time. */
+  otherNewestAt?: string | undefined;
+  effectiveIntervalMs: number;
+  /** Seconds the leader process has been up, so a fresh cluster is not called stale. */
+  leaderUptimeSecs?: number | undefined;
+  now: Date;
+}
+
+/** Age in seconds of the newest backup, counting from the end of its minute so it is never overstated. */
+export function newestBackupAgeSecs(
+  facts: Pick<BackupFacts, 'status' | 'otherNewestAt' | 'now'>,
+): number | undefined {
+  const times = [facts.status?.newestAt, facts.otherNewestAt]
+    .filter((t): t is string => t !== undefined)
+    .map((t) => Date.parse(t));
+  if (!times.length) return undefined;
+  return Math.max(0, (facts.now.getTime() - (Math.max(...times) + 60_000)) / 1000);
+}
+
+export function backupsHealthy(facts: BackupFacts): Verdict {
+  const { status } = facts;
+  const limitSecs = (2 * facts.effectiveIntervalMs) / 1000;
+  const remedy =
+    'Check the scheduler log for "Failed to prepare backup", free space and permissions of -backup_dir, and that ' +
+    'the leader is ACTIVE (backups run with the periodic log snapshot on the leader only).';
+  if (status?.failingSince) {
+    return bad(
+      'BackupFailing',
+      `Backups failing: scheduler_backup_failed on ${status.leader ?? 'the leader'} rose to ${status.failedTotal ?? 0} ` +
+        `since ${status.failingSince} without a successful backup. ${remedy}`,
+    );
+  }
+  const age = newestBackupAgeSecs(facts);
+  if (age === undefined) {
+    if (!status?.leader) return unknown('NoActiveLeader', 'No active leader to read backups from.');
+    if ((facts.leaderUptimeSecs ?? 0) > limitSecs) {
+      return bad(
+        'BackupStale',
+        `No backup on ${status.leader} although it has run for ${formatAge(facts.leaderUptimeSecs ?? 0)}, more than ` +
+          `twice the effective backup interval (${formatAge(limitSecs / 2)}). ${remedy}`,
+      );
+    }
+    return good(
+      'AwaitingFirstBackup',
+      'No backup yet; the first one comes with a log snapshot after the interval.',
+    );
+  }
+  const newest = status?.newest ?? 'the newest backup';
+  if (age > limitSecs) {
+    return bad(
+      'BackupStale',
+      `Backups stale: ${newest} is ${formatAge(age)} old, more than twice the effective interval ` +
+        `max(backup_interval, dlog_snapshot_interval) = ${formatAge(limitSecs / 2)}. ${remedy}`,
+    );
+  }
+  return good('BackupsRecent', `${newest} is at most ${formatAge(age)} old (limit ${formatAge(limitSecs)}).`);
+}

@@ -1,0 +1,56 @@
+// The symptom conditions added by the diagnostics, from the spec, the previous status and one observation.
+import type { AuroraCluster } from '../api/aurora-cluster.ts';
+import type { BackupsStatus, RecentExit } from '../api/diagnostics-schema.ts';
+import { parseDuration } from '../api/duration.ts';
+import type { ObservedCluster } from '../cluster/observed.ts';
+import { backupsHealthy } from './backup-health.ts';
+import { executorHealthy } from './executor-health.ts';
+import { observerConfigured } from './observer-config.ts';
+import { schedulersStable } from './schedulers-stable.ts';
+import type { Verdict } from './verdict.ts';
+
+export const AURORA_DEFAULTS = { backupInterval: '1hrs', snapshotInterval: '1hrs', maxLeading: '1days' };
+
+export interface DiagnosticFacts {
+  cluster: AuroraCluster;
+  observed: ObservedCluster;
+  recentExits: ReadonlyMap<string, readonly RecentExit[]>;
+  backups: BackupsStatus | undefined;
+  now: Date;
+}
+
+export function effectiveBackupIntervalMs(cluster: AuroraCluster): number {
+  const backup = parseDuration(cluster.spec.backup.interval);
+  const snapshot = parseDuration(
+    cluster.spec.replicatedLog.snapshotInterval ?? AURORA_DEFAULTS.snapshotInterval,
+  );
+  return Math.max(backup, snapshot);
+}
+
+export function diagnosticConditions(f: DiagnosticFacts): Record<string, Verdict> {
+  const { cluster, observed, now } = f;
+  const window = cluster.spec.diagnostics.window;
+  const leader = observed.pods.find((p) => p.name === f.backups?.leader);
+  const parts: Record<string, Verdict> = {
+    SchedulersStable: schedulersStable(
+      observed.pods.map((p) => ({
+        name: p.name,
+        restarts: p.restarts,
+        waitingReason: p.waitingReason,
+        recentExits: f.recentExits.get(p.name) ?? [],
+      })),
+      window,
+    ),
+    ExecutorHealthy: executorHealthy(observed.diagnostics?.tasks, now, parseDuration(window)),
+    BackupsHealthy: backupsHealthy({
+      status: f.backups,
+      otherNewestAt: cluster.status?.newestBackup?.takenAt,
+      effectiveIntervalMs: effectiveBackupIntervalMs(cluster),
+      leaderUptimeSecs: leader?.probe?.uptimeSecs,
+      now,
+    }),
+  };
+  const observer = observerConfigured(cluster.spec);
+  if (observer) parts['ObserverConfigured'] = observer;
+  return parts;
+}

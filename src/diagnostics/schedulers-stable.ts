@@ -1,0 +1,63 @@
+// SchedulersStable: scheduler restarts told apart from Aurora's planned exits (max leading duration, restore).
+import type { RecentExit } from '../api/diagnostics-schema.ts';
+import { bad, formatAge, good, type Verdict } from './verdict.ts';
+
+export const CRASH_LOOP_EXITS = 3;
+
+export interface ReplicaRestarts {
+  name: string;
+  restarts: number;
+  waitingReason?: string | undefined;
+  recentExits: readonly RecentExit[];
+}
+
+const REMEDY =
+  'Aurora exits on purpose when it loses its ZooKeeper session, misses -max_registration_delay, leads for ' +
+  '-max_leading_duration, commits a recovery or gets /quitquitquit, and Kubernetes restarts it; other exits are ' +
+  'not planned. Read the previous run with "kubectl logs <pod> -c scheduler --previous" and check the other ' +
+  'conditions (FrameworkRegistered, LeaderElected) for the cause.';
+
+function describe(e: RecentExit): string {
+  return `exit ${e.exitCode} at ${e.finishedAt} after ${formatAge(e.ranSeconds)}`;
+}
+
+export function schedulersStable(replicas: readonly ReplicaRestarts[], window: string): Verdict {
+  const crashing: string[] = [];
+  const unplanned: string[] = [];
+  const planned: string[] = [];
+  for (const r of replicas) {
+    const failed = r.recentExits.filter((e) => e.exitCode !== 0);
+    const notPlanned = r.recentExits.filter((e) => !e.planned);
+    const last = r.recentExits.at(-1);
+    if (r.waitingReason === 'CrashLoopBackOff' || failed.length || notPlanned.length >= CRASH_LOOP_EXITS) {
+      const detail = last ? `, last ${describe(failed.at(-1) ?? last)}` : '';
+      const loop = r.waitingReason === 'CrashLoopBackOff' ? ' and is in CrashLoopBackOff' : '';
+      crashing.push(`${r.name} exited ${r.recentExits.length} time(s) in ${window}${loop}${detail}`);
+    } else if (notPlanned.length && last) {
+      unplanned.push(`${r.name} ${describe(notPlanned.at(-1) ?? last)}`);
+    } else if (last) {
+      planned.push(`${r.name} ${describe(last)}`);
+    }
+  }
+  if (crashing.length) {
+    return bad(
+      'Crashing',
+      `Scheduler restarting: ${crashing.join('; ')}. Non-zero exit codes or ${CRASH_LOOP_EXITS} unplanned exits ` +
+        `within ${window} are not Aurora's planned failover. ${REMEDY}`,
+    );
+  }
+  if (unplanned.length) {
+    return bad(
+      'UnplannedRestart',
+      `Scheduler exited without a planned reason: ${unplanned.join('; ')}. ${REMEDY}`,
+    );
+  }
+  if (planned.length) {
+    return good(
+      'PlannedFailover',
+      `Planned exits only: ${planned.join('; ')} (exit 0 after -max_leading_duration or during a restore); ` +
+        'Kubernetes restarted the scheduler as Aurora expects from its supervisor.',
+    );
+  }
+  return good('Stable', `No scheduler exited within ${window}.`);
+}
