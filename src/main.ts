@@ -9,7 +9,7 @@ import {
   type V1Pod,
   type V1StatefulSet,
 } from '@kubernetes/client-node';
-import type { AuroraCluster } from './api/aurora-cluster.ts';
+import type { AuroraCluster, AuroraClusterStatus } from './api/aurora-cluster.ts';
 import { AURORA_CLUSTER, GROUP, VERSION } from './api/group.ts';
 import { createLimiter } from './aurora/concurrency-limit.ts';
 import { createServersetReader } from './aurora/serverset.ts';
@@ -18,6 +18,7 @@ import { loadConfig, type OperatorConfig } from './config.ts';
 import { runController, type RunningController } from './controller/controller.ts';
 import { LeaderElector } from './controller/leader-election.ts';
 import { createControllerMetrics } from './controller/metrics.ts';
+import { createClusterMetrics } from './diagnostics/cluster-metrics.ts';
 import { WorkQueue } from './controller/work-queue.ts';
 import { createKubeClient } from './k8s/kube-client.ts';
 import { superviseInformer, type SupervisedInformer } from './k8s/supervised-informer.ts';
@@ -114,6 +115,8 @@ export async function startOperator(
   const kube = createKubeClient(kc);
   const core = kc.makeApiClient(CoreV1Api);
   const metrics = createControllerMetrics();
+  // per-cluster series; a restore controller reports its phase with clusterMetrics.setRestorePhase
+  const clusterMetrics = createClusterMetrics(metrics.registry);
   const informers = buildInformers(kc, config, log);
   const all: SupervisedInformer<KubernetesObject>[] = Object.values(
     informers,
@@ -132,6 +135,13 @@ export async function startOperator(
   const serverset = createServersetReader(config.probeTimeoutMs);
   const limit = createLimiter(config.probeConcurrency);
   informers.clusters.onChange((obj) => queue.add(`${obj.metadata?.namespace}/${obj.metadata?.name}`));
+  informers.clusters.onChange((obj) => {
+    const namespace = obj.metadata?.namespace ?? 'default';
+    const name = obj.metadata?.name ?? '';
+    const current = informers.clusters.cache.get(name, namespace) as
+      { status?: AuroraClusterStatus } | undefined;
+    clusterMetrics.update(namespace, name, current ? (current.status ?? {}) : undefined);
+  });
   for (const owned of [informers.statefulSets, informers.pods] as SupervisedInformer<KubernetesObject>[]) {
     owned.onChange((obj) => {
       const key = keyOfOwned(obj);
