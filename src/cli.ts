@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
 import { backupAgentCommand } from './cli/backup-agent-command.ts';
 import { crdsCommand } from './cli/crds-command.ts';
+import { diagnoseCommand } from './cli/diagnose-command.ts';
 import type { CliIo, Command } from './cli/command.ts';
 import { renderCommand } from './cli/render-command.ts';
 import { runCommand } from './cli/run-command.ts';
@@ -12,6 +13,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   run: runCommand,
   render: renderCommand,
   crds: crdsCommand,
+  diagnose: diagnoseCommand,
   'backup-agent': backupAgentCommand,
 };
 

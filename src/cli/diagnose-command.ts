@@ -1,0 +1,150 @@
+// `aurora-operator diagnose <cluster> [-n namespace]`: one plain-text report of a cluster from its status, pods and
+// events (KUBECONFIG), plus live probes of the schedulers and the serverset when they are reachable from here.
+import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { parseArgs } from 'node:util';
+import type { AuroraClusterSpec, AuroraClusterStatus } from '../api/aurora-cluster.ts';
+import { AURORA_CLUSTER, GROUP, VERSION } from '../api/group.ts';
+import { probeScheduler, type SchedulerProbe } from '../aurora/scheduler-probe.ts';
+import { createServersetReader, type ServersetMember } from '../aurora/serverset.ts';
+import { toObservedPod } from '../cluster/observe.ts';
+import { buildReport } from '../diagnostics/report.ts';
+import { loadKubeConfig } from '../main.ts';
+import { CLUSTER_LABEL } from '../resources/names.ts';
+import type { CliIo, Command } from './command.ts';
+
+const USAGE = 'usage: aurora-operator diagnose <cluster> [-n <namespace>] [--no-probe] [--timeout-ms <ms>]';
+
+interface ClusterObject {
+  spec?: Partial<AuroraClusterSpec>;
+  status?: AuroraClusterStatus;
+}
+
+async function liveProbes(
+  pods: ReadonlyArray<{ name: string; podIP?: string }>,
+  spec: Partial<AuroraClusterSpec> | undefined,
+  timeoutMs: number,
+): Promise<Map<string, SchedulerProbe> | undefined> {
+  const target = { httpPort: spec?.httpPort ?? 8081, libprocessPort: spec?.libprocessPort ?? 8083 };
+  const probes = await Promise.all(
+    pods.map(
+      async (p) =>
+        [
+          p.name,
+          p.podIP ? await probeScheduler({ host: p.podIP, ...target }, timeoutMs) : undefined,
+        ] as const,
+    ),
+  );
+  // answers from none of the pods means they are not reachable from here, not that all are down
+  if (!probes.some(([, probe]) => probe?.healthy)) return undefined;
+  return new Map(probes.flatMap(([name, probe]) => (probe ? [[name, probe] as const] : [])));
+}
+
+async function readServerset(
+  spec: Partial<AuroraClusterSpec> | undefined,
+  timeoutMs: number,
+): Promise<{ members: ServersetMember[]; error?: string } | undefined> {
+  const zk = spec?.zookeeper;
+  if (!zk || zk.digestCredentialsSecret) return undefined;
+  const reader = createServersetReader(timeoutMs);
+  try {
+    const target = { endpoints: zk.endpoints, chrootPath: zk.chrootPath };
+    return { members: await reader.readMembers(target, spec.serversetPath ?? '/aurora/scheduler') };
+  } catch (err) {
+    return { members: [], error: err instanceof Error ? err.message : String(err) };
+  } finally {
+    reader.close();
+  }
+}
+
+export async function diagnose(
+  kc: KubeConfig,
+  namespace: string,
+  name: string,
+  opts: { probe: boolean; timeoutMs: number },
+): Promise<string> {
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const core = kc.makeApiClient(CoreV1Api);
+  const cluster = (await custom.getNamespacedCustomObject({
+    group: GROUP,
+    version: VERSION,
+    namespace,
+    plural: AURORA_CLUSTER.plural,
+    name,
+  })) as ClusterObject;
+  const podList = await core.listNamespacedPod({ namespace, labelSelector: `${CLUSTER_LABEL}=${name}` });
+  const pods = podList.items.map(toObservedPod).sort((a, b) => a.ordinal - b.ordinal);
+  const events = await core
+    .listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${name}` })
+    .then((list) =>
+      list.items
+        .map((e) => ({
+          type: e.type ?? 'Normal',
+          reason: e.reason ?? '',
+          message: e.message ?? '',
+          at: (e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp)?.toISOString(),
+        }))
+        .sort((a, b) => (a.at ?? '').localeCompare(b.at ?? ''))
+        .slice(-15),
+    )
+    .catch(() => []);
+  const live = opts.probe ? await liveProbes(pods, cluster.spec, opts.timeoutMs) : undefined;
+  const serverset = opts.probe ? await readServerset(cluster.spec, opts.timeoutMs) : undefined;
+  return buildReport({
+    namespace,
+    name,
+    spec: cluster.spec,
+    status: cluster.status,
+    pods,
+    live,
+    serverset,
+    events,
+    now: new Date(),
+  });
+}
+
+async function run(args: readonly string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: {
+        namespace: { type: 'string', short: 'n' },
+        'no-probe': { type: 'boolean', default: false },
+        'timeout-ms': { type: 'string', default: '2000' },
+      },
+    });
+  } catch (err) {
+    io.stderr(`${(err as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  const [name, ...extra] = parsed.positionals;
+  if (!name || extra.length) {
+    io.stderr(`${USAGE}\n`);
+    return 2;
+  }
+  try {
+    const kc = loadKubeConfig();
+    const namespace =
+      parsed.values.namespace ?? kc.getContextObject(kc.getCurrentContext())?.namespace ?? 'default';
+    const report = await diagnose(kc, namespace, name, {
+      probe: !parsed.values['no-probe'],
+      timeoutMs: Number(parsed.values['timeout-ms']),
+    });
+    io.stdout(report);
+    return 0;
+  } catch (err) {
+    const e = err as { code?: number; message?: string };
+    io.stderr(
+      `diagnose ${name}: ${e.code === 404 ? 'AuroraCluster not found' : (e.message ?? String(err))}\n`,
+    );
+    return 1;
+  }
+}
+
+export const diagnoseCommand: Command = {
+  summary:
+    'print a plain-text diagnosis of one AuroraCluster (status, pods, live probes, conditions with remedies)',
+  usage: USAGE,
+  run,
+};
