@@ -1,0 +1,277 @@
+// Diagnostics end to end: each symptom induced for real (simulator fault switches, ZooKeeper, spec changes) shows
+// its condition with the right reason, an event, a metric and the diagnose report, and clears when the fault goes.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import zookeeper from 'node-zookeeper-client';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createAuroraAdminClient } from '../../src/aurora/admin-client.ts';
+import { REPO_ROOT } from '../../src/local-env/local-env.ts';
+import { conditionOf, getCluster, startE2eEnv, waitFor, type ClusterJson, type E2eEnv } from './harness.ts';
+
+const NS = 'aurora';
+// two probe intervals of a Ready cluster (READY_REQUEUE_MS 30 s) plus the time the fault needs to show
+const WITHIN = 90_000;
+
+const test = suite<{ env?: E2eEnv }>('diagnostics', {});
+
+const env = (ctx: { env?: E2eEnv }): E2eEnv => {
+  if (!ctx.env) throw new Error('environment not started');
+  return ctx.env;
+};
+
+function manifest(e: E2eEnv, name: string, extra: (m: string) => string = (m) => m): string {
+  return extra(
+    e
+      .exampleManifest()
+      .replace('name: example', `name: ${name}`)
+      .replace('replicas: 3', 'replicas: 1')
+      .replace('/aurora/scheduler', `/aurora/${name}/scheduler`)
+      .replace('/aurora/replicated-log', `/aurora/${name}/replicated-log`)
+      .replace('interval: 5mins', 'interval: 10secs')
+      .replace('snapshotInterval: 10mins', 'snapshotInterval: 10secs')
+      .replace(
+        '  jvm:',
+        '  diagnostics:\n    window: 1mins\n  thermosObserver:\n    mesosRoot: /var/lib/mesos\n  jvm:',
+      ),
+  );
+}
+
+async function leaderIP(e: E2eEnv, name: string): Promise<string> {
+  const c = await getCluster(e, NS, name);
+  const ip = (c.status as { leaderEndpoint?: string } | undefined)?.leaderEndpoint?.split(':')[0];
+  if (!ip) throw new Error(`${name} has no leader`);
+  return ip;
+}
+
+async function fault(e: E2eEnv, name: string, faults: Record<string, unknown>): Promise<void> {
+  const res = await fetch(`http://${await leaderIP(e, name)}:8081/sim/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(faults),
+  }).catch(() => undefined);
+  if (res) await res.text();
+}
+
+async function waitCondition(
+  e: E2eEnv,
+  name: string,
+  type: string,
+  status: string,
+  reason: string,
+  timeoutMs = WITHIN,
+): Promise<ClusterJson> {
+  return waitFor(`${name} ${type}=${status} ${reason}`, timeoutMs, async () => {
+    const c = await getCluster(e, NS, name);
+    const cond = conditionOf(c, type);
+    return cond?.status === status && cond.reason === reason ? c : undefined;
+  });
+}
+
+async function events(e: E2eEnv, name: string): Promise<string> {
+  return e.kubectl(['-n', NS, 'get', 'events', '--field-selector', `involvedObject.name=${name}`]);
+}
+
+async function metrics(e: E2eEnv): Promise<string> {
+  const ips = await e.kubectl([
+    '-n',
+    'aurora-operator',
+    'get',
+    'pods',
+    '-o',
+    'jsonpath={range .items[?(@.status.conditions[1].status=="True")]}{.status.podIP}{"\\n"}{end}',
+  ]);
+  for (const ip of ips.split(/\s+/).filter(Boolean)) {
+    const body = await fetch(`http://${ip}:8080/metrics`)
+      .then((r) => r.text())
+      .catch(() => '');
+    if (body.includes('aurora_operator_leader 1')) return body;
+  }
+  const all = await e.kubectl([
+    '-n',
+    'aurora-operator',
+    'get',
+    'pods',
+    '-o',
+    'jsonpath={.items[*].status.podIP}',
+  ]);
+  for (const ip of all.split(/\s+/).filter(Boolean)) {
+    const body = await fetch(`http://${ip}:8080/metrics`)
+      .then((r) => r.text())
+      .catch(() => '');
+    if (body.includes('aurora_operator_leader 1')) return body;
+  }
+  throw new Error('no leading operator answers /metrics');
+}
+
+async function waitMetric(e: E2eEnv, pattern: RegExp): Promise<string> {
+  return waitFor(`metric ${pattern}`, 60_000, async () => {
+    const body = await metrics(e);
+    return pattern.test(body) ? body : undefined;
+  });
+}
+
+async function diagnose(e: E2eEnv, name: string): Promise<string> {
+  const { stdout } = await promisify(execFile)(
+    join(REPO_ROOT, 'bin', 'kubectl-aurora'),
+    ['diagnose', name, '-n', NS],
+    {
+      env: { ...process.env, KUBECONFIG: e.ctx.kubeconfigPath },
+    },
+  );
+  return stdout;
+}
+
+test.before(async (ctx) => {
+  ctx.env = await startE2eEnv('127.0.3.4');
+  await ctx.env.kubectl(['create', 'namespace', NS]);
+  await ctx.env.kubectl(['apply', '-f', '-'], manifest(ctx.env, 'diag'));
+  await ctx.env.kubectl(
+    ['apply', '-f', '-'],
+    manifest(ctx.env, 'failover', (m) => m.replace('maxLeadingDuration: 6hrs', 'maxLeadingDuration: 40secs')),
+  );
+});
+
+test.after(async (ctx) => {
+  await ctx.env?.stop();
+});
+
+test('a healthy cluster: symptom conditions good, metrics and a diagnose report', async (ctx) => {
+  const e = env(ctx);
+  const c = await waitCondition(e, 'diag', 'Ready', 'True', 'ClusterReady', 240_000);
+  assert.is(conditionOf(c, 'SchedulersStable')?.status, 'True');
+  assert.is(conditionOf(c, 'ExecutorHealthy')?.reason, 'NoLaunchFailures');
+  assert.is(conditionOf(c, 'ObserverConfigured')?.reason, 'MesosRootInSync');
+  await waitCondition(e, 'diag', 'BackupsHealthy', 'True', 'BackupsRecent');
+  const body = await waitMetric(e, /aurora_cluster_ready\{namespace="aurora",cluster="diag"\} 1/);
+  assert.match(body, /aurora_cluster_framework_registered\{namespace="aurora",cluster="diag"\} 1/);
+  assert.match(body, /aurora_cluster_log_initialized\{namespace="aurora",cluster="diag"\} 1/);
+  assert.match(body, /aurora_cluster_newest_backup_age_seconds\{namespace="aurora",cluster="diag"\} \d/);
+  assert.match(body, /aurora_cluster_leader_changes_total\{namespace="aurora",cluster="diag"\} [1-9]/);
+  const report = await diagnose(e, 'diag');
+  assert.match(report, /Aurora cluster aurora\/diag/);
+  assert.match(report, /status and live probes/);
+  assert.match(report, /diag-0 \*/);
+  assert.match(report, /framework_registered sums to 1/);
+  assert.match(report, /Replicated log: initialized/);
+  assert.match(report, /Backups: newest scheduler-backup-/);
+  assert.match(report, /Active problems:\n {2}none/);
+});
+
+test('backups failing: scheduler_backup_failed rising gives BackupsHealthy=False BackupFailing, then clears', async (ctx) => {
+  const e = env(ctx);
+  await fault(e, 'diag', { backupFail: true });
+  const c = await waitCondition(e, 'diag', 'BackupsHealthy', 'False', 'BackupFailing');
+  assert.match(conditionOf(c, 'BackupsHealthy')?.message ?? '', /scheduler_backup_failed/);
+  assert.match(await events(e, 'diag'), /BackupFailing/);
+  await waitMetric(
+    e,
+    /aurora_cluster_condition\{[^}]*type="BackupsHealthy",status="False",reason="BackupFailing"\} 1/,
+  );
+  assert.match(await diagnose(e, 'diag'), /BackupsHealthy=False BackupFailing/);
+  await fault(e, 'diag', { backupFail: false });
+  await waitCondition(e, 'diag', 'BackupsHealthy', 'True', 'BackupsRecent');
+});
+
+test('executor crashing: tasks FAILED without STARTING give ExecutorHealthy=False with task ids, then clear', async (ctx) => {
+  const e = env(ctx);
+  await fault(e, 'diag', { executorCrash: true });
+  const admin = createAuroraAdminClient({
+    baseUrl: `http://${await leaderIP(e, 'diag')}:8081`,
+    timeoutMs: 5000,
+  });
+  const key = (name: string) => ({ role: 'www', environment: 'prod', name });
+  await admin.createJob({ key: key('crashy'), instanceCount: 2, taskConfig: { isService: true } });
+  const c = await waitCondition(e, 'diag', 'ExecutorHealthy', 'False', 'ExecutorCrashing');
+  assert.match(conditionOf(c, 'ExecutorHealthy')?.message ?? '', /www-prod-crashy-\d-/);
+  assert.match(await events(e, 'diag'), /ExecutorCrashing/);
+  await waitMetric(e, /type="ExecutorHealthy",status="False",reason="ExecutorCrashing"\} 1/);
+  assert.match(await diagnose(e, 'diag'), /ExecutorHealthy=False ExecutorCrashing/);
+  await fault(e, 'diag', { executorCrash: false });
+  await admin.createJob({ key: key('fine'), instanceCount: 1, taskConfig: { isService: true } });
+  await waitCondition(e, 'diag', 'ExecutorHealthy', 'True', 'NoLaunchFailures');
+});
+
+test('no distinct leader: an extra member_ node gives LeaderElected=False NoDistinctLeader with the checks', async (ctx) => {
+  const e = env(ctx);
+  const zk = zookeeper.createClient(e.state.zookeeper);
+  await new Promise<void>((resolve) => {
+    zk.once('connected', () => resolve());
+    zk.connect();
+  });
+  const data = Buffer.from(
+    JSON.stringify({ serviceEndpoint: { host: '127.0.9.9', port: 8081 }, status: 'ALIVE' }),
+  );
+  const path = await new Promise<string>((resolve, reject) =>
+    zk.create('/aurora/diag/scheduler/member_', data, zookeeper.CreateMode.EPHEMERAL_SEQUENTIAL, (err, p) =>
+      err ? reject(err) : resolve(p),
+    ),
+  );
+  try {
+    const c = await waitCondition(e, 'diag', 'LeaderElected', 'False', 'NoDistinctLeader');
+    const message = conditionOf(c, 'LeaderElected')?.message ?? '';
+    assert.match(message, /2 schedulers advertise/);
+    assert.match(message, /LIBPROCESS_IP:LIBPROCESS_PORT/);
+    assert.match(message, /127\.0\.9\.9 \(127\.0\.9\.9\), which is no scheduler pod IP/);
+    assert.match(message, /native_log_quorum_size=1/);
+    assert.match(await events(e, 'diag'), /NoDistinctLeader/);
+    await waitMetric(e, /type="LeaderElected",status="False",reason="NoDistinctLeader"\} 1/);
+    const report = await diagnose(e, 'diag');
+    assert.match(report, /2 member_ node\(s\)/);
+    assert.match(report, /LeaderElected=False NoDistinctLeader/);
+  } finally {
+    await new Promise<void>((resolve) => zk.remove(path, -1, () => resolve()));
+    zk.close();
+  }
+  await waitCondition(e, 'diag', 'LeaderElected', 'True', 'LeaderElected');
+});
+
+test('observer root mismatch: an extra --mesos-root gives ObserverConfigured=False, then clears', async (ctx) => {
+  const e = env(ctx);
+  const patch = (args: string[]) =>
+    e.kubectl([
+      '-n',
+      NS,
+      'patch',
+      'auroracluster',
+      'diag',
+      '--type=merge',
+      '-p',
+      JSON.stringify({ spec: { thermosObserver: { extraArgs: args } } }),
+    ]);
+  await patch(['--mesos-root=/tmp/mesos']);
+  const c = await waitCondition(e, 'diag', 'ObserverConfigured', 'False', 'MesosRootMismatch');
+  assert.match(conditionOf(c, 'ObserverConfigured')?.message ?? '', /--mesos-root=\/tmp\/mesos/);
+  assert.match(await events(e, 'diag'), /MesosRootMismatch/);
+  await patch([]);
+  await waitCondition(e, 'diag', 'ObserverConfigured', 'True', 'MesosRootInSync');
+});
+
+test('scheduler crashing: a non-zero exit gives SchedulersStable=False Crashing, cleared after the window', async (ctx) => {
+  const e = env(ctx);
+  await fault(e, 'diag', { crash: 3 });
+  const c = await waitCondition(e, 'diag', 'SchedulersStable', 'False', 'Crashing');
+  assert.match(
+    conditionOf(c, 'SchedulersStable')?.message ?? '',
+    /diag-0 exited 1 time\(s\) in 1mins, last exit 3/,
+  );
+  assert.match(await events(e, 'diag'), /Crashing/);
+  await waitMetric(
+    e,
+    /aurora_cluster_replica_restarts\{namespace="aurora",cluster="diag",pod="diag-0"\} [1-9]/,
+  );
+  const report = await diagnose(e, 'diag');
+  assert.match(report, /diag-0: exit 3 at .* \(not planned\)/);
+  await waitCondition(e, 'diag', 'SchedulersStable', 'True', 'Stable', 180_000);
+});
+
+test('planned failover after -max_leading_duration is PlannedFailover, not Crashing', async (ctx) => {
+  const e = env(ctx);
+  const c = await waitCondition(e, 'failover', 'SchedulersStable', 'True', 'PlannedFailover', 240_000);
+  assert.match(conditionOf(c, 'SchedulersStable')?.message ?? '', /failover-0 exit 0/);
+  assert.match(await events(e, 'failover'), /PlannedFailover/);
+  assert.not.match(await events(e, 'failover'), /Crashing/);
+});
+
+test.run();
