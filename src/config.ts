@@ -17,6 +17,13 @@ export const OperatorConfig = z.object({
   readyRequeueMs: Int.default(30_000),
   notReadyRequeueMs: Int.default(5000),
   workers: Int.default(4),
+  restoreRequeueMs: Int.default(1000),
+  rpcTimeoutMs: Int.default(30_000),
+  // test-only: exit right after each restore step's action (see docs/restore.md)
+  exitAfterStepAction: z
+    .enum(['1', '0', 'true', 'false'])
+    .transform((v) => v === '1' || v === 'true')
+    .default(false),
 });
 
 export type OperatorConfig = z.infer<typeof OperatorConfig>;
@@ -36,5 +43,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): OperatorConfig {
     readyRequeueMs: pick('READY_REQUEUE_MS'),
     notReadyRequeueMs: pick('NOT_READY_REQUEUE_MS'),
     workers: pick('WORKERS'),
+    restoreRequeueMs: pick('RESTORE_REQUEUE_MS'),
+    rpcTimeoutMs: pick('AURORA_RPC_TIMEOUT_MS'),
+    exitAfterStepAction: pick('AURORA_OPERATOR_EXIT_AFTER_STEP_ACTION'),
   });
 }

@@ -86,10 +86,10 @@ watches all namespaces, and by a Role in watchNamespace otherwise. No wildcards.
 - apiGroups: [""]
   resources: ["persistentvolumeclaims"]
   verbs: ["get", "list", "watch"]
-# ZooKeeper digest credentials named in an AuroraCluster spec
+# ZooKeeper digest credentials named in an AuroraCluster spec; the backup agents' token Secret (created once)
 - apiGroups: [""]
   resources: ["secrets"]
-  verbs: ["get"]
+  verbs: ["get", "create"]
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create", "patch"]

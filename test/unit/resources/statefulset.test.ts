@@ -75,7 +75,10 @@ test('scheduler container: command, env, ports, probes, mounts', () => {
   });
   const pod = buildStatefulSet(cluster).spec!.template.spec!;
   assert.is(pod.restartPolicy, 'Always');
-  assert.is(pod.containers.length, 1);
+  assert.equal(
+    pod.containers.map((x) => x.name),
+    ['scheduler', 'backup-agent'],
+  );
   const c = pod.containers[0]!;
   assert.is(c.name, 'scheduler');
   assert.is(c.image, 'aurora-scheduler:0.22.0');
@@ -131,13 +134,22 @@ test('log-init init container and its ConfigMap volume', () => {
     { name: 'ALLOWED_FILE', value: '/etc/aurora-operator/log-init/allowed' },
     { name: 'LOG_DIR', value: '/var/lib/aurora/scheduler/db' },
     { name: 'BACKUP_DIR', value: '/backups' },
+    { name: 'RESTORE_DIR', value: '/etc/aurora-operator/restore' },
+    { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+    { name: 'ZK_ENDPOINTS', value: '127.0.3.1:2181' },
+    { name: 'LOG_ZK_GROUP_PATH', value: '/aurora/replicated-log' },
   ]);
   assert.equal(init.volumeMounts, [
     { name: 'log', mountPath: '/var/lib/aurora/scheduler/db' },
     { name: 'backups', mountPath: '/backups' },
     { name: 'log-init', mountPath: '/etc/aurora-operator/log-init', readOnly: true },
+    { name: 'restore', mountPath: '/etc/aurora-operator/restore', readOnly: true },
   ]);
-  assert.equal(pod.volumes, [{ name: 'log-init', configMap: { name: 'example-log-init' } }]);
+  // the restore ConfigMap is optional, so the template is the same with or without a restore
+  assert.equal(pod.volumes, [
+    { name: 'log-init', configMap: { name: 'example-log-init' } },
+    { name: 'restore', configMap: { name: 'example-restore', optional: true } },
+  ]);
 });
 
 test('placement and pod extras come from the spec', () => {

@@ -1,0 +1,34 @@
+// Creates the per-cluster backup-agent token once and reads it back for the operator's agent calls.
+import { randomBytes } from 'node:crypto';
+import type { CoreV1Api } from '@kubernetes/client-node';
+import type { AuroraCluster } from '../api/aurora-cluster.ts';
+import { isConflict, isNotFound } from '../k8s/errors.ts';
+import { buildAgentSecret } from '../resources/backup-agent.ts';
+import { AGENT_TOKEN_KEY, agentSecretName } from '../resources/names.ts';
+
+/** ensureAgentSecret creates the Secret only when missing: rotating it would lock out running agents. */
+export async function ensureAgentSecret(core: CoreV1Api, cluster: AuroraCluster): Promise<void> {
+  const namespace = cluster.metadata.namespace ?? 'default';
+  const name = agentSecretName(cluster);
+  try {
+    await core.readNamespacedSecret({ name, namespace });
+    return;
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
+  try {
+    const body = buildAgentSecret(cluster, randomBytes(32).toString('hex'));
+    await core.createNamespacedSecret({ namespace, body });
+  } catch (err) {
+    if (!isConflict(err)) throw err;
+  }
+}
+
+export async function readAgentToken(core: CoreV1Api, cluster: AuroraCluster): Promise<string> {
+  const namespace = cluster.metadata.namespace ?? 'default';
+  const name = agentSecretName(cluster);
+  const secret = await core.readNamespacedSecret({ name, namespace });
+  const value = secret.data?.[AGENT_TOKEN_KEY];
+  if (!value) throw new Error(`Secret ${namespace}/${name} has no ${AGENT_TOKEN_KEY} key`);
+  return Buffer.from(value, 'base64').toString('utf8');
+}

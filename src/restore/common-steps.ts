@@ -1,0 +1,136 @@
+// Steps both strategies share: validation, the cluster lock, traffic blocking, stopping, readiness and unlock.
+import type { AuroraCluster } from '../api/aurora-cluster.ts';
+import { RESTORE_LOCK_ANNOTATION } from '../cluster/reconcile.ts';
+import { TerminalError } from '../controller/result.ts';
+import { buildRestoreNetworkPolicy } from '../resources/network-policy.ts';
+import { restoreNetworkPolicyName } from '../resources/names.ts';
+import type { SchedulerMode } from '../resources/scheduler-args.ts';
+import { buildStatefulSet } from '../resources/statefulset.ts';
+import { findBackup } from './find-backup.ts';
+import type { RestoreStep, StepContext } from './step.ts';
+import { allRunning, heldByUs, livePods, type Situation } from './world.ts';
+
+export function clusterOf(s: Situation): AuroraCluster {
+  const cluster = s.world.cluster;
+  if (!cluster) throw new Error(`AuroraCluster ${s.restore.spec.cluster} not found`);
+  return cluster;
+}
+
+function refOf(cluster: AuroraCluster, apiVersion: string, kind: string, name: string) {
+  return { apiVersion, kind, namespace: cluster.metadata.namespace ?? 'default', name };
+}
+
+export async function applyStatefulSet(
+  ctx: StepContext,
+  mode: SchedulerMode,
+  replicas: number,
+): Promise<void> {
+  await ctx.fx.kube.apply(buildStatefulSet(clusterOf(ctx), { mode, replicas }));
+}
+
+export const validate: RestoreStep = {
+  name: 'Validate',
+  done: (s) => s.restore.status?.source !== undefined,
+  async run(ctx) {
+    if (!ctx.world.cluster) {
+      throw new TerminalError(
+        'ClusterNotFound',
+        `AuroraCluster ${ctx.restore.spec.cluster} does not exist in namespace ${ctx.restore.metadata.namespace}`,
+      );
+    }
+    return findBackup(ctx);
+  },
+};
+
+export const lock: RestoreStep = {
+  name: 'Lock',
+  done: heldByUs,
+  async run(ctx) {
+    const holder = ctx.world.lockHolder;
+    if (holder && holder !== ctx.restore.metadata.name) {
+      return {
+        message: `waiting: AuroraRestore ${holder} holds the cluster; only one restore per cluster runs at a time`,
+        requeueAfterMs: 5000,
+      };
+    }
+    const cluster = clusterOf(ctx);
+    // the resourceVersion makes two restores racing for the lock conflict instead of both winning
+    await ctx.fx.kube.mergePatch(refOf(cluster, cluster.apiVersion, cluster.kind, cluster.metadata.name), {
+      metadata: {
+        resourceVersion: cluster.metadata.resourceVersion,
+        annotations: { [RESTORE_LOCK_ANNOTATION]: ctx.restore.metadata.name },
+      },
+    });
+    return { message: 'locked the cluster; its reconciler leaves the StatefulSet alone' };
+  },
+};
+
+export const blockTraffic: RestoreStep = {
+  name: 'BlockTraffic',
+  done: (s) => !s.restore.spec.blockClientTraffic || s.world.networkPolicy,
+  async run(ctx) {
+    await ctx.fx.kube.apply(buildRestoreNetworkPolicy(clusterOf(ctx), ctx.fx.operatorPeer));
+    return { message: 'client traffic blocked: only the operator and the schedulers reach the pods' };
+  },
+};
+
+export const stopSchedulers: RestoreStep = {
+  name: 'StopSchedulers',
+  done: (s) => s.world.statefulSet.replicas === 0 && s.world.pods.length === 0,
+  async run(ctx) {
+    await applyStatefulSet(ctx, ctx.world.statefulSet.mode ?? 'normal', 0);
+    return { message: `stopping: ${ctx.world.pods.length} scheduler pods left` };
+  },
+};
+
+export function startAll(name: string, mode: SchedulerMode, done: (s: Situation) => boolean): RestoreStep {
+  return {
+    name,
+    done,
+    async run(ctx) {
+      const n = clusterOf(ctx).spec.replicas;
+      await applyStatefulSet(ctx, mode, n);
+      return { message: `starting ${n} schedulers (${mode} mode): ${livePods(ctx).length} pods so far` };
+    },
+  };
+}
+
+export const unblockTraffic: RestoreStep = {
+  name: 'UnblockTraffic',
+  done: (s) => !heldByUs(s) || !s.world.networkPolicy,
+  async run(ctx) {
+    const cluster = clusterOf(ctx);
+    const name = restoreNetworkPolicyName(cluster);
+    await ctx.fx.kube.delete(refOf(cluster, 'networking.k8s.io/v1', 'NetworkPolicy', name));
+    return { message: 'client traffic unblocked' };
+  },
+};
+
+export const waitReady: RestoreStep = {
+  name: 'WaitReady',
+  done: (s) =>
+    s.world.clusterReady &&
+    allRunning(s, s.world.cluster?.spec.replicas ?? 0) &&
+    livePods(s).filter((p) => p.frameworkRegistered).length === 1 &&
+    livePods(s).every((p) => p.healthy),
+  async run(ctx) {
+    const registered = livePods(ctx)
+      .filter((p) => p.frameworkRegistered)
+      .map((p) => p.name);
+    return {
+      message: `waiting for Ready and FrameworkRegistered (registered: ${registered.join(',') || 'none'})`,
+    };
+  },
+};
+
+export const unlock: RestoreStep = {
+  name: 'Unlock',
+  done: (s) => !heldByUs(s),
+  async run(ctx) {
+    const cluster = clusterOf(ctx);
+    await ctx.fx.kube.mergePatch(refOf(cluster, cluster.apiVersion, cluster.kind, cluster.metadata.name), {
+      metadata: { annotations: { [RESTORE_LOCK_ANNOTATION]: null } },
+    });
+    return { message: 'unlocked: the cluster reconciler manages the cluster again' };
+  },
+};

@@ -1,0 +1,141 @@
+// Wiring of the AuroraRestore controller: its informer, queue, effects and the reconcile function.
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  makeInformer,
+  NetworkingV1Api,
+  type KubeConfig,
+  type KubernetesObject,
+  type V1Pod,
+  type V1StatefulSet,
+} from '@kubernetes/client-node';
+import type { AuroraCluster } from '../api/aurora-cluster.ts';
+import { AURORA_RESTORE, GROUP, VERSION } from '../api/group.ts';
+import { createAgentClient } from '../agent/agent-client.ts';
+import { readAgentToken } from '../agent/agent-secret.ts';
+import { createAuroraAdminClient } from '../aurora/admin-client.ts';
+import type { Limiter } from '../aurora/concurrency-limit.ts';
+import { probeScheduler } from '../aurora/scheduler-probe.ts';
+import { runController, type RunningController } from '../controller/controller.ts';
+import type { ControllerMetrics } from '../controller/metrics.ts';
+import { WorkQueue } from '../controller/work-queue.ts';
+import { isNotFound } from '../k8s/errors.ts';
+import type { KubeClient } from '../k8s/kube-client.ts';
+import { superviseInformer, type SupervisedInformer } from '../k8s/supervised-informer.ts';
+import type { Logger } from '../log.ts';
+import type { OperatorPeer } from '../resources/network-policy.ts';
+import { createCrashHook } from './crash-hook.ts';
+import { observeRestoreWorld } from './observe.ts';
+import { reconcileAuroraRestore } from './reconcile.ts';
+import type { RestoreEffects } from './step.ts';
+
+export function buildRestoreInformer(
+  kc: KubeConfig,
+  namespace: string | undefined,
+  log: Logger,
+): SupervisedInformer<KubernetesObject> {
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const prefix = namespace ? `/namespaces/${namespace}` : '';
+  const base = { group: GROUP, version: VERSION, plural: AURORA_RESTORE.plural };
+  const list = () =>
+    (namespace
+      ? custom.listNamespacedCustomObject({ ...base, namespace })
+      : custom.listClusterCustomObject(base)) as Promise<{ items: KubernetesObject[] }>;
+  return superviseInformer(
+    makeInformer<KubernetesObject>(kc, `/apis/${GROUP}/${VERSION}${prefix}/${AURORA_RESTORE.plural}`, list),
+    { name: 'aurorarestores', log },
+  );
+}
+
+export interface RestoreControllerDeps {
+  kc: KubeConfig;
+  kube: KubeClient;
+  log: Logger;
+  metrics: ControllerMetrics;
+  restores: SupervisedInformer<KubernetesObject>;
+  getCluster(namespace: string, name: string): unknown;
+  statefulSet(namespace: string, name: string): V1StatefulSet | undefined;
+  pods(namespace: string, cluster: string): V1Pod[];
+  limit: Limiter;
+  probeTimeoutMs: number;
+  /** Aurora RPCs; commitRecovery writes the whole snapshot, so this is longer than a probe */
+  rpcTimeoutMs: number;
+  operatorPeer: OperatorPeer;
+  workers: number;
+  activeRequeueMs: number;
+  /** test-only fault hook, see docs/restore.md */
+  exitAfterStepAction: boolean;
+  die: () => Promise<never>;
+}
+
+export function startRestoreController(deps: RestoreControllerDeps): RunningController {
+  const core = deps.kc.makeApiClient(CoreV1Api);
+  const networking = deps.kc.makeApiClient(NetworkingV1Api);
+  const custom = deps.kc.makeApiClient(CustomObjectsApi);
+  const log = deps.log.child({ controller: 'aurorarestore' });
+  const queue = new WorkQueue();
+  deps.restores.onChange((obj) => queue.add(`${obj.metadata?.namespace}/${obj.metadata?.name}`));
+  for (const obj of deps.restores.cache.list()) queue.add(`${obj.metadata?.namespace}/${obj.metadata?.name}`);
+  const agents = async (cluster: AuroraCluster) =>
+    createAgentClient({
+      token: await readAgentToken(core, cluster),
+      timeoutMs: deps.probeTimeoutMs,
+      copyTimeoutMs: 5 * 60_000,
+    });
+  const admin = (podIP: string, httpPort: number) =>
+    createAuroraAdminClient({
+      baseUrl: `http://${podIP}:${httpPort}`,
+      timeoutMs: deps.rpcTimeoutMs,
+      bypassLeaderRedirect: true,
+    });
+  const fx: RestoreEffects = {
+    kube: deps.kube,
+    agents,
+    admin,
+    operatorPeer: deps.operatorPeer,
+    log,
+    now: () => new Date(),
+  };
+  const orUndefined = <T>(p: Promise<T>): Promise<T | undefined> =>
+    p.catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)));
+  const crashHook = deps.exitAfterStepAction
+    ? createCrashHook({ kube: deps.kube, log, die: deps.die })
+    : undefined;
+  return runController({
+    name: 'aurorarestore',
+    queue,
+    metrics: deps.metrics,
+    log,
+    workers: deps.workers,
+    reconcile: (key) =>
+      reconcileAuroraRestore(key, {
+        getRestore: (namespace, name) =>
+          orUndefined(
+            custom.getNamespacedCustomObject({
+              group: GROUP,
+              version: VERSION,
+              plural: AURORA_RESTORE.plural,
+              namespace,
+              name,
+            }),
+          ),
+        observe: (restore) =>
+          observeRestoreWorld(restore, {
+            getCluster: deps.getCluster,
+            statefulSet: deps.statefulSet,
+            pods: deps.pods,
+            readConfigMap: async (namespace, name) =>
+              (await orUndefined(core.readNamespacedConfigMap({ namespace, name })))?.data,
+            networkPolicyExists: async (namespace, name) =>
+              (await orUndefined(networking.readNamespacedNetworkPolicy({ namespace, name }))) !== undefined,
+            agents,
+            admin,
+            probe: (target) => probeScheduler(target, deps.probeTimeoutMs),
+            limit: deps.limit,
+          }),
+        fx,
+        crashHook,
+        activeRequeueMs: deps.activeRequeueMs,
+      }),
+  });
+}

@@ -1,0 +1,53 @@
+// Validation's search for the backup across the replicas' agents, with the seed's warning about old backups.
+import { TerminalError } from '../controller/result.ts';
+import { listReplicaBackups } from '../agent/newest-backup.ts';
+import type { StepContext, StepOutcome } from './step.ts';
+import { livePods } from './world.ts';
+
+/** Restoring a backup older than this kills every task rescheduled since, so the seed advises against it. */
+export const OLD_BACKUP_MS = 4 * 60 * 60 * 1000;
+
+export function formatAge(ms: number): string {
+  const minutes = Math.max(0, Math.floor(ms / 60_000));
+  const h = Math.floor(minutes / 60);
+  return h > 0 ? `${h}h${minutes % 60}m` : `${minutes}m`;
+}
+
+export async function findBackup(ctx: StepContext): Promise<StepOutcome> {
+  const cluster = ctx.world.cluster;
+  if (!cluster) throw new Error('cluster not observed');
+  const backupId = ctx.restore.spec.backupId;
+  const pods = livePods(ctx);
+  const agents = await ctx.fx.agents(cluster);
+  const replicas = await listReplicaBackups(agents, pods, cluster.spec.backupAgent.port);
+  for (const r of replicas) {
+    const file = r.backups.find((b) => b.name === backupId);
+    if (!file) continue;
+    const age = ctx.fx.now().getTime() - new Date(file.mtime).getTime();
+    const old = age > OLD_BACKUP_MS;
+    const warning = old
+      ? `; WARNING: the backup is ${formatAge(age)} old: tasks started or rescheduled since then will be killed`
+      : '';
+    return {
+      message: `found ${backupId} on ${r.pod} (${file.size} bytes, ${formatAge(age)} old)${warning}`,
+      status: { source: { pod: r.pod, takenAt: file.mtime, size: file.size } },
+    };
+  }
+  const silent = pods.filter((p) => !replicas.some((r) => r.pod === p.name)).map((p) => p.name);
+  if (pods.length === 0 || silent.length > 0) {
+    // a replica that does not answer may hold the backup: retry rather than fail
+    throw new Error(
+      `backup ${backupId} not found on the replicas that answered; no answer from: ${silent.join(', ') || '(no pods)'}`,
+    );
+  }
+  const available = replicas
+    .flatMap((r) => r.backups.map((b) => `${b.name}@${r.pod}`))
+    .sort()
+    .slice(-5);
+  throw new TerminalError(
+    'BackupNotFound',
+    `backup ${backupId} exists on no replica of ${cluster.metadata.name} (checked ${pods
+      .map((p) => p.name)
+      .join(', ')}); newest available: ${available.join(', ') || 'none'}. The cluster was not touched.`,
+  );
+}

@@ -1,0 +1,136 @@
+// Reads the real world for one restore pass: cluster, StatefulSet, pods, agents' markers and backups, probes,
+// the restore ConfigMap, the NetworkPolicy and the leader's staged recovery.
+import type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
+import { AuroraCluster } from '../api/aurora-cluster.ts';
+import type { AuroraRestore } from '../api/aurora-restore.ts';
+import type { AgentClient } from '../agent/agent-client.ts';
+import { AuroraRpcError, type AuroraAdminClient } from '../aurora/admin-client.ts';
+import type { Limiter } from '../aurora/concurrency-limit.ts';
+import type { ProbeTarget, SchedulerProbe } from '../aurora/scheduler-probe.ts';
+import { toObservedPod } from '../cluster/observe.ts';
+import { RESTORE_LOCK_ANNOTATION } from '../cluster/reconcile.ts';
+import { restoreConfigMapName, restoreNetworkPolicyName, SCHEDULER_CONTAINER } from '../resources/names.ts';
+import { RECOVERY_MESOS_MASTER } from '../resources/scheduler-args.ts';
+import { taskJobKey } from './preview.ts';
+import type { StagedState, World, WorldPod, WorldStatefulSet } from './world.ts';
+
+export interface RestoreObserveDeps {
+  getCluster(namespace: string, name: string): unknown;
+  statefulSet(namespace: string, name: string): V1StatefulSet | undefined;
+  pods(namespace: string, cluster: string): V1Pod[];
+  readConfigMap(namespace: string, name: string): Promise<Record<string, string> | undefined>;
+  networkPolicyExists(namespace: string, name: string): Promise<boolean>;
+  agents(cluster: AuroraCluster): Promise<AgentClient>;
+  admin(podIP: string, httpPort: number): AuroraAdminClient;
+  probe(target: ProbeTarget): Promise<SchedulerProbe>;
+  limit: Limiter;
+}
+
+function observeStatefulSet(sts: V1StatefulSet | undefined): WorldStatefulSet {
+  if (!sts) return { exists: false, synced: true };
+  const scheduler = sts.spec?.template.spec?.containers.find((c) => c.name === SCHEDULER_CONTAINER);
+  const recovery = scheduler?.args?.includes(`-mesos_master_address=${RECOVERY_MESOS_MASTER}`) ?? false;
+  return {
+    exists: true,
+    mode: recovery ? 'recovery' : 'normal',
+    synced: (sts.status?.observedGeneration ?? 0) >= (sts.metadata?.generation ?? 0),
+    ...(sts.spec?.replicas !== undefined ? { replicas: sts.spec.replicas } : {}),
+    ...(sts.status?.updateRevision ? { updateRevision: sts.status.updateRevision } : {}),
+  };
+}
+
+async function observePod(pod: V1Pod, cluster: AuroraCluster, agents: AgentClient, deps: RestoreObserveDeps) {
+  const o = toObservedPod(pod);
+  const w: WorldPod = {
+    name: o.name,
+    ordinal: o.ordinal,
+    uid: o.uid,
+    phase: o.phase,
+    ready: o.ready,
+    deleting: o.deleting,
+  };
+  if (o.revision) w.revision = o.revision;
+  if (!o.podIP || o.deleting) return w;
+  w.podIP = o.podIP;
+  const at = { host: o.podIP, port: cluster.spec.backupAgent.port };
+  const [markers, backups, probe] = await Promise.all([
+    deps.limit(() => agents.listMarkers(at)).catch(() => undefined),
+    deps.limit(() => agents.listBackups(at)).catch(() => undefined),
+    deps.limit(() =>
+      deps.probe({
+        host: o.podIP ?? '',
+        httpPort: cluster.spec.httpPort,
+        libprocessPort: cluster.spec.libprocessPort,
+      }),
+    ),
+  ]);
+  if (markers) w.markers = markers;
+  if (backups) w.backups = backups;
+  w.healthy = probe.healthy;
+  if (probe.lifecycle) w.lifecycle = probe.lifecycle;
+  if (probe.frameworkRegistered !== undefined) w.frameworkRegistered = probe.frameworkRegistered;
+  return w;
+}
+
+async function observeStaged(admin: AuroraAdminClient): Promise<StagedState> {
+  try {
+    const tasks = await admin.queryRecovery({});
+    return {
+      kind: 'staged',
+      taskIds: tasks.map((t) => t.assignedTask.taskId),
+      jobKeys: [...new Set(tasks.map(taskJobKey))],
+    };
+  } catch (err) {
+    if (
+      err instanceof AuroraRpcError &&
+      !err.transient &&
+      err.messages.some((m) => /no backup loaded/i.test(m))
+    ) {
+      return { kind: 'none' };
+    }
+    return { kind: 'unknown', reason: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+export async function observeRestoreWorld(restore: AuroraRestore, deps: RestoreObserveDeps): Promise<World> {
+  const namespace = restore.metadata.namespace ?? 'default';
+  const parsed = AuroraCluster.safeParse(deps.getCluster(namespace, restore.spec.cluster));
+  if (!parsed.success) {
+    return {
+      clusterReady: false,
+      statefulSet: { exists: false, synced: true },
+      pods: [],
+      networkPolicy: false,
+    };
+  }
+  const cluster = parsed.data;
+  const agents = await deps.agents(cluster);
+  const pods = await Promise.all(
+    deps.pods(namespace, cluster.metadata.name).map((p) => observePod(p, cluster, agents, deps)),
+  );
+  pods.sort((a, b) => a.ordinal - b.ordinal);
+  const [config, networkPolicy] = await Promise.all([
+    deps.readConfigMap(namespace, restoreConfigMapName(cluster)),
+    deps.networkPolicyExists(namespace, restoreNetworkPolicyName(cluster)),
+  ]);
+  const statefulSet = observeStatefulSet(deps.statefulSet(namespace, cluster.metadata.name));
+  const world: World = {
+    cluster,
+    clusterReady: cluster.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+    statefulSet,
+    pods,
+    networkPolicy,
+  };
+  const holder = cluster.metadata.annotations?.[RESTORE_LOCK_ANNOTATION];
+  if (holder) world.lockHolder = holder;
+  if (config?.['restoreId'])
+    world.restoreConfig = { restoreId: config['restoreId'], action: config['action'] ?? '' };
+  if (restore.spec.strategy === 'Staged' && statefulSet.mode === 'recovery') {
+    const awaiting = pods.filter((p) => p.lifecycle === 'LEADER_AWAITING_REGISTRATION' && p.podIP);
+    const target = awaiting.find((p) => p.name === restore.status?.leader) ?? awaiting[0];
+    world.staged = target?.podIP
+      ? await observeStaged(deps.admin(target.podIP, cluster.spec.httpPort))
+      : { kind: 'unknown', reason: 'no scheduler awaiting registration' };
+  }
+  return world;
+}

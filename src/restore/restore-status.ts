@@ -1,0 +1,96 @@
+// Pure updates of the AuroraRestore status: step start and finish, failure, completion and rewinding.
+import type { AuroraRestoreStatus, RestorePhase } from '../api/aurora-restore.ts';
+import { setCondition, type ConditionInput } from '../api/conditions.ts';
+
+type Entry = NonNullable<AuroraRestoreStatus['timeline']>[number];
+
+function withEntry(
+  status: AuroraRestoreStatus,
+  step: string,
+  change: (e: Entry) => Entry,
+): AuroraRestoreStatus {
+  const timeline = [...(status.timeline ?? [])];
+  const i = timeline.findIndex((t) => t.step === step);
+  if (i >= 0) timeline[i] = change(timeline[i] as Entry);
+  else timeline.push(change({ step }));
+  return { ...status, timeline };
+}
+
+function condition(status: AuroraRestoreStatus, next: ConditionInput, now: Date): AuroraRestoreStatus {
+  return { ...status, conditions: setCondition(status.conditions ?? [], next, now) };
+}
+
+export function markRunning(
+  status: AuroraRestoreStatus,
+  step: string,
+  phase: RestorePhase,
+  message: string | undefined,
+  now: Date,
+): AuroraRestoreStatus {
+  const next = withEntry(status, step, (e) => ({
+    ...e,
+    startedAt: e.startedAt ?? now.toISOString(),
+    ...(message !== undefined ? { message } : {}),
+  }));
+  const progressing = {
+    type: 'Progressing',
+    status: 'True' as const,
+    reason: step,
+    message: message ?? step,
+  };
+  return condition({ ...next, phase, step }, progressing, now);
+}
+
+export function markFinished(status: AuroraRestoreStatus, step: string, now: Date): AuroraRestoreStatus {
+  return withEntry(status, step, (e) => ({
+    ...e,
+    startedAt: e.startedAt ?? now.toISOString(),
+    finishedAt: now.toISOString(),
+  }));
+}
+
+export function markFailed(
+  status: AuroraRestoreStatus,
+  step: string,
+  message: string,
+  now: Date,
+): AuroraRestoreStatus {
+  const next = withEntry(status, step, (e) => ({
+    ...e,
+    startedAt: e.startedAt ?? now.toISOString(),
+    message,
+  }));
+  const failed = {
+    type: 'Progressing',
+    status: 'False' as const,
+    reason: 'Failed',
+    message: `${step}: ${message}`,
+  };
+  return condition({ ...next, phase: 'Failed', step, error: { step, message } }, failed, now);
+}
+
+export function markComplete(
+  status: AuroraRestoreStatus,
+  phase: 'Succeeded' | 'Cancelled',
+  now: Date,
+): AuroraRestoreStatus {
+  const message =
+    phase === 'Succeeded' ? 'the cluster runs the restored state' : 'the cluster was put back as it was';
+  return condition(
+    { ...status, phase },
+    { type: 'Progressing', status: 'False', reason: phase, message },
+    now,
+  );
+}
+
+/** rewind forgets the steps from `to` on, so they run again against a new leader. */
+export function rewind(
+  status: AuroraRestoreStatus,
+  order: readonly string[],
+  to: string,
+): AuroraRestoreStatus {
+  const from = order.indexOf(to);
+  const drop = new Set(order.slice(from));
+  const { leader: _leader, preview: _preview, ...rest } = status;
+  return { ...rest, timeline: (status.timeline ?? []).filter((t) => !drop.has(t.step)) };
+}

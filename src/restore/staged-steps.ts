@@ -1,0 +1,240 @@
+// The seed's online procedure: partially disabled schedulers on wiped logs stage, preview and commit the backup.
+import { TerminalError } from '../controller/result.ts';
+import { restoreConfigMapName } from '../resources/names.ts';
+import { buildRestoreConfigMap } from '../resources/restore-config.ts';
+import type { JobKey } from '../thrift/api-types.ts';
+import {
+  applyStatefulSet,
+  blockTraffic,
+  clusterOf,
+  lock,
+  startAll,
+  stopSchedulers,
+  unblockTraffic,
+  unlock,
+  validate,
+  waitReady,
+} from './common-steps.ts';
+import { computePreview } from './preview.ts';
+import { checkedRpc } from './rpc.ts';
+import type { RestoreStep, StepContext } from './step.ts';
+import {
+  allRunning,
+  awaitingLeader,
+  desiredReplicas,
+  hasMarker,
+  livePods,
+  ourConfig,
+  restoreIdOf,
+  stsIs,
+  type Situation,
+  type WorldPod,
+} from './world.ts';
+
+export const configure: RestoreStep = {
+  name: 'Configure',
+  done: (s) => ourConfig(s)?.action === 'wipe' && stsIs(s, 'recovery', 0),
+  async run(ctx) {
+    const cluster = clusterOf(ctx);
+    const instruction = {
+      restoreId: restoreIdOf(ctx.restore),
+      action: 'wipe' as const,
+      backupId: ctx.restore.spec.backupId,
+    };
+    await ctx.fx.kube.apply(buildRestoreConfigMap(cluster, instruction));
+    await applyStatefulSet(ctx, 'recovery', 0);
+    return { message: 'restore ConfigMap says wipe; StatefulSet in the partially disabled configuration' };
+  },
+};
+
+export const startSchedulers = startAll(
+  'StartSchedulers',
+  'recovery',
+  (s) =>
+    stsIs(s, 'recovery', desiredReplicas(s)) &&
+    allRunning(s, desiredReplicas(s)) &&
+    livePods(s).every((p) => hasMarker(p, s, 'wipe')),
+);
+
+export function leaderPod(s: Situation): WorldPod | undefined {
+  const name = s.restore.status?.leader;
+  return livePods(s).find((p) => p.name === name && p.lifecycle === 'LEADER_AWAITING_REGISTRATION');
+}
+
+export const findLeader: RestoreStep = {
+  name: 'FindLeader',
+  done: (s) => leaderPod(s) !== undefined,
+  async run(ctx) {
+    const pod = awaitingLeader(ctx);
+    if (!pod) return { message: 'waiting for a scheduler in LEADER_AWAITING_REGISTRATION (/vars.json)' };
+    return {
+      message: `leader is ${pod.name} (awaiting registration, no member_ node)`,
+      status: { leader: pod.name },
+    };
+  },
+};
+
+function admin(ctx: StepContext) {
+  const pod = leaderPod(ctx);
+  if (!pod?.podIP) throw new Error('the leader is not awaiting registration any more');
+  return ctx.fx.admin(pod.podIP, clusterOf(ctx).spec.httpPort);
+}
+
+export const placeBackup: RestoreStep = {
+  name: 'PlaceBackup',
+  done: (s) => leaderPod(s)?.backups?.some((b) => b.name === s.restore.spec.backupId) === true,
+  async run(ctx) {
+    const cluster = clusterOf(ctx);
+    const leader = leaderPod(ctx);
+    const source = livePods(ctx).find((p) => p.name === ctx.restore.status?.source?.pod);
+    if (!leader?.podIP || !source?.podIP) throw new Error('the leader or the source pod has no IP yet');
+    const agents = await ctx.fx.agents(cluster);
+    const port = cluster.spec.backupAgent.port;
+    const id = ctx.restore.spec.backupId;
+    const size = await agents.copyBackup({ host: source.podIP, port }, { host: leader.podIP, port }, id);
+    return { message: `copied ${id} (${size} bytes) from ${source.name} to ${leader.name}` };
+  },
+};
+
+export const stageRecovery: RestoreStep = {
+  name: 'StageRecovery',
+  done: (s) => s.world.staged?.kind === 'staged',
+  async run(ctx) {
+    const id = ctx.restore.spec.backupId;
+    await checkedRpc(
+      () => admin(ctx).stageRecovery(id),
+      (m) => m.some((x) => x.includes('Another backup is already loaded')),
+    );
+    return { message: `staged ${id} on ${ctx.restore.status?.leader}` };
+  },
+};
+
+export const preview: RestoreStep = {
+  name: 'Preview',
+  done: (s) => s.restore.status?.preview?.taskCount !== undefined,
+  async run(ctx) {
+    const tasks = await checkedRpc(() => admin(ctx).queryRecovery({}));
+    if (tasks === 'accepted') throw new Error('unreachable');
+    const p = computePreview(tasks, ctx.restore.status?.source?.takenAt, ctx.fx.now());
+    return { message: `the backup holds ${p.taskCount} tasks`, status: { preview: p } };
+  },
+};
+
+function jobKey(key: string): JobKey {
+  const [role = '', environment = '', name = ''] = key.split('/');
+  return { role, environment, name };
+}
+
+export const deleteTasks: RestoreStep = {
+  name: 'DeleteTasks',
+  done: (s) => {
+    const staged = s.world.staged;
+    if (staged?.kind !== 'staged') return false;
+    const { taskIds, jobKeys } = s.restore.spec.deleteTasks;
+    return (
+      !staged.taskIds.some((id) => taskIds.includes(id)) && !staged.jobKeys.some((k) => jobKeys.includes(k))
+    );
+  },
+  async run(ctx) {
+    const { taskIds, jobKeys } = ctx.restore.spec.deleteTasks;
+    if (taskIds.length > 0) await checkedRpc(() => admin(ctx).deleteRecoveryTasks({ taskIds }));
+    if (jobKeys.length > 0) {
+      await checkedRpc(() => admin(ctx).deleteRecoveryTasks({ jobKeys: jobKeys.map(jobKey) }));
+    }
+    return {
+      message: `deleted ${taskIds.length} task ids and ${jobKeys.length} jobs from the staged snapshot`,
+    };
+  },
+};
+
+export const approval: RestoreStep = {
+  name: 'Approval',
+  done: (s) => !s.restore.spec.approval.required || s.restore.spec.approval.approved,
+  async run() {
+    return {
+      phase: 'AwaitingApproval',
+      message: 'waiting for spec.approval.approved=true; status.preview shows what would be restored',
+      requeueAfterMs: 30_000,
+    };
+  },
+};
+
+export const commit: RestoreStep = {
+  name: 'Commit',
+  done: (s) => s.restore.status?.commitRequestedAt !== undefined && s.world.staged?.kind === 'none',
+  async run(ctx) {
+    if (!ctx.restore.status?.commitRequestedAt) {
+      // recorded first: from here on the restore can no longer be cancelled
+      await ctx.saveStatus({ commitRequestedAt: ctx.fx.now().toISOString() });
+    }
+    if (ctx.world.staged?.kind !== 'staged') {
+      throw new Error(
+        `waiting for the leader's staged recovery (${ctx.world.staged?.kind ?? 'not observed'})`,
+      );
+    }
+    const result = await checkedRpc(() => admin(ctx).commitRecovery());
+    if (result === 'accepted') throw new TerminalError('CommitFailed', 'commitRecovery was not accepted');
+    return { message: 'committed: the leader writes the snapshot and exits (mandatory failover)' };
+  },
+};
+
+export const restoreConfiguration: RestoreStep = {
+  name: 'RestoreConfiguration',
+  done: (s) =>
+    s.world.restoreConfig === undefined &&
+    stsIs(s, 'normal', desiredReplicas(s)) &&
+    allRunning(s, desiredReplicas(s)) &&
+    livePods(s).every((p) => p.revision === s.world.statefulSet.updateRevision),
+  async run(ctx) {
+    const cluster = clusterOf(ctx);
+    const namespace = cluster.metadata.namespace ?? 'default';
+    await ctx.fx.kube.delete({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      namespace,
+      name: restoreConfigMapName(cluster),
+    });
+    await applyStatefulSet(ctx, 'normal', cluster.spec.replicas);
+    const sts = ctx.world.statefulSet;
+    if (sts.mode !== 'normal' || !sts.synced)
+      return { message: 'StatefulSet back in the normal configuration' };
+    // OnDelete: pods only pick up the normal template when deleted
+    const stale = livePods(ctx).filter((p) => p.revision !== sts.updateRevision);
+    for (const p of stale) {
+      await ctx.fx.kube.delete({ apiVersion: 'v1', kind: 'Pod', namespace, name: p.name }, { uid: p.uid });
+    }
+    return {
+      message: `restarting ${stale.map((p) => p.name).join(', ') || 'no pods'} on the normal configuration`,
+    };
+  },
+};
+
+export const STAGED_STEPS: readonly RestoreStep[] = [
+  validate,
+  lock,
+  blockTraffic,
+  stopSchedulers,
+  configure,
+  startSchedulers,
+  findLeader,
+  placeBackup,
+  stageRecovery,
+  preview,
+  deleteTasks,
+  approval,
+  commit,
+  restoreConfiguration,
+  unblockTraffic,
+  waitReady,
+  unlock,
+];
+
+/** Steps whose postcondition needs the leader found by FindLeader; losing that leader rewinds to FindLeader. */
+export const LEADER_BOUND_STEPS = [
+  'PlaceBackup',
+  'StageRecovery',
+  'Preview',
+  'DeleteTasks',
+  'Approval',
+  'Commit',
+];

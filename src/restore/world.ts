@@ -1,0 +1,104 @@
+// What one restore pass saw of the real world, and the pure predicates the step postconditions are built from.
+import type { AuroraCluster } from '../api/aurora-cluster.ts';
+import type { AuroraRestore } from '../api/aurora-restore.ts';
+import type { BackupFile } from '../agent/agent-api.ts';
+import type { LifecycleState } from '../aurora/scheduler-probe.ts';
+import type { SchedulerMode } from '../resources/scheduler-args.ts';
+import { markerName, type RestoreAction } from '../resources/restore-config.ts';
+
+export interface WorldPod {
+  name: string;
+  ordinal: number;
+  uid: string;
+  podIP?: string;
+  phase: string;
+  ready: boolean;
+  deleting: boolean;
+  revision?: string;
+  /** undefined when the pod's backup agent did not answer */
+  markers?: string[];
+  backups?: BackupFile[];
+  healthy?: boolean;
+  lifecycle?: LifecycleState;
+  frameworkRegistered?: boolean;
+}
+
+export interface WorldStatefulSet {
+  exists: boolean;
+  replicas?: number;
+  mode?: SchedulerMode;
+  /** the controller has seen the latest spec, so updateRevision is current */
+  synced: boolean;
+  updateRevision?: string;
+}
+
+export interface WorldRestoreConfig {
+  restoreId: string;
+  action: string;
+}
+
+/** The leader's staged recovery as queryRecovery reports it. */
+export type StagedState =
+  | { kind: 'staged'; taskIds: string[]; jobKeys: string[] }
+  | { kind: 'none'; storedTasks?: number }
+  | { kind: 'unknown'; reason: string };
+
+export interface World {
+  cluster?: AuroraCluster;
+  clusterReady: boolean;
+  lockHolder?: string;
+  statefulSet: WorldStatefulSet;
+  pods: WorldPod[];
+  restoreConfig?: WorldRestoreConfig;
+  networkPolicy: boolean;
+  staged?: StagedState;
+}
+
+export interface Situation {
+  restore: AuroraRestore;
+  world: World;
+}
+
+export const restoreIdOf = (r: AuroraRestore): string => r.metadata.uid ?? r.metadata.name;
+
+export function heldByUs(s: Situation): boolean {
+  return s.world.lockHolder === s.restore.metadata.name;
+}
+
+export function desiredReplicas(s: Situation): number {
+  return s.world.cluster?.spec.replicas ?? 0;
+}
+
+export function hasMarker(pod: WorldPod, s: Situation, action: RestoreAction): boolean {
+  return pod.markers?.includes(markerName(restoreIdOf(s.restore), action)) ?? false;
+}
+
+export function wasWiped(pod: WorldPod, s: Situation): boolean {
+  return hasMarker(pod, s, 'wipe') || hasMarker(pod, s, 'wipe-and-recover');
+}
+
+export function ourConfig(s: Situation): WorldRestoreConfig | undefined {
+  const cfg = s.world.restoreConfig;
+  return cfg && cfg.restoreId === restoreIdOf(s.restore) ? cfg : undefined;
+}
+
+export function livePods(s: Situation): WorldPod[] {
+  return s.world.pods.filter((p) => !p.deleting);
+}
+
+/** allRunning: exactly n pods, none going away, every one Running with its agent answering. */
+export function allRunning(s: Situation, n: number): boolean {
+  const pods = livePods(s);
+  return (
+    s.world.pods.length === n && pods.length === n && pods.every((p) => p.phase === 'Running' && p.markers)
+  );
+}
+
+export function stsIs(s: Situation, mode: SchedulerMode, replicas: number): boolean {
+  const sts = s.world.statefulSet;
+  return sts.exists && sts.synced && sts.mode === mode && sts.replicas === replicas;
+}
+
+export function awaitingLeader(s: Situation): WorldPod | undefined {
+  return livePods(s).find((p) => p.lifecycle === 'LEADER_AWAITING_REGISTRATION');
+}
