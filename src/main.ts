@@ -13,6 +13,9 @@ import type { AuroraCluster, AuroraClusterStatus } from './api/aurora-cluster.ts
 import { AURORA_CLUSTER, GROUP, VERSION } from './api/group.ts';
 import { createLimiter } from './aurora/concurrency-limit.ts';
 import { createServersetReader } from './aurora/serverset.ts';
+import { createAgentClient } from './agent/agent-client.ts';
+import { ensureAgentSecret, readAgentToken } from './agent/agent-secret.ts';
+import { computeNewestBackup, listReplicaBackups } from './agent/newest-backup.ts';
 import { reconcileAuroraCluster } from './cluster/reconcile.ts';
 import { loadConfig, type OperatorConfig } from './config.ts';
 import { runController, type RunningController } from './controller/controller.ts';
@@ -25,6 +28,7 @@ import { superviseInformer, type SupervisedInformer } from './k8s/supervised-inf
 import { createLogger, type Logger } from './log.ts';
 import { startOperatorHttp } from './operator-http.ts';
 import { CLUSTER_LABEL } from './resources/names.ts';
+import { buildRestoreInformer, startRestoreController } from './restore/controller.ts';
 
 const MANAGED_SELECTOR = 'app.kubernetes.io/managed-by=aurora-operator';
 
@@ -99,6 +103,7 @@ function buildInformers(kc: KubeConfig, config: OperatorConfig, log: Logger) {
       ),
       { name: 'pods', log },
     ),
+    restores: buildRestoreInformer(kc, ns, log),
   };
 }
 
@@ -158,12 +163,13 @@ export async function startOperator(
         log,
       })
     : undefined;
-  const running: { controller?: RunningController } = {};
+  const running: { controller?: RunningController; restore?: RunningController } = {};
   const stop = async (): Promise<void> => {
     if (stopping) return;
     stopping = true;
     log.info('Stopping the operator');
     await running.controller?.stop();
+    await running.restore?.stop();
     await Promise.all(all.map((i) => i.stop()));
     serverset.close();
     await elector?.release();
@@ -210,7 +216,45 @@ export async function startOperator(
         now: () => new Date(),
         readyRequeueMs: config.readyRequeueMs,
         notReadyRequeueMs: config.notReadyRequeueMs,
+        ensureAgentSecret: (cluster) => ensureAgentSecret(core, cluster),
+        newestBackup: async (cluster, pods) => {
+          const token = await readAgentToken(core, cluster).catch(() => undefined);
+          if (!token) return undefined;
+          const agents = createAgentClient({ token, timeoutMs: config.probeTimeoutMs, copyTimeoutMs: 0 });
+          return computeNewestBackup(await listReplicaBackups(agents, pods, cluster.spec.backupAgent.port));
+        },
       }),
+  });
+  running.restore = startRestoreController({
+    kc,
+    kube,
+    log,
+    metrics,
+    restores: informers.restores,
+    getCluster: (namespace, name) => informers.clusters.cache.get(name, namespace),
+    statefulSet: (namespace, name) => informers.statefulSets.cache.get(name, namespace),
+    pods: (namespace, cluster) =>
+      informers.pods.cache.list(namespace).filter((p) => p.metadata?.labels?.[CLUSTER_LABEL] === cluster),
+    limit,
+    probeTimeoutMs: config.probeTimeoutMs,
+    rpcTimeoutMs: config.rpcTimeoutMs,
+    operatorPeer: {
+      namespace: config.podNamespace,
+      matchLabels: { 'app.kubernetes.io/name': 'aurora-operator' },
+    },
+    workers: 2,
+    activeRequeueMs: config.restoreRequeueMs,
+    exitAfterStepAction: config.exitAfterStepAction,
+    // deleting its own pod first lets the Deployment replace it instead of restarting it with crash-loop backoff
+    die: async () => {
+      await kube
+        .delete(
+          { apiVersion: 'v1', kind: 'Pod', namespace: config.podNamespace, name: config.podName },
+          { gracePeriodSeconds: 0 },
+        )
+        .catch(() => false);
+      process.exit(1);
+    },
   });
   log.info({ namespace: config.watchNamespace ?? '(all)' }, 'Operator started');
   return { stop };

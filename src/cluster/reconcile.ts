@@ -3,6 +3,7 @@
 import type { AuroraClusterStatus } from '../api/aurora-cluster.ts';
 import { AuroraCluster, quorumSize } from '../api/aurora-cluster.ts';
 import { API_VERSION, AURORA_CLUSTER } from '../api/group.ts';
+import type { NewestBackup } from '../agent/newest-backup.ts';
 import { DONE, TerminalError, type ReconcileResult } from '../controller/result.ts';
 import type { KubeClient, ObjectRef } from '../k8s/kube-client.ts';
 import { semanticEqual } from '../k8s/semantic-equal.ts';
@@ -25,6 +26,10 @@ export interface ClusterReconcilerDeps extends ObserveDeps {
   now(): Date;
   readyRequeueMs: number;
   notReadyRequeueMs: number;
+  /** creates the backup agents' token Secret once, before the pods that need it */
+  ensureAgentSecret?(cluster: AuroraCluster): Promise<void>;
+  /** the newest backup the replicas' agents report, undefined when none answered */
+  newestBackup?(cluster: AuroraCluster, pods: ObservedCluster['pods']): Promise<NewestBackup | undefined>;
 }
 
 function refOf(cluster: {
@@ -119,6 +124,7 @@ export async function reconcileAuroraCluster(
     return DONE;
   }
   const lockedBy = cluster.metadata.annotations?.[RESTORE_LOCK_ANNOTATION];
+  await deps.ensureAgentSecret?.(cluster);
   const observed = await observeCluster(cluster, deps);
   const problem =
     observed.statefulSet.exists && observed.statefulSet.replicas !== cluster.spec.replicas && !lockedBy
@@ -150,6 +156,8 @@ export async function reconcileAuroraCluster(
     await driveRollout(deps, cluster, rollout);
   }
   const status = computeStatus({ cluster, observed, rollout, now: deps.now(), lockedBy, problem });
+  const newestBackup = await deps.newestBackup?.(cluster, observed.pods);
+  if (newestBackup) status.newestBackup = newestBackup;
   await writeStatus(deps, ref, cluster.status, status);
   const ready = status.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
   return { requeueAfterMs: ready && !problem ? deps.readyRequeueMs : deps.notReadyRequeueMs };
