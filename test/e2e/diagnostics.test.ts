@@ -57,11 +57,10 @@ async function fault(e: E2eEnv, name: string, faults: Record<string, unknown>): 
 async function waitCondition(
   e: E2eEnv,
   name: string,
-  type: string,
-  status: string,
-  reason: string,
+  want: { type: string; status: string; reason: string },
   timeoutMs = WITHIN,
 ): Promise<ClusterJson> {
+  const { type, status, reason } = want;
   return waitFor(`${name} ${type}=${status} ${reason}`, timeoutMs, async () => {
     const c = await getCluster(e, NS, name);
     const cond = conditionOf(c, type);
@@ -139,11 +138,16 @@ test.after(async (ctx) => {
 
 test('a healthy cluster: symptom conditions good, metrics and a diagnose report', async (ctx) => {
   const e = env(ctx);
-  const c = await waitCondition(e, 'diag', 'Ready', 'True', 'ClusterReady', 240_000);
+  const c = await waitCondition(
+    e,
+    'diag',
+    { type: 'Ready', status: 'True', reason: 'ClusterReady' },
+    240_000,
+  );
   assert.is(conditionOf(c, 'SchedulersStable')?.status, 'True');
   assert.is(conditionOf(c, 'ExecutorHealthy')?.reason, 'NoLaunchFailures');
   assert.is(conditionOf(c, 'ObserverConfigured')?.reason, 'MesosRootInSync');
-  await waitCondition(e, 'diag', 'BackupsHealthy', 'True', 'BackupsRecent');
+  await waitCondition(e, 'diag', { type: 'BackupsHealthy', status: 'True', reason: 'BackupsRecent' });
   const body = await waitMetric(e, /aurora_cluster_ready\{namespace="aurora",cluster="diag"\} 1/);
   assert.match(body, /aurora_cluster_framework_registered\{namespace="aurora",cluster="diag"\} 1/);
   assert.match(body, /aurora_cluster_log_initialized\{namespace="aurora",cluster="diag"\} 1/);
@@ -162,7 +166,11 @@ test('a healthy cluster: symptom conditions good, metrics and a diagnose report'
 test('backups failing: scheduler_backup_failed rising gives BackupsHealthy=False BackupFailing, then clears', async (ctx) => {
   const e = env(ctx);
   await fault(e, 'diag', { backupFail: true });
-  const c = await waitCondition(e, 'diag', 'BackupsHealthy', 'False', 'BackupFailing');
+  const c = await waitCondition(e, 'diag', {
+    type: 'BackupsHealthy',
+    status: 'False',
+    reason: 'BackupFailing',
+  });
   assert.match(conditionOf(c, 'BackupsHealthy')?.message ?? '', /scheduler_backup_failed/);
   assert.match(await events(e, 'diag'), /BackupFailing/);
   await waitMetric(
@@ -171,7 +179,7 @@ test('backups failing: scheduler_backup_failed rising gives BackupsHealthy=False
   );
   assert.match(await diagnose(e, 'diag'), /BackupsHealthy=False BackupFailing/);
   await fault(e, 'diag', { backupFail: false });
-  await waitCondition(e, 'diag', 'BackupsHealthy', 'True', 'BackupsRecent');
+  await waitCondition(e, 'diag', { type: 'BackupsHealthy', status: 'True', reason: 'BackupsRecent' });
 });
 
 test('executor crashing: tasks FAILED without STARTING give ExecutorHealthy=False with task ids, then clear', async (ctx) => {
@@ -183,14 +191,18 @@ test('executor crashing: tasks FAILED without STARTING give ExecutorHealthy=Fals
   });
   const key = (name: string) => ({ role: 'www', environment: 'prod', name });
   await admin.createJob({ key: key('crashy'), instanceCount: 2, taskConfig: { isService: true } });
-  const c = await waitCondition(e, 'diag', 'ExecutorHealthy', 'False', 'ExecutorCrashing');
+  const c = await waitCondition(e, 'diag', {
+    type: 'ExecutorHealthy',
+    status: 'False',
+    reason: 'ExecutorCrashing',
+  });
   assert.match(conditionOf(c, 'ExecutorHealthy')?.message ?? '', /www-prod-crashy-\d-/);
   assert.match(await events(e, 'diag'), /ExecutorCrashing/);
   await waitMetric(e, /type="ExecutorHealthy",status="False",reason="ExecutorCrashing"\} 1/);
   assert.match(await diagnose(e, 'diag'), /ExecutorHealthy=False ExecutorCrashing/);
   await fault(e, 'diag', { executorCrash: false });
   await admin.createJob({ key: key('fine'), instanceCount: 1, taskConfig: { isService: true } });
-  await waitCondition(e, 'diag', 'ExecutorHealthy', 'True', 'NoLaunchFailures');
+  await waitCondition(e, 'diag', { type: 'ExecutorHealthy', status: 'True', reason: 'NoLaunchFailures' });
 });
 
 test('no distinct leader: an extra member_ node gives LeaderElected=False NoDistinctLeader with the checks', async (ctx) => {
@@ -209,7 +221,11 @@ test('no distinct leader: an extra member_ node gives LeaderElected=False NoDist
     ),
   );
   try {
-    const c = await waitCondition(e, 'diag', 'LeaderElected', 'False', 'NoDistinctLeader');
+    const c = await waitCondition(e, 'diag', {
+      type: 'LeaderElected',
+      status: 'False',
+      reason: 'NoDistinctLeader',
+    });
     const message = conditionOf(c, 'LeaderElected')?.message ?? '';
     assert.match(message, /2 schedulers advertise/);
     assert.match(message, /LIBPROCESS_IP:LIBPROCESS_PORT/);
@@ -224,7 +240,7 @@ test('no distinct leader: an extra member_ node gives LeaderElected=False NoDist
     await new Promise<void>((resolve) => zk.remove(path, -1, () => resolve()));
     zk.close();
   }
-  await waitCondition(e, 'diag', 'LeaderElected', 'True', 'LeaderElected');
+  await waitCondition(e, 'diag', { type: 'LeaderElected', status: 'True', reason: 'LeaderElected' });
 });
 
 test('observer root mismatch: an extra --mesos-root gives ObserverConfigured=False, then clears', async (ctx) => {
@@ -241,17 +257,21 @@ test('observer root mismatch: an extra --mesos-root gives ObserverConfigured=Fal
       JSON.stringify({ spec: { thermosObserver: { extraArgs: args } } }),
     ]);
   await patch(['--mesos-root=/tmp/mesos']);
-  const c = await waitCondition(e, 'diag', 'ObserverConfigured', 'False', 'MesosRootMismatch');
+  const c = await waitCondition(e, 'diag', {
+    type: 'ObserverConfigured',
+    status: 'False',
+    reason: 'MesosRootMismatch',
+  });
   assert.match(conditionOf(c, 'ObserverConfigured')?.message ?? '', /--mesos-root=\/tmp\/mesos/);
   assert.match(await events(e, 'diag'), /MesosRootMismatch/);
   await patch([]);
-  await waitCondition(e, 'diag', 'ObserverConfigured', 'True', 'MesosRootInSync');
+  await waitCondition(e, 'diag', { type: 'ObserverConfigured', status: 'True', reason: 'MesosRootInSync' });
 });
 
 test('scheduler crashing: a non-zero exit gives SchedulersStable=False Crashing, cleared after the window', async (ctx) => {
   const e = env(ctx);
   await fault(e, 'diag', { crash: 3 });
-  const c = await waitCondition(e, 'diag', 'SchedulersStable', 'False', 'Crashing');
+  const c = await waitCondition(e, 'diag', { type: 'SchedulersStable', status: 'False', reason: 'Crashing' });
   assert.match(
     conditionOf(c, 'SchedulersStable')?.message ?? '',
     /diag-0 exited 1 time\(s\) in 1mins, last exit 3/,
@@ -263,12 +283,17 @@ test('scheduler crashing: a non-zero exit gives SchedulersStable=False Crashing,
   );
   const report = await diagnose(e, 'diag');
   assert.match(report, /diag-0: exit 3 at .* \(not planned\)/);
-  await waitCondition(e, 'diag', 'SchedulersStable', 'True', 'Stable', 180_000);
+  await waitCondition(e, 'diag', { type: 'SchedulersStable', status: 'True', reason: 'Stable' }, 180_000);
 });
 
 test('planned failover after -max_leading_duration is PlannedFailover, not Crashing', async (ctx) => {
   const e = env(ctx);
-  const c = await waitCondition(e, 'failover', 'SchedulersStable', 'True', 'PlannedFailover', 240_000);
+  const c = await waitCondition(
+    e,
+    'failover',
+    { type: 'SchedulersStable', status: 'True', reason: 'PlannedFailover' },
+    240_000,
+  );
   assert.match(conditionOf(c, 'SchedulersStable')?.message ?? '', /failover-0 exit 0/);
   assert.match(await events(e, 'failover'), /PlannedFailover/);
   assert.not.match(await events(e, 'failover'), /Crashing/);
