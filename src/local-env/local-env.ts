@@ -28,6 +28,8 @@ export interface LocalEnvOptions {
   zookeeperPort?: number;
   installOperator: boolean;
   operatorReplicas?: number;
+  /** pods get 127.<podSubnet>.x.y; environments running side by side need different subnets */
+  podSubnet?: number;
   log: Logger;
 }
 
@@ -115,6 +117,7 @@ export async function startLocalEnv(opts: LocalEnvOptions): Promise<LocalEnvStat
         join(REPO_ROOT, 'src', 'local-env', 'pod-runtime', 'main.ts'),
         `--kubeconfig=${cp.kubeconfigPath}`,
         `--state-dir=${join(stateDir, 'pods')}`,
+        `--pod-subnet=${opts.podSubnet ?? 2}`,
       ],
       logFile: join(stateDir, 'logs', 'pod-runtime.log'),
       cwd: REPO_ROOT,

@@ -18,13 +18,18 @@ export interface E2eEnv {
   stop(): Promise<void>;
 }
 
-export async function startE2eEnv(zookeeperHost: string): Promise<E2eEnv> {
+// Each suite passes its own ZooKeeper address and pod subnet so that suites and a running demo never collide.
+export async function startE2eEnv(
+  zookeeperHost: string,
+  podSubnet = 20 + Number(zookeeperHost.split('.')[3] ?? 0),
+): Promise<E2eEnv> {
   const stateDir = mkdtempSync(join(tmpdir(), 'aurora-e2e-'));
   const state = await startLocalEnv({
     stateDir,
     zookeeperHost,
     installOperator: true,
     operatorReplicas: 2,
+    podSubnet,
     log: createLogger('e2e-env', process.env['E2E_LOG_LEVEL'] ?? 'warn'),
   });
   const ctx = { binDir: state.binDir, kubeconfigPath: state.kubeconfigPath };

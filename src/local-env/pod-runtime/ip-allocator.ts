@@ -1,22 +1,30 @@
-// Hands out pod IPs from 127.2.0.0/16, which every process can bind without configuring the loopback device.
+// Hands out pod IPs from 127.<subnet>.0.0/16 (127.2 by default), which every process can bind without configuring
+// the loopback device; separate environments on one machine use separate subnets.
 export class IpAllocator {
   private readonly byOwner = new Map<string, string>();
   private readonly used = new Set<string>();
+  private readonly subnet: number;
+
+  constructor(subnet = 2) {
+    if (!Number.isInteger(subnet) || subnet < 2 || subnet > 254)
+      throw new Error(`pod subnet 127.${subnet} is not in 2..254`);
+    this.subnet = subnet;
+  }
 
   /** Returns the owner's IP, allocating the lowest free one (from 127.2.0.2) on first use. */
   allocate(owner: string): string {
     const existing = this.byOwner.get(owner);
     if (existing) return existing;
     for (let n = 2; n < 65535; n++) {
-      const ip = `127.2.${n >> 8}.${n & 255}`;
+      const ip = `127.${this.subnet}.${n >> 8}.${n & 255}`;
       if (!this.used.has(ip)) return this.assign(owner, ip);
     }
-    throw new Error('pod IP range 127.2.0.0/16 is exhausted');
+    throw new Error(`pod IP range 127.${this.subnet}.0.0/16 is exhausted`);
   }
 
   /** Keeps an IP a pod already reported before the runtime restarted. */
   reserve(owner: string, ip: string): boolean {
-    if (!/^127\.2\.\d+\.\d+$/.test(ip) || this.used.has(ip) || this.byOwner.has(owner)) return false;
+    if (!ip.startsWith(`127.${this.subnet}.`) || this.used.has(ip) || this.byOwner.has(owner)) return false;
     this.assign(owner, ip);
     return true;
   }

@@ -24,6 +24,8 @@ export interface PodRuntimeOptions {
   volumeRefreshMs?: number;
   /** Upper bound on each pod's grace period when the runtime itself stops (default 10s). */
   shutdownGraceMs?: number;
+  /** Pod IPs come from 127.<podSubnet>.0.0/16 (default 2). */
+  podSubnet?: number;
 }
 
 export interface PodRuntime {
@@ -50,6 +52,7 @@ export async function startPodRuntime(opts: PodRuntimeOptions): Promise<PodRunti
     backoff: { ...kubeletBackoff, ...opts.backoff },
     volumeRefreshMs: opts.volumeRefreshMs ?? 60_000,
     log,
+    ...(opts.podSubnet !== undefined ? { podSubnet: opts.podSubnet } : {}),
   });
   const binder = new PodBinder(kube, nodeName, log);
   const podInformer = startInformer<V1Pod>({
@@ -101,16 +104,20 @@ async function main(): Promise<void> {
       kubeconfig: { type: 'string' },
       'state-dir': { type: 'string' },
       'node-name': { type: 'string', default: 'local-node' },
+      'pod-subnet': { type: 'string', default: '2' },
     },
   });
   if (!values.kubeconfig || !values['state-dir']) {
-    console.error('usage: main.ts --kubeconfig=PATH --state-dir=DIR [--node-name=local-node]');
+    console.error(
+      'usage: main.ts --kubeconfig=PATH --state-dir=DIR [--node-name=local-node] [--pod-subnet=2]',
+    );
     process.exit(2);
   }
   const runtime = await startPodRuntime({
     kubeconfigPath: values.kubeconfig,
     stateDir: values['state-dir'],
     nodeName: values['node-name'],
+    podSubnet: Number(values['pod-subnet']),
   });
   let stopping = false;
   const shutdown = (): void => {

@@ -17,16 +17,19 @@ export interface PodManagerOptions {
   backoff: BackoffPolicy;
   volumeRefreshMs: number;
   log: Logger;
+  /** second octet of the pod IP range 127.<podSubnet>.0.0/16 */
+  podSubnet?: number;
 }
 
 export class PodManager {
   private readonly workers = new Map<string, PodWorker>();
   private readonly finalizing = new Map<string, Promise<void>>();
-  private readonly ips = new IpAllocator();
+  private readonly ips: IpAllocator;
   private readonly opts: PodManagerOptions;
   private stopped = false;
 
   constructor(opts: PodManagerOptions) {
+    this.ips = new IpAllocator(opts.podSubnet);
     this.opts = opts;
   }
 
