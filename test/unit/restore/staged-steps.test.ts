@@ -1,0 +1,204 @@
+// Each Staged step over observed fixtures: the world before it chooses it, the world after skips it, re-runs are no-ops.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { nextMove } from '../../../src/restore/machine.ts';
+import { STAGED_STEPS } from '../../../src/restore/staged-steps.ts';
+import type { World } from '../../../src/restore/world.ts';
+import { BACKUP, finished, makeRestore, pod, runningWorld, situation, UID } from './fixtures.ts';
+
+const ORDER = STAGED_STEPS.map((s) => s.name);
+const before = (step: string) => ORDER.slice(0, ORDER.indexOf(step));
+
+function moveAt(
+  step: string,
+  world: World,
+  extra: Record<string, unknown> = {},
+  spec: Record<string, unknown> = {},
+) {
+  const restore = makeRestore(spec, { ...finished(...before(step)), ...extra });
+  return nextMove(STAGED_STEPS, situation(world, restore));
+}
+
+function assertChooses(step: string, world: World, extra = {}, spec = {}) {
+  const move = moveAt(step, world, extra, spec);
+  assert.is(move.kind, 'run', `${step} runs before its postcondition holds`);
+  assert.is(move.kind === 'run' ? move.step.name : '', step);
+}
+
+function assertSkips(step: string, world: World, extra = {}, spec = {}) {
+  const move = moveAt(step, world, extra, spec);
+  assert.is(move.kind, 'mark-done', `${step} is only checkpointed once its postcondition holds`);
+  assert.is(move.kind === 'mark-done' ? move.step.name : '', step);
+}
+
+const locked = (w: Partial<World> = {}) => runningWorld({ lockHolder: 'r1', ...w });
+const recovering = (
+  pods = [0, 1, 2].map((i) =>
+    pod(i, {
+      markers: [`${UID}.wipe.done`],
+      lifecycle: i === 1 ? 'LEADER_AWAITING_REGISTRATION' : 'STORAGE_PREPARED',
+      frameworkRegistered: false,
+      revision: 'rev-recovery',
+    }),
+  ),
+) =>
+  locked({
+    networkPolicy: true,
+    restoreConfig: { restoreId: UID, action: 'wipe' },
+    statefulSet: {
+      exists: true,
+      replicas: 3,
+      mode: 'recovery',
+      synced: true,
+      updateRevision: 'rev-recovery',
+    },
+    pods,
+  });
+const source = { source: { pod: 'example-0' } };
+const leader = { ...source, leader: 'example-1' };
+
+test('Validate runs until the source is recorded', () => {
+  assertChooses('Validate', runningWorld());
+  assertSkips('Validate', runningWorld(), source);
+});
+
+test('Lock runs until the cluster carries our lock', () => {
+  assertChooses('Lock', runningWorld(), source);
+  assertChooses('Lock', runningWorld({ lockHolder: 'other' }), source);
+  assertSkips('Lock', locked(), source);
+});
+
+test('BlockTraffic: a NetworkPolicy, or nothing when the spec says not to block', () => {
+  assertChooses('BlockTraffic', locked(), source);
+  assertSkips('BlockTraffic', locked({ networkPolicy: true }), source);
+  assertSkips('BlockTraffic', locked(), source, { blockClientTraffic: false });
+});
+
+test('StopSchedulers waits until replicas 0 and no pod is left', () => {
+  const scaled = { exists: true, replicas: 0, mode: 'normal' as const, synced: true };
+  assertChooses('StopSchedulers', locked({ networkPolicy: true }), source);
+  assertChooses(
+    'StopSchedulers',
+    locked({ networkPolicy: true, statefulSet: scaled, pods: [pod(2, { deleting: true })] }),
+    source,
+  );
+  assertSkips('StopSchedulers', locked({ networkPolicy: true, statefulSet: scaled, pods: [] }), source);
+});
+
+test('Configure: restore ConfigMap says wipe and the StatefulSet is in recovery mode with 0 replicas', () => {
+  const stopped = { exists: true, replicas: 0, mode: 'normal' as const, synced: true };
+  assertChooses('Configure', locked({ statefulSet: stopped, pods: [] }), source);
+  assertChooses(
+    'Configure',
+    locked({
+      statefulSet: { ...stopped, mode: 'recovery' },
+      pods: [],
+      restoreConfig: { restoreId: 'older', action: 'wipe' },
+    }),
+    source,
+  );
+  assertSkips(
+    'Configure',
+    locked({
+      statefulSet: { ...stopped, mode: 'recovery' },
+      pods: [],
+      restoreConfig: { restoreId: UID, action: 'wipe' },
+    }),
+    source,
+  );
+});
+
+test('StartSchedulers waits for every replica running with its wipe marker', () => {
+  const w = recovering();
+  assertSkips('StartSchedulers', w, source);
+  const missingMarker = recovering(w.pods.map((p, i) => (i === 2 ? { ...p, markers: [] } : p)));
+  assertChooses('StartSchedulers', missingMarker, source);
+  assertChooses('StartSchedulers', recovering(w.pods.slice(0, 2)), source);
+});
+
+test('FindLeader: a pod in LEADER_AWAITING_REGISTRATION recorded as leader', () => {
+  assertChooses('FindLeader', recovering(), source);
+  assertSkips('FindLeader', recovering(), leader);
+});
+
+test('PlaceBackup: the backup is in the leader backup directory', () => {
+  assertChooses('PlaceBackup', recovering(), leader);
+  const pods = recovering().pods.map((p) =>
+    p.name === 'example-1' ? { ...p, backups: [{ name: BACKUP, size: 1, mtime: 't' }] } : p,
+  );
+  assertSkips('PlaceBackup', recovering(pods), leader);
+});
+
+test('StageRecovery and DeleteTasks follow the leader staged state', () => {
+  assertChooses('StageRecovery', recovering(), leader);
+  const staged = { kind: 'staged' as const, taskIds: ['t1', 't2'], jobKeys: ['www/prod/a'] };
+  assertSkips('StageRecovery', { ...recovering(), staged }, leader);
+  const spec = { deleteTasks: { taskIds: ['t2'] } };
+  assertChooses('DeleteTasks', { ...recovering(), staged }, { ...leader, preview: { taskCount: 2 } }, spec);
+  assertSkips(
+    'DeleteTasks',
+    { ...recovering(), staged: { ...staged, taskIds: ['t1'] } },
+    { ...leader, preview: { taskCount: 2 } },
+    spec,
+  );
+});
+
+test('Approval waits for approved when required', () => {
+  const w = { ...recovering(), staged: { kind: 'staged' as const, taskIds: [], jobKeys: [] } };
+  const s = { ...leader, preview: { taskCount: 0 } };
+  assertChooses('Approval', w, s, { approval: { required: true } });
+  assertSkips('Approval', w, s, { approval: { required: true, approved: true } });
+  assertSkips('Approval', w, s);
+});
+
+test('Commit is done only after the intent is recorded and nothing is staged any more', () => {
+  const staged = { ...recovering(), staged: { kind: 'staged' as const, taskIds: [], jobKeys: [] } };
+  assertChooses('Commit', staged, leader);
+  assertChooses('Commit', staged, { ...leader, commitRequestedAt: 't' });
+  assertSkips('Commit', { ...recovering(), staged: { kind: 'none' } }, { ...leader, commitRequestedAt: 't' });
+});
+
+test('RestoreConfiguration: normal StatefulSet, pods on its revision, ConfigMap gone', () => {
+  const normal = {
+    exists: true,
+    replicas: 3,
+    mode: 'normal' as const,
+    synced: true,
+    updateRevision: 'rev-normal',
+  };
+  const c = { ...leader, commitRequestedAt: 't' };
+  assertChooses('RestoreConfiguration', recovering(), c);
+  const { restoreConfig: _cfg, ...withoutConfig } = recovering();
+  assertChooses('RestoreConfiguration', { ...withoutConfig, statefulSet: normal }, c);
+  assertSkips('RestoreConfiguration', locked({ networkPolicy: true }), c);
+});
+
+test('UnblockTraffic, WaitReady and Unlock', () => {
+  const c = { ...leader, commitRequestedAt: 't' };
+  assertChooses('UnblockTraffic', locked({ networkPolicy: true }), c);
+  assertSkips('UnblockTraffic', locked(), c);
+  assertChooses('WaitReady', locked({ clusterReady: false }), c);
+  assertSkips('WaitReady', locked(), c);
+  assertChooses('Unlock', locked(), c);
+  assertSkips('Unlock', runningWorld(), c);
+});
+
+test('every step checkpointed: the restore is complete, and a re-run changes nothing', () => {
+  const restore = makeRestore({}, finished(...ORDER));
+  assert.equal(nextMove(STAGED_STEPS, situation(runningWorld(), restore)), { kind: 'complete' });
+  assert.equal(nextMove(STAGED_STEPS, situation(runningWorld(), restore)), { kind: 'complete' });
+});
+
+test('losing the leader before commit rewinds to FindLeader; after commit it does not', () => {
+  const lost = recovering().pods.map((p) => ({ ...p, lifecycle: 'STORAGE_PREPARED' as const }));
+  const status = { ...finished(...before('StageRecovery')), ...leader };
+  const move = nextMove(STAGED_STEPS, situation(recovering(lost), makeRestore({}, status)));
+  assert.is(move.kind, 'rewind');
+  const committed = { ...finished(...before('RestoreConfiguration')), ...leader, commitRequestedAt: 't' };
+  assert.is.not(
+    nextMove(STAGED_STEPS, situation(recovering(lost), makeRestore({}, committed))).kind,
+    'rewind',
+  );
+});
+
+test.run();
