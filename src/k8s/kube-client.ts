@@ -84,8 +84,11 @@ export function createKubeClient(kc: KubeConfig, component = FIELD_MANAGER): Kub
       );
     },
     async mergePatch(ref, patch) {
+      // the patch's own metadata (labels, annotations) must not drop the name and namespace the URL is built from
+      const base = meta(ref);
+      const metadata = { ...(patch['metadata'] as Record<string, unknown> | undefined), ...base.metadata };
       await objects.patch(
-        { ...meta(ref), ...patch },
+        { ...base, ...patch, metadata } as KubernetesObject,
         undefined,
         undefined,
         FIELD_MANAGER,
