@@ -94,7 +94,8 @@ export async function observeCluster(cluster: AuroraCluster, deps: ObserveDeps):
       .map((p) => ({
         name: p.name,
         ...(p.podIP ? { podIP: p.podIP } : {}),
-        leading: p.probe?.leaderHealth === 'leading',
+        // Thrift reads need READY storage, which only an ACTIVE leader has
+        leading: p.probe?.leaderHealth === 'leading' && p.probe.lifecycle === 'ACTIVE',
       })),
     members: serverset.members,
     httpPort,
