@@ -3,6 +3,7 @@
 import { AuroraRestore, type AuroraRestoreStatus, type RestorePhase } from '../api/aurora-restore.ts';
 import { API_VERSION, AURORA_RESTORE } from '../api/group.ts';
 import { DONE, TerminalError, type ReconcileResult } from '../controller/result.ts';
+import { apiErrorMessage } from '../k8s/errors.ts';
 import type { ObjectRef } from '../k8s/kube-client.ts';
 import { semanticEqual } from '../k8s/semantic-equal.ts';
 import type { CrashHook } from './crash-hook.ts';
@@ -108,7 +109,8 @@ async function runStep(
     }
     return { requeueAfterMs: outcome.requeueAfterMs ?? deps.activeRequeueMs };
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    // client-node errors carry every response header in their message; keep only the server's message
+    const message = err instanceof TerminalError ? err.message : apiErrorMessage(err);
     if (err instanceof TerminalError) {
       await write(markFailed(status, step.name, message, deps.fx.now()));
       await event(deps, restore, true, 'RestoreFailed', `${step.name}: ${message}`);
