@@ -29,9 +29,11 @@ export function schedulersStable(replicas: readonly ReplicaRestarts[], window: s
     const failed = r.recentExits.filter((e) => e.exitCode !== 0);
     const notPlanned = r.recentExits.filter((e) => !e.planned);
     const last = r.recentExits.at(-1);
-    if (r.waitingReason === 'CrashLoopBackOff' || failed.length || notPlanned.length >= CRASH_LOOP_EXITS) {
+    // the kubelet backs off after any quick exit, so back-off after a planned failover is no crash loop
+    const backOff = r.waitingReason === 'CrashLoopBackOff' && last?.planned !== true;
+    if (backOff || failed.length || notPlanned.length >= CRASH_LOOP_EXITS) {
       const detail = last ? `, last ${describe(failed.at(-1) ?? last)}` : '';
-      const loop = r.waitingReason === 'CrashLoopBackOff' ? ' and is in CrashLoopBackOff' : '';
+      const loop = backOff ? ' and is in CrashLoopBackOff' : '';
       crashing.push(`${r.name} exited ${r.recentExits.length} time(s) in ${window}${loop}${detail}`);
     } else if (notPlanned.length && last) {
       unplanned.push(`${r.name} ${describe(notPlanned.at(-1) ?? last)}`);

@@ -295,8 +295,10 @@ test('planned failover after -max_leading_duration is PlannedFailover, not Crash
     240_000,
   );
   assert.match(conditionOf(c, 'SchedulersStable')?.message ?? '', /failover-0 exit 0/);
-  assert.match(await events(e, 'failover'), /PlannedFailover/);
-  assert.not.match(await events(e, 'failover'), /Crashing/);
+  const seen = await events(e, 'failover');
+  assert.match(seen, /PlannedFailover/);
+  const cluster = JSON.stringify((await getCluster(e, NS, 'failover')).status);
+  assert.not.ok(/Crashing/.test(seen), `planned exits were called Crashing:\n${seen}\n${cluster}`);
 });
 
 test.run();

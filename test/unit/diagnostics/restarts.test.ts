@@ -56,6 +56,12 @@ test('schedulersStable: Stable, PlannedFailover, UnplannedRestart, Crashing', ()
     'Crashing',
   );
   assert.is(schedulersStable(r([], 'CrashLoopBackOff'), '10mins').reason, 'Crashing');
+  assert.is(schedulersStable(r([exit(0, false)], 'CrashLoopBackOff'), '10mins').reason, 'Crashing');
+  assert.is(
+    schedulersStable(r([exit(0, true)], 'CrashLoopBackOff'), '10mins').reason,
+    'PlannedFailover',
+    'back-off after a planned failover',
+  );
 });
 
 test.run();
