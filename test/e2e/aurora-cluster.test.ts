@@ -69,11 +69,32 @@ test('the replicated log was initialized exactly once per replica, by the guarde
 
 test('a wiped replica is not re-initialized and rejoins from the quorum', async (ctx) => {
   const e = env(ctx);
+  const podJson = async (): Promise<{ uid: string; ip?: string; ready: boolean }> => {
+    const pod = JSON.parse(await e.kubectl(['-n', 'aurora', 'get', 'pod', 'example-1', '-o', 'json'])) as {
+      metadata: { uid: string };
+      status?: { podIP?: string; conditions?: Array<{ type: string; status: string }> };
+    };
+    const ready = pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+    return { uid: pod.metadata.uid, ...(pod.status?.podIP ? { ip: pod.status.podIP } : {}), ready };
+  };
+  const before = await podJson();
   // empty the replica's log volume, then replace the pod, as after a disk replacement
   const dir = e.pvcDir('aurora', 'log-example-1');
   for (const entry of readdirSync(dir)) rmSync(join(dir, entry), { recursive: true, force: true });
   await e.kubectl(['-n', 'aurora', 'delete', 'pod', 'example-1', '--wait=true']);
-  await waitFor('example-1 to rejoin with log/recovered=1', 180_000, async () => {
+  const replacement = await waitFor('a new example-1 pod to be Ready', 120_000, async () => {
+    const pod = await podJson();
+    return pod.uid !== before.uid && pod.ready && pod.ip ? pod : undefined;
+  });
+  // the replica itself must report that it caught up from the quorum
+  await waitFor('example-1 to report log/recovered=1', 120_000, async () => {
+    const res = await fetch(`http://${replacement.ip}:8083/metrics/snapshot`, {
+      signal: AbortSignal.timeout(2000),
+    });
+    const metrics = (await res.json()) as Record<string, number>;
+    return metrics['log/recovered'] === 1 ? true : undefined;
+  });
+  await waitFor('the cluster to be Ready again', 120_000, async () => {
     const c = await getCluster(e, 'aurora', 'example');
     const member = c.status?.members?.find((m) => m.name === 'example-1');
     return member?.logRecovered === true && conditionOf(c, 'Ready')?.status === 'True' ? c : undefined;
