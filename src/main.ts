@@ -21,7 +21,7 @@ import { loadConfig, type OperatorConfig } from './config.ts';
 import { runController, type RunningController } from './controller/controller.ts';
 import { LeaderElector } from './controller/leader-election.ts';
 import { createControllerMetrics } from './controller/metrics.ts';
-import { createClusterMetrics } from './diagnostics/cluster-metrics.ts';
+import { createClusterMetrics, type ClusterMetrics } from './diagnostics/cluster-metrics.ts';
 import { WorkQueue } from './controller/work-queue.ts';
 import { createKubeClient } from './k8s/kube-client.ts';
 import { superviseInformer, type SupervisedInformer } from './k8s/supervised-informer.ts';
@@ -107,6 +107,11 @@ function buildInformers(kc: KubeConfig, config: OperatorConfig, log: Logger) {
   };
 }
 
+function updateClusterMetrics(metrics: ClusterMetrics, obj: KubernetesObject, gone: boolean): void {
+  const status = (obj as { status?: AuroraClusterStatus }).status ?? {};
+  metrics.update(obj.metadata?.namespace ?? 'default', obj.metadata?.name ?? '', gone ? undefined : status);
+}
+
 export interface RunningOperator {
   stop(): Promise<void>;
 }
@@ -140,12 +145,11 @@ export async function startOperator(
   const serverset = createServersetReader(config.probeTimeoutMs);
   const limit = createLimiter(config.probeConcurrency);
   informers.clusters.onChange((obj) => queue.add(`${obj.metadata?.namespace}/${obj.metadata?.name}`));
+  // metrics follow the object the event carries; a cluster gone from the cache is treated as deleted
   informers.clusters.onChange((obj) => {
     const namespace = obj.metadata?.namespace ?? 'default';
-    const name = obj.metadata?.name ?? '';
-    const current = informers.clusters.cache.get(name, namespace) as
-      { status?: AuroraClusterStatus } | undefined;
-    clusterMetrics.update(namespace, name, current ? (current.status ?? {}) : undefined);
+    const gone = !informers.clusters.cache.get(obj.metadata?.name ?? '', namespace);
+    updateClusterMetrics(clusterMetrics, obj, gone);
   });
   for (const owned of [informers.statefulSets, informers.pods] as SupervisedInformer<KubernetesObject>[]) {
     owned.onChange((obj) => {

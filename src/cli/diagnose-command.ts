@@ -19,6 +19,12 @@ interface ClusterObject {
   status?: AuroraClusterStatus;
 }
 
+// client-node types these as Date, but MicroTime fields can arrive as strings
+function isoTime(value: Date | string | undefined): string | undefined {
+  const date = value === undefined ? undefined : new Date(value);
+  return date && !Number.isNaN(date.getTime()) ? date.toISOString() : undefined;
+}
+
 async function liveProbes(
   pods: ReadonlyArray<{ name: string; podIP?: string }>,
   spec: Partial<AuroraClusterSpec> | undefined,
@@ -81,7 +87,7 @@ export async function diagnose(
           type: e.type ?? 'Normal',
           reason: e.reason ?? '',
           message: e.message ?? '',
-          at: (e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp)?.toISOString(),
+          at: isoTime(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp),
         }))
         .sort((a, b) => (a.at ?? '').localeCompare(b.at ?? ''))
         .slice(-15),

@@ -6,6 +6,7 @@ import type { ObservedCluster } from '../cluster/observed.ts';
 import { backupsHealthy } from './backup-health.ts';
 import { executorHealthy } from './executor-health.ts';
 import { observerConfigured } from './observer-config.ts';
+import { isPlannedExit } from './restart-history.ts';
 import { schedulersStable } from './schedulers-stable.ts';
 import type { Verdict } from './verdict.ts';
 
@@ -27,6 +28,15 @@ export function effectiveBackupIntervalMs(cluster: AuroraCluster): number {
   return Math.max(backup, snapshot);
 }
 
+function exitContext(cluster: AuroraCluster, now: Date) {
+  return {
+    now,
+    windowMs: parseDuration(cluster.spec.diagnostics.window),
+    maxLeadingMs: parseDuration(cluster.spec.maxLeadingDuration ?? AURORA_DEFAULTS.maxLeading),
+    lockSince: cluster.status?.lock?.since,
+  };
+}
+
 export function diagnosticConditions(f: DiagnosticFacts): Record<string, Verdict> {
   const { cluster, observed, now } = f;
   const window = cluster.spec.diagnostics.window;
@@ -37,6 +47,9 @@ export function diagnosticConditions(f: DiagnosticFacts): Record<string, Verdict
         name: p.name,
         restarts: p.restarts,
         waitingReason: p.waitingReason,
+        lastExitPlanned: p.lastTermination
+          ? isPlannedExit(p.lastTermination, exitContext(cluster, now))
+          : undefined,
         recentExits: f.recentExits.get(p.name) ?? [],
       })),
       window,

@@ -8,6 +8,8 @@ export interface ReplicaRestarts {
   name: string;
   restarts: number;
   waitingReason?: string | undefined;
+  /** Whether the latest termination, even outside the window, was planned (back-off can outlast the window). */
+  lastExitPlanned?: boolean | undefined;
   recentExits: readonly RecentExit[];
 }
 
@@ -30,7 +32,7 @@ export function schedulersStable(replicas: readonly ReplicaRestarts[], window: s
     const notPlanned = r.recentExits.filter((e) => !e.planned);
     const last = r.recentExits.at(-1);
     // the kubelet backs off after any quick exit, so back-off after a planned failover is no crash loop
-    const backOff = r.waitingReason === 'CrashLoopBackOff' && last?.planned !== true;
+    const backOff = r.waitingReason === 'CrashLoopBackOff' && (last?.planned ?? r.lastExitPlanned) !== true;
     if (backOff || failed.length || notPlanned.length >= CRASH_LOOP_EXITS) {
       const detail = last ? `, last ${describe(failed.at(-1) ?? last)}` : '';
       const loop = backOff ? ' and is in CrashLoopBackOff' : '';

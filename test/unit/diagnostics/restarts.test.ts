@@ -62,6 +62,10 @@ test('schedulersStable: Stable, PlannedFailover, UnplannedRestart, Crashing', ()
     'PlannedFailover',
     'back-off after a planned failover',
   );
+  const outlasted = [
+    { name: 'a-0', restarts: 4, waitingReason: 'CrashLoopBackOff', lastExitPlanned: true, recentExits: [] },
+  ];
+  assert.is(schedulersStable(outlasted, '1mins').status, 'True', 'back-off longer than the window');
 });
 
 test.run();
