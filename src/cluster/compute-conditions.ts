@@ -140,13 +140,20 @@ const progressing: Rule = ({ rollout, observed, cluster }) => {
   return no('Stable', 'All schedulers run the current revision.');
 };
 
-const degraded: Rule = ({ problem, observed, quorum }) => {
+const degraded: Rule = ({ problem, observed, quorum, initialized }) => {
   if (problem) return yes(problem.reason, problem.message);
   const healthy = observed.pods.filter((p) => p.probe?.healthy === true).length;
+  const crashing = observed.pods.filter((p) => p.waitingReason === 'CrashLoopBackOff').map((p) => p.name);
+  // schedulers of a brand-new cluster are expected to be down while they start; ReplicatedLogInitialized tells why
+  if (!initialized && crashing.length === 0) {
+    return no(
+      'Creating',
+      `The cluster is being created: ${healthy} of ${observed.pods.length} schedulers answer /health.`,
+    );
+  }
   if (observed.pods.length > 0 && healthy < quorum) {
     return yes('QuorumLost', `Only ${healthy} scheduler(s) answer /health; a log quorum needs ${quorum}.`);
   }
-  const crashing = observed.pods.filter((p) => p.waitingReason === 'CrashLoopBackOff').map((p) => p.name);
   if (crashing.length) return yes('SchedulerCrashLooping', `${crashing.join(', ')} is in CrashLoopBackOff.`);
   const unhealthy = observed.pods.filter((p) => p.probe?.healthy !== true).map((p) => p.name);
   if (unhealthy.length)

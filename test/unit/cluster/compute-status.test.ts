@@ -102,7 +102,8 @@ test('quorum loss and a spec problem make the cluster Degraded', () => {
   const observed = healthyObserved();
   observed.pods[1]!.probe = { healthy: false, leaderHealth: 'unknown' };
   observed.pods[2]!.probe = { healthy: false, leaderHealth: 'unknown' };
-  const lost = computeStatus({ cluster: cluster(), observed, rollout: { action: 'none' }, now });
+  const initialized = { replicatedLog: { initialized: true, initializedAt: '2026-01-01T00:00:00.000Z' } };
+  const lost = computeStatus({ cluster: cluster(initialized), observed, rollout: { action: 'none' }, now });
   assert.is(condition(lost, 'Degraded')?.reason, 'QuorumLost');
   const refused = computeStatus({
     cluster: cluster(),
@@ -125,6 +126,16 @@ test('a restore lock shows as the Restoring phase with the lock', () => {
   });
   assert.is(status.phase, 'Restoring');
   assert.equal(status.lock, { restore: 'r1', since: now.toISOString() });
+});
+
+test('schedulers still starting in a brand-new cluster are not Degraded but Initializing', () => {
+  const observed = healthyObserved();
+  for (const p of observed.pods) p.probe = { healthy: false, leaderHealth: 'unknown' };
+  observed.serverset.members = [];
+  const status = computeStatus({ cluster: cluster(), observed, rollout: { action: 'none' }, now });
+  assert.is(condition(status, 'Degraded')?.status, 'False');
+  assert.is(condition(status, 'Degraded')?.reason, 'Creating');
+  assert.is(status.phase, 'Initializing');
 });
 
 test.run();
