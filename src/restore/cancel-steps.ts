@@ -1,7 +1,6 @@
 // Cancelling before commit: unload the staged backup, put every pre-restore log back, restart normally, release.
-import { restoreConfigMapName } from '../resources/names.ts';
 import { buildRestoreConfigMap } from '../resources/restore-config.ts';
-import { applyStatefulSet, clusterOf, unblockTraffic, unlock } from './common-steps.ts';
+import { applyStatefulSet, clusterOf, removeRestoreConfig, unblockTraffic, unlock } from './common-steps.ts';
 import { checkedRpc } from './rpc.ts';
 import { restoreConfiguration } from './staged-steps.ts';
 import type { RestoreStep } from './step.ts';
@@ -77,28 +76,12 @@ export const startAsBefore: RestoreStep = {
   },
 };
 
-export const removeRollbackConfig: RestoreStep = {
-  name: 'RemoveRestoreConfig',
-  done: (s) => ourConfig(s) === undefined,
-  async run(ctx) {
-    const cluster = clusterOf(ctx);
-    const namespace = cluster.metadata.namespace ?? 'default';
-    await ctx.fx.kube.delete({
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      namespace,
-      name: restoreConfigMapName(cluster),
-    });
-    return { message: 'restore ConfigMap removed' };
-  },
-};
-
 export const CANCEL_STEPS: readonly RestoreStep[] = [
   unloadRecovery,
   configureRollback,
   stopForRollback,
   startAsBefore,
-  removeRollbackConfig,
+  removeRestoreConfig,
   unblockTraffic,
   unlock,
 ].map((s) => ({ ...guarded(s), name: `Cancel${s.name}` }));

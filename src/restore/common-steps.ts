@@ -3,12 +3,12 @@ import type { AuroraCluster } from '../api/aurora-cluster.ts';
 import { RESTORE_LOCK_ANNOTATION } from '../cluster/reconcile.ts';
 import { TerminalError } from '../controller/result.ts';
 import { buildRestoreNetworkPolicy } from '../resources/network-policy.ts';
-import { restoreNetworkPolicyName } from '../resources/names.ts';
+import { restoreConfigMapName, restoreNetworkPolicyName } from '../resources/names.ts';
 import type { SchedulerMode } from '../resources/scheduler-args.ts';
 import { buildStatefulSet } from '../resources/statefulset.ts';
 import { findBackup } from './find-backup.ts';
 import type { RestoreStep, StepContext } from './step.ts';
-import { allRunning, heldByUs, livePods, type Situation } from './world.ts';
+import { allRunning, heldByUs, livePods, ourConfig, type Situation } from './world.ts';
 
 export function clusterOf(s: Situation): AuroraCluster {
   const cluster = s.world.cluster;
@@ -132,5 +132,31 @@ export const unlock: RestoreStep = {
       metadata: { annotations: { [RESTORE_LOCK_ANNOTATION]: null } },
     });
     return { message: 'unlocked: the cluster reconciler manages the cluster again' };
+  },
+};
+
+// Backups live on whichever replica led when they were written, so a restore moves one to the pod that needs it.
+export async function copyBackupTo(
+  ctx: StepContext,
+  targetName: string | undefined,
+): Promise<{ message: string }> {
+  const cluster = clusterOf(ctx);
+  const target = livePods(ctx).find((p) => p.name === targetName);
+  const source = livePods(ctx).find((p) => p.name === ctx.restore.status?.source?.pod);
+  if (!target?.podIP || !source?.podIP)
+    throw new Error(`${targetName ?? 'the target'} or the source pod has no IP yet`);
+  const agents = await ctx.fx.agents(cluster);
+  const port = cluster.spec.backupAgent.port;
+  const id = ctx.restore.spec.backupId;
+  const size = await agents.copyBackup({ host: source.podIP, port }, { host: target.podIP, port }, id);
+  return { message: `copied ${id} (${size} bytes) from ${source.name} to ${target.name}` };
+}
+
+export const removeRestoreConfig: RestoreStep = {
+  name: 'RemoveRestoreConfig',
+  done: (s) => ourConfig(s) === undefined,
+  async run(ctx) {
+    await ctx.fx.kube.delete(refOf(clusterOf(ctx), 'v1', 'ConfigMap', restoreConfigMapName(clusterOf(ctx))));
+    return { message: 'restore ConfigMap removed' };
   },
 };

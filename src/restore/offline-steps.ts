@@ -1,12 +1,14 @@
 // Upstream's later procedure: every log wiped and initialized, recovery-tool on ordinal 0, then a quorum, then all.
 import { quorumSize } from '../api/aurora-cluster.ts';
-import { podName, restoreConfigMapName } from '../resources/names.ts';
+import { podName } from '../resources/names.ts';
 import { buildRestoreConfigMap } from '../resources/restore-config.ts';
 import {
   applyStatefulSet,
   blockTraffic,
   clusterOf,
+  copyBackupTo,
   lock,
+  removeRestoreConfig,
   stopSchedulers,
   unblockTraffic,
   unlock,
@@ -38,18 +40,7 @@ export const placeBackupOffline: RestoreStep = {
     livePods(s)
       .find((p) => p.name === recoverPodName(s))
       ?.backups?.some((b) => b.name === s.restore.spec.backupId) === true,
-  async run(ctx) {
-    const cluster = clusterOf(ctx);
-    const target = livePods(ctx).find((p) => p.name === recoverPodName(ctx));
-    const source = livePods(ctx).find((p) => p.name === ctx.restore.status?.source?.pod);
-    if (!target?.podIP || !source?.podIP)
-      throw new Error(`${recoverPodName(ctx)} or the source pod is not running`);
-    const agents = await ctx.fx.agents(cluster);
-    const port = cluster.spec.backupAgent.port;
-    const id = ctx.restore.spec.backupId;
-    const size = await agents.copyBackup({ host: source.podIP, port }, { host: target.podIP, port }, id);
-    return { message: `copied ${id} (${size} bytes) from ${source.name} to ${target.name}` };
-  },
+  run: (ctx) => copyBackupTo(ctx, recoverPodName(ctx)),
 };
 
 export const configureOffline: RestoreStep = {
@@ -84,22 +75,6 @@ function startN(name: string, count: (s: Situation) => number): RestoreStep {
 
 export const startQuorum = startN('StartQuorum', (s) => quorumSize(desiredReplicas(s)));
 export const startAllOffline = startN('StartAll', desiredReplicas);
-
-export const removeRestoreConfig: RestoreStep = {
-  name: 'RemoveRestoreConfig',
-  done: (s) => ourConfig(s) === undefined,
-  async run(ctx) {
-    const cluster = clusterOf(ctx);
-    const namespace = cluster.metadata.namespace ?? 'default';
-    await ctx.fx.kube.delete({
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      namespace,
-      name: restoreConfigMapName(cluster),
-    });
-    return { message: 'restore ConfigMap removed' };
-  },
-};
 
 export const OFFLINE_STEPS: readonly RestoreStep[] = [
   validate,

@@ -7,6 +7,7 @@ import {
   applyStatefulSet,
   blockTraffic,
   clusterOf,
+  copyBackupTo,
   lock,
   startAll,
   stopSchedulers,
@@ -83,17 +84,7 @@ function admin(ctx: StepContext) {
 export const placeBackup: RestoreStep = {
   name: 'PlaceBackup',
   done: (s) => leaderPod(s)?.backups?.some((b) => b.name === s.restore.spec.backupId) === true,
-  async run(ctx) {
-    const cluster = clusterOf(ctx);
-    const leader = leaderPod(ctx);
-    const source = livePods(ctx).find((p) => p.name === ctx.restore.status?.source?.pod);
-    if (!leader?.podIP || !source?.podIP) throw new Error('the leader or the source pod has no IP yet');
-    const agents = await ctx.fx.agents(cluster);
-    const port = cluster.spec.backupAgent.port;
-    const id = ctx.restore.spec.backupId;
-    const size = await agents.copyBackup({ host: source.podIP, port }, { host: leader.podIP, port }, id);
-    return { message: `copied ${id} (${size} bytes) from ${source.name} to ${leader.name}` };
-  },
+  run: (ctx) => copyBackupTo(ctx, leaderPod(ctx)?.name),
 };
 
 export const stageRecovery: RestoreStep = {
