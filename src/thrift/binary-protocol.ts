@@ -8,39 +8,56 @@ import {
   type TypeSpec,
 } from './schema.ts';
 
+// One growing buffer instead of a Buffer per field (a 10k-task backup snapshot has ~200k fields); reserve() may
+// replace the buffer, so it is always called before this.buf is read.
 export class BinaryWriter {
-  private chunks: Buffer[] = [];
+  private buf = Buffer.allocUnsafe(4096);
+  private length = 0;
 
-  private push(size: number, fill: (b: Buffer) => void): void {
-    const b = Buffer.alloc(size);
-    fill(b);
-    this.chunks.push(b);
+  private reserve(size: number): number {
+    if (this.length + size > this.buf.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + size));
+      this.buf.copy(grown, 0, 0, this.length);
+      this.buf = grown;
+    }
+    const at = this.length;
+    this.length += size;
+    return at;
   }
 
   byte(v: number): void {
-    this.push(1, (b) => b.writeInt8(v));
+    const at = this.reserve(1);
+    this.buf.writeInt8(v, at);
   }
   i16(v: number): void {
-    this.push(2, (b) => b.writeInt16BE(v));
+    const at = this.reserve(2);
+    this.buf.writeInt16BE(v, at);
   }
   i32(v: number): void {
-    this.push(4, (b) => b.writeInt32BE(v | 0));
+    const at = this.reserve(4);
+    this.buf.writeInt32BE(v | 0, at);
   }
   i64(v: number | bigint): void {
-    this.push(8, (b) => b.writeBigInt64BE(BigInt(typeof v === 'number' ? Math.trunc(v) : v)));
+    const at = this.reserve(8);
+    this.buf.writeBigInt64BE(BigInt(typeof v === 'number' ? Math.trunc(v) : v), at);
   }
   double(v: number): void {
-    this.push(8, (b) => b.writeDoubleBE(v));
+    const at = this.reserve(8);
+    this.buf.writeDoubleBE(v, at);
   }
   bytes(v: Uint8Array): void {
     this.i32(v.length);
-    this.chunks.push(Buffer.from(v));
+    const at = this.reserve(v.length);
+    this.buf.set(v, at);
   }
   string(v: string): void {
-    this.bytes(Buffer.from(v, 'utf8'));
+    const size = Buffer.byteLength(v, 'utf8');
+    this.i32(size);
+    const at = this.reserve(size);
+    this.buf.write(v, at, 'utf8');
   }
   toBuffer(): Buffer {
-    return Buffer.concat(this.chunks);
+    return Buffer.from(this.buf.subarray(0, this.length));
   }
 }
 

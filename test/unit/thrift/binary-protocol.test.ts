@@ -51,6 +51,22 @@ test('round-trips a Snapshot with tasks and metadata', () => {
   assert.equal(decodeBinaryStruct(SnapshotSpec, encodeBinaryStruct(SnapshotSpec, snap)), snap);
 });
 
+test("round-trips a snapshot far larger than the writer's first buffer", () => {
+  const tasks = Array.from({ length: 500 }, (_, n) => ({
+    assignedTask: {
+      taskId: `task-${n}-${'x'.repeat(n % 40)}`,
+      instanceId: n,
+      task: { job: { role: 'r', environment: 'e', name: `j${n}` } },
+    },
+    status: ScheduleStatus.RUNNING,
+    taskEvents: [{ timestamp: n, status: ScheduleStatus.RUNNING, message: 'é'.repeat(n % 7) }],
+  }));
+  const snap = { timestamp: 1, tasks };
+  const bytes = encodeBinaryStruct(SnapshotSpec, snap);
+  assert.ok(bytes.length > 20_000);
+  assert.equal(decodeBinaryStruct(SnapshotSpec, bytes), snap);
+});
+
 test('skips fields the schema does not know', () => {
   const wide = struct('Wide', [
     [1, 'timestamp', 'i64'],
