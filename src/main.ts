@@ -125,7 +125,6 @@ export async function startOperator(
   const kube = createKubeClient(kc);
   const core = kc.makeApiClient(CoreV1Api);
   const metrics = createControllerMetrics();
-  // per-cluster series; a restore controller reports its phase with clusterMetrics.setRestorePhase
   const clusterMetrics = createClusterMetrics(metrics.registry);
   const informers = buildInformers(kc, config, log);
   const all: SupervisedInformer<KubernetesObject>[] = Object.values(
@@ -150,6 +149,18 @@ export async function startOperator(
     const namespace = obj.metadata?.namespace ?? 'default';
     const gone = !informers.clusters.cache.get(obj.metadata?.name ?? '', namespace);
     updateClusterMetrics(clusterMetrics, obj, gone);
+  });
+  informers.restores.onChange((obj) => {
+    const restore = obj as KubernetesObject & { spec?: { cluster?: string }; status?: { phase?: string } };
+    const namespace = restore.metadata?.namespace ?? 'default';
+    const gone = !informers.restores.cache.get(restore.metadata?.name ?? '', namespace);
+    if (restore.spec?.cluster) {
+      clusterMetrics.setRestorePhase(
+        namespace,
+        restore.spec.cluster,
+        gone ? undefined : restore.status?.phase,
+      );
+    }
   });
   for (const owned of [informers.statefulSets, informers.pods] as SupervisedInformer<KubernetesObject>[]) {
     owned.onChange((obj) => {
@@ -244,7 +255,7 @@ export async function startOperator(
     rpcTimeoutMs: config.rpcTimeoutMs,
     operatorPeer: {
       namespace: config.podNamespace,
-      matchLabels: { 'app.kubernetes.io/name': 'aurora-operator' },
+      matchLabels: { 'app.kubernetes.io/name': config.operatorName },
     },
     workers: 2,
     activeRequeueMs: config.restoreRequeueMs,

@@ -100,8 +100,4 @@ watches all namespaces, and by a Role in watchNamespace otherwise. No wildcards.
 - apiGroups: ["networking.k8s.io"]
   resources: ["networkpolicies"]
   verbs: ["get", "list", "watch", "create", "patch", "delete"]
-# restores: one Job per step
-- apiGroups: ["batch"]
-  resources: ["jobs"]
-  verbs: ["get", "list", "watch", "create", "delete"]
 {{- end }}

@@ -102,7 +102,6 @@ const EXPECTED_RULES: Record<string, Record<string, string[]>> = {
   },
   policy: { poddisruptionbudgets: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] },
   'networking.k8s.io': { networkpolicies: ['create', 'delete', 'get', 'list', 'patch', 'watch'] },
-  batch: { jobs: ['create', 'delete', 'get', 'list', 'watch'] },
 };
 
 function assertOperatorRules(rules: Rule[]): void {
@@ -202,6 +201,7 @@ chartTest('default values: leader election and listen address in the environment
   assert.is(values['PROBE_CONCURRENCY'], '16');
   assert.is(values['PROBE_TIMEOUT_MS'], '2000');
   assert.is(values['LOG_LEVEL'], 'info');
+  assert.is(values['OPERATOR_NAME'], 'aurora-operator');
 });
 
 chartTest('default values: cluster-wide least-privilege RBAC and the Lease Role', () => {
