@@ -1,0 +1,210 @@
+// The backup agent's HTTP API on a real server (127.0.0.1, port 0) over a temporary backup directory.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createAgentClient } from '../../../src/agent/agent-client.ts';
+import { createAgentServer, listBackupFiles } from '../../../src/agent/agent-server.ts';
+import { createLogger } from '../../../src/log.ts';
+
+const TOKEN = 'test-token-0123456789';
+const B1 = 'scheduler-backup-2024-01-31-23-00';
+const B2 = 'scheduler-backup-2024-02-01-00-00';
+
+interface Agent {
+  dir: string;
+  server: Server;
+  url: string;
+  port: number;
+}
+
+async function startAgent(root: string, name: string): Promise<Agent> {
+  const dir = join(root, name);
+  mkdirSync(dir, { recursive: true });
+  const server = createAgentServer({
+    backupDir: dir,
+    token: TOKEN,
+    log: createLogger('agent-test', 'silent'),
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return { dir, server, url: `http://127.0.0.1:${port}`, port };
+}
+
+const auth = (token = TOKEN) => ({ authorization: `Bearer ${token}` });
+
+const test = suite<{ root: string; a: Agent; b: Agent }>('agent-server');
+
+test.before(async (ctx) => {
+  ctx.root = mkdtempSync(join(tmpdir(), 'agent-server-test-'));
+  ctx.a = await startAgent(ctx.root, 'a');
+  ctx.b = await startAgent(ctx.root, 'b');
+  writeFileSync(join(ctx.a.dir, B2), 'second backup');
+  writeFileSync(join(ctx.a.dir, B1), 'first');
+  writeFileSync(join(ctx.a.dir, 'notes.txt'), 'not a backup');
+  mkdirSync(join(ctx.a.dir, 'scheduler-backup-dir'));
+});
+
+test.after((ctx) => {
+  ctx.a.server.close();
+  ctx.b.server.close();
+  rmSync(ctx.root, { recursive: true, force: true });
+});
+
+test('/healthz needs no token; everything else answers 401 without the right bearer token', async ({ a }) => {
+  const health = await fetch(`${a.url}/healthz`);
+  assert.is(health.status, 200);
+  assert.equal(await health.json(), { ok: true });
+  const wrongs: Array<Record<string, string>> = [
+    {},
+    auth('wrong-token-0123456789'),
+    auth('short'),
+    auth(`${TOKEN}x`),
+    { authorization: TOKEN },
+    { authorization: `Basic ${TOKEN}` },
+  ];
+  for (const headers of wrongs) {
+    for (const path of ['/backups', '/markers', `/backups/${B1}`]) {
+      const res = await fetch(`${a.url}${path}`, { headers });
+      assert.is(res.status, 401, `GET ${path} with ${JSON.stringify(headers)}`);
+      assert.match(await res.text(), /missing or wrong bearer token/);
+    }
+  }
+  const put = await fetch(`${a.url}/backups/${B1.replace('23-00', '22-00')}`, {
+    method: 'PUT',
+    body: 'sneaky',
+  });
+  assert.is(put.status, 401);
+  assert.not.ok(readdirSync(a.dir).includes('scheduler-backup-2024-01-31-22-00'), 'nothing was written');
+});
+
+test('list: only regular scheduler-backup-* files, sorted, with size and mtime', async ({ a }) => {
+  const res = await fetch(`${a.url}/backups`, { headers: auth() });
+  assert.is(res.status, 200);
+  const { backups } = (await res.json()) as { backups: Array<{ name: string; size: number; mtime: string }> };
+  assert.equal(
+    backups.map((b) => [b.name, b.size]),
+    [
+      [B1, 5],
+      [B2, 13],
+    ],
+  );
+  for (const b of backups) assert.ok(!Number.isNaN(Date.parse(b.mtime)), b.mtime);
+  assert.equal(await listBackupFiles(join(a.dir, 'missing')), []);
+});
+
+test('download streams the file with its length; a missing backup is 404', async ({ a }) => {
+  const res = await fetch(`${a.url}/backups/${B2}`, { headers: auth() });
+  assert.is(res.status, 200);
+  assert.is(res.headers.get('content-length'), '13');
+  assert.is(await res.text(), 'second backup');
+  const missing = await fetch(`${a.url}/backups/scheduler-backup-2020-01-01-00-00`, { headers: auth() });
+  assert.is(missing.status, 404);
+  assert.match(await missing.text(), /not found/);
+});
+
+test('upload writes the file atomically and leaves no temp file behind', async ({ b }) => {
+  const res = await fetch(`${b.url}/backups/${B1}`, { method: 'PUT', headers: auth(), body: 'uploaded!' });
+  assert.is(res.status, 201);
+  assert.equal(await res.json(), { name: B1, size: 9 });
+  assert.is(readFileSync(join(b.dir, B1), 'utf8'), 'uploaded!');
+  assert.equal(readdirSync(join(b.dir, '.aurora-operator', 'incoming')), []);
+  const again = await fetch(`${b.url}/backups/${B1}`, { method: 'PUT', headers: auth(), body: 'replaced' });
+  assert.is(again.status, 201);
+  assert.is(readFileSync(join(b.dir, B1), 'utf8'), 'replaced');
+});
+
+test('names are validated: traversal and non-backup names are refused, nothing written', async ({
+  root,
+  b,
+}) => {
+  const refused = [
+    '..%2Fx',
+    '..%2F..%2Fescaped',
+    `..%2F${B1}`,
+    'x',
+    'notes.txt',
+    '.aurora-operator',
+    'scheduler-backup-2024-01-31',
+    `${B1}.tmp`,
+    'scheduler-backup-2024-01-31-23-0x',
+  ];
+  for (const name of refused) {
+    for (const method of ['PUT', 'GET']) {
+      const res = await fetch(`${b.url}/backups/${name}`, {
+        method,
+        headers: auth(),
+        ...(method === 'PUT' ? { body: 'evil' } : {}),
+      });
+      assert.is(res.status, 400, `${method} ${name}`);
+      assert.match(await res.text(), /invalid backup name/);
+    }
+  }
+  assert.not.ok(readdirSync(dirname(b.dir)).includes('x'), 'nothing escaped the backup directory');
+  assert.not.ok(readdirSync(root).includes('escaped'));
+  assert.not.ok(readdirSync(b.dir).includes('x'));
+  const nested = await fetch(`${b.url}/backups/a/b`, { headers: auth() });
+  assert.is(nested.status, 404);
+  const other = await fetch(`${b.url}/elsewhere`, { headers: auth() });
+  assert.is(other.status, 404);
+  const del = await fetch(`${b.url}/backups/${B1}`, { method: 'DELETE', headers: auth() });
+  assert.is(del.status, 405);
+  assert.ok(readdirSync(b.dir).includes(B1), 'DELETE removed nothing');
+});
+
+test('markers: only *.done files of the marker directory, sorted; none without the directory', async ({
+  a,
+}) => {
+  const empty = await fetch(`${a.url}/markers`, { headers: auth() });
+  assert.equal(await empty.json(), { markers: [] });
+  const marks = join(a.dir, '.aurora-operator');
+  mkdirSync(join(marks, 'pre-restore-r1'), { recursive: true });
+  mkdirSync(join(marks, 'incoming'), { recursive: true });
+  writeFileSync(join(marks, 'r1.wipe.done'), '');
+  writeFileSync(join(marks, 'r1.rollback.done'), '');
+  writeFileSync(join(marks, 'r1.wipe.partial'), '');
+  const res = await fetch(`${a.url}/markers`, { headers: auth() });
+  assert.is(res.status, 200);
+  assert.equal(await res.json(), { markers: ['r1.rollback.done', 'r1.wipe.done'] });
+  const list = (await (await fetch(`${a.url}/backups`, { headers: auth() })).json()) as {
+    backups: Array<{ name: string }>;
+  };
+  assert.equal(
+    list.backups.map((x) => x.name),
+    [B1, B2],
+    'the marker directory is not a backup',
+  );
+});
+
+test('the operator client lists, reads markers and copies a backup from one agent to another', async ({
+  a,
+  b,
+}) => {
+  const client = createAgentClient({ token: TOKEN, timeoutMs: 5000, copyTimeoutMs: 5000 });
+  const at = (x: Agent) => ({ host: '127.0.0.1', port: x.port });
+  assert.equal(
+    (await client.listBackups(at(a))).map((x) => x.name),
+    [B1, B2],
+  );
+  assert.equal(await client.listMarkers(at(a)), ['r1.rollback.done', 'r1.wipe.done']);
+  assert.is(await client.copyBackup(at(a), at(b), B2), 13);
+  assert.is(readFileSync(join(b.dir, B2), 'utf8'), 'second backup');
+  try {
+    await client.copyBackup(at(a), at(b), 'scheduler-backup-2020-01-01-00-00');
+    assert.unreachable('copying a missing backup must fail');
+  } catch (err) {
+    assert.match(String(err), /HTTP 404/);
+  }
+  const stranger = createAgentClient({ token: 'nope', timeoutMs: 5000, copyTimeoutMs: 5000 });
+  try {
+    await stranger.listBackups(at(a));
+    assert.unreachable('a wrong token must fail');
+  } catch (err) {
+    assert.match(String(err), /HTTP 401/);
+  }
+});
+
+test.run();

@@ -1,0 +1,179 @@
+// Each Offline step over observed fixtures: the world before it chooses it, the world after skips it, re-runs are no-ops.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { choosePlan, nextMove } from '../../../src/restore/machine.ts';
+import { OFFLINE_STEPS } from '../../../src/restore/offline-steps.ts';
+import type { World, WorldPod } from '../../../src/restore/world.ts';
+import { BACKUP, finished, makeRestore, pod, runningWorld, situation, UID } from './fixtures.ts';
+
+const ORDER = OFFLINE_STEPS.map((s) => s.name);
+const before = (step: string) => ORDER.slice(0, ORDER.indexOf(step));
+const OFFLINE = { strategy: 'Offline' };
+
+function moveAt(step: string, world: World, extra: Record<string, unknown> = {}, spec = {}) {
+  const restore = makeRestore({ ...OFFLINE, ...spec }, { ...finished(...before(step)), ...extra });
+  return nextMove(OFFLINE_STEPS, situation(world, restore));
+}
+
+function assertChooses(step: string, world: World, extra = {}, spec = {}) {
+  const move = moveAt(step, world, extra, spec);
+  assert.is(move.kind, 'run', `${step} runs before its postcondition holds`);
+  assert.is(move.kind === 'run' ? move.step.name : '', step);
+}
+
+function assertSkips(step: string, world: World, extra = {}, spec = {}) {
+  const move = moveAt(step, world, extra, spec);
+  assert.is(move.kind, 'mark-done', `${step} is only checkpointed once its postcondition holds`);
+  assert.is(move.kind === 'mark-done' ? move.step.name : '', step);
+}
+
+const locked = (w: Partial<World> = {}) => runningWorld({ lockHolder: 'r1', networkPolicy: true, ...w });
+const sts = (replicas: number, mode: 'normal' | 'recovery' = 'normal') => ({
+  exists: true,
+  replicas,
+  mode,
+  synced: true,
+  updateRevision: 'rev-normal',
+});
+const ourConfig = { restoreId: UID, action: 'wipe-and-recover' };
+const recovered = (ordinal: number, extra: Partial<WorldPod> = {}) =>
+  pod(ordinal, { markers: [`${UID}.wipe-and-recover.done`], ...extra });
+const withBackup = (ordinal: number) => pod(ordinal, { backups: [{ name: BACKUP, size: 1, mtime: 't' }] });
+const fromTwo = { source: { pod: 'example-2' } };
+
+test('the Offline strategy uses the Offline table, in the documented order', () => {
+  const plan = choosePlan(makeRestore(OFFLINE));
+  assert.is(plan.mode, 'restore');
+  assert.is('steps' in plan ? plan.steps : undefined, OFFLINE_STEPS);
+  assert.equal(ORDER, [
+    'Validate',
+    'Lock',
+    'BlockTraffic',
+    'PlaceBackup',
+    'StopSchedulers',
+    'Configure',
+    'StartQuorum',
+    'StartAll',
+    'RemoveRestoreConfig',
+    'UnblockTraffic',
+    'WaitReady',
+    'Unlock',
+  ]);
+});
+
+test('Validate, Lock and BlockTraffic as in the Staged procedure', () => {
+  assertChooses('Validate', runningWorld());
+  assertSkips('Validate', runningWorld(), fromTwo);
+  assertChooses('Lock', runningWorld(), fromTwo);
+  assertChooses('Lock', runningWorld({ lockHolder: 'another-restore' }), fromTwo);
+  assertSkips('Lock', runningWorld({ lockHolder: 'r1' }), fromTwo);
+  assertChooses('BlockTraffic', locked({ networkPolicy: false }), fromTwo);
+  assertSkips('BlockTraffic', locked(), fromTwo);
+  assertSkips('BlockTraffic', locked({ networkPolicy: false }), fromTwo, { blockClientTraffic: false });
+});
+
+test('PlaceBackup: the backup must be on ordinal 0, which runs recovery-tool', () => {
+  assertChooses('PlaceBackup', locked(), fromTwo);
+  assertChooses('PlaceBackup', locked({ pods: [pod(0), pod(1), withBackup(2)] }), fromTwo);
+  assertSkips('PlaceBackup', locked({ pods: [withBackup(0), pod(1), withBackup(2)] }), fromTwo);
+  assertSkips('PlaceBackup', locked(), { source: { pod: 'example-0' } }, {});
+  // a copy on a pod that is going away does not count
+  const leaving = { ...withBackup(0), deleting: true };
+  assertChooses('PlaceBackup', locked({ pods: [leaving, pod(1), withBackup(2)] }), fromTwo);
+});
+
+test('StopSchedulers waits until replicas 0 and no pod is left', () => {
+  const s = { source: { pod: 'example-0' } };
+  assertChooses('StopSchedulers', locked(), s);
+  assertChooses('StopSchedulers', locked({ statefulSet: sts(0), pods: [pod(1, { deleting: true })] }), s);
+  assertSkips('StopSchedulers', locked({ statefulSet: sts(0), pods: [] }), s);
+});
+
+test('Configure: our ConfigMap says wipe-and-recover and the StatefulSet is normal with 0 replicas', () => {
+  const s = { source: { pod: 'example-0' } };
+  const stopped = (w: Partial<World> = {}) => locked({ statefulSet: sts(0), pods: [], ...w });
+  assertChooses('Configure', stopped(), s);
+  assertChooses(
+    'Configure',
+    stopped({ restoreConfig: { restoreId: 'older', action: 'wipe-and-recover' } }),
+    s,
+  );
+  assertChooses('Configure', stopped({ restoreConfig: { restoreId: UID, action: 'wipe' } }), s);
+  assertChooses('Configure', stopped({ restoreConfig: ourConfig, statefulSet: sts(0, 'recovery') }), s);
+  assertChooses(
+    'Configure',
+    stopped({ restoreConfig: ourConfig, statefulSet: { ...sts(0), synced: false } }),
+    s,
+  );
+  assertSkips('Configure', stopped({ restoreConfig: ourConfig }), s);
+});
+
+test('StartQuorum: exactly a quorum (2 of 3) running, each with its wipe-and-recover marker', () => {
+  const s = { source: { pod: 'example-0' } };
+  const w = (replicas: number, pods: WorldPod[]) =>
+    locked({ statefulSet: sts(replicas), pods, restoreConfig: ourConfig });
+  assertChooses('StartQuorum', w(0, []), s);
+  assertChooses('StartQuorum', w(2, [recovered(0)]), s);
+  assertChooses('StartQuorum', w(2, [recovered(0), pod(1, { markers: [] })]), s);
+  // the agent of example-1 does not answer, so its markers are unknown
+  const { markers: _unknown, ...silent } = recovered(1);
+  assertChooses('StartQuorum', w(2, [recovered(0), silent]), s);
+  assertChooses('StartQuorum', w(2, [recovered(0), recovered(1, { phase: 'Pending' })]), s);
+  assertChooses('StartQuorum', w(2, [recovered(0), pod(1, { markers: ['older.wipe-and-recover.done'] })]), s);
+  assertSkips('StartQuorum', w(2, [recovered(0), recovered(1)]), s);
+});
+
+test('StartAll: every replica running with its marker', () => {
+  const s = { source: { pod: 'example-0' } };
+  const w = (replicas: number, pods: WorldPod[]) =>
+    locked({ statefulSet: sts(replicas), pods, restoreConfig: ourConfig });
+  assertChooses('StartAll', w(2, [recovered(0), recovered(1)]), s);
+  assertChooses('StartAll', w(3, [recovered(0), recovered(1), pod(2, { phase: 'Pending' })]), s);
+  assertSkips('StartAll', w(3, [recovered(0), recovered(1), recovered(2)]), s);
+});
+
+test('RemoveRestoreConfig, UnblockTraffic, WaitReady and Unlock', () => {
+  const s = { source: { pod: 'example-0' } };
+  const all = [recovered(0), recovered(1), recovered(2)];
+  assertChooses('RemoveRestoreConfig', locked({ pods: all, restoreConfig: ourConfig }), s);
+  assertSkips('RemoveRestoreConfig', locked({ pods: all }), s);
+  assertChooses('UnblockTraffic', locked({ pods: all }), s);
+  assertSkips('UnblockTraffic', locked({ pods: all, networkPolicy: false }), s);
+  const open = (w: Partial<World> = {}) => locked({ pods: all, networkPolicy: false, ...w });
+  assertChooses('WaitReady', open({ clusterReady: false }), s);
+  assertChooses('WaitReady', open({ pods: all.map((p) => ({ ...p, frameworkRegistered: false })) }), s);
+  assertChooses('WaitReady', open({ pods: all.map((p) => ({ ...p, frameworkRegistered: true })) }), s);
+  assertChooses('WaitReady', open({ pods: [all[0] as WorldPod, all[1] as WorldPod] }), s);
+  assertSkips('WaitReady', open(), s);
+  assertChooses('Unlock', open(), s);
+  assertSkips('Unlock', runningWorld(), s);
+});
+
+test('a step whose world is already done is only checkpointed: killed after an action, the re-run is a no-op', () => {
+  // the operator died after Configure acted but before its checkpoint: the next pass must not act again
+  const s = { source: { pod: 'example-0' } };
+  const w = locked({ statefulSet: sts(0), pods: [], restoreConfig: ourConfig });
+  const first = moveAt('Configure', w, s);
+  const second = moveAt('Configure', w, s);
+  assert.is(first.kind, 'mark-done');
+  assert.equal(first, second);
+});
+
+test('every step checkpointed: the restore is complete, and a re-run changes nothing; Offline never rewinds', () => {
+  const restore = makeRestore(OFFLINE, finished(...ORDER));
+  assert.equal(nextMove(OFFLINE_STEPS, situation(runningWorld(), restore)), { kind: 'complete' });
+  assert.equal(nextMove(OFFLINE_STEPS, situation(runningWorld(), restore)), { kind: 'complete' });
+  // a recorded leader that is gone means nothing to the Offline procedure
+  const status = { ...finished(...before('StartQuorum')), leader: 'example-1', source: { pod: 'example-0' } };
+  const move = nextMove(
+    OFFLINE_STEPS,
+    situation(
+      locked({ statefulSet: sts(0), pods: [], restoreConfig: ourConfig }),
+      makeRestore(OFFLINE, status),
+    ),
+  );
+  assert.is(move.kind, 'run');
+  assert.is(move.kind === 'run' ? move.step.name : '', 'StartQuorum');
+});
+
+test.run();
