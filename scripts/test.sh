@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The project's test command (`npm test`): static checks, unit tests, then e2e tests on the local environment.
-# It ends with one line "N passed, N failed" and writes the same counts to .cache/test-summary.
+# It ends with one line "N passed, N failed, N skipped" and writes the same line to .cache/test-summary.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .cache

@@ -15,6 +15,12 @@ const IMMUTABLE_SPEC_RULE = [
   'self.strategy == oldSelf.strategy',
 ].join(' && ');
 
+// Offline restores never stage the backup in a scheduler, so there is nothing to preview, approve or edit.
+const OFFLINE_RULE =
+  "self.strategy != 'Offline' || (!self.approval.required && size(self.deleteTasks.taskIds) == 0 && size(self.deleteTasks.jobKeys) == 0)";
+const OFFLINE_MESSAGE =
+  'the Offline strategy has no staged snapshot: approval.required and deleteTasks need strategy Staged';
+
 export const AuroraRestoreSpec = z
   .object({
     cluster: z
@@ -68,9 +74,16 @@ export const AuroraRestoreSpec = z
       .default(false)
       .describe('Set to true to cancel before commit: the cluster is put back as it was (like deleting it).'),
   })
+  .superRefine((spec, ctx) => {
+    if (spec.strategy !== 'Offline') return;
+    if (spec.approval.required || spec.deleteTasks.taskIds.length || spec.deleteTasks.jobKeys.length) {
+      ctx.addIssue({ code: 'custom', path: ['strategy'], message: OFFLINE_MESSAGE });
+    }
+  })
   .meta({
     'x-kubernetes-validations': [
       { rule: IMMUTABLE_SPEC_RULE, message: 'spec is immutable except approval.approved and cancel' },
+      { rule: OFFLINE_RULE, message: OFFLINE_MESSAGE },
     ],
   })
   .describe('Restore of an AuroraCluster from one of its backups.');

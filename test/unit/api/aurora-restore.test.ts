@@ -24,4 +24,17 @@ test('backupId and job keys are validated', () => {
   assert.not.ok(AuroraRestoreSpec.safeParse({ ...base, strategy: 'Online' }).success);
 });
 
+test('the Offline strategy refuses approval and task deletion, which need a staged snapshot', () => {
+  const base = { cluster: 'example', backupId: 'scheduler-backup-2026-01-01-00-00', strategy: 'Offline' };
+  assert.ok(AuroraRestoreSpec.safeParse(base).success);
+  for (const extra of [{ approval: { required: true } }, { deleteTasks: { taskIds: ['t-1'] } }]) {
+    const result = AuroraRestoreSpec.safeParse({ ...base, ...extra });
+    assert.not.ok(result.success);
+    assert.match(JSON.stringify(result.error?.issues), /need strategy Staged/);
+  }
+  assert.ok(
+    AuroraRestoreSpec.safeParse({ ...base, strategy: 'Staged', approval: { required: true } }).success,
+  );
+});
+
 test.run();
