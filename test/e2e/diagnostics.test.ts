@@ -1,6 +1,7 @@
 // Diagnostics end to end: each symptom induced for real (simulator fault switches, ZooKeeper, spec changes) shows
 // its condition with the right reason, an event, a metric and the diagnose report, and clears when the fault goes.
 import { execFile } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import zookeeper from 'node-zookeeper-client';
@@ -57,15 +58,29 @@ async function fault(e: E2eEnv, name: string, faults: Record<string, unknown>): 
 async function waitCondition(
   e: E2eEnv,
   name: string,
-  want: { type: string; status: string; reason: string },
+  want: {
+    type: string;
+    status: string;
+    reason: string;
+    message?: RegExp;
+    also?: (c: ClusterJson) => boolean;
+  },
   timeoutMs = WITHIN,
 ): Promise<ClusterJson> {
-  const { type, status, reason } = want;
-  return waitFor(`${name} ${type}=${status} ${reason}`, timeoutMs, async () => {
+  const { type, status, reason, message, also } = want;
+  return waitFor(`${name} ${type}=${status} ${reason} ${message ?? ''}`, timeoutMs, async () => {
     const c = await getCluster(e, NS, name);
     const cond = conditionOf(c, type);
-    return cond?.status === status && cond.reason === reason ? c : undefined;
+    const matches =
+      cond?.status === status && cond.reason === reason && (!message || message.test(cond.message));
+    return matches && (!also || also(c)) ? c : undefined;
   });
+}
+
+async function waitLog(e: E2eEnv, pod: string, container: string, text: string): Promise<void> {
+  await waitFor(`${pod}/${container} to log "${text}"`, 180_000, async () =>
+    e.podLogs(NS, pod, container).includes(text) ? true : undefined,
+  );
 }
 
 async function events(e: E2eEnv, name: string): Promise<string> {
@@ -105,9 +120,14 @@ async function metrics(e: E2eEnv): Promise<string> {
 }
 
 async function waitMetric(e: E2eEnv, pattern: RegExp): Promise<string> {
+  let last = '';
   return waitFor(`metric ${pattern}`, 60_000, async () => {
-    const body = await metrics(e);
-    return pattern.test(body) ? body : undefined;
+    last = await metrics(e);
+    return pattern.test(last) ? last : undefined;
+  }).catch((err: unknown) => {
+    const cluster = /cluster="([^"]+)"/.exec(pattern.source)?.[1];
+    const seen = last.split('\n').filter((l) => (cluster ? l.includes(`cluster="${cluster}"`) : false));
+    throw new Error(`${String(err)}; the leader's /metrics had:\n${seen.join('\n')}`);
   });
 }
 
@@ -299,6 +319,118 @@ test('planned failover after -max_leading_duration is PlannedFailover, not Crash
   assert.match(seen, /PlannedFailover/);
   const cluster = JSON.stringify((await getCluster(e, NS, 'failover')).status);
   assert.not.ok(/Crashing/.test(seen), `planned exits were called Crashing:\n${seen}\n${cluster}`);
+});
+
+test('replicated log not initialized: a backup in the way of the log-init guard gives NotInitialized, then clears', async (ctx) => {
+  const e = env(ctx);
+  const name = 'noinit';
+  const replicas = 1;
+  // The fault: every replica's backups volume already holds a backup, so the first-creation guard refuses
+  // (guard=backups-present) and no replica's log is ever initialized. The claim directory is the one the
+  // pod runtime's provisioner uses; creating it before the claim exists is what a pre-populated volume looks like.
+  const stale = (ordinal: number) =>
+    join(e.pvcDir(NS, `backups-${name}-${ordinal}`), 'scheduler-backup-2026-01-01-00-00');
+  for (let i = 0; i < replicas; i++) {
+    mkdirSync(e.pvcDir(NS, `backups-${name}-${i}`), { recursive: true });
+    writeFileSync(stale(i), '{"tasks":[]}');
+  }
+  await e.kubectl(['apply', '-f', '-'], manifest(e, name));
+  await waitLog(e, `${name}-0`, 'log-init', 'guard=backups-present');
+  // not just "not yet": the scheduler runs, wins the election and cannot start storage on its EMPTY replica
+  await waitLog(e, `${name}-0`, 'scheduler', 'the local replica is not VOTING');
+  const c = await waitCondition(e, name, {
+    type: 'ReplicatedLogInitialized',
+    status: 'False',
+    reason: 'NotInitialized',
+    message: /0 of the 1 replicas needed report an initialized log/,
+    also: (cl) => cl.status?.members?.[0]?.logRecovered === false,
+  });
+  const message = conditionOf(c, 'ReplicatedLogInitialized')?.message ?? '';
+  assert.match(message, /first-creation guard applies/);
+  assert.match(message, /mesos-log initialize --path=/);
+  assert.match(message, /without backups/);
+  assert.is(c.status?.replicatedLog?.initialized, false);
+  assert.match(await events(e, name), /NotInitialized/);
+  await waitMetric(e, /aurora_cluster_log_initialized\{namespace="aurora",cluster="noinit"\} 0/);
+  await waitMetric(
+    e,
+    /aurora_cluster_condition\{[^}]*cluster="noinit",type="ReplicatedLogInitialized",status="False",reason="NotInitialized"\} 1/,
+  );
+  const report = await diagnose(e, name);
+  assert.match(report, /Replicated log: NOT initialized \(the first-creation guard applies/);
+  assert.match(report, /ReplicatedLogInitialized=False NotInitialized/);
+
+  // Remove the fault: the backups go, and new pods run log-init again (allowed while the status marker is unset).
+  for (let i = 0; i < replicas; i++) rmSync(stale(i), { force: true });
+  await e.kubectl(['-n', NS, 'delete', 'pods', '-l', `aurora-operator.io/cluster=${name}`, '--wait=false']);
+  const cleared = await waitCondition(
+    e,
+    name,
+    { type: 'ReplicatedLogInitialized', status: 'True', reason: 'QuorumInitialized' },
+    180_000,
+  );
+  assert.is(cleared.status?.replicatedLog?.initialized, true);
+  assert.match(e.podLogs(NS, `${name}-0`, 'log-init'), /log-init: initializing the replicated log/);
+  assert.match(await events(e, name), /QuorumInitialized/);
+  await waitMetric(e, /aurora_cluster_log_initialized\{namespace="aurora",cluster="noinit"\} 1/);
+  assert.match(await diagnose(e, name), /Replicated log: initialized at /);
+});
+
+test('scheduler not registered: a wrong Mesos master address gives NotRegistered, fixing the spec clears it', async (ctx) => {
+  const e = env(ctx);
+  const name = 'unreg';
+  const right = `zk://${e.state.zookeeper}/mesos`;
+  const wrong = `zk://${e.state.zookeeper}/no-mesos-here`;
+  await e.kubectl(
+    ['apply', '-f', '-'],
+    manifest(e, name, (m) =>
+      m
+        .replace(`masterAddress: ${right}`, `masterAddress: ${wrong}`)
+        .replace('maxRegistrationDelay: 1mins', 'maxRegistrationDelay: 20secs'),
+    ),
+  );
+  // the fault shows for real: the leader waits for a master that never appears and gives up after the delay
+  await waitLog(e, `${name}-0`, 'scheduler', 'Framework has not been registered within the tolerated delay');
+  const c = await waitCondition(e, name, {
+    type: 'FrameworkRegistered',
+    status: 'False',
+    reason: 'NotRegistered',
+    also: (cl) => conditionOf(cl, 'ReplicatedLogInitialized')?.status === 'True',
+  });
+  const message = conditionOf(c, 'FrameworkRegistered')?.message ?? '';
+  assert.match(message, /framework_registered sums to 0/);
+  assert.ok(message.includes(`spec.mesos.masterAddress = ${wrong}`), message);
+  assert.match(await events(e, name), /NotRegistered/);
+  await waitMetric(e, /aurora_cluster_framework_registered\{namespace="aurora",cluster="unreg"\} 0/);
+  await waitMetric(
+    e,
+    /aurora_cluster_condition\{[^}]*cluster="unreg",type="FrameworkRegistered",status="False",reason="NotRegistered"\} 1/,
+  );
+  const report = await diagnose(e, name);
+  assert.match(report, /Registration: framework_registered sums to 0; must be 1/);
+  assert.match(report, /FrameworkRegistered=False NotRegistered/);
+
+  // Remove the fault: the right address; the operator restarts the scheduler onto the new revision.
+  await e.kubectl([
+    '-n',
+    NS,
+    'patch',
+    'auroracluster',
+    name,
+    '--type=merge',
+    '-p',
+    JSON.stringify({ spec: { mesos: { masterAddress: right } } }),
+  ]);
+  const cleared = await waitCondition(
+    e,
+    name,
+    { type: 'FrameworkRegistered', status: 'True', reason: 'Registered' },
+    240_000,
+  );
+  assert.match(conditionOf(cleared, 'FrameworkRegistered')?.message ?? '', /unreg-0 is registered/);
+  assert.match(await events(e, name), /Normal\s+Registered\s/);
+  await waitMetric(e, /aurora_cluster_framework_registered\{namespace="aurora",cluster="unreg"\} 1/);
+  assert.match(await diagnose(e, name), /Registration: framework_registered sums to 1 \(unreg-0\)/);
 });
 
 test.run();
