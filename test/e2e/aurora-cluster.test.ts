@@ -171,4 +171,39 @@ test('a wrong Mesos master address shows FrameworkRegistered=False with the seed
   assert.match(events, /NotRegistered/);
 });
 
+test('of two operator replicas one holds the Lease, and the other takes over when it goes', async (ctx) => {
+  const e = env(ctx);
+  const holder = async (): Promise<string | undefined> =>
+    (
+      await e.kubectl([
+        '-n',
+        'aurora-operator',
+        'get',
+        'lease',
+        'aurora-operator-leader',
+        '-o',
+        'jsonpath={.spec.holderIdentity}',
+      ])
+    ).trim() || undefined;
+  const pods = (
+    await e.kubectl(['-n', 'aurora-operator', 'get', 'pods', '-o', 'jsonpath={.items[*].metadata.name}'])
+  )
+    .trim()
+    .split(' ');
+  assert.is(pods.length, 2);
+  const first = await waitFor('a lease holder', 30_000, holder);
+  assert.ok(pods.includes(first), `${first} is one of ${pods.join(', ')}`);
+  await e.kubectl(['-n', 'aurora-operator', 'delete', 'pod', first, '--wait=true']);
+  const second = await waitFor('another lease holder', 90_000, async () => {
+    const now = await holder();
+    return now && now !== first ? now : undefined;
+  });
+  assert.ok(pods.includes(second), 'the standby took over');
+  // the new leader keeps reconciling: the cluster stays Ready
+  await waitFor('example to stay Ready', 60_000, async () => {
+    const c = await getCluster(e, 'aurora', 'example');
+    return conditionOf(c, 'Ready')?.status === 'True' ? c : undefined;
+  });
+});
+
 test.run();

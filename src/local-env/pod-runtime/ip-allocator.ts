@@ -4,6 +4,8 @@ export class IpAllocator {
   private readonly byOwner = new Map<string, string>();
   private readonly used = new Set<string>();
   private readonly subnet: number;
+  // every address below this index is taken, so allocation does not rescan them (65k pods would be quadratic)
+  private lowestFree = 2;
 
   constructor(subnet = 2) {
     if (!Number.isInteger(subnet) || subnet < 2 || subnet > 254)
@@ -15,10 +17,14 @@ export class IpAllocator {
   allocate(owner: string): string {
     const existing = this.byOwner.get(owner);
     if (existing) return existing;
-    for (let n = 2; n < 65535; n++) {
-      const ip = `127.${this.subnet}.${n >> 8}.${n & 255}`;
-      if (!this.used.has(ip)) return this.assign(owner, ip);
+    for (let n = this.lowestFree; n < 65535; n++) {
+      const ip = this.ipOf(n);
+      if (!this.used.has(ip)) {
+        this.lowestFree = n + 1;
+        return this.assign(owner, ip);
+      }
     }
+    this.lowestFree = 65535;
     throw new Error(`pod IP range 127.${this.subnet}.0.0/16 is exhausted`);
   }
 
@@ -34,6 +40,12 @@ export class IpAllocator {
     if (ip === undefined) return;
     this.byOwner.delete(owner);
     this.used.delete(ip);
+    const [, , high = 0, low = 0] = ip.split('.').map(Number);
+    this.lowestFree = Math.min(this.lowestFree, high * 256 + low);
+  }
+
+  private ipOf(n: number): string {
+    return `127.${this.subnet}.${n >> 8}.${n & 255}`;
   }
 
   private assign(owner: string, ip: string): string {
