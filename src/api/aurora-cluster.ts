@@ -1,15 +1,12 @@
-// AuroraCluster: zod schema of spec and status (defaults and `kubectl explain` text live here) and its types.
+// AuroraCluster: zod schema of the spec (defaults and `kubectl explain` text live here), the object and its types.
 import { z } from 'zod';
-import { Conditions } from './conditions.ts';
-import {
-  DiagnosticsSpec,
-  DiagnosticsStatus,
-  RecentExits,
-  ThermosObserverSpec,
-} from './diagnostics-schema.ts';
+import { AuroraClusterStatus } from './aurora-cluster-status.ts';
+import { DiagnosticsSpec, ThermosObserverSpec } from './diagnostics-schema.ts';
 import { Duration } from './duration.ts';
 import { API_VERSION, AURORA_CLUSTER } from './group.ts';
 import { extraArgProblem, MANAGED_FLAGS } from './scheduler-flags.ts';
+
+export { AuroraClusterStatus, CLUSTER_PHASES, type ClusterPhase } from './aurora-cluster-status.ts';
 
 const HOST_PORT = String.raw`[A-Za-z0-9.-]+:[0-9]{1,5}`;
 
@@ -311,84 +308,6 @@ export const AuroraClusterSpec = z
 
 export type AuroraClusterSpec = z.infer<typeof AuroraClusterSpec>;
 export type AuroraClusterSpecInput = z.input<typeof AuroraClusterSpec>;
-
-export const CLUSTER_PHASES = [
-  'Pending',
-  'Initializing',
-  'Running',
-  'Degraded',
-  'Restoring',
-  'Paused',
-] as const;
-export type ClusterPhase = (typeof CLUSTER_PHASES)[number];
-
-const Time = z.string().meta({ format: 'date-time' });
-
-const Member = z.object({
-  name: z.string().describe('Pod name.'),
-  podIP: z.string().optional().describe('Pod IP the scheduler binds to.'),
-  lifecycle: z.string().optional().describe('Aurora scheduler lifecycle state, e.g. ACTIVE.'),
-  frameworkRegistered: z.boolean().optional().describe('The scheduler reports framework_registered=1.'),
-  logRecovered: z.boolean().optional().describe('The local log replica reports log/recovered=1.'),
-  healthy: z.boolean().optional().describe('GET /health answered OK.'),
-  restarts: z.int().min(0).optional().describe('Restart count of the scheduler container.'),
-  revision: z.string().optional().describe('StatefulSet revision the pod runs.'),
-  ready: z.boolean().optional().describe('The pod is Ready.'),
-  recentExits: RecentExits,
-});
-
-export const AuroraClusterStatus = z
-  .object({
-    observedGeneration: z
-      .int()
-      .min(0)
-      .optional()
-      .describe('metadata.generation the status was computed from.'),
-    phase: z.enum(CLUSTER_PHASES).optional().describe('Summary phase of the cluster.'),
-    replicas: z.int().min(0).optional().describe('Scheduler pods that exist.'),
-    readyReplicas: z.int().min(0).optional().describe('Scheduler pods that are Ready.'),
-    leader: z.string().optional().describe('Pod name of the leading scheduler.'),
-    leaderEndpoint: z.string().optional().describe('host:port the leader advertises.'),
-    quorumSize: z.int().min(1).optional().describe('Replicated-log quorum passed to the schedulers.'),
-    replicatedLog: z
-      .object({
-        initialized: z
-          .boolean()
-          .optional()
-          .describe('The replicated log was initialized once for this cluster.'),
-        initializedAt: Time.optional().describe('When the log was first seen initialized.'),
-      })
-      .optional()
-      .describe('Replicated-log bookkeeping; once initialized, log-init is never allowed again.'),
-    members: z.array(Member).optional().describe('One entry per scheduler pod.'),
-    newestBackup: z
-      .object({
-        name: z.string().describe('Backup file name, scheduler-backup-<yyyy-MM-dd-HH-mm>.'),
-        takenAt: Time.optional().describe('When the backup was written.'),
-        replica: z.string().optional().describe('Pod holding the backup.'),
-      })
-      .optional()
-      .describe('Newest backup seen on any replica.'),
-    lock: z
-      .object({
-        restore: z.string().describe('Name of the AuroraRestore holding the cluster.'),
-        since: Time.optional().describe('When the restore took the lock.'),
-      })
-      .optional()
-      .describe('Set while an AuroraRestore holds the cluster; the cluster reconciler does not scale then.'),
-    rollout: z
-      .object({
-        updateRevision: z.string().optional().describe('StatefulSet revision pods are moved to.'),
-        pending: z.array(z.string()).optional().describe('Pods still on an older revision.'),
-      })
-      .optional()
-      .describe('One-at-a-time restart progress (the StatefulSet uses OnDelete).'),
-    ...DiagnosticsStatus,
-    conditions: Conditions.optional(),
-  })
-  .describe('Observed state of the cluster, written by the operator.');
-
-export type AuroraClusterStatus = z.infer<typeof AuroraClusterStatus>;
 
 export const ObjectMeta = z.looseObject({
   name: z.string().min(1),
