@@ -1,110 +1,30 @@
 // Composition root of the operator: builds the clients, informers and controllers once and runs them.
-import {
-  AppsV1Api,
-  CoreV1Api,
-  CustomObjectsApi,
-  KubeConfig,
-  makeInformer,
-  type KubernetesObject,
-  type V1Pod,
-  type V1StatefulSet,
-} from '@kubernetes/client-node';
+import { CoreV1Api, type KubernetesObject } from '@kubernetes/client-node';
 import type { AuroraCluster, AuroraClusterStatus } from './api/aurora-cluster.ts';
-import { AURORA_CLUSTER, GROUP, VERSION } from './api/group.ts';
 import { createLimiter } from './aurora/concurrency-limit.ts';
 import { createServersetReader } from './aurora/serverset.ts';
 import { createAgentClient } from './agent/agent-client.ts';
 import { ensureAgentSecret, readAgentToken } from './agent/agent-secret.ts';
 import { computeNewestBackup, listReplicaBackups } from './agent/newest-backup.ts';
 import { reconcileAuroraCluster } from './cluster/reconcile.ts';
-import { loadConfig, type OperatorConfig } from './config.ts';
+import { loadConfig } from './config.ts';
 import { runController, type RunningController } from './controller/controller.ts';
 import { LeaderElector } from './controller/leader-election.ts';
 import { createControllerMetrics } from './controller/metrics.ts';
 import { createClusterMetrics, type ClusterMetrics } from './diagnostics/cluster-metrics.ts';
 import { WorkQueue } from './controller/work-queue.ts';
 import { createKubeClient } from './k8s/kube-client.ts';
-import { superviseInformer, type SupervisedInformer } from './k8s/supervised-informer.ts';
-import { createLogger, type Logger } from './log.ts';
+import { loadKubeConfig } from './k8s/load-kube-config.ts';
+import { buildInformers } from './k8s/operator-informers.ts';
+import type { SupervisedInformer } from './k8s/supervised-informer.ts';
+import { createLogger } from './log.ts';
 import { startOperatorHttp } from './operator-http.ts';
 import { CLUSTER_LABEL } from './resources/names.ts';
-import { buildRestoreInformer, startRestoreController } from './restore/controller.ts';
-
-const MANAGED_SELECTOR = 'app.kubernetes.io/managed-by=aurora-operator';
-
-export function loadKubeConfig(): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromDefault();
-  const server = kc.getCurrentCluster()?.server;
-  // client-node silently falls back to localhost:8080, which is never what an operator wants
-  if (!server || server === 'http://localhost:8080') {
-    throw new Error(
-      'no Kubernetes configuration found: set KUBECONFIG or run in a pod with a service account',
-    );
-  }
-  return kc;
-}
+import { startRestoreController } from './restore/controller.ts';
 
 function keyOfOwned(obj: KubernetesObject): string | undefined {
   const cluster = obj.metadata?.labels?.[CLUSTER_LABEL];
   return cluster ? `${obj.metadata?.namespace}/${cluster}` : undefined;
-}
-
-function buildInformers(kc: KubeConfig, config: OperatorConfig, log: Logger) {
-  const custom = kc.makeApiClient(CustomObjectsApi);
-  const apps = kc.makeApiClient(AppsV1Api);
-  const core = kc.makeApiClient(CoreV1Api);
-  const ns = config.watchNamespace;
-  const prefix = ns ? `/namespaces/${ns}` : '';
-  const clusterPath = `/apis/${GROUP}/${VERSION}${prefix}/${AURORA_CLUSTER.plural}`;
-  const listClusters = () =>
-    (ns
-      ? custom.listNamespacedCustomObject({
-          group: GROUP,
-          version: VERSION,
-          namespace: ns,
-          plural: AURORA_CLUSTER.plural,
-        })
-      : custom.listClusterCustomObject({
-          group: GROUP,
-          version: VERSION,
-          plural: AURORA_CLUSTER.plural,
-        })) as Promise<{
-      items: KubernetesObject[];
-      metadata?: { resourceVersion?: string };
-    }>;
-  const labelSelector = MANAGED_SELECTOR;
-  return {
-    clusters: superviseInformer(makeInformer<KubernetesObject>(kc, clusterPath, listClusters), {
-      name: 'auroraclusters',
-      log,
-    }),
-    statefulSets: superviseInformer(
-      makeInformer<V1StatefulSet>(
-        kc,
-        `/apis/apps/v1${prefix}/statefulsets`,
-        () =>
-          ns
-            ? apps.listNamespacedStatefulSet({ namespace: ns, labelSelector })
-            : apps.listStatefulSetForAllNamespaces({ labelSelector }),
-        labelSelector,
-      ),
-      { name: 'statefulsets', log },
-    ),
-    pods: superviseInformer(
-      makeInformer<V1Pod>(
-        kc,
-        `/api/v1${prefix}/pods`,
-        () =>
-          ns
-            ? core.listNamespacedPod({ namespace: ns, labelSelector })
-            : core.listPodForAllNamespaces({ labelSelector }),
-        labelSelector,
-      ),
-      { name: 'pods', log },
-    ),
-    restores: buildRestoreInformer(kc, ns, log),
-  };
 }
 
 function updateClusterMetrics(metrics: ClusterMetrics, obj: KubernetesObject, gone: boolean): void {

@@ -8,7 +8,7 @@ import { probeScheduler, type SchedulerProbe } from '../aurora/scheduler-probe.t
 import { createServersetReader, type ServersetMember } from '../aurora/serverset.ts';
 import { toObservedPod } from '../cluster/observe.ts';
 import { buildReport } from '../diagnostics/report.ts';
-import { loadKubeConfig } from '../main.ts';
+import { loadKubeConfig } from '../k8s/load-kube-config.ts';
 import { CLUSTER_LABEL } from '../resources/names.ts';
 import type { CliIo, Command } from './command.ts';
 

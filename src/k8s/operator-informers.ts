@@ -1,0 +1,77 @@
+// The operator's watches: AuroraClusters and AuroraRestores, plus the StatefulSets and pods it manages.
+import {
+  AppsV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  makeInformer,
+  type KubeConfig,
+  type KubernetesObject,
+  type V1Pod,
+  type V1StatefulSet,
+} from '@kubernetes/client-node';
+import { AURORA_CLUSTER, GROUP, VERSION } from '../api/group.ts';
+import type { OperatorConfig } from '../config.ts';
+import type { Logger } from '../log.ts';
+import { buildRestoreInformer } from '../restore/controller.ts';
+import { superviseInformer } from './supervised-informer.ts';
+
+const MANAGED_SELECTOR = 'app.kubernetes.io/managed-by=aurora-operator';
+
+export type OperatorInformers = ReturnType<typeof buildInformers>;
+
+export function buildInformers(kc: KubeConfig, config: OperatorConfig, log: Logger) {
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const apps = kc.makeApiClient(AppsV1Api);
+  const core = kc.makeApiClient(CoreV1Api);
+  const ns = config.watchNamespace;
+  const prefix = ns ? `/namespaces/${ns}` : '';
+  const clusterPath = `/apis/${GROUP}/${VERSION}${prefix}/${AURORA_CLUSTER.plural}`;
+  const listClusters = () =>
+    (ns
+      ? custom.listNamespacedCustomObject({
+          group: GROUP,
+          version: VERSION,
+          namespace: ns,
+          plural: AURORA_CLUSTER.plural,
+        })
+      : custom.listClusterCustomObject({
+          group: GROUP,
+          version: VERSION,
+          plural: AURORA_CLUSTER.plural,
+        })) as Promise<{
+      items: KubernetesObject[];
+      metadata?: { resourceVersion?: string };
+    }>;
+  const labelSelector = MANAGED_SELECTOR;
+  return {
+    clusters: superviseInformer(makeInformer<KubernetesObject>(kc, clusterPath, listClusters), {
+      name: 'auroraclusters',
+      log,
+    }),
+    statefulSets: superviseInformer(
+      makeInformer<V1StatefulSet>(
+        kc,
+        `/apis/apps/v1${prefix}/statefulsets`,
+        () =>
+          ns
+            ? apps.listNamespacedStatefulSet({ namespace: ns, labelSelector })
+            : apps.listStatefulSetForAllNamespaces({ labelSelector }),
+        labelSelector,
+      ),
+      { name: 'statefulsets', log },
+    ),
+    pods: superviseInformer(
+      makeInformer<V1Pod>(
+        kc,
+        `/api/v1${prefix}/pods`,
+        () =>
+          ns
+            ? core.listNamespacedPod({ namespace: ns, labelSelector })
+            : core.listPodForAllNamespaces({ labelSelector }),
+        labelSelector,
+      ),
+      { name: 'pods', log },
+    ),
+    restores: buildRestoreInformer(kc, ns, log),
+  };
+}
