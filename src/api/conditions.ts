@@ -68,3 +68,21 @@ export function findCondition(
 ): Condition | undefined {
   return conditions?.find((c) => c.type === type);
 }
+
+// For these types True is the good state; Degraded is the reverse and Progressing is neutral.
+const GOOD_WHEN_TRUE = new Set([
+  'Ready',
+  'ReplicatedLogInitialized',
+  'LeaderElected',
+  'FrameworkRegistered',
+  'SchedulersStable',
+  'ExecutorHealthy',
+  'BackupsHealthy',
+  'ObserverConfigured',
+]);
+
+/** isProblem tells whether a condition describes something wrong (events are Warnings, reports list it). */
+export function isProblem(c: { type: string; status: string }): boolean {
+  if (GOOD_WHEN_TRUE.has(c.type)) return c.status !== 'True';
+  return c.type === 'Degraded' && c.status === 'True';
+}

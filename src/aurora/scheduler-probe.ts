@@ -1,18 +1,11 @@
 // Reads one scheduler's health signals: /health, /vars.json, /leaderhealth and libprocess /metrics/snapshot.
 import { Agent, request } from 'undici';
 import type { Limiter } from './concurrency-limit.ts';
+import { LIFECYCLE_STATES, type LifecycleState } from './lifecycle.ts';
 
 export type LeaderHealth = 'leading' | 'not-leading' | 'no-leader' | 'unknown';
 
-export const LIFECYCLE_STATES = [
-  'IDLE',
-  'PREPARING_STORAGE',
-  'STORAGE_PREPARED',
-  'LEADER_AWAITING_REGISTRATION',
-  'ACTIVE',
-  'DEAD',
-] as const;
-export type LifecycleState = (typeof LIFECYCLE_STATES)[number];
+export { LIFECYCLE_STATES, type LifecycleState };
 
 export interface SchedulerProbe {
   healthy: boolean;

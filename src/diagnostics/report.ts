@@ -6,17 +6,7 @@ import type { ServersetMember } from '../aurora/serverset.ts';
 import type { ObservedPod } from '../cluster/observed.ts';
 import { newestBackupAgeSecs } from './backup-health.ts';
 import { formatAge } from './verdict.ts';
-
-const GOOD_WHEN_TRUE = new Set([
-  'Ready',
-  'ReplicatedLogInitialized',
-  'LeaderElected',
-  'FrameworkRegistered',
-  'SchedulersStable',
-  'ExecutorHealthy',
-  'BackupsHealthy',
-  'ObserverConfigured',
-]);
+import { isProblem } from '../api/conditions.ts';
 
 export interface ReportInput {
   namespace: string;
@@ -59,11 +49,6 @@ function schedulerRows(input: ReportInput): string[] {
     ]);
   }
   return table(rows);
-}
-
-export function isProblem(c: { type: string; status: string }): boolean {
-  if (GOOD_WHEN_TRUE.has(c.type)) return c.status !== 'True';
-  return c.type === 'Degraded' && c.status === 'True';
 }
 
 export function buildReport(input: ReportInput): string {

@@ -1,14 +1,8 @@
 // The /vars registry: gauges (functions) and counters, rendered as sorted text or JSON.
 
-export const LIFECYCLE_STATES = [
-  'IDLE',
-  'PREPARING_STORAGE',
-  'STORAGE_PREPARED',
-  'LEADER_AWAITING_REGISTRATION',
-  'ACTIVE',
-  'DEAD',
-] as const;
-export type LifecycleState = (typeof LIFECYCLE_STATES)[number];
+import { LIFECYCLE_STATES, type LifecycleState } from '../aurora/lifecycle.ts';
+
+export { LIFECYCLE_STATES, type LifecycleState };
 
 export const ZK_STATES = ['CONNECTED', 'SUSPENDED', 'RECONNECTED', 'LOST', 'READ_ONLY'] as const;
 
