@@ -33,7 +33,7 @@ test('reserve keeps an address a pod already had, and refuses conflicts', () => 
   assert.not.ok(ips.reserve('other', '127.5.0.9'), 'the address is taken');
   assert.not.ok(ips.reserve('old', '127.5.0.10'), 'the owner already has one');
   assert.not.ok(ips.reserve('x', '127.6.0.9'), 'another subnet');
-  assert.not.ok(ips.reserve('y', '10.0.0.1'), 'not a loopback pod address');
+  assert.not.ok(ips.reserve('y', '127.0.0.1'), 'the node address is not a pod address');
   assert.is(ips.allocate('old'), '127.5.0.9');
   // allocation skips the reserved address
   for (let n = 2; n < 9; n++) assert.is(ips.allocate(`p${n}`), `127.5.0.${n}`);
