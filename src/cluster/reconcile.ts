@@ -2,6 +2,7 @@
 // then write a status computed from what was seen.
 import type { AuroraClusterStatus } from '../api/aurora-cluster.ts';
 import { AuroraCluster, quorumSize } from '../api/aurora-cluster.ts';
+import { setCondition } from '../api/conditions.ts';
 import { API_VERSION, AURORA_CLUSTER } from '../api/group.ts';
 import type { NewestBackup } from '../agent/newest-backup.ts';
 import { DONE, TerminalError, type ReconcileResult } from '../controller/result.ts';
@@ -102,18 +103,17 @@ export async function reconcileAuroraCluster(
   const parsed = AuroraCluster.safeParse(raw);
   if (!parsed.success) {
     const message = `Invalid AuroraCluster spec: ${invalidSpecMessage(parsed.error)}`;
-    await deps.kube.applyStatus(refOf(raw.metadata ? { metadata: raw.metadata } : { metadata: { name } }), {
-      ...(raw.status ?? {}),
+    const before = raw.status;
+    // the rest of the status describes a spec that no longer applies, so only Degraded is kept
+    await writeStatus(deps, refOf({ metadata: raw.metadata }), before, {
+      ...before,
+      observedGeneration: raw.metadata.generation ?? 0,
       phase: 'Degraded',
-      conditions: [
-        {
-          type: 'Degraded',
-          status: 'True',
-          reason: 'InvalidSpec',
-          message,
-          lastTransitionTime: deps.now().toISOString(),
-        },
-      ],
+      conditions: setCondition(
+        before?.conditions?.filter((c) => c.type === 'Degraded') ?? [],
+        { type: 'Degraded', status: 'True', reason: 'InvalidSpec', message },
+        deps.now(),
+      ),
     });
     throw new TerminalError('InvalidSpec', message);
   }

@@ -146,6 +146,37 @@ test('invalid manifests are rejected by the API server with clear messages', asy
   assert.match(immutable ?? '', /replicas is immutable/);
 });
 
+test('a spec the API server accepts but Aurora would not run is Degraded, and other clusters are untouched', async (ctx) => {
+  const e = env(ctx);
+  // CEL only checks the -flag=value shape; the operator knows the real flag set and refuses the unknown one
+  const manifest = e
+    .exampleManifest()
+    .replace('name: example', 'name: bad-flag')
+    .replace('replicas: 3', 'replicas: 1')
+    .replace('- -allowed_container_types=MESOS,DOCKER', '- -no_such_flag=1');
+  await e.kubectl(['apply', '-f', '-'], manifest);
+  const bad = await waitFor('bad-flag to be Degraded', 60_000, async () => {
+    const c = await getCluster(e, 'aurora', 'bad-flag');
+    return conditionOf(c, 'Degraded')?.reason === 'InvalidSpec' ? c : undefined;
+  });
+  assert.is(bad.status?.phase, 'Degraded');
+  assert.match(conditionOf(bad, 'Degraded')?.message ?? '', /no_such_flag/);
+  const pods = await e.kubectl([
+    '-n',
+    'aurora',
+    'get',
+    'pods',
+    '-l',
+    'aurora-operator.io/cluster=bad-flag',
+    '-o',
+    'name',
+  ]);
+  assert.is(pods.trim(), '', 'nothing is created for an invalid cluster');
+  const example = await getCluster(e, 'aurora', 'example');
+  assert.is(conditionOf(example, 'Ready')?.status, 'True', 'the other cluster stays Ready');
+  await e.kubectl(['-n', 'aurora', 'delete', 'auroracluster', 'bad-flag']);
+});
+
 test('a wrong Mesos master address shows FrameworkRegistered=False with the seed remedy', async (ctx) => {
   const e = env(ctx);
   const manifest = e
