@@ -20,17 +20,29 @@ export async function findBackup(ctx: StepContext): Promise<StepOutcome> {
   const pods = livePods(ctx);
   const agents = await ctx.fx.agents(cluster);
   const replicas = await listReplicaBackups(agents, pods, cluster.spec.backupAgent.port);
-  for (const r of replicas) {
-    const file = r.backups.find((b) => b.name === backupId);
-    if (!file) continue;
+  // Aurora names backups by the minute, so after a failover two replicas can hold different files with one
+  // name: the newest write is the one the operator means by that id.
+  const copies = replicas
+    .flatMap((r) => r.backups.filter((b) => b.name === backupId).map((file) => ({ pod: r.pod, file })))
+    .sort((a, b) => new Date(b.file.mtime).getTime() - new Date(a.file.mtime).getTime());
+  const newest = copies[0];
+  if (newest) {
+    const { pod, file } = newest;
     const age = ctx.fx.now().getTime() - new Date(file.mtime).getTime();
-    const old = age > OLD_BACKUP_MS;
-    const warning = old
-      ? `; WARNING: the backup is ${formatAge(age)} old: tasks started or rescheduled since then will be killed`
-      : '';
+    const warning =
+      age > OLD_BACKUP_MS
+        ? `; WARNING: the backup is ${formatAge(age)} old: tasks started or rescheduled since then will be killed`
+        : '';
+    const others =
+      copies.length > 1
+        ? `; older copies with the same name on ${copies
+            .slice(1)
+            .map((c) => c.pod)
+            .join(', ')} are ignored`
+        : '';
     return {
-      message: `found ${backupId} on ${r.pod} (${file.size} bytes, ${formatAge(age)} old)${warning}`,
-      status: { source: { pod: r.pod, takenAt: file.mtime, size: file.size } },
+      message: `found ${backupId} on ${pod} (${file.size} bytes, ${formatAge(age)} old)${warning}${others}`,
+      status: { source: { pod, takenAt: file.mtime, size: file.size } },
     };
   }
   const silent = pods.filter((p) => !replicas.some((r) => r.pod === p.name)).map((p) => p.name);
