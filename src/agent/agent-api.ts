@@ -14,3 +14,6 @@ export type BackupFile = z.infer<typeof BackupFile>;
 
 export const BackupList = z.object({ backups: z.array(BackupFile) });
 export const MarkerList = z.object({ markers: z.array(z.string()) });
+
+/** Carries a backup file's write time from GET to PUT, so a copy keeps the original's mtime. */
+export const MTIME_HEADER = 'x-backup-mtime';

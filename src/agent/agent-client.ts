@@ -1,6 +1,6 @@
 // The operator's client of the backup agents: every call is authenticated and bounded by a timeout.
 import { Agent, request } from 'undici';
-import { BackupList, MarkerList, type BackupFile } from './agent-api.ts';
+import { BackupList, MarkerList, MTIME_HEADER, type BackupFile } from './agent-api.ts';
 
 export interface AgentEndpoint {
   host: string;
@@ -56,10 +56,15 @@ export function createAgentClient(opts: AgentClientOptions): AgentClient {
         throw new Error(`GET ${base(from)}${path}: HTTP ${src.statusCode}: ${text.slice(0, 200)}`);
       }
       const length = src.headers['content-length'];
+      const mtime = src.headers[MTIME_HEADER];
       const dst = await request(`${base(to)}${path}`, {
         dispatcher,
         method: 'PUT',
-        headers: { ...headers, ...(typeof length === 'string' ? { 'content-length': length } : {}) },
+        headers: {
+          ...headers,
+          ...(typeof length === 'string' ? { 'content-length': length } : {}),
+          ...(typeof mtime === 'string' ? { [MTIME_HEADER]: mtime } : {}),
+        },
         body: src.body,
         signal,
       });

@@ -1,13 +1,13 @@
 // The backup agent's HTTP server: lists, streams and receives scheduler backup files and reports restore markers.
 import { timingSafeEqual, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from '../log.ts';
 import { MARKER_DIR_NAME } from '../resources/names.ts';
-import { BACKUP_FILE_PREFIX, BACKUP_NAME_PATTERN, type BackupFile } from './agent-api.ts';
+import { BACKUP_FILE_PREFIX, BACKUP_NAME_PATTERN, MTIME_HEADER, type BackupFile } from './agent-api.ts';
 
 export interface AgentServerOptions {
   backupDir: string;
@@ -53,7 +53,11 @@ async function receive(opts: AgentServerOptions, name: string, req: IncomingMess
     if (expected !== undefined && Number(expected) !== size) {
       throw new Error(`received ${size} bytes, expected ${expected}`);
     }
-    await rename(temp, join(opts.backupDir, name));
+    const target = join(opts.backupDir, name);
+    await rename(temp, target);
+    // a copy keeps the original's write time, which tells copies of one minute-based name apart
+    const mtime = new Date(String(req.headers[MTIME_HEADER] ?? ''));
+    if (!Number.isNaN(mtime.getTime())) await utimes(target, mtime, mtime);
     return size;
   } finally {
     await rm(temp, { force: true });
@@ -78,7 +82,11 @@ async function handle(opts: AgentServerOptions, req: IncomingMessage, res: Serve
   if (req.method === 'GET') {
     const st = await stat(path).catch(() => undefined);
     if (!st?.isFile()) return send(res, 404, { error: `backup ${name} not found` });
-    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': st.size });
+    res.writeHead(200, {
+      'content-type': 'application/octet-stream',
+      'content-length': st.size,
+      [MTIME_HEADER]: st.mtime.toISOString(),
+    });
     await pipeline(createReadStream(path), res);
     return;
   }

@@ -1,5 +1,14 @@
 // The backup agent's HTTP API on a real server (127.0.0.1, port 0) over a temporary backup directory.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -190,8 +199,15 @@ test('the operator client lists, reads markers and copies a backup from one agen
     [B1, B2],
   );
   assert.equal(await client.listMarkers(at(a)), ['r1.rollback.done', 'r1.wipe.done']);
+  const written = new Date('2024-01-31T23:00:17.000Z');
+  utimesSync(join(a.dir, B2), written, written);
   assert.is(await client.copyBackup(at(a), at(b), B2), 13);
   assert.is(readFileSync(join(b.dir, B2), 'utf8'), 'second backup');
+  assert.is(
+    statSync(join(b.dir, B2)).mtime.toISOString(),
+    written.toISOString(),
+    'the copy keeps the write time',
+  );
   try {
     await client.copyBackup(at(a), at(b), 'scheduler-backup-2020-01-01-00-00');
     assert.unreachable('copying a missing backup must fail');
