@@ -87,21 +87,8 @@ async function events(e: E2eEnv, name: string): Promise<string> {
   return e.kubectl(['-n', NS, 'get', 'events', '--field-selector', `involvedObject.name=${name}`]);
 }
 
+// The leading operator replica is the one whose own gauge says so (the HELP text names the gauge too).
 async function metrics(e: E2eEnv): Promise<string> {
-  const ips = await e.kubectl([
-    '-n',
-    'aurora-operator',
-    'get',
-    'pods',
-    '-o',
-    'jsonpath={range .items[?(@.status.conditions[1].status=="True")]}{.status.podIP}{"\\n"}{end}',
-  ]);
-  for (const ip of ips.split(/\s+/).filter(Boolean)) {
-    const body = await fetch(`http://${ip}:8080/metrics`)
-      .then((r) => r.text())
-      .catch(() => '');
-    if (body.includes('aurora_operator_leader 1')) return body;
-  }
   const all = await e.kubectl([
     '-n',
     'aurora-operator',
@@ -114,7 +101,7 @@ async function metrics(e: E2eEnv): Promise<string> {
     const body = await fetch(`http://${ip}:8080/metrics`)
       .then((r) => r.text())
       .catch(() => '');
-    if (body.includes('aurora_operator_leader 1')) return body;
+    if (/^aurora_operator_leader 1$/m.test(body)) return body;
   }
   throw new Error('no leading operator answers /metrics');
 }
