@@ -135,6 +135,25 @@ export const unlock: RestoreStep = {
   },
 };
 
+// Backup names only have minute precision, so a file of the right name may be an older write: the copy that
+// counts is the validated source itself, or a file with its size and write time (copies keep the mtime).
+export function holdsSourceBackup(s: Situation, podName: string | undefined): boolean {
+  const source = s.restore.status?.source;
+  if (!source || !podName) return false;
+  if (source.pod === podName) return true;
+  const second = (t: string | undefined): number => Math.floor(new Date(t ?? 0).getTime() / 1000);
+  return (
+    livePods(s)
+      .find((p) => p.name === podName)
+      ?.backups?.some(
+        (b) =>
+          b.name === s.restore.spec.backupId &&
+          b.size === source.size &&
+          second(b.mtime) === second(source.takenAt),
+      ) === true
+  );
+}
+
 // Backups live on whichever replica led when they were written, so a restore moves one to the pod that needs it.
 export async function copyBackupTo(
   ctx: StepContext,

@@ -7,6 +7,7 @@ import {
   blockTraffic,
   clusterOf,
   copyBackupTo,
+  holdsSourceBackup,
   lock,
   removeRestoreConfig,
   stopSchedulers,
@@ -35,11 +36,7 @@ function recoverPodName(s: Situation): string {
 
 export const placeBackupOffline: RestoreStep = {
   name: 'PlaceBackup',
-  done: (s) =>
-    s.restore.status?.source?.pod === recoverPodName(s) ||
-    livePods(s)
-      .find((p) => p.name === recoverPodName(s))
-      ?.backups?.some((b) => b.name === s.restore.spec.backupId) === true,
+  done: (s) => holdsSourceBackup(s, recoverPodName(s)),
   run: (ctx) => copyBackupTo(ctx, recoverPodName(ctx)),
 };
 

@@ -8,6 +8,7 @@ import {
   blockTraffic,
   clusterOf,
   copyBackupTo,
+  holdsSourceBackup,
   lock,
   startAll,
   stopSchedulers,
@@ -83,7 +84,7 @@ function admin(ctx: StepContext) {
 
 export const placeBackup: RestoreStep = {
   name: 'PlaceBackup',
-  done: (s) => leaderPod(s)?.backups?.some((b) => b.name === s.restore.spec.backupId) === true,
+  done: (s) => holdsSourceBackup(s, leaderPod(s)?.name),
   run: (ctx) => copyBackupTo(ctx, leaderPod(ctx)?.name),
 };
 

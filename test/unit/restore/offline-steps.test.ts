@@ -38,8 +38,10 @@ const sts = (replicas: number, mode: 'normal' | 'recovery' = 'normal') => ({
 const ourConfig = { restoreId: UID, action: 'wipe-and-recover' };
 const recovered = (ordinal: number, extra: Partial<WorldPod> = {}) =>
   pod(ordinal, { markers: [`${UID}.wipe-and-recover.done`], ...extra });
-const withBackup = (ordinal: number) => pod(ordinal, { backups: [{ name: BACKUP, size: 1, mtime: 't' }] });
-const fromTwo = { source: { pod: 'example-2' } };
+const TAKEN = '2024-01-31T23:00:10.000Z';
+const withBackup = (ordinal: number, mtime = TAKEN) =>
+  pod(ordinal, { backups: [{ name: BACKUP, size: 1, mtime }] });
+const fromTwo = { source: { pod: 'example-2', size: 1, takenAt: TAKEN } };
 
 test('the Offline strategy uses the Offline table, in the documented order', () => {
   const plan = choosePlan(makeRestore(OFFLINE));
@@ -76,6 +78,9 @@ test('PlaceBackup: the backup must be on ordinal 0, which runs recovery-tool', (
   assertChooses('PlaceBackup', locked(), fromTwo);
   assertChooses('PlaceBackup', locked({ pods: [pod(0), pod(1), withBackup(2)] }), fromTwo);
   assertSkips('PlaceBackup', locked({ pods: [withBackup(0), pod(1), withBackup(2)] }), fromTwo);
+  // an older file with the same minute-based name is not the validated backup
+  const older = withBackup(0, '2024-01-31T23:00:02.000Z');
+  assertChooses('PlaceBackup', locked({ pods: [older, pod(1), withBackup(2)] }), fromTwo);
   assertSkips('PlaceBackup', locked(), { source: { pod: 'example-0' } }, {});
   // a copy on a pod that is going away does not count
   const leaving = { ...withBackup(0), deleting: true };

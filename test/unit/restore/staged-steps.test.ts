@@ -123,10 +123,15 @@ test('FindLeader: a pod in LEADER_AWAITING_REGISTRATION recorded as leader', () 
 
 test('PlaceBackup: the backup is in the leader backup directory', () => {
   assertChooses('PlaceBackup', recovering(), leader);
-  const pods = recovering().pods.map((p) =>
-    p.name === 'example-1' ? { ...p, backups: [{ name: BACKUP, size: 1, mtime: 't' }] } : p,
-  );
-  assertSkips('PlaceBackup', recovering(pods), leader);
+  const taken = '2024-01-31T23:00:10.000Z';
+  const withCopy = (mtime: string) =>
+    recovering().pods.map((p) =>
+      p.name === 'example-1' ? { ...p, backups: [{ name: BACKUP, size: 1, mtime }] } : p,
+    );
+  const placed = { ...leader, source: { pod: 'example-0', size: 1, takenAt: taken } };
+  assertSkips('PlaceBackup', recovering(withCopy(taken)), placed);
+  // the leader's own older file with the same name must be replaced by the validated one
+  assertChooses('PlaceBackup', recovering(withCopy('2024-01-31T23:00:01.000Z')), placed);
 });
 
 test('StageRecovery and DeleteTasks follow the leader staged state', () => {
