@@ -3,18 +3,15 @@ import type { AuroraCluster } from '../api/aurora-cluster.ts';
 import type { AuroraRestore } from '../api/aurora-restore.ts';
 import type { BackupFile } from '../agent/agent-api.ts';
 import type { LifecycleState } from '../aurora/scheduler-probe.ts';
+import type { ObservedPod } from '../cluster/observed.ts';
 import type { SchedulerMode } from '../resources/scheduler-args.ts';
 import { markerName, type RestoreAction } from '../resources/restore-config.ts';
 
-export interface WorldPod {
-  name: string;
-  ordinal: number;
-  uid: string;
-  podIP?: string;
-  phase: string;
-  ready: boolean;
-  deleting: boolean;
-  revision?: string;
+// The pod facts the cluster reconciler observes too, plus what a restore reads from the backup agent and /vars.
+export interface WorldPod extends Pick<
+  ObservedPod,
+  'name' | 'ordinal' | 'uid' | 'podIP' | 'phase' | 'ready' | 'deleting' | 'revision'
+> {
   /** undefined when the pod's backup agent did not answer */
   markers?: string[];
   backups?: BackupFile[];
