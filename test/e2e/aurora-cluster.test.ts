@@ -3,7 +3,7 @@ import { rmSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { REPO_ROOT } from '../../src/local-env/local-env.ts';
+import { REPO_ROOT } from '../world/local-env/local-env.ts';
 import { conditionOf, getCluster, startE2eEnv, waitFor, type E2eEnv } from './harness.ts';
 
 const test = suite<{ env?: E2eEnv }>('aurora-cluster', {});

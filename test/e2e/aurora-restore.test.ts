@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createAuroraAdminClient, type AuroraAdminClient } from '../../src/aurora/admin-client.ts';
-import { helm } from '../../src/local-env/kubectl.ts';
-import { OPERATOR_NAMESPACE, REPO_ROOT } from '../../src/local-env/local-env.ts';
+import { helm } from '../world/local-env/kubectl.ts';
+import { OPERATOR_NAMESPACE, REPO_ROOT } from '../world/local-env/local-env.ts';
 import { conditionOf, getCluster, startE2eEnv, waitFor, type E2eEnv } from './harness.ts';
 
 const test = suite<{ env?: E2eEnv }>('aurora-restore', {});

@@ -8,7 +8,7 @@ import zookeeper from 'node-zookeeper-client';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createAuroraAdminClient } from '../../src/aurora/admin-client.ts';
-import { REPO_ROOT } from '../../src/local-env/local-env.ts';
+import { REPO_ROOT } from '../world/local-env/local-env.ts';
 import { conditionOf, getCluster, startE2eEnv, waitFor, type ClusterJson, type E2eEnv } from './harness.ts';
 
 const NS = 'aurora';

@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { kubectl, type ToolContext } from '../../src/local-env/kubectl.ts';
-import { REPO_ROOT, startLocalEnv, stopLocalEnv, type LocalEnvState } from '../../src/local-env/local-env.ts';
+import { kubectl, type ToolContext } from '../world/local-env/kubectl.ts';
+import { REPO_ROOT, startLocalEnv, stopLocalEnv, type LocalEnvState } from '../world/local-env/local-env.ts';
 import { createLogger } from '../../src/log.ts';
 
 export interface E2eEnv {

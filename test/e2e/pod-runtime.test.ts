@@ -8,8 +8,8 @@ import { Agent, request } from 'undici';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createLogger } from '../../src/log.ts';
-import { startControlPlane, type ControlPlane } from '../../src/local-env/control-plane.ts';
-import { startPodRuntime, type PodRuntime } from '../../src/local-env/pod-runtime/main.ts';
+import { startControlPlane, type ControlPlane } from '../world/local-env/control-plane.ts';
+import { startPodRuntime, type PodRuntime } from '../world/local-env/pod-runtime/main.ts';
 import {
   busyboxPod,
   clients,
@@ -395,7 +395,7 @@ test('images map to local programs; an unknown image waits with ErrImagePull', a
     'utf8',
   );
   assert.match(wrapper, `exec '${process.execPath}'`);
-  assert.match(wrapper, 'src/simulator/scheduler-main.ts');
+  assert.match(wrapper, 'test/world/simulator/scheduler-main.ts');
 });
 
 test.run();

@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import zookeeper from 'node-zookeeper-client';
 import { createAuroraAdminClient, AuroraRpcError, AuroraHttpError } from '../../src/aurora/admin-client.ts';
-import { ensureMesosMaster, startZooKeeper, type ZooKeeperServer } from '../../src/local-env/zookeeper.ts';
+import { ensureMesosMaster, startZooKeeper, type ZooKeeperServer } from '../world/local-env/zookeeper.ts';
 import { ResponseSpec } from '../../src/thrift/api-schema.ts';
 import { ScheduleStatus, type ScheduledTask } from '../../src/thrift/api-types.ts';
 import { decodeMessage, encodeMessage, MessageType, resultSpec } from '../../src/thrift/message.ts';
@@ -21,7 +21,7 @@ import {
   waitFor,
   type SimScheduler,
   type SimSchedulerOptions,
-} from '../../src/simulator/testing/sim-process.ts';
+} from '../world/simulator/testing/sim-process.ts';
 
 let zk: ZooKeeperServer;
 let root: string;

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseAllDocuments } from 'yaml';
-import { kubeBinDir } from '../../../src/local-env/kube-binaries.ts';
+import { kubeBinDir } from '../../world/local-env/kube-binaries.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CHART = join(ROOT, 'charts', 'aurora-operator');

@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import { parseAllDocuments } from 'yaml';
 import { createControllerMetrics } from '../../../src/controller/metrics.ts';
 import { createClusterMetrics } from '../../../src/diagnostics/cluster-metrics.ts';
-import { kubeBinDir } from '../../../src/local-env/kube-binaries.ts';
+import { kubeBinDir } from '../../world/local-env/kube-binaries.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CHART = join(ROOT, 'charts', 'aurora-operator');

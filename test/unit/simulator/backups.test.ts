@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ScheduleStatus } from '../../../src/thrift/api-types.ts';
-import { backupName, backupsToPrune, readBackupFile, saveBackup } from '../../../src/simulator/backups.ts';
+import { backupName, backupsToPrune, readBackupFile, saveBackup } from '../../world/simulator/backups.ts';
 
 test('names backups by local minute', () => {
   assert.is(backupName(new Date(2024, 0, 2, 3, 4, 59)), 'scheduler-backup-2024-01-02-03-04');

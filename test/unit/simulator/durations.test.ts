@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseDataSize, parseDuration, timerMs } from '../../../src/simulator/durations.ts';
+import { parseDataSize, parseDuration, timerMs } from '../../world/simulator/durations.ts';
 
 test('parses every Aurora time unit', () => {
   assert.is(parseDuration('500ms'), 500);

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FlagError, parametersBlock, parseSchedulerFlags, usage } from '../../../src/simulator/flags.ts';
+import { FlagError, parametersBlock, parseSchedulerFlags, usage } from '../../world/simulator/flags.ts';
 
 const REQUIRED = [
   '-cluster_name=devcluster',

@@ -1,12 +1,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ScheduleStatus } from '../../../src/thrift/api-types.ts';
-import { advanceTasks } from '../../../src/simulator/task-agent.ts';
-import { newJobTasks, queryTasks } from '../../../src/simulator/task-model.ts';
-import { protocolForContentType, replyFormat } from '../../../src/simulator/api-servlet.ts';
-import { mergeFaults, parseFaults } from '../../../src/simulator/faults.ts';
-import { parseMasterAddress } from '../../../src/simulator/mesos-master.ts';
-import { decodeMember, encodeMember } from '../../../src/simulator/serverset.ts';
+import { advanceTasks } from '../../world/simulator/task-agent.ts';
+import { newJobTasks, queryTasks } from '../../world/simulator/task-model.ts';
+import { protocolForContentType, replyFormat } from '../../world/simulator/api-servlet.ts';
+import { mergeFaults, parseFaults } from '../../world/simulator/faults.ts';
+import { parseMasterAddress } from '../../world/simulator/mesos-master.ts';
+import { decodeMember, encodeMember } from '../../world/simulator/serverset.ts';
 
 const job = { key: { role: 'r', environment: 'prod', name: 'j' }, instanceCount: 2, taskConfig: {} };
 

@@ -1,7 +1,7 @@
 // Runs one pod bound to this node: volumes, init containers in order, app containers, status, and graceful deletion.
 import path from 'node:path';
 import type { V1Container, V1Pod, V1Probe } from '@kubernetes/client-node';
-import type { Logger } from '../../log.ts';
+import type { Logger } from '../../../../src/log.ts';
 import { keepImageVisible, resolveImage } from '../images.ts';
 import type { BackoffPolicy } from './backoff.ts';
 import { buildContainerEnv } from './container-env.ts';

@@ -1,6 +1,6 @@
 // The /vars registry: gauges (functions) and counters, rendered as sorted text or JSON.
 
-import { LIFECYCLE_STATES, type LifecycleState } from '../aurora/lifecycle.ts';
+import { LIFECYCLE_STATES, type LifecycleState } from '../../../src/aurora/lifecycle.ts';
 
 export { LIFECYCLE_STATES, type LifecycleState };
 

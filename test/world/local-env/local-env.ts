@@ -4,13 +4,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import type { Logger } from '../log.ts';
+import type { Logger } from '../../../src/log.ts';
 import { startControlPlane } from './control-plane.ts';
 import { helm, kubectl, type ToolContext } from './kubectl.ts';
 import { isAlive, startDaemon, stopDaemon } from './processes.ts';
 import { ensureMesosMaster, startZooKeeperDaemon } from './zookeeper.ts';
 
-export const REPO_ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
+export const REPO_ROOT = resolve(fileURLToPath(import.meta.url), '../../../../src/..');
 export const OPERATOR_NAMESPACE = 'aurora-operator';
 
 export interface LocalEnvState {
@@ -114,7 +114,7 @@ export async function startLocalEnv(opts: LocalEnvOptions): Promise<LocalEnvStat
       name: 'pod-runtime',
       command: process.execPath,
       args: [
-        join(REPO_ROOT, 'src', 'local-env', 'pod-runtime', 'main.ts'),
+        join(REPO_ROOT, 'test', 'world', 'local-env', 'pod-runtime', 'main.ts'),
         `--kubeconfig=${cp.kubeconfigPath}`,
         `--state-dir=${join(stateDir, 'pods')}`,
         `--pod-subnet=${opts.podSubnet ?? 2}`,

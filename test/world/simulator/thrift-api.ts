@@ -8,7 +8,7 @@ import {
   type Response,
   type Result,
   type TaskQuery,
-} from '../thrift/api-types.ts';
+} from '../../../src/thrift/api-types.ts';
 import type { StoredState } from './log-store.ts';
 import { RecoveryError, type StagedRecovery } from './staged-recovery.ts';
 import {

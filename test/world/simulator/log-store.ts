@@ -10,7 +10,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import type { ScheduledTask } from '../thrift/api-types.ts';
+import type { ScheduledTask } from '../../../src/thrift/api-types.ts';
 
 export type ReplicaStatus = 'EMPTY' | 'VOTING';
 

@@ -1,6 +1,6 @@
 // A list+watch cache that restarts itself after errors, because client-node informers stop on any non-410 error.
 import { ListWatch, Watch, type KubernetesObject, type KubernetesListObject } from '@kubernetes/client-node';
-import type { Logger } from '../../log.ts';
+import type { Logger } from '../../../../src/log.ts';
 import type { Kube } from './kube.ts';
 import { errorMessage, plain } from './kube.ts';
 

@@ -2,7 +2,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
-import type { Logger } from '../../log.ts';
+import type { Logger } from '../../../../src/log.ts';
 import type { BackoffPolicy } from './backoff.ts';
 import { IpAllocator } from './ip-allocator.ts';
 import type { Kube } from './kube.ts';

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
-import { createLogger, type Logger } from '../../log.ts';
+import { createLogger, type Logger } from '../../../../src/log.ts';
 import { kubeletBackoff, type BackoffPolicy } from './backoff.ts';
 import { killRecordedGroups } from './container-process.ts';
 import { startInformer } from './informer.ts';

@@ -7,7 +7,7 @@ import {
   type JobKey,
   type ScheduledTask,
   type TaskQuery,
-} from '../thrift/api-types.ts';
+} from '../../../src/thrift/api-types.ts';
 
 export const jobKeyString = (k: JobKey): string => `${k.role}/${k.environment}/${k.name}`;
 

@@ -2,7 +2,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { V1PersistentVolumeClaim } from '@kubernetes/client-node';
-import type { Logger } from '../../log.ts';
+import type { Logger } from '../../../../src/log.ts';
 import type { Kube } from './kube.ts';
 import { errorMessage, isAlreadyExists, isNotFound } from './kube.ts';
 

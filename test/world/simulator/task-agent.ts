@@ -1,5 +1,5 @@
 // The simulated Mesos agent and executor: moves each task one step along its lifecycle per tick.
-import { ScheduleStatus, type ScheduledTask } from '../thrift/api-types.ts';
+import { ScheduleStatus, type ScheduledTask } from '../../../src/thrift/api-types.ts';
 import { transition } from './task-model.ts';
 
 export const AGENT_ID = 'sim-agent-0';

@@ -1,6 +1,6 @@
 // The scheduler's HTTP port: health, leader health, vars, /api with the leader-redirect filter, quit/abort and faults.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { BYPASS_LEADER_REDIRECT_HEADER_NAME } from '../thrift/api-types.ts';
+import { BYPASS_LEADER_REDIRECT_HEADER_NAME } from '../../../src/thrift/api-types.ts';
 import { serveApi } from './api-servlet.ts';
 import { FaultsSchema, type Faults } from './faults.ts';
 import type { Endpoint, LeaderLookup } from './serverset.ts';

@@ -1,6 +1,6 @@
 // Registers the Node object, keeps it Ready, and renews its Lease in kube-node-lease as the kubelet does.
 import os from 'node:os';
-import type { Logger } from '../../log.ts';
+import type { Logger } from '../../../../src/log.ts';
 import type { Kube } from './kube.ts';
 import {
   errorMessage,

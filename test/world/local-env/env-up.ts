@@ -1,7 +1,7 @@
 // `npm run env:up`: starts the local environment and leaves it running; `npm run env:down` stops it.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { createLogger } from '../log.ts';
+import { createLogger } from '../../../src/log.ts';
 import { readLocalEnvState, REPO_ROOT, startLocalEnv, type LocalEnvState } from './local-env.ts';
 import { isAlive } from './processes.ts';
 

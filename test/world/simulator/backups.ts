@@ -1,9 +1,9 @@
 // Backup files as StorageBackup writes them: TBinary Snapshot, temp_ file then rename, oldest pruned by name.
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeBinaryStruct, encodeBinaryStruct } from '../thrift/binary-protocol.ts';
-import { SnapshotSpec, type Snapshot } from '../thrift/storage-schema.ts';
-import type { StructValue } from '../thrift/schema.ts';
+import { decodeBinaryStruct, encodeBinaryStruct } from '../../../src/thrift/binary-protocol.ts';
+import { SnapshotSpec, type Snapshot } from '../../../src/thrift/storage-schema.ts';
+import type { StructValue } from '../../../src/thrift/schema.ts';
 import type { StoredState } from './log-store.ts';
 
 export const BACKUP_PREFIX = 'scheduler-backup-';

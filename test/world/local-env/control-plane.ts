@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request } from 'undici';
-import type { Logger } from '../log.ts';
+import type { Logger } from '../../../src/log.ts';
 import { ensureCerts } from './certs.ts';
 import { findFreePort } from './free-port.ts';
 import { ensureKubeBinaries } from './kube-binaries.ts';

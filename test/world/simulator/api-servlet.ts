@@ -1,6 +1,6 @@
 // POST /api: TContentAwareServlet's protocol choice by Content-Type/Accept, then Thrift dispatch.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ResponseSpec } from '../thrift/api-schema.ts';
+import { ResponseSpec } from '../../../src/thrift/api-schema.ts';
 import {
   decodeMessage,
   encodeMessage,
@@ -9,9 +9,9 @@ import {
   TApplicationExceptionSpec,
   TApplicationExceptionType,
   type Protocol,
-} from '../thrift/message.ts';
-import type { StructValue } from '../thrift/schema.ts';
-import { argsSpecOf } from '../thrift/service-schema.ts';
+} from '../../../src/thrift/message.ts';
+import type { StructValue } from '../../../src/thrift/schema.ts';
+import { argsSpecOf } from '../../../src/thrift/service-schema.ts';
 import { dispatch, KNOWN_METHODS, type ApiContext } from './thrift-api.ts';
 
 const JSON_TYPES = ['application/vnd.apache.thrift.json', 'application/json', 'application/x-thrift'];

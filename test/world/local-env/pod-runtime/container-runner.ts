@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { V1Container, V1ContainerStatus, V1Probe } from '@kubernetes/client-node';
-import type { Logger } from '../../log.ts';
+import type { Logger } from '../../../../src/log.ts';
 import { UnknownImageError } from '../images.ts';
 import { RestartBackoff, type BackoffPolicy } from './backoff.ts';
 import type { ContainerStatusJson, TerminatedState } from './container-status.ts';

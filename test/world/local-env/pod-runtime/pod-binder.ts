@@ -1,6 +1,6 @@
 // Stands in for kube-scheduler: binds every unscheduled pod to this node through the Binding subresource.
 import type { V1Pod } from '@kubernetes/client-node';
-import type { Logger } from '../../log.ts';
+import type { Logger } from '../../../../src/log.ts';
 import type { Kube } from './kube.ts';
 import { apiStatusCode, errorMessage } from './kube.ts';
 

@@ -1,6 +1,6 @@
 // Writes a pod's status through pods/status, debounced, one request at a time, and only when it changed.
 import type { V1Pod } from '@kubernetes/client-node';
-import type { Logger } from '../../log.ts';
+import type { Logger } from '../../../../src/log.ts';
 import type { ContainerStatusJson } from './container-status.ts';
 import type { PodPlacement } from './field-ref.ts';
 import type { Kube } from './kube.ts';

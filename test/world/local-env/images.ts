@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../src/..');
 
 export interface LocalImage {
   /** Short name of the local image ("aurora-scheduler", "aurora-operator", "shell"). */
@@ -33,9 +33,9 @@ const definitions: ImageDefinition[] = [
   {
     name: 'aurora-scheduler',
     programs: {
-      'aurora-scheduler': 'src/simulator/scheduler-main.ts',
-      'mesos-log': 'src/simulator/mesos-log-main.ts',
-      'recovery-tool': 'src/simulator/recovery-tool-main.ts',
+      'aurora-scheduler': 'test/world/simulator/scheduler-main.ts',
+      'mesos-log': 'test/world/simulator/mesos-log-main.ts',
+      'recovery-tool': 'test/world/simulator/recovery-tool-main.ts',
     },
     entrypoint: ['aurora-scheduler'],
   },

@@ -1,7 +1,7 @@
 // The in-memory staged backup of the online recovery RPCs (Recovery.java's TemporaryStorage).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ScheduledTask, TaskQuery } from '../thrift/api-types.ts';
+import type { ScheduledTask, TaskQuery } from '../../../src/thrift/api-types.ts';
 import { readBackupFile } from './backups.ts';
 import type { StoredState } from './log-store.ts';
 import { matchesQuery, queryTasks } from './task-model.ts';
