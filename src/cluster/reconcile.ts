@@ -3,6 +3,7 @@
 import type { AuroraClusterStatus } from '../api/aurora-cluster.ts';
 import { AuroraCluster, quorumSize } from '../api/aurora-cluster.ts';
 import { setCondition } from '../api/conditions.ts';
+import { RESTORE_LOCK_ANNOTATION } from '../api/contracts.ts';
 import { API_VERSION, AURORA_CLUSTER } from '../api/group.ts';
 import type { NewestBackup } from '../agent/newest-backup.ts';
 import { DONE, TerminalError, type ReconcileResult } from '../controller/result.ts';
@@ -17,8 +18,6 @@ import { findLeader } from './leader.ts';
 import { observeCluster, type ObserveDeps } from './observe.ts';
 import type { ObservedCluster } from './observed.ts';
 import { decideRollout, type RolloutDecision } from './rollout.ts';
-
-export const RESTORE_LOCK_ANNOTATION = 'aurora-operator.io/restore-lock';
 
 export interface ClusterReconcilerDeps extends ObserveDeps {
   getCluster(namespace: string, name: string): unknown;

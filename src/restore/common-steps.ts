@@ -1,6 +1,6 @@
 // Steps both strategies share: validation, the cluster lock, traffic blocking, stopping, readiness and unlock.
 import type { AuroraCluster } from '../api/aurora-cluster.ts';
-import { RESTORE_LOCK_ANNOTATION } from '../cluster/reconcile.ts';
+import { RESTORE_LOCK_ANNOTATION } from '../api/contracts.ts';
 import { TerminalError } from '../controller/result.ts';
 import { buildRestoreNetworkPolicy } from '../resources/network-policy.ts';
 import { restoreConfigMapName, restoreNetworkPolicyName } from '../resources/names.ts';

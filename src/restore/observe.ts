@@ -8,7 +8,7 @@ import { AuroraRpcError, type AuroraAdminClient } from '../aurora/admin-client.t
 import type { Limiter } from '../aurora/concurrency-limit.ts';
 import type { ProbeTarget, SchedulerProbe } from '../aurora/scheduler-probe.ts';
 import { toObservedPod } from '../cluster/observe.ts';
-import { RESTORE_LOCK_ANNOTATION } from '../cluster/reconcile.ts';
+import { RESTORE_LOCK_ANNOTATION } from '../api/contracts.ts';
 import { restoreConfigMapName, restoreNetworkPolicyName, SCHEDULER_CONTAINER } from '../resources/names.ts';
 import { RECOVERY_MESOS_MASTER } from '../resources/scheduler-args.ts';
 import { taskJobKey } from './preview.ts';

@@ -1,6 +1,7 @@
 // Level-based reconcile of one AuroraRestore: keep the finalizer, observe, take one move of the step machine,
 // checkpoint it in status.
 import { AuroraRestore, type AuroraRestoreStatus, type RestorePhase } from '../api/aurora-restore.ts';
+import { RESTORE_FINALIZER } from '../api/contracts.ts';
 import { API_VERSION, AURORA_RESTORE } from '../api/group.ts';
 import { DONE, TerminalError, type ReconcileResult } from '../controller/result.ts';
 import { apiErrorMessage } from '../k8s/errors.ts';
@@ -11,8 +12,6 @@ import { choosePlan, isDeleting, nextMove } from './machine.ts';
 import { markComplete, markFailed, markFinished, markRunning, rewind } from './restore-status.ts';
 import type { RestoreEffects, RestoreStep, StepContext } from './step.ts';
 import type { World } from './world.ts';
-
-export const RESTORE_FINALIZER = 'aurora-operator.io/restore';
 
 export interface RestoreReconcilerDeps {
   /** read from the API server, not a cache, so a pass never acts on a checkpoint older than its own last write */
