@@ -98,6 +98,7 @@ export const RESTORE_PHASES = [
   'Failed',
   'Cancelling',
   'Cancelled',
+  'RollingBack',
 ] as const;
 export type RestorePhase = (typeof RESTORE_PHASES)[number];
 
@@ -154,6 +155,18 @@ export const AuroraRestoreStatus = z
     commitRequestedAt: Time.optional().describe(
       'When commitRecovery was first sent; past this point the restore can no longer be cancelled.',
     ),
+    staged: z
+      .object({
+        taskCount: z.int().min(0).describe('Tasks in the staged snapshot after deleteTasks.'),
+        digest: z.string().describe('SHA-256 of the sorted task ids of the staged snapshot.'),
+      })
+      .optional()
+      .describe('What the commit must leave in the replicated log; the commit is verified against it.'),
+    commitAttempts: z
+      .int()
+      .min(0)
+      .optional()
+      .describe('How many times commitRecovery was sent; a commit that did not land is staged again.'),
   })
   .describe('Progress of the restore, written by the operator.');
 

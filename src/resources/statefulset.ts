@@ -7,6 +7,7 @@ import type {
   V1Toleration,
 } from '@kubernetes/client-node';
 import type { AuroraCluster } from '../api/aurora-cluster.ts';
+import { SCHEDULER_MODE_ANNOTATION } from '../api/contracts.ts';
 import { buildLabels, buildObjectMeta, buildSelectorLabels } from './labels.ts';
 import { buildBackupAgentContainer } from './backup-agent.ts';
 import { buildLogInitContainer, LOG_INIT_VOLUME } from './log-init.ts';
@@ -31,10 +32,13 @@ export interface StatefulSetOptions {
 
 export function buildStatefulSet(cluster: AuroraCluster, opts: StatefulSetOptions = {}): V1StatefulSet {
   const spec = cluster.spec;
+  const meta = buildObjectMeta(cluster, statefulSetName(cluster));
+  const mode = opts.mode ?? 'normal';
   return {
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
-    metadata: buildObjectMeta(cluster, statefulSetName(cluster)),
+    // the mode is stamped so readers never have to parse the flags back out of the template
+    metadata: { ...meta, annotations: { ...meta.annotations, [SCHEDULER_MODE_ANNOTATION]: mode } },
     spec: {
       replicas: opts.replicas ?? spec.replicas,
       serviceName: headlessServiceName(cluster),
@@ -48,7 +52,7 @@ export function buildStatefulSet(cluster: AuroraCluster, opts: StatefulSetOption
           labels: buildLabels(cluster),
           ...(spec.podAnnotations ? { annotations: { ...spec.podAnnotations } } : {}),
         },
-        spec: buildPodSpec(cluster, opts.mode ?? 'normal'),
+        spec: buildPodSpec(cluster, mode),
       },
       volumeClaimTemplates: [
         buildClaim(LOG_VOLUME, spec.replicatedLog.storage),

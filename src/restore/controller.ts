@@ -10,6 +10,7 @@ import {
   type V1StatefulSet,
 } from '@kubernetes/client-node';
 import type { AuroraCluster } from '../api/aurora-cluster.ts';
+import { AuroraRestore } from '../api/aurora-restore.ts';
 import { AURORA_RESTORE, GROUP, VERSION } from '../api/group.ts';
 import { createAgentClient } from '../agent/agent-client.ts';
 import { readAgentToken } from '../agent/agent-secret.ts';
@@ -24,7 +25,7 @@ import type { KubeClient } from '../k8s/kube-client.ts';
 import { superviseInformer, type SupervisedInformer } from '../k8s/supervised-informer.ts';
 import type { Logger } from '../log.ts';
 import type { OperatorPeer } from '../resources/network-policy.ts';
-import { createCrashHook } from './crash-hook.ts';
+import { createFaultHook } from './fault-hook.ts';
 import { observeRestoreWorld } from './observe.ts';
 import { reconcileAuroraRestore } from './reconcile.ts';
 import type { RestoreEffects } from './step.ts';
@@ -98,8 +99,29 @@ export function startRestoreController(deps: RestoreControllerDeps): RunningCont
   };
   const orUndefined = <T>(p: Promise<T>): Promise<T | undefined> =>
     p.catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)));
-  const crashHook = deps.exitAfterStepAction
-    ? createCrashHook({ kube: deps.kube, log, die: deps.die })
+  const readRestore = (namespace: string, name: string) =>
+    orUndefined(
+      custom.getNamespacedCustomObject({
+        group: GROUP,
+        version: VERSION,
+        plural: AURORA_RESTORE.plural,
+        namespace,
+        name,
+      }),
+    );
+  const faultHook = deps.exitAfterStepAction
+    ? createFaultHook({
+        kube: deps.kube,
+        log,
+        die: deps.die,
+        reload: async (r) => {
+          const parsed = AuroraRestore.safeParse(
+            await readRestore(r.metadata.namespace ?? 'default', r.metadata.name),
+          );
+          return parsed.success ? parsed.data : undefined;
+        },
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      })
     : undefined;
   return runController({
     name: 'aurorarestore',
@@ -134,7 +156,7 @@ export function startRestoreController(deps: RestoreControllerDeps): RunningCont
             limit: deps.limit,
           }),
         fx,
-        crashHook,
+        faultHook,
         activeRequeueMs: deps.activeRequeueMs,
       }),
   });

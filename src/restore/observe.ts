@@ -8,11 +8,10 @@ import { AuroraRpcError, type AuroraAdminClient } from '../aurora/admin-client.t
 import type { Limiter } from '../aurora/concurrency-limit.ts';
 import type { ProbeTarget, SchedulerProbe } from '../aurora/scheduler-probe.ts';
 import { toObservedPod } from '../cluster/observe.ts';
-import { RESTORE_LOCK_ANNOTATION } from '../api/contracts.ts';
-import { restoreConfigMapName, restoreNetworkPolicyName, SCHEDULER_CONTAINER } from '../resources/names.ts';
-import { RECOVERY_MESOS_MASTER } from '../resources/scheduler-args.ts';
+import { RESTORE_LOCK_ANNOTATION, SCHEDULER_MODE_ANNOTATION } from '../api/contracts.ts';
+import { LOG_INIT_CONTAINER, restoreConfigMapName, restoreNetworkPolicyName } from '../resources/names.ts';
 import { taskJobKey } from './preview.ts';
-import type { StagedState, World, WorldPod, WorldStatefulSet } from './world.ts';
+import type { StagedState, StoredState, World, WorldPod, WorldStatefulSet } from './world.ts';
 
 export interface RestoreObserveDeps {
   getCluster(namespace: string, name: string): unknown;
@@ -28,11 +27,11 @@ export interface RestoreObserveDeps {
 
 function observeStatefulSet(sts: V1StatefulSet | undefined): WorldStatefulSet {
   if (!sts) return { exists: false, synced: true };
-  const scheduler = sts.spec?.template.spec?.containers.find((c) => c.name === SCHEDULER_CONTAINER);
-  const recovery = scheduler?.args?.includes(`-mesos_master_address=${RECOVERY_MESOS_MASTER}`) ?? false;
+  const mode = sts.metadata?.annotations?.[SCHEDULER_MODE_ANNOTATION];
   return {
     exists: true,
-    mode: recovery ? 'recovery' : 'normal',
+    // a StatefulSet written before the builder stamped its mode is in the normal configuration
+    mode: mode === 'recovery' ? 'recovery' : 'normal',
     synced: (sts.status?.observedGeneration ?? 0) >= (sts.metadata?.generation ?? 0),
     ...(sts.spec?.replicas !== undefined ? { replicas: sts.spec.replicas } : {}),
     ...(sts.status?.updateRevision ? { updateRevision: sts.status.updateRevision } : {}),
@@ -50,6 +49,11 @@ async function observePod(pod: V1Pod, cluster: AuroraCluster, agents: AgentClien
     deleting: o.deleting,
   };
   if (o.revision) w.revision = o.revision;
+  const init = pod.status?.initContainerStatuses?.find((c) => c.name === LOG_INIT_CONTAINER);
+  const initExit = init?.lastState?.terminated?.exitCode ?? init?.state?.terminated?.exitCode;
+  if (init && initExit !== undefined && initExit !== 0) {
+    w.logInitFailures = { restarts: init.restartCount, exitCode: initExit };
+  }
   if (!o.podIP || o.deleting) return w;
   w.podIP = o.podIP;
   const at = { host: o.podIP, port: cluster.spec.backupAgent.port };
@@ -69,6 +73,7 @@ async function observePod(pod: V1Pod, cluster: AuroraCluster, agents: AgentClien
   w.healthy = probe.healthy;
   if (probe.lifecycle) w.lifecycle = probe.lifecycle;
   if (probe.frameworkRegistered !== undefined) w.frameworkRegistered = probe.frameworkRegistered;
+  if (probe.logRecovered !== undefined) w.logRecovered = probe.logRecovered;
   return w;
 }
 
@@ -88,6 +93,15 @@ async function observeStaged(admin: AuroraAdminClient): Promise<StagedState> {
     ) {
       return { kind: 'none' };
     }
+    return { kind: 'unknown', reason: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+async function observeStored(admin: AuroraAdminClient, pod: string): Promise<StoredState> {
+  try {
+    const tasks = await admin.getTasksWithoutConfigs({});
+    return { kind: 'tasks', pod, taskIds: tasks.map((t) => t.assignedTask.taskId) };
+  } catch (err) {
     return { kind: 'unknown', reason: err instanceof Error ? err.message : String(err) };
   }
 }
@@ -123,6 +137,8 @@ export async function observeRestoreWorld(restore: AuroraRestore, deps: RestoreO
   };
   const holder = cluster.metadata.annotations?.[RESTORE_LOCK_ANNOTATION];
   if (holder) world.lockHolder = holder;
+  const acknowledged = cluster.status?.lock?.restore;
+  if (acknowledged) world.lockAcknowledged = acknowledged;
   if (config?.['restoreId'])
     world.restoreConfig = { restoreId: config['restoreId'], action: config['action'] ?? '' };
   if (restore.spec.strategy === 'Staged' && statefulSet.mode === 'recovery') {
@@ -131,6 +147,12 @@ export async function observeRestoreWorld(restore: AuroraRestore, deps: RestoreO
     world.staged = target?.podIP
       ? await observeStaged(deps.admin(target.podIP, cluster.spec.httpPort))
       : { kind: 'unknown', reason: 'no scheduler awaiting registration' };
+    // only the stored state proves a commit: "nothing staged" is also what a lost leader leaves behind
+    if (restore.status?.commitRequestedAt) {
+      world.stored = target?.podIP
+        ? await observeStored(deps.admin(target.podIP, cluster.spec.httpPort), target.name)
+        : { kind: 'unknown', reason: 'no scheduler awaiting registration' };
+    }
   }
   return world;
 }

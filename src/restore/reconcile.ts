@@ -7,9 +7,17 @@ import { DONE, TerminalError, type ReconcileResult } from '../controller/result.
 import { apiErrorMessage } from '../k8s/errors.ts';
 import type { ObjectRef } from '../k8s/kube-client.ts';
 import { semanticEqual } from '../k8s/semantic-equal.ts';
-import type { CrashHook } from './crash-hook.ts';
-import { choosePlan, isDeleting, nextMove } from './machine.ts';
-import { markComplete, markFailed, markFinished, markRunning, rewind } from './restore-status.ts';
+import { countWrites, type FaultHook } from './fault-hook.ts';
+import { choosePlan, isCommitted, isDeleting, nextMove, type PlanMode } from './machine.ts';
+import {
+  markComplete,
+  markFailed,
+  markFinished,
+  markRolledBack,
+  markRollingBack,
+  markRunning,
+  rewind,
+} from './restore-status.ts';
 import type { RestoreEffects, RestoreStep, StepContext } from './step.ts';
 import type { World } from './world.ts';
 
@@ -18,7 +26,7 @@ export interface RestoreReconcilerDeps {
   getRestore(namespace: string, name: string): Promise<unknown>;
   observe(restore: AuroraRestore): Promise<World>;
   fx: RestoreEffects;
-  crashHook?: CrashHook | undefined;
+  faultHook?: FaultHook | undefined;
   activeRequeueMs: number;
 }
 
@@ -58,17 +66,19 @@ async function event(
     .catch((err: unknown) => deps.fx.log.warn({ err }, 'Could not record an event'));
 }
 
-function phaseFor(mode: 'restore' | 'cancel' | 'release'): RestorePhase {
-  if (mode === 'cancel') return 'Cancelling';
-  return mode === 'release' ? 'Failed' : 'Running';
-}
+const PHASES: Record<PlanMode, RestorePhase> = {
+  restore: 'Running',
+  cancel: 'Cancelling',
+  rollback: 'RollingBack',
+  release: 'Failed',
+};
 
 async function runStep(
   deps: RestoreReconcilerDeps,
   restore: AuroraRestore,
   world: World,
   step: RestoreStep,
-  mode: 'restore' | 'cancel' | 'release',
+  mode: PlanMode,
 ): Promise<ReconcileResult> {
   const ref = refOf(restore);
   let status: AuroraRestoreStatus = restore.status ?? {};
@@ -76,7 +86,7 @@ async function runStep(
     if (!semanticEqual(status, next)) await deps.fx.kube.applyStatus(ref, next);
     status = next;
   };
-  const phase = phaseFor(mode);
+  const phase = PHASES[mode];
   await write(
     markRunning(
       status,
@@ -86,15 +96,20 @@ async function runStep(
       deps.fx.now(),
     ),
   );
+  const fault = async (window: string): Promise<void> => deps.faultHook?.(restore, step.name, window);
   const ctx: StepContext = {
     restore: { ...restore, status },
     world,
-    fx: deps.fx,
+    fx: deps.faultHook
+      ? { ...deps.fx, kube: countWrites(deps.fx.kube, (n) => fault(`write#${n}`)) }
+      : deps.fx,
     saveStatus: (patch) => write({ ...status, ...patch }),
+    faultPoint: fault,
   };
   try {
+    await fault('before');
     const outcome = await step.run(ctx);
-    await deps.crashHook?.(restore, step.name);
+    await fault('after');
     const next = markRunning(
       { ...status, ...outcome.status },
       step.name,
@@ -111,9 +126,17 @@ async function runStep(
     // client-node errors carry every response header in their message; keep only the server's message
     const message = err instanceof TerminalError ? err.message : apiErrorMessage(err);
     if (err instanceof TerminalError) {
-      await write(markFailed(status, step.name, message, deps.fx.now()));
-      await event(deps, restore, true, 'RestoreFailed', `${step.name}: ${message}`);
-      return DONE;
+      // before the commit point a failure rolls the cluster back as a cancel does; after it the cluster stays put
+      const committed = isCommitted({ ...restore, status });
+      const now = deps.fx.now();
+      await write(
+        committed
+          ? markFailed(status, step.name, message, now)
+          : markRollingBack(status, step.name, message, now),
+      );
+      const what = committed ? 'the cluster stays locked' : 'rolling the cluster back';
+      await event(deps, restore, true, 'RestoreFailed', `${step.name}: ${message} (${what})`);
+      return committed ? DONE : { requeueAfterMs: 0 };
     }
     await write(markRunning(status, step.name, phase, `retrying: ${message}`, deps.fx.now()));
     throw err;
@@ -152,16 +175,16 @@ export async function reconcileAuroraRestore(
   const now = deps.fx.now();
   switch (move.kind) {
     case 'complete': {
-      const phase = plan.mode === 'cancel' ? 'Cancelled' : plan.mode === 'release' ? 'Failed' : 'Succeeded';
-      if (phase !== 'Failed')
+      if (plan.mode === 'restore' || plan.mode === 'cancel') {
+        const phase = plan.mode === 'cancel' ? 'Cancelled' : 'Succeeded';
         await deps.fx.kube.applyStatus(refOf(restore), markComplete(status, phase, now));
-      await event(
-        deps,
-        restore,
-        false,
-        phase === 'Failed' ? 'Released' : phase,
-        `restore ${phase.toLowerCase()}`,
-      );
+        await event(deps, restore, false, phase, `restore ${phase.toLowerCase()}`);
+      } else if (plan.mode === 'rollback') {
+        await deps.fx.kube.applyStatus(refOf(restore), markRolledBack(status, now));
+        await event(deps, restore, true, 'RolledBack', 'restore failed; the cluster was put back as it was');
+      } else {
+        await event(deps, restore, false, 'Released', 'restore released');
+      }
       if (deleting)
         await setFinalizers(
           deps,
@@ -170,11 +193,16 @@ export async function reconcileAuroraRestore(
         );
       return DONE;
     }
+    case 'fail':
+      await deps.fx.kube.applyStatus(refOf(restore), markFailed(status, move.step, move.reason, now));
+      await event(deps, restore, true, 'RestoreFailed', `${move.step}: ${move.reason}`);
+      return DONE;
     case 'rewind':
       deps.fx.log.warn(
         { restore: key, reason: move.reason },
         'Rewinding the restore to find the leader again',
       );
+      await event(deps, restore, true, 'Rewinding', move.reason);
       await deps.fx.kube.applyStatus(
         refOf(restore),
         rewind(

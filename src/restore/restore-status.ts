@@ -83,14 +83,51 @@ export function markComplete(
   );
 }
 
-/** rewind forgets the steps from `to` on, so they run again against a new leader. */
+/**
+ * rewind forgets the steps from `to` on, so they run again against a new leader; the preview and the staged
+ * digest stay, because what was approved is what a commit must write.
+ */
 export function rewind(
   status: AuroraRestoreStatus,
   order: readonly string[],
   to: string,
 ): AuroraRestoreStatus {
   const from = order.indexOf(to);
-  const drop = new Set(order.slice(from));
-  const { leader: _leader, preview: _preview, ...rest } = status;
+  const drop = new Set(order.slice(from).filter((step) => step !== 'Approval'));
+  const { leader: _leader, ...rest } = status;
   return { ...rest, timeline: (status.timeline ?? []).filter((t) => !drop.has(t.step)) };
+}
+
+/** markRollingBack keeps the failure while the cancel steps put the cluster back. */
+export function markRollingBack(
+  status: AuroraRestoreStatus,
+  step: string,
+  message: string,
+  now: Date,
+): AuroraRestoreStatus {
+  const failed = markFailed(status, step, message, now);
+  return condition(
+    { ...failed, phase: 'RollingBack' },
+    {
+      type: 'Progressing',
+      status: 'True',
+      reason: 'RollingBack',
+      message: `${step}: ${message}; rolling back`,
+    },
+    now,
+  );
+}
+
+export function markRolledBack(status: AuroraRestoreStatus, now: Date): AuroraRestoreStatus {
+  const cause = status.error ? `${status.error.step}: ${status.error.message}` : 'a terminal error';
+  return condition(
+    { ...status, phase: 'Failed' },
+    {
+      type: 'Progressing',
+      status: 'False',
+      reason: 'Failed',
+      message: `${cause}; the cluster was put back as it was before the restore`,
+    },
+    now,
+  );
 }

@@ -19,6 +19,7 @@ import {
 } from './common-steps.ts';
 import { computePreview } from './preview.ts';
 import { checkedRpc } from './rpc.ts';
+import { digestTaskIds } from './task-digest.ts';
 import type { RestoreStep, StepContext } from './step.ts';
 import {
   allRunning,
@@ -101,14 +102,19 @@ export const stageRecovery: RestoreStep = {
   },
 };
 
+/** Preview runs after DeleteTasks, so the approver sees exactly what a commit will write, and records its digest. */
 export const preview: RestoreStep = {
   name: 'Preview',
-  done: (s) => s.restore.status?.preview?.taskCount !== undefined,
+  done: (s) => s.restore.status?.preview?.taskCount !== undefined && s.restore.status.staged !== undefined,
   async run(ctx) {
     const tasks = await checkedRpc(() => admin(ctx).queryRecovery({}));
     if (tasks === 'accepted') throw new Error('unreachable');
     const p = computePreview(tasks, ctx.restore.status?.source?.takenAt, ctx.fx.now());
-    return { message: `the backup holds ${p.taskCount} tasks`, status: { preview: p } };
+    const ids = tasks.map((t) => t.assignedTask.taskId);
+    return {
+      message: `the staged snapshot holds ${p.taskCount} tasks`,
+      status: { preview: p, staged: { taskCount: ids.length, digest: digestTaskIds(ids) } },
+    };
   },
 };
 
@@ -151,24 +157,70 @@ export const approval: RestoreStep = {
   },
 };
 
+/** committedAsStaged: the log holds exactly the staged snapshot, read back from a scheduler's storage. */
+export function committedAsStaged(s: Situation): boolean {
+  const stored = s.world.stored;
+  const expected = s.restore.status?.staged;
+  return (
+    s.restore.status?.commitRequestedAt !== undefined &&
+    stored?.kind === 'tasks' &&
+    expected !== undefined &&
+    digestTaskIds(stored.taskIds) === expected.digest
+  );
+}
+
+const MAX_COMMIT_ATTEMPTS = 3;
+
 export const commit: RestoreStep = {
   name: 'Commit',
-  done: (s) => s.restore.status?.commitRequestedAt !== undefined && s.world.staged?.kind === 'none',
+  done: committedAsStaged,
   async run(ctx) {
+    const expected = ctx.restore.status?.staged;
+    if (!expected) throw new Error('the staged snapshot was not recorded; Preview runs first');
     if (!ctx.restore.status?.commitRequestedAt) {
       // recorded first: from here on the restore can no longer be cancelled
-      await ctx.saveStatus({ commitRequestedAt: ctx.fx.now().toISOString() });
+      await ctx.saveStatus({ commitRequestedAt: ctx.fx.now().toISOString(), commitAttempts: 0 });
     }
-    if (ctx.world.staged?.kind !== 'staged') {
-      throw new Error(
-        `waiting for the leader's staged recovery (${ctx.world.staged?.kind ?? 'not observed'})`,
+    await ctx.faultPoint('intent');
+    const staged = ctx.world.staged;
+    if (staged?.kind !== 'staged') {
+      // whether the commit landed is proven by the stored state (Commit.done), never by "nothing staged"
+      return {
+        message: `verifying the commit: waiting for a leader whose storage answers (${describeStored(ctx)})`,
+        requeueAfterMs: 2000,
+      };
+    }
+    if (digestTaskIds(staged.taskIds) !== expected.digest) {
+      throw new TerminalError(
+        'StagedMismatch',
+        `the staged snapshot (${staged.taskIds.length} tasks) differs from the one previewed (${expected.taskCount} tasks)`,
       );
     }
-    const result = await checkedRpc(() => admin(ctx).commitRecovery());
-    if (result === 'accepted') throw new TerminalError('CommitFailed', 'commitRecovery was not accepted');
-    return { message: 'committed: the leader writes the snapshot and exits (mandatory failover)' };
+    const attempts = ctx.restore.status?.commitAttempts ?? 0;
+    if (attempts >= MAX_COMMIT_ATTEMPTS) {
+      throw new TerminalError(
+        'CommitNotVerified',
+        `commitRecovery was sent ${attempts} times and the log never held the staged snapshot; the cluster stays in the partially disabled configuration`,
+      );
+    }
+    await ctx.saveStatus({ commitAttempts: attempts + 1 });
+    // an ERROR here (e.g. the staged backup vanished with a leader change) is retried: the stored state decides
+    await admin(ctx)
+      .commitRecovery()
+      .catch((err: unknown) => {
+        throw new Error(`commitRecovery: ${err instanceof Error ? err.message : String(err)}`);
+      });
+    return {
+      message: `commitRecovery sent (${expected.taskCount} tasks); verifying the log after the mandatory failover`,
+    };
   },
 };
+
+function describeStored(s: Situation): string {
+  const stored = s.world.stored;
+  if (stored?.kind === 'tasks') return `${stored.pod} holds ${stored.taskIds.length} tasks`;
+  return stored?.reason ?? 'not observed';
+}
 
 export const restoreConfiguration: RestoreStep = {
   name: 'RestoreConfiguration',
@@ -211,8 +263,8 @@ export const STAGED_STEPS: readonly RestoreStep[] = [
   findLeader,
   placeBackup,
   stageRecovery,
-  preview,
   deleteTasks,
+  preview,
   approval,
   commit,
   restoreConfiguration,
@@ -225,8 +277,8 @@ export const STAGED_STEPS: readonly RestoreStep[] = [
 export const LEADER_BOUND_STEPS = [
   'PlaceBackup',
   'StageRecovery',
-  'Preview',
   'DeleteTasks',
+  'Preview',
   'Approval',
   'Commit',
 ];

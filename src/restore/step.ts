@@ -32,6 +32,8 @@ export interface StepContext extends Situation {
   fx: RestoreEffects;
   /** writes status fields before the action continues, e.g. the commit intent */
   saveStatus(patch: Partial<AuroraRestoreStatus>): Promise<void>;
+  /** a named window inside the action where the test fault hook may stop the operator; a no-op otherwise */
+  faultPoint(window: string): Promise<void>;
 }
 
 export interface RestoreStep {

@@ -18,6 +18,10 @@ export interface WorldPod extends Pick<
   healthy?: boolean;
   lifecycle?: LifecycleState;
   frameworkRegistered?: boolean;
+  /** the replica's log/recovered metric: its log caught up with a quorum */
+  logRecovered?: boolean;
+  /** the log-init container failed and is being retried: restarts and the last exit code */
+  logInitFailures?: { restarts: number; exitCode?: number };
 }
 
 export interface WorldStatefulSet {
@@ -37,8 +41,12 @@ export interface WorldRestoreConfig {
 /** The leader's staged recovery as queryRecovery reports it. */
 export type StagedState =
   | { kind: 'staged'; taskIds: string[]; jobKeys: string[] }
-  | { kind: 'none'; storedTasks?: number }
+  | { kind: 'none' }
   | { kind: 'unknown'; reason: string };
+
+/** What the schedulers' storage holds, read from a scheduler whose storage is READY. */
+export type StoredState =
+  { kind: 'tasks'; pod: string; taskIds: string[] } | { kind: 'unknown'; reason: string };
 
 export interface World {
   cluster?: AuroraCluster;
@@ -49,6 +57,10 @@ export interface World {
   restoreConfig?: WorldRestoreConfig;
   networkPolicy: boolean;
   staged?: StagedState;
+  /** observed once a commit was requested, to prove what the log holds */
+  stored?: StoredState;
+  /** the AuroraRestore the cluster controller last acknowledged as holding the lock */
+  lockAcknowledged?: string;
 }
 
 export interface Situation {

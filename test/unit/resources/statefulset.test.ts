@@ -11,12 +11,13 @@ const LABELS = {
   'aurora-operator.io/cluster': 'example',
 };
 
-test('metadata: name, namespace, labels and controller owner reference', () => {
+test('metadata: name, namespace, labels, mode marker and controller owner reference', () => {
   const sts = buildStatefulSet(makeCluster());
   assert.equal(sts.metadata, {
     name: 'example',
     namespace: 'aurora',
     labels: LABELS,
+    annotations: { 'aurora-operator.io/scheduler-mode': 'normal' },
     ownerReferences: [
       {
         apiVersion: 'aurora-operator.io/v1alpha1',
@@ -29,6 +30,8 @@ test('metadata: name, namespace, labels and controller owner reference', () => {
     ],
   });
   assert.is(buildStatefulSet(makeCluster({}, null)).metadata?.ownerReferences, undefined);
+  const recovery = buildStatefulSet(makeCluster(), { mode: 'recovery' });
+  assert.is(recovery.metadata?.annotations?.['aurora-operator.io/scheduler-mode'], 'recovery');
 });
 
 test('spec: parallel, OnDelete, headless service, selector and replicas override', () => {

@@ -19,7 +19,13 @@ function contextWith(filesByIp: Record<string, BackupFile[]>): StepContext {
     },
   } as unknown as AgentClient;
   const fx = { agents: async () => agents, now: () => now } as unknown as RestoreEffects;
-  return { restore: makeRestore(), world: runningWorld(), fx, saveStatus: async () => undefined };
+  return {
+    restore: makeRestore(),
+    world: runningWorld(),
+    fx,
+    saveStatus: async () => undefined,
+    faultPoint: async () => undefined,
+  };
 }
 
 const file = (mtime: string, size = 10): BackupFile => ({ name: BACKUP, size, mtime });

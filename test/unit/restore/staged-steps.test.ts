@@ -3,6 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { nextMove } from '../../../src/restore/machine.ts';
 import { STAGED_STEPS } from '../../../src/restore/staged-steps.ts';
+import { digestTaskIds } from '../../../src/restore/task-digest.ts';
 import type { World } from '../../../src/restore/world.ts';
 import { BACKUP, finished, makeRestore, pod, runningWorld, situation, UID } from './fixtures.ts';
 
@@ -156,11 +157,59 @@ test('Approval waits for approved when required', () => {
   assertSkips('Approval', w, s);
 });
 
-test('Commit is done only after the intent is recorded and nothing is staged any more', () => {
-  const staged = { ...recovering(), staged: { kind: 'staged' as const, taskIds: [], jobKeys: [] } };
-  assertChooses('Commit', staged, leader);
-  assertChooses('Commit', staged, { ...leader, commitRequestedAt: 't' });
-  assertSkips('Commit', { ...recovering(), staged: { kind: 'none' } }, { ...leader, commitRequestedAt: 't' });
+const DIGEST_T1_T2 = digestTaskIds(['t1', 't2']);
+const approved = { ...leader, preview: { taskCount: 2 }, staged: { taskCount: 2, digest: DIGEST_T1_T2 } };
+const intent = { ...approved, commitRequestedAt: 't', commitAttempts: 1 };
+const stored = (taskIds: string[]) => ({ kind: 'tasks' as const, pod: 'example-2', taskIds });
+
+test('Commit is done only when the log holds exactly the staged snapshot, never because nothing is staged', () => {
+  const staged = { ...recovering(), staged: { kind: 'staged' as const, taskIds: ['t1', 't2'], jobKeys: [] } };
+  assertChooses('Commit', staged, approved);
+  assertChooses('Commit', staged, intent);
+  // nothing staged and nothing known about storage: not done, the step waits to verify
+  assertChooses('Commit', { ...recovering(), staged: { kind: 'none' } }, intent);
+  const unknown = { kind: 'unknown' as const, reason: 'no leader' };
+  assertChooses('Commit', { ...recovering(), staged: { kind: 'none' }, stored: unknown }, intent);
+  assertSkips('Commit', { ...recovering(), staged: { kind: 'none' }, stored: stored(['t2', 't1']) }, intent);
+  // the stored state proves nothing without the intent
+  assertChooses(
+    'Commit',
+    { ...recovering(), staged: { kind: 'none' }, stored: stored(['t1', 't2']) },
+    approved,
+  );
+});
+
+test('after the intent, an empty log with nothing staged means the commit never landed: stage again', () => {
+  const status = { ...finished(...before('Commit')), ...intent };
+  const world = { ...recovering(), staged: { kind: 'none' as const }, stored: stored([]) };
+  const move = nextMove(STAGED_STEPS, situation(world, makeRestore({}, status)));
+  assert.is(move.kind, 'rewind');
+  assert.is(move.kind === 'rewind' ? move.to : '', 'FindLeader');
+  assert.match(move.kind === 'rewind' ? move.reason : '', /did not land/);
+  // once rewound, nothing is decided again until the backup is staged anew
+  const { leader: _leader, ...withoutLeader } = intent;
+  const rewound = { ...finished(...before('FindLeader')), ...withoutLeader };
+  const again = nextMove(STAGED_STEPS, situation(world, makeRestore({}, rewound)));
+  assert.is(again.kind === 'run' ? again.step.name : again.kind, 'FindLeader');
+});
+
+test('after the intent, a log that holds something else stops the restore instead of reporting success', () => {
+  const status = { ...finished(...before('Commit')), ...intent };
+  const world = { ...recovering(), staged: { kind: 'none' as const }, stored: stored(['t1']) };
+  const move = nextMove(STAGED_STEPS, situation(world, makeRestore({}, status)));
+  assert.is(move.kind, 'fail');
+  assert.match(move.kind === 'fail' ? move.reason : '', /not the staged snapshot/);
+});
+
+test('after the intent, a staged backup on the leader is committed again rather than rewound', () => {
+  const status = { ...finished(...before('Commit')), ...intent };
+  const world = {
+    ...recovering(),
+    staged: { kind: 'staged' as const, taskIds: ['t1', 't2'], jobKeys: [] },
+    stored: stored([]),
+  };
+  const move = nextMove(STAGED_STEPS, situation(world, makeRestore({}, status)));
+  assert.is(move.kind === 'run' ? move.step.name : move.kind, 'Commit');
 });
 
 test('RestoreConfiguration: normal StatefulSet, pods on its revision, ConfigMap gone', () => {
