@@ -1,5 +1,6 @@
 // Upstream's later procedure: every log wiped and initialized, recovery-tool on ordinal 0, then a quorum, then all.
 import { quorumSize } from '../api/aurora-cluster.ts';
+import { TerminalError } from '../controller/result.ts';
 import { podName } from '../resources/names.ts';
 import { buildRestoreConfigMap } from '../resources/restore-config.ts';
 import {
@@ -56,20 +57,72 @@ export const configureOffline: RestoreStep = {
   },
 };
 
+/** logInitFailing: recovery-tool (or the wipe) keeps failing on a pod, which no amount of waiting fixes. */
+function logInitFailing(s: Situation, name: string): string | undefined {
+  const failures = livePods(s).find((p) => p.name === name)?.logInitFailures;
+  if (!failures || failures.restarts < MAX_LOG_INIT_FAILURES) return undefined;
+  return `log-init on ${name} failed ${failures.restarts} times (last exit code ${failures.exitCode ?? '?'})`;
+}
+
+const MAX_LOG_INIT_FAILURES = 3;
+
+/** recovery-tool runs alone, as upstream runs it: no scheduler of this cluster is up while it writes the log. */
+export const recoverFirst: RestoreStep = {
+  name: 'Recover',
+  done: (s) =>
+    quorumSize(desiredReplicas(s)) === 1 ||
+    livePods(s).some((p) => p.name === recoverPodName(s) && hasMarker(p, s, 'wipe-and-recover')),
+  async run(ctx) {
+    const failing = logInitFailing(ctx, recoverPodName(ctx));
+    if (failing) throw new TerminalError('RecoveryToolFailed', `${failing}; see its log-init container log`);
+    const others = livePods(ctx).filter((p) => p.name !== recoverPodName(ctx));
+    if (others.length > 0) {
+      await applyStatefulSet(ctx, 'normal', 0);
+      return {
+        message: `waiting for ${others.map((p) => p.name).join(', ')} to stop before recovery-tool runs`,
+      };
+    }
+    await applyStatefulSet(ctx, 'normal', 1);
+    return {
+      message: `${recoverPodName(ctx)} wipes its log and runs recovery-tool with no scheduler running`,
+    };
+  },
+};
+
+/** commitPoint: from here schedulers run on the restored log, so cancelling would roll a live cluster back. */
+export const commitPoint: RestoreStep = {
+  name: 'CommitPoint',
+  done: (s) => s.restore.status?.commitRequestedAt !== undefined,
+  async run(ctx) {
+    await ctx.saveStatus({ commitRequestedAt: ctx.fx.now().toISOString() });
+    await ctx.faultPoint('intent');
+    return { message: 'commit point: the restored log goes live; the restore can no longer be cancelled' };
+  },
+};
+
 function startN(name: string, count: (s: Situation) => number): RestoreStep {
   return {
     name,
     done: (s) =>
       stsIs(s, 'normal', count(s)) &&
       allRunning(s, count(s)) &&
-      livePods(s).every((p) => hasMarker(p, s, 'wipe-and-recover')),
+      livePods(s).every((p) => hasMarker(p, s, 'wipe-and-recover')) &&
+      livePods(s).filter((p) => p.logRecovered).length >= quorumSize(desiredReplicas(s)),
     async run(ctx) {
+      const failing = livePods(ctx)
+        .map((p) => logInitFailing(ctx, p.name))
+        .find(Boolean);
+      if (failing) throw new TerminalError('LogInitFailed', `${failing}; see its log-init container log`);
       await applyStatefulSet(ctx, 'normal', count(ctx));
-      return { message: `starting ${count(ctx)} schedulers: ${livePods(ctx).length} pods so far` };
+      const recovered = livePods(ctx).filter((p) => p.logRecovered).length;
+      return {
+        message: `starting ${count(ctx)} schedulers: ${livePods(ctx).length} pods, ${recovered} with a recovered log`,
+      };
     },
   };
 }
 
+// the rest starts only once a quorum holds the restored log, so a quorum of empty replicas can never form
 export const startQuorum = startN('StartQuorum', (s) => quorumSize(desiredReplicas(s)));
 export const startAllOffline = startN('StartAll', desiredReplicas);
 
@@ -80,6 +133,8 @@ export const OFFLINE_STEPS: readonly RestoreStep[] = [
   placeBackupOffline,
   stopSchedulers,
   configureOffline,
+  recoverFirst,
+  commitPoint,
   startQuorum,
   startAllOffline,
   removeRestoreConfig,

@@ -2,7 +2,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { choosePlan, nextMove } from '../../../src/restore/machine.ts';
-import { OFFLINE_STEPS } from '../../../src/restore/offline-steps.ts';
+import { TerminalError } from '../../../src/controller/result.ts';
+import { OFFLINE_STEPS, recoverFirst } from '../../../src/restore/offline-steps.ts';
+import type { RestoreEffects } from '../../../src/restore/step.ts';
 import type { World, WorldPod } from '../../../src/restore/world.ts';
 import { BACKUP, finished, makeRestore, pod, runningWorld, situation, UID } from './fixtures.ts';
 
@@ -37,7 +39,8 @@ const sts = (replicas: number, mode: 'normal' | 'recovery' = 'normal') => ({
 });
 const ourConfig = { restoreId: UID, action: 'wipe-and-recover' };
 const recovered = (ordinal: number, extra: Partial<WorldPod> = {}) =>
-  pod(ordinal, { markers: [`${UID}.wipe-and-recover.done`], ...extra });
+  pod(ordinal, { markers: [`${UID}.wipe-and-recover.done`], logRecovered: true, ...extra });
+const committed = { source: { pod: 'example-0' }, commitRequestedAt: '2024-01-31T23:10:00.000Z' };
 const TAKEN = '2024-01-31T23:00:10.000Z';
 const withBackup = (ordinal: number, mtime = TAKEN) =>
   pod(ordinal, { backups: [{ name: BACKUP, size: 1, mtime }] });
@@ -54,6 +57,8 @@ test('the Offline strategy uses the Offline table, in the documented order', () 
     'PlaceBackup',
     'StopSchedulers',
     'Configure',
+    'Recover',
+    'CommitPoint',
     'StartQuorum',
     'StartAll',
     'RemoveRestoreConfig',
@@ -113,11 +118,67 @@ test('Configure: our ConfigMap says wipe-and-recover and the StatefulSet is norm
   assertSkips('Configure', stopped({ restoreConfig: ourConfig }), s);
 });
 
-test('StartQuorum: exactly a quorum (2 of 3) running, each with its wipe-and-recover marker', () => {
+test('Recover: recovery-tool runs on ordinal 0 alone, with no other scheduler pod left', () => {
   const s = { source: { pod: 'example-0' } };
   const w = (replicas: number, pods: WorldPod[]) =>
     locked({ statefulSet: sts(replicas), pods, restoreConfig: ourConfig });
-  assertChooses('StartQuorum', w(0, []), s);
+  assertChooses('Recover', w(0, []), s);
+  assertChooses('Recover', w(1, [pod(0, { markers: [] })]), s);
+  assertSkips('Recover', w(1, [recovered(0, { logRecovered: false })]), s);
+});
+
+test('Recover: a pod left over from before is stopped first; a failing recovery-tool fails the step', async () => {
+  const s = { source: { pod: 'example-0' } };
+  const applied: unknown[] = [];
+  const fx = {
+    kube: { apply: async (o: unknown) => applied.push(o) },
+    now: () => new Date(),
+  } as unknown as RestoreEffects;
+  const stepCtx = (pods: WorldPod[]) => ({
+    ...situation(
+      locked({ statefulSet: sts(1), pods, restoreConfig: ourConfig }),
+      makeRestore(OFFLINE, { ...finished(...before('Recover')), ...s }),
+    ),
+    fx,
+    saveStatus: async () => undefined,
+    faultPoint: async () => undefined,
+  });
+  const out = await recoverFirst.run(stepCtx([pod(0, { markers: [] }), pod(1, { markers: [] })]));
+  assert.match(out.message ?? '', /example-1 to stop before recovery-tool runs/);
+  assert.is((applied.at(-1) as { spec: { replicas: number } }).spec.replicas, 0);
+  await recoverFirst.run(stepCtx([pod(0, { markers: [] })]));
+  assert.is((applied.at(-1) as { spec: { replicas: number } }).spec.replicas, 1);
+  const failing = pod(0, { markers: [], logInitFailures: { restarts: 3, exitCode: 1 } });
+  const err = await recoverFirst.run(stepCtx([failing])).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  assert.instance(err, TerminalError);
+  assert.match(String(err), /failed 3 times/);
+});
+
+test('CommitPoint: recorded before any scheduler runs on the restored log; cancelling is refused after it', () => {
+  const s = { source: { pod: 'example-0' } };
+  const w = locked({ statefulSet: sts(1), pods: [recovered(0)], restoreConfig: ourConfig });
+  assertChooses('CommitPoint', w, s);
+  assertSkips('CommitPoint', w, committed);
+  const cancelledBefore = makeRestore(
+    { ...OFFLINE, cancel: true },
+    { ...finished(...before('CommitPoint')), ...s },
+  );
+  assert.is(choosePlan(cancelledBefore).mode, 'cancel');
+  const cancelledAfter = makeRestore(
+    { ...OFFLINE, cancel: true },
+    { ...finished(...before('StartQuorum')), ...committed },
+  );
+  assert.is(choosePlan(cancelledAfter).mode, 'restore');
+});
+
+test('StartQuorum: a quorum (2 of 3) running with markers and a recovered log before the rest may start', () => {
+  const s = committed;
+  const w = (replicas: number, pods: WorldPod[]) =>
+    locked({ statefulSet: sts(replicas), pods, restoreConfig: ourConfig });
+  assertChooses('StartQuorum', w(1, [recovered(0)]), s);
   assertChooses('StartQuorum', w(2, [recovered(0)]), s);
   assertChooses('StartQuorum', w(2, [recovered(0), pod(1, { markers: [] })]), s);
   // the agent of example-1 does not answer, so its markers are unknown
@@ -125,11 +186,13 @@ test('StartQuorum: exactly a quorum (2 of 3) running, each with its wipe-and-rec
   assertChooses('StartQuorum', w(2, [recovered(0), silent]), s);
   assertChooses('StartQuorum', w(2, [recovered(0), recovered(1, { phase: 'Pending' })]), s);
   assertChooses('StartQuorum', w(2, [recovered(0), pod(1, { markers: ['older.wipe-and-recover.done'] })]), s);
+  // running but the quorum's log is not recovered yet: starting more now could let empty replicas outvote it
+  assertChooses('StartQuorum', w(2, [recovered(0), recovered(1, { logRecovered: false })]), s);
   assertSkips('StartQuorum', w(2, [recovered(0), recovered(1)]), s);
 });
 
 test('StartAll: every replica running with its marker', () => {
-  const s = { source: { pod: 'example-0' } };
+  const s = committed;
   const w = (replicas: number, pods: WorldPod[]) =>
     locked({ statefulSet: sts(replicas), pods, restoreConfig: ourConfig });
   assertChooses('StartAll', w(2, [recovered(0), recovered(1)]), s);
@@ -169,7 +232,7 @@ test('every step checkpointed: the restore is complete, and a re-run changes not
   assert.equal(nextMove(OFFLINE_STEPS, situation(runningWorld(), restore)), { kind: 'complete' });
   assert.equal(nextMove(OFFLINE_STEPS, situation(runningWorld(), restore)), { kind: 'complete' });
   // a recorded leader that is gone means nothing to the Offline procedure
-  const status = { ...finished(...before('StartQuorum')), leader: 'example-1', source: { pod: 'example-0' } };
+  const status = { ...finished(...before('StartQuorum')), leader: 'example-1', ...committed };
   const move = nextMove(
     OFFLINE_STEPS,
     situation(
