@@ -1,7 +1,7 @@
 // Kubernetes $(VAR) expansion as the pod runtime applies it to command, args and env values.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { expandVars } from '../../world/local-env/pod-runtime/var-expansion.ts';
+import { expandVars } from '../../../world/local-env/pod-runtime/var-expansion.ts';
 
 const vars: Record<string, string> = { POD_IP: '127.2.0.5', PORT: '8083', EMPTY: '' };
 const expand = (input: string) => expandVars(input, (name) => vars[name]);

@@ -1,7 +1,7 @@
 // Pod IPs from 127.<subnet>.0.0/16: stable per owner, reserved after a runtime restart, released, and exhausted.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { IpAllocator } from '../../world/local-env/pod-runtime/ip-allocator.ts';
+import { IpAllocator } from '../../../world/local-env/pod-runtime/ip-allocator.ts';
 
 test('the default subnet is 127.2; the lowest free address from .0.2, stable per owner', () => {
   const ips = new IpAllocator();

@@ -1,7 +1,7 @@
 // The kubelet's crash-loop backoff as the pod runtime restarts containers.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { kubeletBackoff, RestartBackoff } from '../../world/local-env/pod-runtime/backoff.ts';
+import { kubeletBackoff, RestartBackoff } from '../../../world/local-env/pod-runtime/backoff.ts';
 
 test('first restart is immediate, then the base doubling up to the cap', () => {
   const b = new RestartBackoff({ baseMs: 10, maxMs: 75, resetAfterMs: 1000 });
