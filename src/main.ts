@@ -113,8 +113,8 @@ export async function startOperator(
 
   if (elector) {
     await elector.acquire(() => {
-      // losing the lease means another replica may act now: exit so the pod restarts as a follower
-      void stop().finally(() => process.exit(1));
+      // another replica may lead once the lease expires for it, so exit now rather than drain in-flight reconciles
+      process.exit(1);
     });
   }
   leading = true;
