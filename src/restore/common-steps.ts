@@ -42,15 +42,26 @@ export const validate: RestoreStep = {
   },
 };
 
+/** lockAcknowledged: the cluster controller has seen the lock, so no pass that missed it can still be writing. */
+export function lockAcknowledged(s: Situation): boolean {
+  return heldByUs(s) && s.world.lockAcknowledged === s.restore.metadata.name;
+}
+
 export const lock: RestoreStep = {
   name: 'Lock',
-  done: heldByUs,
+  done: lockAcknowledged,
   async run(ctx) {
     const holder = ctx.world.lockHolder;
     if (holder && holder !== ctx.restore.metadata.name) {
       return {
         message: `waiting: AuroraRestore ${holder} holds the cluster; only one restore per cluster runs at a time`,
         requeueAfterMs: 5000,
+      };
+    }
+    if (holder) {
+      return {
+        message: 'locked; waiting for the cluster controller to acknowledge the lock in status.lock',
+        requeueAfterMs: 1000,
       };
     }
     const cluster = clusterOf(ctx);

@@ -73,7 +73,10 @@ test('Validate, Lock and BlockTraffic as in the Staged procedure', () => {
   assertSkips('Validate', runningWorld(), fromTwo);
   assertChooses('Lock', runningWorld(), fromTwo);
   assertChooses('Lock', runningWorld({ lockHolder: 'another-restore' }), fromTwo);
-  assertSkips('Lock', runningWorld({ lockHolder: 'r1' }), fromTwo);
+  // holding the lock is not enough: the cluster controller must have acknowledged it
+  assertChooses('Lock', runningWorld({ lockHolder: 'r1' }), fromTwo);
+  assertChooses('Lock', runningWorld({ lockHolder: 'r1', lockAcknowledged: 'older' }), fromTwo);
+  assertSkips('Lock', runningWorld({ lockHolder: 'r1', lockAcknowledged: 'r1' }), fromTwo);
   assertChooses('BlockTraffic', locked({ networkPolicy: false }), fromTwo);
   assertSkips('BlockTraffic', locked(), fromTwo);
   assertSkips('BlockTraffic', locked({ networkPolicy: false }), fromTwo, { blockClientTraffic: false });

@@ -66,7 +66,8 @@ test('Validate runs until the source is recorded', () => {
 test('Lock runs until the cluster carries our lock', () => {
   assertChooses('Lock', runningWorld(), source);
   assertChooses('Lock', runningWorld({ lockHolder: 'other' }), source);
-  assertSkips('Lock', locked(), source);
+  assertChooses('Lock', locked(), source);
+  assertSkips('Lock', locked({ lockAcknowledged: 'r1' }), source);
 });
 
 test('BlockTraffic: a NetworkPolicy, or nothing when the spec says not to block', () => {
