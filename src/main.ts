@@ -3,6 +3,8 @@ import { CoreV1Api, type KubernetesObject } from '@kubernetes/client-node';
 import type { AuroraCluster, AuroraClusterStatus } from './api/aurora-cluster.ts';
 import { createLimiter } from './aurora/concurrency-limit.ts';
 import { createServersetReader } from './aurora/serverset.ts';
+import { createInitMarkerStore } from './aurora/init-marker-store.ts';
+import { createZkNodePool } from './aurora/zk-nodes.ts';
 import { createAgentClient } from './agent/agent-client.ts';
 import { ensureAgentSecret, readAgentToken } from './agent/agent-secret.ts';
 import { computeNewestBackup, listReplicaBackups } from './agent/newest-backup.ts';
@@ -62,6 +64,7 @@ export async function startOperator(
 
   const queue = new WorkQueue();
   const serverset = createServersetReader(config.probeTimeoutMs);
+  const initMarkers = createInitMarkerStore(createZkNodePool(config.probeTimeoutMs));
   const limit = createLimiter(config.probeConcurrency);
   informers.clusters.onChange((obj) => queue.add(`${obj.metadata?.namespace}/${obj.metadata?.name}`));
   // metrics follow the object the event carries; a cluster gone from the cache is treated as deleted
@@ -107,6 +110,7 @@ export async function startOperator(
     await running.restore?.stop();
     await Promise.all(all.map((i) => i.stop()));
     serverset.close();
+    initMarkers.close();
     await elector?.release();
     await new Promise<void>((resolve) => http.close(() => resolve()));
   };
@@ -134,6 +138,11 @@ export async function startOperator(
         pods: (namespace, cluster) =>
           informers.pods.cache.list(namespace).filter((p) => p.metadata?.labels?.[CLUSTER_LABEL] === cluster),
         serverset,
+        initMarkers,
+        logClaims: (namespace, cluster) =>
+          informers.claims.cache
+            .list(namespace)
+            .filter((c) => c.metadata?.labels?.['app.kubernetes.io/instance'] === cluster),
         limit,
         probeTimeoutMs: config.probeTimeoutMs,
         digestCredentials: async (cluster: AuroraCluster) => {

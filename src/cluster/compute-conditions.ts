@@ -28,7 +28,8 @@ const no = (reason: string, message: string): Omit<ConditionInput, 'type'> => ({
   message,
 });
 
-const replicatedLog: Rule = ({ initialized, recovered, quorum, cluster, observed }) => {
+const replicatedLog: Rule = ({ initialized, recovered, quorum, cluster, observed, logInitRefusal }) => {
+  if (logInitRefusal) return no(logInitRefusal.reason, logInitRefusal.message);
   const preparing = observed.pods
     .filter((p) => p.probe?.lifecycle === 'PREPARING_STORAGE')
     .map((p) => p.name);

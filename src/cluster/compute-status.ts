@@ -5,6 +5,7 @@ import { quorumSize } from '../api/aurora-cluster.ts';
 import { setCondition, type Condition, type ConditionInput } from '../api/conditions.ts';
 import { findLeader, type LeaderView } from './leader.ts';
 import type { ObservedCluster } from './observed.ts';
+import type { LogInitRefusal } from './plan-log-init.ts';
 import type { RolloutDecision } from './rollout.ts';
 import { computeConditions } from './compute-conditions.ts';
 import { diagnosticStatus } from '../diagnostics/diagnostic-status.ts';
@@ -16,6 +17,8 @@ export interface StatusInput {
   now: Date;
   lockedBy?: string | undefined;
   problem?: { reason: string; message: string } | undefined;
+  /** why the log-init guard keeps the log uninitialized despite the status (durable evidence, unreadable marker) */
+  logInitRefusal?: LogInitRefusal | undefined;
 }
 
 function members(
@@ -61,13 +64,15 @@ export function computeStatus(input: StatusInput): AuroraClusterStatus {
   const wasInitialized = previous.replicatedLog?.initialized === true;
   // the marker is set once a quorum reports an initialized log and is never cleared afterwards
   const initialized = wasInitialized || recovered >= quorum;
+  // a refused re-creation is an existing cluster short of its quorum, not a new one being created
+  const existing = initialized || input.logInitRefusal?.reason === 'InitializationRefused';
   const leader = findLeader(observed, cluster.spec.httpPort);
   const diagnostics = diagnosticStatus(input, leader.kind === 'elected' ? leader.pod?.name : undefined);
   const inputs: ConditionInput[] = computeConditions({
     ...input,
     quorum,
     recovered,
-    initialized,
+    initialized: existing,
     leader,
     recentExits: diagnostics.recentExits,
     backups: diagnostics.status.backups,
@@ -87,7 +92,7 @@ export function computeStatus(input: StatusInput): AuroraClusterStatus {
   const pending = input.rollout.action === 'none' ? [] : input.rollout.pending;
   return {
     observedGeneration: cluster.metadata.generation ?? 0,
-    phase: phaseOf(input, conditions, initialized),
+    phase: phaseOf(input, conditions, existing),
     replicas: observed.pods.length,
     readyReplicas: observed.pods.filter((p) => p.ready && p.probe?.healthy === true).length,
     ...leaderFields(leader),

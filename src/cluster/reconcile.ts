@@ -1,7 +1,7 @@
 // Level-based reconcile of one AuroraCluster: observe, apply the desired objects, drive restarts one at a time,
 // then write a status computed from what was seen.
 import type { AuroraClusterStatus } from '../api/aurora-cluster.ts';
-import { AuroraCluster, quorumSize } from '../api/aurora-cluster.ts';
+import { AuroraCluster } from '../api/aurora-cluster.ts';
 import { setCondition } from '../api/conditions.ts';
 import { RESTORE_LOCK_ANNOTATION } from '../api/contracts.ts';
 import { API_VERSION, AURORA_CLUSTER } from '../api/group.ts';
@@ -15,11 +15,13 @@ import { buildConditionEvents } from './condition-events.ts';
 import { computeStatus } from './compute-status.ts';
 import { ensureLeaderLabels } from './leader-labels.ts';
 import { findLeader } from './leader.ts';
+import { ensureLogInitEvidence, observeLogInitEvidence, type LogInitGuardDeps } from './log-init-guard.ts';
 import { observeCluster, type ObserveDeps } from './observe.ts';
 import type { ObservedCluster } from './observed.ts';
+import { planLogInit } from './plan-log-init.ts';
 import { decideRollout, type RolloutDecision } from './rollout.ts';
 
-export interface ClusterReconcilerDeps extends ObserveDeps {
+export interface ClusterReconcilerDeps extends ObserveDeps, LogInitGuardDeps {
   getCluster(namespace: string, name: string): unknown;
   kube: KubeClient;
   log: Logger;
@@ -63,13 +65,6 @@ function invalidSpecMessage(error: {
   issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>;
 }): string {
   return error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
-}
-
-function isInitialized(cluster: AuroraCluster, observed: ObservedCluster): boolean {
-  const recovered = observed.pods.filter((p) => p.probe?.logRecovered === true).length;
-  return (
-    cluster.status?.replicatedLog?.initialized === true || recovered >= quorumSize(cluster.spec.replicas)
-  );
 }
 
 async function driveRollout(
@@ -125,6 +120,8 @@ export async function reconcileAuroraCluster(
   const lockedBy = cluster.metadata.annotations?.[RESTORE_LOCK_ANNOTATION];
   await deps.ensureAgentSecret?.(cluster);
   const observed = await observeCluster(cluster, deps);
+  const evidence = await observeLogInitEvidence(cluster, deps);
+  const logInit = planLogInit({ cluster, observed, evidence, now: deps.now() });
   const problem =
     observed.statefulSet.exists && observed.statefulSet.replicas !== cluster.spec.replicas && !lockedBy
       ? {
@@ -138,7 +135,7 @@ export async function reconcileAuroraCluster(
   const leader = findLeader(observed, cluster.spec.httpPort);
   let rollout: RolloutDecision = { action: 'none' };
   if (!lockedBy && !problem) {
-    const logInitAllowed = !isInitialized(cluster, observed);
+    const logInitAllowed = await ensureLogInitEvidence(cluster, logInit, deps);
     for (const obj of buildDesiredResources(cluster, { logInitAllowed })) await deps.kube.apply(obj);
     await ensureLeaderLabels(
       deps.kube,
@@ -154,7 +151,15 @@ export async function reconcileAuroraCluster(
     );
     await driveRollout(deps, cluster, rollout);
   }
-  const status = computeStatus({ cluster, observed, rollout, now: deps.now(), lockedBy, problem });
+  const status = computeStatus({
+    cluster,
+    observed,
+    rollout,
+    now: deps.now(),
+    lockedBy,
+    problem,
+    logInitRefusal: logInit.refusal,
+  });
   const newestBackup = await deps.newestBackup?.(cluster, observed.pods);
   if (newestBackup) status.newestBackup = newestBackup;
   await writeStatus(deps, ref, cluster.status, status);

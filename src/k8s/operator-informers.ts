@@ -1,4 +1,4 @@
-// The operator's watches: AuroraClusters and AuroraRestores, plus the StatefulSets and pods it manages.
+// The operator's watches: AuroraClusters and AuroraRestores, plus the StatefulSets, pods and PVCs it manages.
 import {
   AppsV1Api,
   CoreV1Api,
@@ -6,6 +6,7 @@ import {
   makeInformer,
   type KubeConfig,
   type KubernetesObject,
+  type V1PersistentVolumeClaim,
   type V1Pod,
   type V1StatefulSet,
 } from '@kubernetes/client-node';
@@ -16,6 +17,8 @@ import { buildRestoreInformer } from '../restore/controller.ts';
 import { superviseInformer } from './supervised-informer.ts';
 
 const MANAGED_SELECTOR = 'app.kubernetes.io/managed-by=aurora-operator';
+// the StatefulSet labels its claims with its selector only, so they lack the managed-by label
+const CLAIM_SELECTOR = 'app.kubernetes.io/name=aurora-scheduler';
 
 export type OperatorInformers = ReturnType<typeof buildInformers>;
 
@@ -71,6 +74,18 @@ export function buildInformers(kc: KubeConfig, config: OperatorConfig, log: Logg
         labelSelector,
       ),
       { name: 'pods', log },
+    ),
+    claims: superviseInformer(
+      makeInformer<V1PersistentVolumeClaim>(
+        kc,
+        `/api/v1${prefix}/persistentvolumeclaims`,
+        () =>
+          ns
+            ? core.listNamespacedPersistentVolumeClaim({ namespace: ns, labelSelector: CLAIM_SELECTOR })
+            : core.listPersistentVolumeClaimForAllNamespaces({ labelSelector: CLAIM_SELECTOR }),
+        CLAIM_SELECTOR,
+      ),
+      { name: 'persistentvolumeclaims', log },
     ),
     restores: buildRestoreInformer(kc, ns, log),
   };

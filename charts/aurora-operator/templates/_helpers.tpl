@@ -83,9 +83,10 @@ watches all namespaces, and by a Role in watchNamespace otherwise. No wildcards.
 - apiGroups: [""]
   resources: ["pods"]
   verbs: ["get", "list", "watch", "patch", "delete"]
+# log PVCs: evidence of an initialized replicated log (age, annotation) for the log-init guard
 - apiGroups: [""]
   resources: ["persistentvolumeclaims"]
-  verbs: ["get", "list", "watch"]
+  verbs: ["get", "list", "watch", "patch"]
 # ZooKeeper digest credentials named in an AuroraCluster spec; the backup agents' token Secret (created once)
 - apiGroups: [""]
   resources: ["secrets"]

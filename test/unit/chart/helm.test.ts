@@ -96,7 +96,7 @@ const EXPECTED_RULES: Record<string, Record<string, string[]>> = {
     services: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
     configmaps: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
     pods: ['delete', 'get', 'list', 'patch', 'watch'],
-    persistentvolumeclaims: ['get', 'list', 'watch'],
+    persistentvolumeclaims: ['get', 'list', 'patch', 'watch'],
     secrets: ['create', 'get'],
     events: ['create', 'patch'],
   },
