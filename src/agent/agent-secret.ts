@@ -2,9 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import type { CoreV1Api } from '@kubernetes/client-node';
 import type { AuroraCluster } from '../api/aurora-cluster.ts';
+import { AGENT_TOKEN_KEY, agentSecretName } from '../api/contracts.ts';
 import { isConflict, isNotFound } from '../k8s/errors.ts';
 import { buildAgentSecret } from '../resources/backup-agent.ts';
-import { AGENT_TOKEN_KEY, agentSecretName } from '../resources/names.ts';
 
 /** ensureAgentSecret creates the Secret only when missing: rotating it would lock out running agents. */
 export async function ensureAgentSecret(core: CoreV1Api, cluster: AuroraCluster): Promise<void> {

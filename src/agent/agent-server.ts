@@ -5,8 +5,8 @@ import { mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { MARKER_DIR_NAME } from '../api/contracts.ts';
 import type { Logger } from '../log.ts';
-import { MARKER_DIR_NAME } from '../resources/names.ts';
 import { BACKUP_FILE_PREFIX, BACKUP_NAME_PATTERN, MTIME_HEADER, type BackupFile } from './agent-api.ts';
 
 export interface AgentServerOptions {

@@ -1,8 +1,9 @@
 // The backup-agent sidecar and its token Secret: how the operator lists, streams and receives backup files.
 import type { V1Container, V1Secret } from '@kubernetes/client-node';
 import type { AuroraCluster } from '../api/aurora-cluster.ts';
+import { AGENT_TOKEN_KEY, agentSecretName } from '../api/contracts.ts';
 import { buildObjectMeta } from './labels.ts';
-import { AGENT_TOKEN_KEY, agentSecretName, BACKUP_AGENT_CONTAINER, BACKUPS_VOLUME } from './names.ts';
+import { BACKUP_AGENT_CONTAINER, BACKUPS_VOLUME } from './names.ts';
 
 export const AGENT_PORT_NAME = 'backup-agent';
 

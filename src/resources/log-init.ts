@@ -1,6 +1,7 @@
 // The guarded replicated-log initialization and restore actions: the ConfigMap switch and the init container.
 import type { V1ConfigMap, V1Container } from '@kubernetes/client-node';
 import type { AuroraCluster } from '../api/aurora-cluster.ts';
+import { MARKER_DIR_NAME } from '../api/contracts.ts';
 import { buildObjectMeta } from './labels.ts';
 import {
   BACKUPS_VOLUME,
@@ -9,7 +10,6 @@ import {
   LOG_INIT_MOUNT_DIR,
   LOG_VOLUME,
   logInitConfigMapName,
-  MARKER_DIR_NAME,
   RESTORE_MOUNT_DIR,
   RESTORE_VOLUME,
 } from './names.ts';

@@ -40,15 +40,8 @@ export function podName(cluster: AuroraCluster, ordinal: number): string {
 }
 
 export const BACKUP_AGENT_CONTAINER = 'backup-agent';
-export const AGENT_TOKEN_KEY = 'token';
 export const RESTORE_VOLUME = 'restore';
 export const RESTORE_MOUNT_DIR = '/etc/aurora-operator/restore';
-/** marker files of restore actions live here, on the backups volume, so they survive pod replacement */
-export const MARKER_DIR_NAME = '.aurora-operator';
-
-export function agentSecretName(cluster: AuroraCluster): string {
-  return `${cluster.metadata.name}-backup-agent`;
-}
 
 export function restoreConfigMapName(cluster: AuroraCluster): string {
   return `${cluster.metadata.name}-restore`;
