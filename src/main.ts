@@ -1,6 +1,7 @@
 // Composition root of the operator: builds the clients, informers and controllers once and runs them.
-import { CoreV1Api, type KubernetesObject } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, type KubernetesObject } from '@kubernetes/client-node';
 import type { AuroraCluster, AuroraClusterStatus } from './api/aurora-cluster.ts';
+import { AURORA_RESTORE, GROUP, VERSION } from './api/group.ts';
 import { createLimiter } from './aurora/concurrency-limit.ts';
 import { createServersetReader } from './aurora/serverset.ts';
 import { createInitMarkerStore } from './aurora/init-marker-store.ts';
@@ -15,6 +16,7 @@ import { LeaderElector } from './controller/leader-election.ts';
 import { createControllerMetrics } from './controller/metrics.ts';
 import { createClusterMetrics, type ClusterMetrics } from './diagnostics/cluster-metrics.ts';
 import { WorkQueue } from './controller/work-queue.ts';
+import { isNotFound } from './k8s/errors.ts';
 import { createKubeClient } from './k8s/kube-client.ts';
 import { loadKubeConfig } from './k8s/load-kube-config.ts';
 import { buildInformers } from './k8s/operator-informers.ts';
@@ -46,6 +48,7 @@ export async function startOperator(
   const kc = loadKubeConfig();
   const kube = createKubeClient(kc);
   const core = kc.makeApiClient(CoreV1Api);
+  const custom = kc.makeApiClient(CustomObjectsApi);
   const metrics = createControllerMetrics();
   const clusterMetrics = createClusterMetrics(metrics.registry);
   const informers = buildInformers(kc, config, log);
@@ -161,6 +164,16 @@ export async function startOperator(
         readyRequeueMs: config.readyRequeueMs,
         notReadyRequeueMs: config.notReadyRequeueMs,
         ensureAgentSecret: (cluster) => ensureAgentSecret(core, cluster),
+        getRestore: (namespace, name) =>
+          custom
+            .getNamespacedCustomObject({
+              group: GROUP,
+              version: VERSION,
+              plural: AURORA_RESTORE.plural,
+              namespace,
+              name,
+            })
+            .catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err))),
         newestBackup: async (cluster, pods) => {
           const token = await readAgentToken(core, cluster).catch(() => undefined);
           if (!token) return undefined;

@@ -108,6 +108,7 @@ export async function observeCluster(cluster: AuroraCluster, deps: ObserveDeps):
       exists: sts !== undefined,
       ...(sts?.spec?.replicas !== undefined ? { replicas: sts.spec.replicas } : {}),
       ...(sts?.status?.updateRevision ? { updateRevision: sts.status.updateRevision } : {}),
+      ...(sts?.metadata?.resourceVersion ? { resourceVersion: sts.metadata.resourceVersion } : {}),
     },
     pods,
     serverset,

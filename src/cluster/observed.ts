@@ -27,6 +27,8 @@ export interface ObservedStatefulSet {
   exists: boolean;
   replicas?: number;
   updateRevision?: string;
+  /** the version this pass saw, the precondition of its write */
+  resourceVersion?: string;
 }
 
 export interface ObservedCluster {

@@ -15,13 +15,14 @@ import { buildConditionEvents } from './condition-events.ts';
 import { computeStatus } from './compute-status.ts';
 import { ensureLeaderLabels } from './leader-labels.ts';
 import { findLeader } from './leader.ts';
+import { ensureDanglingLockReleased, withStatefulSetPrecondition, type LockGuardDeps } from './lock-guard.ts';
 import { ensureLogInitEvidence, observeLogInitEvidence, type LogInitGuardDeps } from './log-init-guard.ts';
 import { observeCluster, type ObserveDeps } from './observe.ts';
 import type { ObservedCluster } from './observed.ts';
 import { planLogInit } from './plan-log-init.ts';
 import { decideRollout, type RolloutDecision } from './rollout.ts';
 
-export interface ClusterReconcilerDeps extends ObserveDeps, LogInitGuardDeps {
+export interface ClusterReconcilerDeps extends ObserveDeps, LogInitGuardDeps, LockGuardDeps {
   getCluster(namespace: string, name: string): unknown;
   kube: KubeClient;
   log: Logger;
@@ -118,6 +119,7 @@ export async function reconcileAuroraCluster(
     return DONE;
   }
   const lockedBy = cluster.metadata.annotations?.[RESTORE_LOCK_ANNOTATION];
+  if (lockedBy && (await ensureDanglingLockReleased(cluster, lockedBy, deps))) return { requeueAfterMs: 0 };
   await deps.ensureAgentSecret?.(cluster);
   const observed = await observeCluster(cluster, deps);
   const evidence = await observeLogInitEvidence(cluster, deps);
@@ -136,7 +138,9 @@ export async function reconcileAuroraCluster(
   let rollout: RolloutDecision = { action: 'none' };
   if (!lockedBy && !problem) {
     const logInitAllowed = await ensureLogInitEvidence(cluster, logInit, deps);
-    for (const obj of buildDesiredResources(cluster, { logInitAllowed })) await deps.kube.apply(obj);
+    for (const obj of buildDesiredResources(cluster, { logInitAllowed })) {
+      await deps.kube.apply(withStatefulSetPrecondition(obj, observed.statefulSet.resourceVersion));
+    }
     await ensureLeaderLabels(
       deps.kube,
       namespace,
