@@ -3,6 +3,8 @@ import type { V1ConfigMap, V1Container } from '@kubernetes/client-node';
 import type { AuroraCluster } from '../api/aurora-cluster.ts';
 import { MARKER_DIR_NAME } from '../api/contracts.ts';
 import { buildObjectMeta } from './labels.ts';
+import { ZK_DIGEST_ENV } from './scheduler-args.ts';
+import { buildSchedulerEnv } from './scheduler-container.ts';
 import {
   BACKUPS_VOLUME,
   LOG_INIT_ALLOWED_KEY,
@@ -73,8 +75,10 @@ if [ -n "$restore_id" ]; then
         mesos-log initialize --path="$LOG_DIR" || { echo "log-init: mesos-log initialize failed"; exit 1; }
         echo "log-init: restore $restore_id: wiped and initialized the replicated log"
         if [ "$action" = wipe-and-recover ] && [ "$ordinal" = "$recover_ordinal" ]; then
-          recovery-tool -from BACKUP -to LOG -backup="$BACKUP_DIR/$backup_id" -native_log_file_path="$LOG_DIR" \\
-            -native_log_zk_group_path="$LOG_ZK_GROUP_PATH" -zk_endpoints="$ZK_ENDPOINTS" || exit 1
+          set -- -from BACKUP -to LOG -backup="$BACKUP_DIR/$backup_id" -native_log_file_path="$LOG_DIR" \\
+            -native_log_zk_group_path="$LOG_ZK_GROUP_PATH" -zk_endpoints="$ZK_ENDPOINTS"
+          if [ -n "\${ZK_DIGEST_CREDENTIALS:-}" ]; then set -- "$@" -zk_digest_credentials="$ZK_DIGEST_CREDENTIALS"; fi
+          recovery-tool "$@" || exit 1
           echo "log-init: restore $restore_id: recovered $backup_id into the replicated log"
         fi
         ;;
@@ -123,6 +127,8 @@ export function buildLogInitContainer(cluster: AuroraCluster): V1Container {
       { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
       { name: 'ZK_ENDPOINTS', value: spec.zookeeper.endpoints.join(',') },
       { name: 'LOG_ZK_GROUP_PATH', value: spec.replicatedLog.zkGroupPath },
+      // recovery-tool is a JVM program that joins the log group: same JVM options and ZooKeeper credentials
+      ...buildSchedulerEnv(cluster).filter((e) => e.name === 'JAVA_OPTS' || e.name === ZK_DIGEST_ENV),
     ],
     volumeMounts: [
       { name: LOG_VOLUME, mountPath: spec.replicatedLog.path },

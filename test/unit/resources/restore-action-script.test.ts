@@ -28,10 +28,13 @@ function setup() {
     join(paths.bin, 'mesos-log'),
     `#!/bin/sh\necho initialized > "$(echo "$2" | cut -d= -f2)/replica.json"\necho init >> "${dir}/calls"\n`,
   );
-  writeFileSync(join(paths.bin, 'recovery-tool'), `#!/bin/sh\necho "$@" >> "${dir}/calls"\n`);
+  writeFileSync(
+    join(paths.bin, 'recovery-tool'),
+    `#!/bin/sh\necho "$@" "JAVA_OPTS=$JAVA_OPTS" >> "${dir}/calls"\n`,
+  );
   for (const f of ['mesos-log', 'recovery-tool']) chmodSync(join(paths.bin, f), 0o755);
   writeFileSync(join(paths.log, 'replica.json'), 'original');
-  const run = (pod: string, cfg: Record<string, string>) => {
+  const run = (pod: string, cfg: Record<string, string>, extraEnv: Record<string, string> = {}) => {
     for (const [k, v] of Object.entries(cfg)) writeFileSync(join(paths.restore, k), v);
     return spawnSync('sh', ['-c', LOG_INIT_SCRIPT], {
       env: {
@@ -43,6 +46,7 @@ function setup() {
         POD_NAME: pod,
         ZK_ENDPOINTS: '127.0.0.1:2181',
         LOG_ZK_GROUP_PATH: '/aurora/replicated-log',
+        ...extraEnv,
       },
       encoding: 'utf8',
     });
@@ -83,6 +87,18 @@ test('wipe-and-recover runs recovery-tool only on the chosen ordinal', () => {
   b.run('example-1', { ...WIPE, action: 'wipe-and-recover', recoverOrdinal: '0' });
   assert.not.match(b.calls(), 'recovery-tool');
   assert.not.match(b.calls(), '-from BACKUP');
+});
+
+test("recovery-tool gets the schedulers' ZooKeeper credentials and JVM options when they are set", () => {
+  const a = setup();
+  const env = { ZK_DIGEST_CREDENTIALS: 'aurora:secret', JAVA_OPTS: '-Xmx1g' };
+  const r = a.run('example-0', { ...WIPE, action: 'wipe-and-recover', recoverOrdinal: '0' }, env);
+  assert.is(r.status, 0, r.stdout + r.stderr);
+  assert.match(a.calls(), '-zk_digest_credentials=aurora:secret');
+  assert.match(a.calls(), 'JAVA_OPTS=-Xmx1g');
+  const b = setup();
+  b.run('example-0', { ...WIPE, action: 'wipe-and-recover', recoverOrdinal: '0' });
+  assert.not.match(b.calls(), 'zk_digest_credentials');
 });
 
 test('rollback puts the pre-restore log back', () => {

@@ -155,6 +155,25 @@ test('log-init init container and its ConfigMap volume', () => {
   ]);
 });
 
+test("log-init gets the schedulers' JAVA_OPTS and ZooKeeper credentials, for recovery-tool", () => {
+  const cluster = makeCluster({
+    jvm: { options: ['-Xmx2g'] },
+    zookeeper: {
+      endpoints: ['127.0.3.1:2181'],
+      digestCredentialsSecret: { name: 'zk', key: 'digest' },
+    },
+  });
+  const init = buildStatefulSet(cluster).spec!.template.spec!.initContainers![0]!;
+  const scheduler = buildStatefulSet(cluster).spec!.template.spec!.containers[0]!;
+  const pick = (env: typeof init.env, name: string) => env?.find((e) => e.name === name);
+  assert.equal(pick(init.env, 'JAVA_OPTS'), pick(scheduler.env, 'JAVA_OPTS'));
+  assert.equal(pick(init.env, 'ZK_DIGEST_CREDENTIALS'), {
+    name: 'ZK_DIGEST_CREDENTIALS',
+    valueFrom: { secretKeyRef: { name: 'zk', key: 'digest' } },
+  });
+  assert.match(init.command![2]!, '-zk_digest_credentials="$ZK_DIGEST_CREDENTIALS"');
+});
+
 test('placement and pod extras come from the spec', () => {
   const cluster = makeCluster({
     serviceAccountName: 'aurora',
