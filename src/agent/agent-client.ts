@@ -1,6 +1,7 @@
 // The operator's client of the backup agents: every call is authenticated and bounded by a timeout.
 import { Agent, request } from 'undici';
 import { BackupList, MarkerList, MTIME_HEADER, type BackupFile } from './agent-api.ts';
+import { AgentError } from './agent-errors.ts';
 
 export interface AgentEndpoint {
   host: string;
@@ -37,7 +38,8 @@ export function createAgentClient(opts: AgentClientOptions): AgentClient {
       bodyTimeout: opts.timeoutMs,
     });
     const text = await res.body.text();
-    if (res.statusCode !== 200) throw new Error(`GET ${url}: HTTP ${res.statusCode}: ${text.slice(0, 200)}`);
+    if (res.statusCode !== 200)
+      throw new AgentError('AGENT_HTTP_STATUS', `GET ${url}: HTTP ${res.statusCode}: ${text.slice(0, 200)}`);
     return JSON.parse(text) as unknown;
   }
   return {
@@ -53,7 +55,10 @@ export function createAgentClient(opts: AgentClientOptions): AgentClient {
       const src = await request(`${base(from)}${path}`, { dispatcher, headers, signal });
       if (src.statusCode !== 200) {
         const text = await src.body.text();
-        throw new Error(`GET ${base(from)}${path}: HTTP ${src.statusCode}: ${text.slice(0, 200)}`);
+        throw new AgentError(
+          'AGENT_HTTP_STATUS',
+          `GET ${base(from)}${path}: HTTP ${src.statusCode}: ${text.slice(0, 200)}`,
+        );
       }
       const length = src.headers['content-length'];
       const mtime = src.headers[MTIME_HEADER];
@@ -70,7 +75,10 @@ export function createAgentClient(opts: AgentClientOptions): AgentClient {
       });
       const text = await dst.body.text();
       if (dst.statusCode !== 201) {
-        throw new Error(`PUT ${base(to)}${path}: HTTP ${dst.statusCode}: ${text.slice(0, 200)}`);
+        throw new AgentError(
+          'AGENT_HTTP_STATUS',
+          `PUT ${base(to)}${path}: HTTP ${dst.statusCode}: ${text.slice(0, 200)}`,
+        );
       }
       return (JSON.parse(text) as { size: number }).size;
     },

@@ -5,6 +5,7 @@ import type { AuroraCluster } from '../api/aurora-cluster.ts';
 import { AGENT_TOKEN_KEY, agentSecretName } from '../api/contracts.ts';
 import { isConflict, isNotFound } from '../k8s/errors.ts';
 import { buildAgentSecret } from '../resources/backup-agent.ts';
+import { AgentError } from './agent-errors.ts';
 
 /** ensureAgentSecret creates the Secret only when missing: rotating it would lock out running agents. */
 export async function ensureAgentSecret(core: CoreV1Api, cluster: AuroraCluster): Promise<void> {
@@ -29,6 +30,7 @@ export async function readAgentToken(core: CoreV1Api, cluster: AuroraCluster): P
   const name = agentSecretName(cluster);
   const secret = await core.readNamespacedSecret({ name, namespace });
   const value = secret.data?.[AGENT_TOKEN_KEY];
-  if (!value) throw new Error(`Secret ${namespace}/${name} has no ${AGENT_TOKEN_KEY} key`);
+  if (!value)
+    throw new AgentError('AGENT_TOKEN_MISSING', `Secret ${namespace}/${name} has no ${AGENT_TOKEN_KEY} key`);
   return Buffer.from(value, 'base64').toString('utf8');
 }

@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { MARKER_DIR_NAME } from '../api/contracts.ts';
 import type { Logger } from '../log.ts';
 import { BACKUP_FILE_PREFIX, BACKUP_NAME_PATTERN, MTIME_HEADER, type BackupFile } from './agent-api.ts';
+import { AgentError } from './agent-errors.ts';
 
 export interface AgentServerOptions {
   backupDir: string;
@@ -51,7 +52,7 @@ async function receive(opts: AgentServerOptions, name: string, req: IncomingMess
     const expected = req.headers['content-length'];
     const size = (await stat(temp)).size;
     if (expected !== undefined && Number(expected) !== size) {
-      throw new Error(`received ${size} bytes, expected ${expected}`);
+      throw new AgentError('AGENT_UPLOAD_INCOMPLETE', `received ${size} bytes, expected ${expected}`);
     }
     const target = join(opts.backupDir, name);
     await rename(temp, target);

@@ -72,7 +72,9 @@ test('ERROR_TRANSIENT is a transient AuroraRpcError', async () => {
     .snapshot()
     .catch((e: unknown) => e);
   assert.instance(err, AuroraRpcError);
-  assert.is((err as AuroraRpcError).code, ResponseCode.ERROR_TRANSIENT);
+  assert.is((err as AuroraRpcError).responseCode, ResponseCode.ERROR_TRANSIENT);
+  assert.is((err as AuroraRpcError).code, 'AURORA_ERROR_TRANSIENT');
+  assert.not.ok((err as AuroraRpcError).terminal);
   assert.ok((err as AuroraRpcError).transient);
   assert.equal((err as AuroraRpcError).messages, ['Storage is not READY']);
   assert.is(seen?.headers['bypass-leader-redirect'], undefined);
@@ -85,6 +87,7 @@ test('a 307 is not followed and names the Location', async () => {
     .catch((e: unknown) => e);
   assert.instance(err, AuroraHttpError);
   assert.is((err as AuroraHttpError).status, 307);
+  assert.is((err as AuroraHttpError).code, 'AURORA_HTTP_STATUS');
   assert.is((err as AuroraHttpError).location, 'http://127.0.0.9:8081/api');
   assert.match((err as Error).message, 'http://127.0.0.9:8081/api');
 });
@@ -96,6 +99,7 @@ test('every call has a timeout', async () => {
     .catch((e: unknown) => e);
   assert.instance(err, AuroraHttpError);
   assert.match((err as Error).message, 'timed out after 500ms');
+  assert.is((err as AuroraHttpError).code, 'AURORA_UNREACHABLE');
 });
 
 test.run();

@@ -1,0 +1,134 @@
+// Stable error codes: one catalogue of every code the operator raises, what it means and whether it is retried.
+// docs/errors.md is rendered from this table (`npm run docs:errors`); test/unit/api/errors.test.ts fails on drift.
+
+export interface ErrorCodeInfo {
+  /** one line for operators reading a log or an event */
+  readonly meaning: string;
+  /** true: the controller retries with backoff; false: the reconcile stops until the object changes */
+  readonly retries: boolean;
+}
+
+/** Reasons a reconcile stops for good (TerminalError); the code is also the logged reason. */
+const TERMINAL_CODES = {
+  InvalidSpec: {
+    meaning: 'The AuroraCluster spec fails validation; the cluster is Degraded until the spec is fixed.',
+    retries: false,
+  },
+  ClusterNotFound: {
+    meaning: 'The AuroraRestore names an AuroraCluster that does not exist in its namespace.',
+    retries: false,
+  },
+  BackupNotFound: {
+    meaning: 'No replica holds the requested backup and every replica answered; the cluster was not touched.',
+    retries: false,
+  },
+  AuroraRpcFailed: {
+    meaning: 'An admin call of a restore step got a non-transient error from the scheduler.',
+    retries: false,
+  },
+  StagedMismatch: {
+    meaning: 'The snapshot staged on the leader differs from the one the restore previewed.',
+    retries: false,
+  },
+  CommitNotVerified: {
+    meaning:
+      'commitRecovery was sent the maximum number of times and the log never held the staged snapshot.',
+    retries: false,
+  },
+  RecoveryToolFailed: {
+    meaning: 'The recovery-tool run of an Offline restore keeps failing in the log-init container.',
+    retries: false,
+  },
+  LogInitFailed: {
+    meaning:
+      'The replicated-log initialization of an Offline restore keeps failing in the log-init container.',
+    retries: false,
+  },
+} as const satisfies Record<string, ErrorCodeInfo & { retries: false }>;
+
+/** Failures of the scheduler's admin API (src/aurora/admin-errors.ts); Response codes map one to one. */
+const AURORA_CODES = {
+  AURORA_INVALID_REQUEST: { meaning: 'The scheduler answered INVALID_REQUEST.', retries: true },
+  AURORA_ERROR: {
+    meaning: 'The scheduler answered ERROR (also any response code newer than Aurora 0.22).',
+    retries: true,
+  },
+  AURORA_WARNING: { meaning: 'The scheduler answered WARNING.', retries: true },
+  AURORA_AUTH_FAILED: { meaning: 'The scheduler answered AUTH_FAILED.', retries: true },
+  AURORA_JOB_UPDATING_ERROR: { meaning: 'The scheduler answered JOB_UPDATING_ERROR.', retries: true },
+  AURORA_ERROR_TRANSIENT: {
+    meaning: 'The scheduler answered ERROR_TRANSIENT (e.g. storage not READY); always retried.',
+    retries: true,
+  },
+  AURORA_UNREACHABLE: {
+    meaning: 'The admin call got no HTTP answer: timeout or socket error.',
+    retries: true,
+  },
+  AURORA_HTTP_STATUS: {
+    meaning: 'The admin call got a non-200 HTTP status (307 from a non-leader, 503 without a leader).',
+    retries: true,
+  },
+  AURORA_BAD_REPLY: {
+    meaning: 'The admin call got a 200 whose body is not a Thrift Response.',
+    retries: true,
+  },
+  AURORA_APPLICATION_EXCEPTION: {
+    meaning: 'The scheduler raised a Thrift TApplicationException (unknown method, internal error).',
+    retries: true,
+  },
+} as const satisfies Record<string, ErrorCodeInfo & { retries: true }>;
+
+/** Failures between the operator and the backup agents (src/agent/). */
+const AGENT_CODES = {
+  AGENT_HTTP_STATUS: {
+    meaning: 'A backup agent answered a list, download or upload with an error status.',
+    retries: true,
+  },
+  AGENT_TOKEN_MISSING: { meaning: "The cluster's backup-agent Secret has no token key.", retries: true },
+  AGENT_UPLOAD_INCOMPLETE: {
+    meaning: 'An upload to a backup agent did not match its Content-Length; the agent discarded the file.',
+    retries: true,
+  },
+} as const satisfies Record<string, ErrorCodeInfo & { retries: true }>;
+
+export type TerminalCode = keyof typeof TERMINAL_CODES;
+export type AuroraErrorCode = keyof typeof AURORA_CODES;
+export type AgentErrorCode = keyof typeof AGENT_CODES;
+export type ErrorCode = TerminalCode | AuroraErrorCode | AgentErrorCode;
+
+export interface ErrorCodeGroup {
+  readonly title: string;
+  /** the error classes that carry these codes */
+  readonly raisedAs: readonly string[];
+  readonly codes: Readonly<Record<string, ErrorCodeInfo>>;
+}
+
+/** The catalogue in the order docs/errors.md lists it. */
+export const ERROR_CODE_GROUPS: readonly ErrorCodeGroup[] = [
+  { title: 'Terminal reconcile reasons', raisedAs: ['TerminalError'], codes: TERMINAL_CODES },
+  {
+    title: 'Aurora admin API',
+    raisedAs: ['AuroraRpcError', 'AuroraHttpError', 'AuroraApplicationError'],
+    codes: AURORA_CODES,
+  },
+  { title: 'Backup agents', raisedAs: ['AgentError'], codes: AGENT_CODES },
+];
+
+export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
+  ...TERMINAL_CODES,
+  ...AURORA_CODES,
+  ...AGENT_CODES,
+};
+
+/** OperatorError is the base of every error with a stable code; a terminal one is never retried. */
+export class OperatorError<C extends ErrorCode = ErrorCode> extends Error {
+  readonly code: C;
+  readonly terminal: boolean;
+
+  constructor(code: C, message: string) {
+    super(message);
+    this.name = 'OperatorError';
+    this.code = code;
+    this.terminal = !ERROR_CATALOGUE[code].retries;
+  }
+}
