@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { REPO_ROOT } from '../world/local-env/local-env.ts';
-import { conditionOf, getCluster, startE2eEnv, waitFor, type E2eEnv } from './harness.ts';
+import { conditionOf, getCluster, holdsFor, startE2eEnv, waitFor, type E2eEnv } from './harness.ts';
 
 const test = suite<{ env?: E2eEnv }>('aurora-cluster', {});
 
@@ -172,8 +172,10 @@ test('a spec the API server accepts but Aurora would not run is Degraded, and ot
     'name',
   ]);
   assert.is(pods.trim(), '', 'nothing is created for an invalid cluster');
-  const example = await getCluster(e, 'aurora', 'example');
-  assert.is(conditionOf(example, 'Ready')?.status, 'True', 'the other cluster stays Ready');
+  await holdsFor('the other cluster Ready', 15_000, async () => {
+    const example = await getCluster(e, 'aurora', 'example');
+    return conditionOf(example, 'Ready')?.status === 'True';
+  });
   await e.kubectl(['-n', 'aurora', 'delete', 'auroracluster', 'bad-flag']);
 });
 
@@ -243,10 +245,14 @@ test('of two operator replicas one holds the Lease, and the other takes over whe
     .trim()
     .split(' ');
   assert.ok(now.includes(second) && !now.includes(first), `${second} leads among ${now.join(', ')}`);
-  // the new leader keeps reconciling: the cluster stays Ready
-  await waitFor('example to stay Ready', 60_000, async () => {
+  // the new leader keeps reconciling: the cluster becomes and then stays Ready
+  await waitFor('example Ready under the new leader', 60_000, async () => {
     const c = await getCluster(e, 'aurora', 'example');
     return conditionOf(c, 'Ready')?.status === 'True' ? c : undefined;
+  });
+  await holdsFor('example Ready under the new leader', 20_000, async () => {
+    const c = await getCluster(e, 'aurora', 'example');
+    return conditionOf(c, 'Ready')?.status === 'True';
   });
 });
 

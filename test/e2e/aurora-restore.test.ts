@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { createAuroraAdminClient, type AuroraAdminClient } from '../../src/aurora/admin-client.ts';
 import { helm } from '../world/local-env/kubectl.ts';
 import { OPERATOR_NAMESPACE, REPO_ROOT } from '../world/local-env/local-env.ts';
-import { conditionOf, getCluster, startE2eEnv, waitFor, type E2eEnv } from './harness.ts';
+import { conditionOf, getCluster, startE2eEnv, StopWaiting, waitFor, type E2eEnv } from './harness.ts';
 
 const test = suite<{ env?: E2eEnv }>('aurora-restore', {});
 const NS = 'aurora';
@@ -52,7 +52,7 @@ async function waitPhase(e: E2eEnv, name: string, phase: string, timeoutMs: numb
   return waitFor(`${name} to reach ${phase}`, timeoutMs, async () => {
     const r = await getRestore(e, name);
     if (r?.status?.phase === 'Failed' && phase !== 'Failed') {
-      throw new Error(`${name} failed at ${r.status.error?.step}: ${r.status.error?.message}`);
+      throw new StopWaiting(`${name} failed at ${r.status.error?.step}: ${r.status.error?.message}`);
     }
     return r?.status?.phase === phase ? r : undefined;
   });

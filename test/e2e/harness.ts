@@ -61,6 +61,15 @@ export async function startE2eEnv(
   };
 }
 
+/** Thrown from a waitFor probe to end the wait at once: the awaited state can no longer come (e.g. Failed). */
+export class StopWaiting extends Error {
+  override readonly name = 'StopWaiting';
+}
+
+/**
+ * waitFor polls until the probe returns a value. Errors a probe throws are remembered and retried (a server may be
+ * restarting), except StopWaiting, which ends the wait immediately with that error.
+ */
 export async function waitFor<T>(
   what: string,
   timeoutMs: number,
@@ -73,6 +82,7 @@ export async function waitFor<T>(
       const value = await probe();
       if (value !== undefined && value !== false) return value;
     } catch (err) {
+      if (err instanceof StopWaiting) throw err;
       lastError = err;
     }
     await sleep(1000);
@@ -80,6 +90,17 @@ export async function waitFor<T>(
   throw new Error(
     `timed out after ${timeoutMs}ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`,
   );
+}
+
+/** holdsFor checks that a condition holds at every probe over a whole window, not at one instant. */
+export async function holdsFor(what: string, windowMs: number, probe: () => Promise<boolean>): Promise<void> {
+  const end = Date.now() + windowMs;
+  let checks = 0;
+  while (Date.now() < end || checks < 2) {
+    if (!(await probe())) throw new Error(`${what} stopped holding after ${checks} checks`);
+    checks++;
+    await sleep(1000);
+  }
 }
 
 export interface ClusterJson {
