@@ -224,15 +224,13 @@ test('a step whose world is already done is only checkpointed: killed after an a
   // the operator died after Configure acted but before its checkpoint: the next pass must not act again
   const s = { source: { pod: 'example-0' } };
   const w = locked({ statefulSet: sts(0), pods: [], restoreConfig: ourConfig });
-  const first = moveAt('Configure', w, s);
-  const second = moveAt('Configure', w, s);
-  assert.is(first.kind, 'mark-done');
-  assert.equal(first, second);
+  const move = moveAt('Configure', w, s);
+  assert.is(move.kind, 'mark-done');
+  assert.is(move.kind === 'mark-done' ? move.step.name : '', 'Configure');
 });
 
-test('every step checkpointed: the restore is complete, and a re-run changes nothing; Offline never rewinds', () => {
+test('every step checkpointed: the restore is complete; Offline never rewinds', () => {
   const restore = makeRestore(OFFLINE, finished(...ORDER));
-  assert.equal(nextMove(OFFLINE_STEPS, situation(runningWorld(), restore)), { kind: 'complete' });
   assert.equal(nextMove(OFFLINE_STEPS, situation(runningWorld(), restore)), { kind: 'complete' });
   // a recorded leader that is gone means nothing to the Offline procedure
   const status = { ...finished(...before('StartQuorum')), leader: 'example-1', ...committed };

@@ -238,9 +238,8 @@ test('UnblockTraffic, WaitReady and Unlock', () => {
   assertSkips('Unlock', runningWorld(), c);
 });
 
-test('every step checkpointed: the restore is complete, and a re-run changes nothing', () => {
+test('every step checkpointed: the restore is complete', () => {
   const restore = makeRestore({}, finished(...ORDER));
-  assert.equal(nextMove(STAGED_STEPS, situation(runningWorld(), restore)), { kind: 'complete' });
   assert.equal(nextMove(STAGED_STEPS, situation(runningWorld(), restore)), { kind: 'complete' });
 });
 
