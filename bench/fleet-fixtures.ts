@@ -1,6 +1,7 @@
 // Synthetic clusters, observations and Aurora snapshots for the benchmarks.
 import { AuroraCluster } from '../src/api/aurora-cluster.ts';
 import type { ObservedCluster } from '../src/cluster/observed.ts';
+import { LEADER_ROLE, ROLE_LABEL } from '../src/resources/names.ts';
 import { ScheduleStatus } from '../src/thrift/api-types.ts';
 
 export function syntheticCluster(i: number): AuroraCluster {
@@ -29,7 +30,7 @@ export function syntheticObservation(i: number): ObservedCluster {
     deleting: false,
     revision: 'rev-1',
     restarts: 0,
-    leaderLabel: ordinal === 0,
+    labels: ordinal === 0 ? { [ROLE_LABEL]: LEADER_ROLE } : {},
     probe: {
       healthy: true,
       lifecycle: ordinal === 0 ? ('ACTIVE' as const) : ('STORAGE_PREPARED' as const),

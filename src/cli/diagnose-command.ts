@@ -6,9 +6,9 @@ import type { AuroraClusterSpec, AuroraClusterStatus } from '../api/aurora-clust
 import { AURORA_CLUSTER, GROUP, VERSION } from '../api/group.ts';
 import { probeScheduler, type SchedulerProbe } from '../aurora/scheduler-probe.ts';
 import { createServersetReader, type ServersetMember } from '../aurora/serverset.ts';
-import { toObservedPod } from '../cluster/observe.ts';
 import { buildReport } from '../diagnostics/report.ts';
 import { loadKubeConfig } from '../k8s/load-kube-config.ts';
+import { toObservedPod } from '../k8s/observed-pod.ts';
 import { CLUSTER_LABEL } from '../resources/names.ts';
 import type { CliIo, Command } from './command.ts';
 

@@ -1,5 +1,6 @@
 // Finds the leader: the single member_ node of the serverset, matched to the pod whose IP and HTTP port it advertises.
-import type { ObservedCluster, ObservedPod } from './observed.ts';
+import type { ObservedPod } from '../k8s/observed-pod.ts';
+import type { ObservedCluster } from './observed.ts';
 
 export type LeaderView =
   | { kind: 'elected'; pod?: ObservedPod; endpoint: string }

@@ -5,8 +5,8 @@ import type { Limiter } from '../aurora/concurrency-limit.ts';
 import { probeScheduler, type SchedulerProbe } from '../aurora/scheduler-probe.ts';
 import type { ServersetReader } from '../aurora/serverset.ts';
 import { collectSignals } from '../diagnostics/collect-signals.ts';
-import { LEADER_ROLE, ROLE_LABEL } from '../resources/names.ts';
-import type { ObservedCluster, ObservedPod } from './observed.ts';
+import { toObservedPod } from '../k8s/observed-pod.ts';
+import type { ObservedCluster } from './observed.ts';
 
 export interface ObserveDeps {
   statefulSet(namespace: string, name: string): V1StatefulSet | undefined;
@@ -15,45 +15,6 @@ export interface ObserveDeps {
   limit: Limiter;
   probeTimeoutMs: number;
   digestCredentials(cluster: AuroraCluster): Promise<string | undefined>;
-}
-
-function ordinalOf(name: string): number {
-  const match = /-(\d+)$/.exec(name);
-  return match ? Number(match[1]) : -1;
-}
-
-export function toObservedPod(pod: V1Pod): ObservedPod {
-  const scheduler = pod.status?.containerStatuses?.find((c) => c.name === 'scheduler');
-  const observed: ObservedPod = {
-    name: pod.metadata?.name ?? '',
-    ordinal: ordinalOf(pod.metadata?.name ?? ''),
-    uid: pod.metadata?.uid ?? '',
-    phase: pod.status?.phase ?? 'Pending',
-    ready: pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
-    deleting: pod.metadata?.deletionTimestamp !== undefined && pod.metadata.deletionTimestamp !== null,
-    restarts: scheduler?.restartCount ?? 0,
-    leaderLabel: pod.metadata?.labels?.[ROLE_LABEL] === LEADER_ROLE,
-  };
-  const ip = pod.status?.podIP;
-  const revision = pod.metadata?.labels?.['controller-revision-hash'];
-  const exitCode = scheduler?.lastState?.terminated?.exitCode;
-  const waiting = scheduler?.state?.waiting?.reason;
-  if (ip) observed.podIP = ip;
-  if (revision) observed.revision = revision;
-  if (exitCode !== undefined) observed.lastExitCode = exitCode;
-  if (waiting) observed.waitingReason = waiting;
-  const running = scheduler?.state?.running?.startedAt;
-  if (running) observed.startedAt = new Date(running).toISOString();
-  const last = scheduler?.lastState?.terminated;
-  if (last) {
-    observed.lastTermination = {
-      exitCode: last.exitCode,
-      ...(last.startedAt ? { startedAt: new Date(last.startedAt).toISOString() } : {}),
-      ...(last.finishedAt ? { finishedAt: new Date(last.finishedAt).toISOString() } : {}),
-      ...(last.reason ? { reason: last.reason } : {}),
-    };
-  }
-  return observed;
 }
 
 export async function observeCluster(cluster: AuroraCluster, deps: ObserveDeps): Promise<ObservedCluster> {

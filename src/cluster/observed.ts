@@ -2,25 +2,13 @@
 import type { SchedulerProbe } from '../aurora/scheduler-probe.ts';
 import type { ServersetMember } from '../aurora/serverset.ts';
 import type { DiagnosticSignals } from '../diagnostics/signals.ts';
+import type { ObservedPod } from '../k8s/observed-pod.ts';
 
-export interface ObservedPod {
-  name: string;
-  ordinal: number;
-  uid: string;
-  podIP?: string;
-  phase: string;
-  ready: boolean;
-  deleting: boolean;
-  revision?: string;
-  restarts: number;
-  lastExitCode?: number;
-  waitingReason?: string;
-  leaderLabel: boolean;
-  probe?: SchedulerProbe;
-  /** When the running scheduler container started. */
-  startedAt?: string;
-  /** The scheduler container's previous run, from lastState.terminated. */
-  lastTermination?: { exitCode: number; startedAt?: string; finishedAt?: string; reason?: string };
+// The cluster reconciler adds each scheduler's probe to the pods it observes; the pod fields come from src/k8s.
+declare module '../k8s/observed-pod.ts' {
+  interface ObservedPod {
+    probe?: SchedulerProbe;
+  }
 }
 
 export interface ObservedStatefulSet {

@@ -1,6 +1,6 @@
 // Picks the next scheduler to restart onto a new StatefulSet revision: one at a time, followers before the leader,
 // and only while every replica is healthy and caught up, so a log quorum always remains.
-import type { ObservedPod } from './observed.ts';
+import type { ObservedPod } from '../k8s/observed-pod.ts';
 
 export type RolloutDecision =
   | { action: 'none' }

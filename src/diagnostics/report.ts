@@ -3,7 +3,7 @@
 import type { AuroraClusterSpec, AuroraClusterStatus } from '../api/aurora-cluster.ts';
 import type { SchedulerProbe } from '../aurora/scheduler-probe.ts';
 import type { ServersetMember } from '../aurora/serverset.ts';
-import type { ObservedPod } from '../cluster/observed.ts';
+import type { ObservedPod } from '../k8s/observed-pod.ts';
 import { newestBackupAgeSecs } from './backup-health.ts';
 import { formatAge } from './verdict.ts';
 import { isProblem } from '../api/conditions.ts';

@@ -7,7 +7,7 @@ import type { AgentClient } from '../agent/agent-client.ts';
 import { AuroraRpcError, type AuroraAdminClient } from '../aurora/admin-client.ts';
 import type { Limiter } from '../aurora/concurrency-limit.ts';
 import type { ProbeTarget, SchedulerProbe } from '../aurora/scheduler-probe.ts';
-import { toObservedPod } from '../cluster/observe.ts';
+import { toObservedPod } from '../k8s/observed-pod.ts';
 import { RESTORE_LOCK_ANNOTATION, SCHEDULER_MODE_ANNOTATION } from '../api/contracts.ts';
 import { LOG_INIT_CONTAINER, restoreConfigMapName, restoreNetworkPolicyName } from '../resources/names.ts';
 import { taskJobKey } from './preview.ts';

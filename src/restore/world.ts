@@ -3,7 +3,7 @@ import type { AuroraCluster } from '../api/aurora-cluster.ts';
 import type { AuroraRestore } from '../api/aurora-restore.ts';
 import type { BackupFile } from '../agent/agent-api.ts';
 import type { LifecycleState } from '../aurora/scheduler-probe.ts';
-import type { ObservedPod } from '../cluster/observed.ts';
+import type { ObservedPod } from '../k8s/observed-pod.ts';
 import type { SchedulerMode } from '../resources/scheduler-args.ts';
 import { markerName, type RestoreAction } from '../resources/restore-config.ts';
 

@@ -1,7 +1,8 @@
 // Builders of observed pods and clusters for the reconciler's pure functions.
 import { AuroraCluster, type AuroraClusterStatus } from '../../../src/api/aurora-cluster.ts';
 import type { SchedulerProbe } from '../../../src/aurora/scheduler-probe.ts';
-import type { ObservedCluster, ObservedPod } from '../../../src/cluster/observed.ts';
+import type { ObservedCluster } from '../../../src/cluster/observed.ts';
+import type { ObservedPod } from '../../../src/k8s/observed-pod.ts';
 
 export function cluster(status?: AuroraClusterStatus, replicas = 3): AuroraCluster {
   return AuroraCluster.parse({
@@ -46,7 +47,7 @@ export function pod(ordinal: number, overrides: Partial<ObservedPod> = {}): Obse
     deleting: false,
     revision: 'rev-1',
     restarts: 0,
-    leaderLabel: false,
+    labels: {},
     probe: ordinal === 0 ? leaderProbe : followerProbe,
     ...overrides,
   };
