@@ -19,7 +19,7 @@ import { WorkQueue } from './controller/work-queue.ts';
 import { isNotFound } from './k8s/errors.ts';
 import { createKubeClient } from './k8s/kube-client.ts';
 import { loadKubeConfig } from './k8s/load-kube-config.ts';
-import { buildInformers } from './k8s/operator-informers.ts';
+import { buildInformers } from './controller/operator-informers.ts';
 import type { SupervisedInformer } from './k8s/supervised-informer.ts';
 import { createLogger } from './log.ts';
 import { startOperatorHttp } from './operator-http.ts';

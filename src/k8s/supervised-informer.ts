@@ -1,7 +1,7 @@
 // Keeps an informer running: client-node stops an informer on any non-timeout error, so this restarts it with
 // backoff and also restarts a watch that has gone silent for too long.
 import type { Informer, KubernetesObject, ObjectCache } from '@kubernetes/client-node';
-import type { Logger } from '../log.ts';
+import type { Logger } from 'pino';
 
 export interface SupervisedInformer<T extends KubernetesObject> {
   cache: ObjectCache<T>;

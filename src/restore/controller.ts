@@ -2,7 +2,6 @@
 import {
   CoreV1Api,
   CustomObjectsApi,
-  makeInformer,
   NetworkingV1Api,
   type KubeConfig,
   type KubernetesObject,
@@ -22,31 +21,13 @@ import type { ControllerMetrics } from '../controller/metrics.ts';
 import { WorkQueue } from '../controller/work-queue.ts';
 import { isNotFound } from '../k8s/errors.ts';
 import type { KubeClient } from '../k8s/kube-client.ts';
-import { superviseInformer, type SupervisedInformer } from '../k8s/supervised-informer.ts';
+import type { SupervisedInformer } from '../k8s/supervised-informer.ts';
 import type { Logger } from '../log.ts';
 import type { OperatorPeer } from '../resources/network-policy.ts';
 import { createFaultHook } from './fault-hook.ts';
 import { observeRestoreWorld } from './observe.ts';
 import { reconcileAuroraRestore } from './reconcile.ts';
 import type { RestoreEffects } from './step.ts';
-
-export function buildRestoreInformer(
-  kc: KubeConfig,
-  namespace: string | undefined,
-  log: Logger,
-): SupervisedInformer<KubernetesObject> {
-  const custom = kc.makeApiClient(CustomObjectsApi);
-  const prefix = namespace ? `/namespaces/${namespace}` : '';
-  const base = { group: GROUP, version: VERSION, plural: AURORA_RESTORE.plural };
-  const list = () =>
-    (namespace
-      ? custom.listNamespacedCustomObject({ ...base, namespace })
-      : custom.listClusterCustomObject(base)) as Promise<{ items: KubernetesObject[] }>;
-  return superviseInformer(
-    makeInformer<KubernetesObject>(kc, `/apis/${GROUP}/${VERSION}${prefix}/${AURORA_RESTORE.plural}`, list),
-    { name: 'aurorarestores', log },
-  );
-}
 
 export interface RestoreControllerDeps {
   kc: KubeConfig;

@@ -2,19 +2,17 @@
 import {
   AppsV1Api,
   CoreV1Api,
-  CustomObjectsApi,
   makeInformer,
   type KubeConfig,
-  type KubernetesObject,
   type V1PersistentVolumeClaim,
   type V1Pod,
   type V1StatefulSet,
 } from '@kubernetes/client-node';
-import { AURORA_CLUSTER, GROUP, VERSION } from '../api/group.ts';
+import { AURORA_CLUSTER, AURORA_RESTORE, GROUP, VERSION } from '../api/group.ts';
 import type { OperatorConfig } from '../config.ts';
+import { buildCustomObjectInformer } from '../k8s/custom-object-informer.ts';
+import { superviseInformer } from '../k8s/supervised-informer.ts';
 import type { Logger } from '../log.ts';
-import { buildRestoreInformer } from '../restore/controller.ts';
-import { superviseInformer } from './supervised-informer.ts';
 
 const MANAGED_SELECTOR = 'app.kubernetes.io/managed-by=aurora-operator';
 // the StatefulSet labels its claims with its selector only, so they lack the managed-by label
@@ -23,34 +21,18 @@ const CLAIM_SELECTOR = 'app.kubernetes.io/name=aurora-scheduler';
 export type OperatorInformers = ReturnType<typeof buildInformers>;
 
 export function buildInformers(kc: KubeConfig, config: OperatorConfig, log: Logger) {
-  const custom = kc.makeApiClient(CustomObjectsApi);
   const apps = kc.makeApiClient(AppsV1Api);
   const core = kc.makeApiClient(CoreV1Api);
   const ns = config.watchNamespace;
   const prefix = ns ? `/namespaces/${ns}` : '';
-  const clusterPath = `/apis/${GROUP}/${VERSION}${prefix}/${AURORA_CLUSTER.plural}`;
-  const listClusters = () =>
-    (ns
-      ? custom.listNamespacedCustomObject({
-          group: GROUP,
-          version: VERSION,
-          namespace: ns,
-          plural: AURORA_CLUSTER.plural,
-        })
-      : custom.listClusterCustomObject({
-          group: GROUP,
-          version: VERSION,
-          plural: AURORA_CLUSTER.plural,
-        })) as Promise<{
-      items: KubernetesObject[];
-      metadata?: { resourceVersion?: string };
-    }>;
   const labelSelector = MANAGED_SELECTOR;
   return {
-    clusters: superviseInformer(makeInformer<KubernetesObject>(kc, clusterPath, listClusters), {
-      name: 'auroraclusters',
+    clusters: buildCustomObjectInformer(
+      kc,
+      { group: GROUP, version: VERSION, plural: AURORA_CLUSTER.plural },
+      ns,
       log,
-    }),
+    ),
     statefulSets: superviseInformer(
       makeInformer<V1StatefulSet>(
         kc,
@@ -87,6 +69,11 @@ export function buildInformers(kc: KubeConfig, config: OperatorConfig, log: Logg
       ),
       { name: 'persistentvolumeclaims', log },
     ),
-    restores: buildRestoreInformer(kc, ns, log),
+    restores: buildCustomObjectInformer(
+      kc,
+      { group: GROUP, version: VERSION, plural: AURORA_RESTORE.plural },
+      ns,
+      log,
+    ),
   };
 }
