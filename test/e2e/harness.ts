@@ -15,6 +15,8 @@ export interface E2eEnv {
   exampleManifest(): string;
   podLogs(namespace: string, pod: string, container: string): string;
   pvcDir(namespace: string, claim: string): string;
+  /** sends a signal to a container's whole process group, e.g. SIGSTOP to hang a scheduler, SIGKILL to kill it */
+  signalContainer(namespace: string, pod: string, container: string, signal: NodeJS.Signals): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -57,6 +59,13 @@ export async function startE2eEnv(
         .join('\n');
     },
     pvcDir: (namespace, claim) => join(stateDir, 'pods', 'volumes', 'pvc', namespace, claim),
+    async signalContainer(namespace, pod, container, signal) {
+      const uid = await kubectl(ctx, ['-n', namespace, 'get', 'pod', pod, '-o', 'jsonpath={.metadata.uid}']);
+      // the pod runtime records each container's process group id under run/<pod uid>/<container>.pid
+      const pgid = Number(readFileSync(join(stateDir, 'pods', 'run', uid.trim(), `${container}.pid`), 'utf8'));
+      if (!Number.isInteger(pgid) || pgid <= 1) throw new Error(`no process group recorded for ${pod}/${container}`);
+      process.kill(-pgid, signal);
+    },
     stop: () => stopLocalEnv(state),
   };
 }

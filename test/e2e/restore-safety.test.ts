@@ -1,0 +1,156 @@
+// AuroraRestore safety windows end to end: a scheduler leader hung and killed between the commit intent and the
+// commit, a terminal failure before commit, and cancelling around the Offline commit point.
+import { statSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { waitFor, type E2eEnv } from './harness.ts';
+import {
+  assertRestoredCluster,
+  createJob,
+  createRestore,
+  getRestore,
+  markersOf,
+  NS,
+  PAUSE_AT,
+  REPLICAS,
+  startRestoreEnv,
+  takeBackup,
+  taskIds,
+  waitPhase,
+  wipeCount,
+} from './restore-fixture.ts';
+
+const test = suite<{ env?: E2eEnv }>('restore-safety', {});
+
+const env = (ctx: { env?: E2eEnv }): E2eEnv => {
+  if (!ctx.env) throw new Error('environment not started');
+  return ctx.env;
+};
+
+async function unpause(e: E2eEnv, name: string): Promise<void> {
+  await e.kubectl(['-n', NS, 'annotate', 'aurorarestore', name, `${PAUSE_AT}-`]);
+}
+
+async function waitPausedAt(e: E2eEnv, name: string, step: string) {
+  return waitFor(`${name} paused in ${step}`, 600_000, async () => {
+    const r = await getRestore(e, name);
+    return r?.status?.step === step ? r : undefined;
+  });
+}
+
+test.before(async (ctx) => {
+  ctx.env = await startRestoreEnv('127.0.3.7');
+});
+
+test.after(async (ctx) => {
+  await ctx.env?.stop();
+});
+
+test('the leader hung after the commit intent and killed before commitRecovery lands: staged again, never Succeeded empty', async (ctx) => {
+  const e = env(ctx);
+  const { backupId, tasks } = await takeBackup(e);
+  await createJob(e, 1);
+  await createRestore(e, 'hung-leader', { backupId }, { [PAUSE_AT]: 'Commit@intent' });
+  await waitFor('the commit intent to be recorded', 600_000, async () => {
+    const r = await getRestore(e, 'hung-leader');
+    return r?.status?.step === 'Commit' && r.status.commitRequestedAt ? r : undefined;
+  });
+  const leader = (await getRestore(e, 'hung-leader'))?.status?.leader;
+  assert.ok(leader, 'the staging leader is recorded');
+  await e.signalContainer(NS, leader, 'scheduler', 'SIGSTOP');
+  await unpause(e, 'hung-leader');
+  // the operator's commitRecovery reaches a stopped process; its ZooKeeper session expires meanwhile
+  await sleep(20_000);
+  await e.signalContainer(NS, leader, 'scheduler', 'SIGKILL');
+  const done = await waitPhase(e, 'hung-leader', 'Succeeded', 900_000);
+  assert.ok((done.status?.commitAttempts ?? 0) >= 2, `committed again: ${done.status?.commitAttempts}`);
+  await assertRestoredCluster(e, tasks);
+  for (let i = 0; i < REPLICAS; i++) {
+    assert.is(wipeCount(e, i, done.metadata.uid), 1, `example-${i} wiped exactly once`);
+  }
+  await e.kubectl(['-n', NS, 'delete', 'aurorarestore', 'hung-leader', '--wait=true', '--timeout=60s']);
+});
+
+test('a terminal failure before commit rolls the cluster back and keeps the failure', async (ctx) => {
+  const e = env(ctx);
+  const { backupId } = await takeBackup(e);
+  await createJob(e, 1);
+  const before = await taskIds(e);
+  await createRestore(e, 'corrupt', { backupId }, { [PAUSE_AT]: 'StageRecovery@before' });
+  const paused = await waitPausedAt(e, 'corrupt', 'StageRecovery');
+  const ordinal = (paused.status?.leader ?? '').split('-').at(-1);
+  // the copy on the staging leader becomes unreadable, with its size and write time kept
+  const file = join(e.pvcDir(NS, `backups-example-${ordinal}`), backupId);
+  const st = statSync(file);
+  writeFileSync(file, Buffer.alloc(st.size, 0x7f));
+  utimesSync(file, st.atime, st.mtime);
+  await unpause(e, 'corrupt');
+  const failed = await waitPhase(e, 'corrupt', 'Failed', 900_000);
+  assert.is(failed.status?.error?.step, 'StageRecovery');
+  assert.ok(failed.status?.commitRequestedAt === undefined, 'nothing was committed');
+  assert.ok(
+    failed.status?.timeline?.some((t) => t.step === 'CancelStartAsBefore' && t.finishedAt),
+    'the cancel steps ran',
+  );
+  await assertRestoredCluster(e, before);
+  for (let i = 0; i < REPLICAS; i++) {
+    assert.is(wipeCount(e, i, failed.metadata.uid), 1, `example-${i} wiped exactly once`);
+    assert.ok(markersOf(e, i).includes(`${failed.metadata.uid}.rollback.done`), `example-${i} rolled back`);
+  }
+  await e.kubectl(['-n', NS, 'delete', 'aurorarestore', 'corrupt', '--wait=true', '--timeout=60s']);
+});
+
+test('Offline: cancelling before the commit point puts the cluster back; after it the restore finishes', async (ctx) => {
+  const e = env(ctx);
+  const { backupId, tasks } = await takeBackup(e);
+  await createJob(e, 1);
+  const before = await taskIds(e);
+  await createRestore(
+    e,
+    'offline-early',
+    { backupId, strategy: 'Offline' },
+    { [PAUSE_AT]: 'Recover@before' },
+  );
+  await waitPausedAt(e, 'offline-early', 'Recover');
+  await e.kubectl([
+    '-n',
+    NS,
+    'patch',
+    'aurorarestore',
+    'offline-early',
+    '--type=merge',
+    '-p',
+    '{"spec":{"cancel":true}}',
+  ]);
+  await unpause(e, 'offline-early');
+  await waitPhase(e, 'offline-early', 'Cancelled', 600_000);
+  await assertRestoredCluster(e, before);
+  await e.kubectl(['-n', NS, 'delete', 'aurorarestore', 'offline-early', '--wait=true', '--timeout=60s']);
+
+  await createRestore(
+    e,
+    'offline-late',
+    { backupId, strategy: 'Offline' },
+    { [PAUSE_AT]: 'StartQuorum@before' },
+  );
+  const paused = await waitPausedAt(e, 'offline-late', 'StartQuorum');
+  assert.ok(paused.status?.commitRequestedAt, 'the commit point is recorded before the quorum starts');
+  await e.kubectl([
+    '-n',
+    NS,
+    'patch',
+    'aurorarestore',
+    'offline-late',
+    '--type=merge',
+    '-p',
+    '{"spec":{"cancel":true}}',
+  ]);
+  await unpause(e, 'offline-late');
+  await waitPhase(e, 'offline-late', 'Succeeded', 600_000);
+  await assertRestoredCluster(e, tasks);
+  await e.kubectl(['-n', NS, 'delete', 'aurorarestore', 'offline-late', '--wait=true', '--timeout=60s']);
+});
+
+test.run();
