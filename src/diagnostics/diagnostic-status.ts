@@ -1,9 +1,9 @@
 // Status fields the diagnostics keep between passes: recent exits, backup bookkeeping, leader changes and the
 // observer flags; computed from the previous status and one observation, without I/O.
-import type { AuroraClusterStatus } from '../api/aurora-cluster.ts';
+import type { AuroraCluster, AuroraClusterStatus } from '../api/aurora-cluster.ts';
 import type { RecentExit } from '../api/diagnostics-schema.ts';
 import { parseDuration } from '../api/duration.ts';
-import type { StatusInput } from '../cluster/compute-status.ts';
+import type { ObservedCluster } from '../cluster/observed.ts';
 import { nextBackupsStatus } from './backup-health.ts';
 import { AURORA_DEFAULTS } from './diagnostic-conditions.ts';
 import { observerArgs } from './observer-config.ts';
@@ -14,7 +14,15 @@ export interface DiagnosticStatus {
   status: Pick<AuroraClusterStatus, 'leaderChanges' | 'backups' | 'thermosObserver'>;
 }
 
-export function diagnosticStatus(input: StatusInput, leaderPod: string | undefined): DiagnosticStatus {
+/** The part of the cluster's status input the diagnostics read. */
+export interface DiagnosticInput {
+  cluster: AuroraCluster;
+  observed: ObservedCluster;
+  now: Date;
+  lockedBy?: string | undefined;
+}
+
+export function diagnosticStatus(input: DiagnosticInput, leaderPod: string | undefined): DiagnosticStatus {
   const { cluster, observed, now } = input;
   const previous = cluster.status ?? {};
   const ctx = {
