@@ -35,7 +35,7 @@ const released = (log: readonly string[], extra: Partial<WorldSummary> = {}): Wo
   ...extra,
 });
 
-const killedAt = (world: RestoreWorld) => {
+const killOperator = (world: RestoreWorld) => {
   world.kube.failAfterWrites(0);
   throw new OperatorKilled('the next write');
 };
@@ -97,7 +97,7 @@ test('the leader is lost after the commit intent, before commitRecovery: re-stag
       if (fired || step !== 'Commit' || window !== 'intent') return;
       fired = true;
       world.aurora.failover();
-      killedAt(world);
+      killOperator(world);
     },
   });
   assert.ok(fired);
@@ -169,7 +169,7 @@ test('cancel after the intent is refused: the restore finishes', async () => {
       if (fired || step !== 'Commit' || window !== 'intent') return;
       fired = true;
       world.patchRestoreSpec({ cancel: true });
-      killedAt(world);
+      killOperator(world);
     },
   });
   assert.ok(fired);
