@@ -12,6 +12,14 @@ export const BackupFile = z.object({
 });
 export type BackupFile = z.infer<typeof BackupFile>;
 
+/** A restore id as it appears in marker names: the AuroraRestore's uid (or a DNS-subdomain name), never a path. */
+export const RESTORE_ID_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+export const MAX_RESTORE_ID_LENGTH = 253;
+
+export function isRestoreId(id: string): boolean {
+  return id.length <= MAX_RESTORE_ID_LENGTH && RESTORE_ID_PATTERN.test(id);
+}
+
 export const BackupList = z.object({ backups: z.array(BackupFile) });
 export const MarkerList = z.object({ markers: z.array(z.string()) });
 

@@ -1,6 +1,7 @@
 // The operator's client of the backup agents: every call is authenticated and bounded by a timeout.
 import { Agent, request } from 'undici';
 import { BackupList, MarkerList, MTIME_HEADER, type BackupFile } from './agent-api.ts';
+import { succeededMarkerName } from '../api/contracts.ts';
 import { AgentError } from './agent-errors.ts';
 
 export interface AgentEndpoint {
@@ -11,6 +12,8 @@ export interface AgentEndpoint {
 export interface AgentClient {
   listBackups(at: AgentEndpoint): Promise<BackupFile[]>;
   listMarkers(at: AgentEndpoint): Promise<string[]>;
+  /** Records on the replica's volume that the restore succeeded, which lets its moved-aside log expire. */
+  markSucceeded(at: AgentEndpoint, restoreId: string): Promise<void>;
   /** Streams a backup from one agent straight into another; resolves to the bytes copied. */
   copyBackup(from: AgentEndpoint, to: AgentEndpoint, name: string): Promise<number>;
 }
@@ -48,6 +51,23 @@ export function createAgentClient(opts: AgentClientOptions): AgentClient {
     },
     async listMarkers(at) {
       return MarkerList.parse(await getJson(`${base(at)}/markers`)).markers;
+    },
+    async markSucceeded(at, restoreId) {
+      const url = `${base(at)}/markers/${encodeURIComponent(succeededMarkerName(restoreId))}`;
+      const res = await request(url, {
+        dispatcher,
+        method: 'PUT',
+        headers,
+        signal: AbortSignal.timeout(opts.timeoutMs),
+        headersTimeout: opts.timeoutMs,
+        bodyTimeout: opts.timeoutMs,
+      });
+      const text = await res.body.text();
+      if (res.statusCode !== 200 && res.statusCode !== 201)
+        throw new AgentError(
+          'AGENT_HTTP_STATUS',
+          `PUT ${url}: HTTP ${res.statusCode}: ${text.slice(0, 200)}`,
+        );
     },
     async copyBackup(from, to, name) {
       const signal = AbortSignal.timeout(opts.copyTimeoutMs);

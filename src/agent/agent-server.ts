@@ -1,17 +1,26 @@
 // The backup agent's HTTP server: lists, streams and receives scheduler backup files and reports restore markers.
 import { timingSafeEqual, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { MARKER_DIR_NAME } from '../api/contracts.ts';
+import { succeededMarkerName } from '../api/contracts.ts';
 import type { Logger } from '../log.ts';
-import { BACKUP_FILE_PREFIX, BACKUP_NAME_PATTERN, MTIME_HEADER, type BackupFile } from './agent-api.ts';
+import {
+  BACKUP_FILE_PREFIX,
+  BACKUP_NAME_PATTERN,
+  isRestoreId,
+  MTIME_HEADER,
+  type BackupFile,
+} from './agent-api.ts';
 import { AgentError } from './agent-errors.ts';
 
 export interface AgentServerOptions {
+  /** the scheduler's -backup_dir: only backup files */
   backupDir: string;
+  /** the operator's state beside it: restore markers, moved-aside logs, uploads in progress */
+  operatorDir: string;
   token: string;
   log: Logger;
 }
@@ -37,13 +46,31 @@ export async function listBackupFiles(dir: string): Promise<BackupFile[]> {
   return files;
 }
 
-async function listMarkers(dir: string): Promise<string[]> {
-  const names = await readdir(join(dir, MARKER_DIR_NAME)).catch(() => [] as string[]);
-  return names.filter((n) => n.endsWith('.done')).sort();
+async function listMarkers(operatorDir: string): Promise<string[]> {
+  const names = await readdir(operatorDir).catch(() => [] as string[]);
+  return names.filter((n) => n.endsWith('.done') || n.endsWith('.succeeded')).sort();
+}
+
+/** markRestoreId: the restore id of a `<id>.succeeded` marker name, the only marker the operator may write. */
+function markRestoreId(name: string): string | undefined {
+  const id = name.endsWith('.succeeded') ? name.slice(0, -'.succeeded'.length) : undefined;
+  return id !== undefined && isRestoreId(id) && succeededMarkerName(id) === name ? id : undefined;
+}
+
+/** writeMarker is idempotent and keeps the first write time, from which the retention of the restore's log counts. */
+async function writeMarker(operatorDir: string, name: string): Promise<boolean> {
+  await mkdir(operatorDir, { recursive: true });
+  try {
+    await writeFile(join(operatorDir, name), '', { flag: 'wx' });
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
 }
 
 async function receive(opts: AgentServerOptions, name: string, req: IncomingMessage): Promise<number> {
-  const incoming = join(opts.backupDir, MARKER_DIR_NAME, 'incoming');
+  const incoming = join(opts.operatorDir, 'incoming');
   await mkdir(incoming, { recursive: true });
   // a temp file on the same volume, renamed at the end, so Aurora never sees a half-written backup
   const temp = join(incoming, `${name}.${randomBytes(4).toString('hex')}`);
@@ -73,8 +100,10 @@ async function handle(opts: AgentServerOptions, req: IncomingMessage, res: Serve
     return send(res, 200, { backups: await listBackupFiles(opts.backupDir) });
   }
   if (req.method === 'GET' && url.pathname === '/markers') {
-    return send(res, 200, { markers: await listMarkers(opts.backupDir) });
+    return send(res, 200, { markers: await listMarkers(opts.operatorDir) });
   }
+  const marker = /^\/markers\/([^/]+)$/.exec(url.pathname)?.[1];
+  if (marker !== undefined) return handleMarker(opts, req, res, decodeURIComponent(marker));
   const match = /^\/backups\/([^/]+)$/.exec(url.pathname);
   const name = match?.[1] ? decodeURIComponent(match[1]) : undefined;
   if (!name) return send(res, 404, { error: `no route ${req.method} ${url.pathname}` });
@@ -97,6 +126,20 @@ async function handle(opts: AgentServerOptions, req: IncomingMessage, res: Serve
     return send(res, 201, { name, size });
   }
   return send(res, 405, { error: `method ${req.method} not allowed` });
+}
+
+async function handleMarker(
+  opts: AgentServerOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  name: string,
+): Promise<void> {
+  if (req.method !== 'PUT') return send(res, 405, { error: `method ${req.method} not allowed` });
+  const restoreId = markRestoreId(name);
+  if (!restoreId) return send(res, 400, { error: `invalid marker name ${name}: only <restoreId>.succeeded` });
+  const created = await writeMarker(opts.operatorDir, name);
+  if (created) opts.log.info({ restore: restoreId }, 'Marked a restore succeeded');
+  return send(res, created ? 201 : 200, { name });
 }
 
 export function createAgentServer(opts: AgentServerOptions): Server {

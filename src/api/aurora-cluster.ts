@@ -133,6 +133,9 @@ const Backup = z
       .max(10000)
       .default(48)
       .describe('Backups kept per replica (-max_saved_backups).'),
+    preRestoreLogRetention: Duration.default('3days').describe(
+      'How long the replicated log a restore moved aside is kept after the restore succeeded; without success it is kept.',
+    ),
     storage: Storage('10Gi', 'backups'),
   })
   .prefault({})

@@ -22,5 +22,24 @@ export function agentSecretName(cluster: AuroraCluster): string {
 /** The key of the token in that Secret. */
 export const AGENT_TOKEN_KEY = 'token';
 
-/** Marker files of restore actions, on the backups volume so they survive pod replacement; the agent lists them. */
-export const MARKER_DIR_NAME = '.aurora-operator';
+/**
+ * Layout v2 of the backups volume: Aurora's -backup_dir is a subdirectory (mounted with subPath), because
+ * listBackups shows every entry of that directory; the operator's state (restore markers, moved-aside logs,
+ * uploads in progress) sits beside it, where the scheduler cannot see it.
+ */
+export const SCHEDULER_BACKUPS_SUBDIR = 'scheduler-backups';
+export const OPERATOR_STATE_SUBDIR = 'aurora-operator';
+
+/** Where the log-init container and the backup agent mount the whole backups volume. */
+export const BACKUP_VOLUME_MOUNT_DIR = '/var/lib/aurora-operator/backup-volume';
+
+/** Layout v1 kept the operator's state in this directory inside -backup_dir; log-init migrates it once. */
+export const LEGACY_OPERATOR_STATE_DIR = '.aurora-operator';
+
+/** The moved-aside log of a restore: `<operator state>/pre-restore-<restoreId>/`, needed for rollback. */
+export const PRE_RESTORE_LOG_PREFIX = 'pre-restore-';
+
+/** The marker the operator writes through each agent once a restore succeeded: its moved-aside log may expire. */
+export function succeededMarkerName(restoreId: string): string {
+  return `${restoreId}.succeeded`;
+}

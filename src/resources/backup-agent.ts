@@ -3,7 +3,8 @@ import type { V1Container, V1Secret } from '@kubernetes/client-node';
 import type { AuroraCluster } from '../api/aurora-cluster.ts';
 import { AGENT_TOKEN_KEY, agentSecretName } from '../api/contracts.ts';
 import { buildObjectMeta } from './labels.ts';
-import { BACKUP_AGENT_CONTAINER, BACKUPS_VOLUME } from './names.ts';
+import { buildBackupDirEnv, buildBackupVolumeMount } from './backup-volume.ts';
+import { BACKUP_AGENT_CONTAINER } from './names.ts';
 
 export const AGENT_PORT_NAME = 'backup-agent';
 
@@ -18,7 +19,8 @@ export function buildBackupAgentContainer(cluster: AuroraCluster): V1Container {
       { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
       { name: 'AGENT_LISTEN_HOST', value: '$(POD_IP)' },
       { name: 'AGENT_PORT', value: String(spec.backupAgent.port) },
-      { name: 'BACKUP_DIR', value: spec.backup.dir },
+      ...buildBackupDirEnv(),
+      { name: 'PRE_RESTORE_LOG_RETENTION', value: spec.backup.preRestoreLogRetention },
       {
         name: 'AGENT_TOKEN',
         valueFrom: { secretKeyRef: { name: agentSecretName(cluster), key: AGENT_TOKEN_KEY } },
@@ -30,7 +32,7 @@ export function buildBackupAgentContainer(cluster: AuroraCluster): V1Container {
       timeoutSeconds: 2,
       periodSeconds: 5,
     },
-    volumeMounts: [{ name: BACKUPS_VOLUME, mountPath: spec.backup.dir }],
+    volumeMounts: [buildBackupVolumeMount()],
   };
 }
 

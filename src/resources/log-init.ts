@@ -1,12 +1,16 @@
 // The guarded replicated-log initialization and restore actions: the ConfigMap switch and the init container.
 import type { V1ConfigMap, V1Container } from '@kubernetes/client-node';
 import type { AuroraCluster } from '../api/aurora-cluster.ts';
-import { MARKER_DIR_NAME } from '../api/contracts.ts';
+import {
+  BACKUP_VOLUME_MOUNT_DIR,
+  LEGACY_OPERATOR_STATE_DIR,
+  PRE_RESTORE_LOG_PREFIX,
+} from '../api/contracts.ts';
+import { buildBackupDirEnv, buildBackupVolumeMount } from './backup-volume.ts';
 import { buildObjectMeta } from './labels.ts';
 import { ZK_DIGEST_ENV } from './scheduler-args.ts';
 import { buildSchedulerEnv } from './scheduler-container.ts';
 import {
-  BACKUPS_VOLUME,
   LOG_INIT_ALLOWED_KEY,
   LOG_INIT_CONTAINER,
   LOG_INIT_MOUNT_DIR,
@@ -34,12 +38,15 @@ if [ -n "$existing" ]; then
   echo "log-init: skipped: guard=log-dir-not-empty: $LOG_DIR already holds data"
   exit 0
 fi
-files=$(ls -A "$BACKUP_DIR") || { echo "log-init: cannot list $BACKUP_DIR"; exit 1; }
-backups=$(printf '%s\\n' "$files" | grep '^scheduler-backup-' || true)
-if [ -n "$backups" ]; then
-  echo "log-init: skipped: guard=backups-present: $BACKUP_DIR holds scheduler-backup-* files (restore instead)"
-  exit 0
-fi
+# the volume root counts too: it holds backups whenever the layout migration could not finish
+for dir in "$BACKUP_DIR" "$BACKUP_VOLUME"; do
+  files=$(ls -A "$dir") || { echo "log-init: cannot list $dir"; exit 1; }
+  backups=$(printf '%s\\n' "$files" | grep '^scheduler-backup-' || true)
+  if [ -n "$backups" ]; then
+    echo "log-init: skipped: guard=backups-present: $dir holds scheduler-backup-* files (restore instead)"
+    exit 0
+  fi
+done
 echo "log-init: initializing the replicated log in $LOG_DIR"
 exec mesos-log initialize --path="$LOG_DIR"
 `;
@@ -54,9 +61,9 @@ if [ -n "$restore_id" ]; then
   backup_id=$(cat "$RESTORE_DIR/backupId")
   recover_ordinal=$(cat "$RESTORE_DIR/recoverOrdinal" 2>/dev/null || echo -1)
   ordinal=\${POD_NAME##*-}
-  marks="$BACKUP_DIR/${MARKER_DIR_NAME}"
+  marks="$OPERATOR_DIR"
   marker="$marks/$restore_id.$action.done"
-  pre="$marks/pre-restore-$restore_id"
+  pre="$marks/${PRE_RESTORE_LOG_PREFIX}$restore_id"
   mkdir -p "$marks" "$LOG_DIR" || exit 1
   entries() { ls -A "$1" | grep -v -x -F 'lost+found' || true; }
   move_all() { for f in $(entries "$1"); do mv "$1/$f" "$2/" || return 1; done; }
@@ -98,8 +105,50 @@ if [ -n "$restore_id" ]; then
 fi
 `;
 
-/** LOG_INIT_SCRIPT performs a pending restore action first, then the first-creation guard as before. */
-export const LOG_INIT_SCRIPT = RESTORE_ACTION_SCRIPT + LOG_INIT_GUARD_SCRIPT;
+/**
+ * BACKUP_LAYOUT_SCRIPT moves a layout v1 backups volume (backups and ${LEGACY_OPERATOR_STATE_DIR}/ at its root) into
+ * layout v2. Every move is a rename within the volume, so a crash leaves each entry whole in one place and a re-run
+ * finishes the rest; a directory already present is merged, an empty marker present twice is dropped once, and any
+ * other clash is left in place and reported rather than overwritten.
+ */
+export const BACKUP_LAYOUT_SCRIPT = `if [ -z "\${BACKUP_VOLUME:-}" ] || [ -z "\${BACKUP_DIR:-}" ] || [ -z "\${OPERATOR_DIR:-}" ]; then
+  echo "log-init: BACKUP_VOLUME, BACKUP_DIR and OPERATOR_DIR must be set"
+  exit 1
+fi
+mkdir -p "$BACKUP_DIR" "$OPERATOR_DIR" || { echo "log-init: cannot create $BACKUP_DIR and $OPERATOR_DIR"; exit 1; }
+migrate_entry() (
+  dest="$2/\${1##*/}"
+  if [ ! -e "$dest" ] && [ ! -L "$dest" ]; then
+    mv "$1" "$dest" || exit 1
+  elif [ -d "$1" ] && [ ! -L "$1" ] && [ -d "$dest" ] && [ ! -L "$dest" ]; then
+    for e in "$1"/* "$1"/.[!.]* "$1"/..?*; do
+      if [ -e "$e" ] || [ -L "$e" ]; then migrate_entry "$e" "$dest" || exit 1; fi
+    done
+    rmdir "$1" 2>/dev/null || true
+  elif [ -f "$1" ] && [ ! -L "$1" ] && [ ! -s "$1" ] && [ -f "$dest" ] && [ ! -s "$dest" ]; then
+    rm -f "$1" || exit 1
+  else
+    echo "log-init: layout: kept $1 because $dest exists already; resolve by hand"
+  fi
+)
+legacy="$BACKUP_VOLUME/${LEGACY_OPERATOR_STATE_DIR}"
+if [ -d "$legacy" ] || ls -d "$BACKUP_VOLUME"/scheduler-backup-* >/dev/null 2>&1; then
+  echo "log-init: layout: moving the backups volume to layout v2"
+  for f in "$BACKUP_VOLUME"/scheduler-backup-*; do
+    if [ -e "$f" ] || [ -L "$f" ]; then migrate_entry "$f" "$BACKUP_DIR" || { echo "log-init: layout: cannot move $f"; exit 1; }; fi
+  done
+  if [ -d "$legacy" ]; then
+    for f in "$legacy"/* "$legacy"/.[!.]* "$legacy"/..?*; do
+      if [ -e "$f" ] || [ -L "$f" ]; then migrate_entry "$f" "$OPERATOR_DIR" || { echo "log-init: layout: cannot move $f"; exit 1; }; fi
+    done
+    rmdir "$legacy" 2>/dev/null || echo "log-init: layout: $legacy is not empty; left in place"
+  fi
+  echo "log-init: layout: backups in $BACKUP_DIR, operator state in $OPERATOR_DIR"
+fi
+`;
+
+/** LOG_INIT_SCRIPT migrates the volume layout, performs a pending restore action, then the first-creation guard. */
+export const LOG_INIT_SCRIPT = BACKUP_LAYOUT_SCRIPT + RESTORE_ACTION_SCRIPT + LOG_INIT_GUARD_SCRIPT;
 
 /** buildLogInitConfigMap holds the switch the operator turns off once the status marks the log initialized. */
 export function buildLogInitConfigMap(cluster: AuroraCluster, allowed: boolean): V1ConfigMap {
@@ -122,7 +171,8 @@ export function buildLogInitContainer(cluster: AuroraCluster): V1Container {
     env: [
       { name: 'ALLOWED_FILE', value: `${LOG_INIT_MOUNT_DIR}/${LOG_INIT_ALLOWED_KEY}` },
       { name: 'LOG_DIR', value: spec.replicatedLog.path },
-      { name: 'BACKUP_DIR', value: spec.backup.dir },
+      { name: 'BACKUP_VOLUME', value: BACKUP_VOLUME_MOUNT_DIR },
+      ...buildBackupDirEnv(),
       { name: 'RESTORE_DIR', value: RESTORE_MOUNT_DIR },
       { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
       { name: 'ZK_ENDPOINTS', value: spec.zookeeper.endpoints.join(',') },
@@ -132,7 +182,7 @@ export function buildLogInitContainer(cluster: AuroraCluster): V1Container {
     ],
     volumeMounts: [
       { name: LOG_VOLUME, mountPath: spec.replicatedLog.path },
-      { name: BACKUPS_VOLUME, mountPath: spec.backup.dir },
+      buildBackupVolumeMount(),
       { name: LOG_INIT_VOLUME, mountPath: LOG_INIT_MOUNT_DIR, readOnly: true },
       { name: RESTORE_VOLUME, mountPath: RESTORE_MOUNT_DIR, readOnly: true },
     ],

@@ -1,6 +1,7 @@
 // The `scheduler` container: Aurora flags, libprocess environment, ports, probes and volumes.
 import type { V1Container, V1EnvVar, V1ResourceRequirements } from '@kubernetes/client-node';
 import type { AuroraCluster } from '../api/aurora-cluster.ts';
+import { SCHEDULER_BACKUPS_SUBDIR } from '../api/contracts.ts';
 import { BACKUPS_VOLUME, LOG_VOLUME, SCHEDULER_CONTAINER } from './names.ts';
 import { buildSchedulerArgs, ZK_DIGEST_ENV, type SchedulerMode } from './scheduler-args.ts';
 
@@ -36,7 +37,8 @@ export function buildSchedulerContainer(cluster: AuroraCluster, mode: SchedulerM
     },
     volumeMounts: [
       { name: LOG_VOLUME, mountPath: spec.replicatedLog.path },
-      { name: BACKUPS_VOLUME, mountPath: spec.backup.dir },
+      // Aurora lists every entry of -backup_dir, so it sees only the backups subdirectory of the volume
+      { name: BACKUPS_VOLUME, mountPath: spec.backup.dir, subPath: SCHEDULER_BACKUPS_SUBDIR },
     ],
     ...(resources ? { resources } : {}),
   };

@@ -1,5 +1,6 @@
 // The backup agent's HTTP API on a real server (127.0.0.1, port 0) over a temporary backup directory.
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -24,23 +25,28 @@ const B1 = 'scheduler-backup-2024-01-31-23-00';
 const B2 = 'scheduler-backup-2024-02-01-00-00';
 
 interface Agent {
+  /** the scheduler's -backup_dir */
   dir: string;
+  /** the operator's state beside it */
+  ops: string;
   server: Server;
   url: string;
   port: number;
 }
 
 async function startAgent(root: string, name: string): Promise<Agent> {
-  const dir = join(root, name);
+  const dir = join(root, name, 'scheduler-backups');
+  const ops = join(root, name, 'aurora-operator');
   mkdirSync(dir, { recursive: true });
   const server = createAgentServer({
     backupDir: dir,
+    operatorDir: ops,
     token: TOKEN,
     log: createLogger('agent-test', 'silent'),
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
-  return { dir, server, url: `http://127.0.0.1:${port}`, port };
+  return { dir, ops, server, url: `http://127.0.0.1:${port}`, port };
 }
 
 const auth = (token = TOKEN) => ({ authorization: `Bearer ${token}` });
@@ -88,6 +94,9 @@ test('/healthz needs no token; everything else answers 401 without the right bea
   });
   assert.is(put.status, 401);
   assert.not.ok(readdirSync(a.dir).includes('scheduler-backup-2024-01-31-22-00'), 'nothing was written');
+  const mark = await fetch(`${a.url}/markers/r1.succeeded`, { method: 'PUT' });
+  assert.is(mark.status, 401);
+  assert.not.ok(existsSync(join(a.ops, 'r1.succeeded')), 'no marker was written');
 });
 
 test('list: only regular scheduler-backup-* files, sorted, with size and mtime', async ({ a }) => {
@@ -120,7 +129,8 @@ test('upload writes the file atomically and leaves no temp file behind', async (
   assert.is(res.status, 201);
   assert.equal(await res.json(), { name: B1, size: 9 });
   assert.is(readFileSync(join(b.dir, B1), 'utf8'), 'uploaded!');
-  assert.equal(readdirSync(join(b.dir, '.aurora-operator', 'incoming')), []);
+  assert.equal(readdirSync(join(b.ops, 'incoming')), [], 'uploads land beside the backup directory');
+  assert.equal(readdirSync(b.dir), [B1], 'the backup directory holds only the backup');
   const again = await fetch(`${b.url}/backups/${B1}`, { method: 'PUT', headers: auth(), body: 'replaced' });
   assert.is(again.status, 201);
   assert.is(readFileSync(join(b.dir, B1), 'utf8'), 'replaced');
@@ -164,12 +174,12 @@ test('names are validated: traversal and non-backup names are refused, nothing w
   assert.ok(readdirSync(b.dir).includes(B1), 'DELETE removed nothing');
 });
 
-test('markers: only *.done files of the marker directory, sorted; none without the directory', async ({
+test('markers: only *.done and *.succeeded files of the operator directory, sorted; none without it', async ({
   a,
 }) => {
   const empty = await fetch(`${a.url}/markers`, { headers: auth() });
   assert.equal(await empty.json(), { markers: [] });
-  const marks = join(a.dir, '.aurora-operator');
+  const marks = a.ops;
   mkdirSync(join(marks, 'pre-restore-r1'), { recursive: true });
   mkdirSync(join(marks, 'incoming'), { recursive: true });
   writeFileSync(join(marks, 'r1.wipe.done'), '');
@@ -188,6 +198,62 @@ test('markers: only *.done files of the marker directory, sorted; none without t
   );
 });
 
+const RESTORE_UID = '3f1c2a9e-0b7d-4c1e-9a55-2d7e8f6a1b00';
+
+test('PUT /markers/<id>.succeeded writes the marker once and keeps its first write time', async ({ b }) => {
+  const name = `${RESTORE_UID}.succeeded`;
+  const first = await fetch(`${b.url}/markers/${name}`, { method: 'PUT', headers: auth() });
+  assert.is(first.status, 201);
+  assert.equal(await first.json(), { name });
+  assert.is(readFileSync(join(b.ops, name), 'utf8'), '');
+  const past = new Date('2024-01-31T23:00:00.000Z');
+  utimesSync(join(b.ops, name), past, past);
+  const again = await fetch(`${b.url}/markers/${name}`, { method: 'PUT', headers: auth() });
+  assert.is(again.status, 200);
+  assert.is(
+    statSync(join(b.ops, name)).mtime.toISOString(),
+    past.toISOString(),
+    'the retention counts from the first write',
+  );
+  const list = (await (await fetch(`${b.url}/markers`, { headers: auth() })).json()) as { markers: string[] };
+  assert.ok(list.markers.includes(name), JSON.stringify(list));
+  assert.not.ok(readdirSync(b.dir).includes(name), 'markers never land in the backup directory');
+});
+
+test('marker names are validated: only <restoreId>.succeeded, nothing written anywhere else', async ({
+  root,
+  b,
+}) => {
+  mkdirSync(b.ops, { recursive: true });
+  const before = readdirSync(b.ops).sort();
+  const refused = [
+    'r1.wipe.done',
+    'r1.rollback.done',
+    'r1',
+    '.succeeded',
+    'R1.succeeded',
+    '-r1.succeeded',
+    'a..b.succeeded',
+    '..%2Fx.succeeded',
+    '..%2F..%2Fescaped.succeeded',
+    `${'a'.repeat(254)}.succeeded`,
+    'r1.succeeded.tmp',
+    'incoming',
+  ];
+  for (const name of refused) {
+    const res = await fetch(`${b.url}/markers/${name}`, { method: 'PUT', headers: auth() });
+    assert.is(res.status, 400, name);
+    assert.match(await res.text(), /invalid marker name/);
+  }
+  assert.equal(readdirSync(b.ops).sort(), before);
+  assert.not.ok(existsSync(join(dirname(b.ops), 'x.succeeded')), 'nothing escaped the operator directory');
+  assert.not.ok(readdirSync(root).some((n) => n.includes('escaped')));
+  const get = await fetch(`${b.url}/markers/r1.succeeded`, { headers: auth() });
+  assert.is(get.status, 405);
+  const nested = await fetch(`${b.url}/markers/a/b.succeeded`, { method: 'PUT', headers: auth() });
+  assert.is(nested.status, 404);
+});
+
 test('the operator client lists, reads markers and copies a backup from one agent to another', async ({
   a,
   b,
@@ -199,6 +265,19 @@ test('the operator client lists, reads markers and copies a backup from one agen
     [B1, B2],
   );
   assert.equal(await client.listMarkers(at(a)), ['r1.rollback.done', 'r1.wipe.done']);
+  await client.markSucceeded(at(a), RESTORE_UID);
+  await client.markSucceeded(at(a), RESTORE_UID);
+  assert.equal(await client.listMarkers(at(a)), [
+    `${RESTORE_UID}.succeeded`,
+    'r1.rollback.done',
+    'r1.wipe.done',
+  ]);
+  try {
+    await client.markSucceeded(at(a), '../escape');
+    assert.unreachable('an invalid restore id must fail');
+  } catch (err) {
+    assert.match(String(err), /HTTP 400/);
+  }
   const written = new Date('2024-01-31T23:00:17.000Z');
   utimesSync(join(a.dir, B2), written, written);
   assert.is(await client.copyBackup(at(a), at(b), B2), 13);

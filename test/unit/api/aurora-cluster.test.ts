@@ -33,6 +33,7 @@ test('defaults fill every optional section', () => {
     dir: '/var/lib/aurora/scheduler/backups',
     interval: '1hrs',
     maxSaved: 48,
+    preRestoreLogRetention: '3days',
     storage: { size: '10Gi' },
   });
   assert.is(spec.httpPort, 8081);
@@ -61,6 +62,11 @@ test('durations, paths and addresses are checked', () => {
     issues({ ...MINIMAL, backup: { interval: '1min' } }).join(),
     'backup.interval: must be an Aurora duration',
   );
+  assert.match(
+    issues({ ...MINIMAL, backup: { preRestoreLogRetention: '3d' } }).join(),
+    'backup.preRestoreLogRetention: must be an Aurora duration',
+  );
+  assert.equal(issues({ ...MINIMAL, backup: { preRestoreLogRetention: '12hrs' } }), []);
   assert.match(
     issues({ ...MINIMAL, replicatedLog: { path: 'db' } }).join(),
     'replicatedLog.path: must be an absolute path',

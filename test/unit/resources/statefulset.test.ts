@@ -105,10 +105,12 @@ test('scheduler container: command, env, ports, probes, mounts', () => {
     failureThreshold: 10,
   });
   assert.equal(c.readinessProbe?.httpGet, { path: '/health', port: 'http' });
+  // Aurora lists every entry of -backup_dir, so the scheduler sees only the backups subdirectory
   assert.equal(c.volumeMounts, [
     { name: 'log', mountPath: '/var/lib/aurora/scheduler/db' },
-    { name: 'backups', mountPath: '/var/lib/aurora/scheduler/backups' },
+    { name: 'backups', mountPath: '/var/lib/aurora/scheduler/backups', subPath: 'scheduler-backups' },
   ]);
+  assert.ok(c.args?.includes('-backup_dir=/var/lib/aurora/scheduler/backups'), 'the flag names the mount');
   assert.equal(c.resources, { limits: { cpu: '2' }, requests: { cpu: '500m', memory: '1Gi' } });
 });
 
@@ -136,7 +138,9 @@ test('log-init init container and its ConfigMap volume', () => {
   assert.equal(init.env, [
     { name: 'ALLOWED_FILE', value: '/etc/aurora-operator/log-init/allowed' },
     { name: 'LOG_DIR', value: '/var/lib/aurora/scheduler/db' },
-    { name: 'BACKUP_DIR', value: '/backups' },
+    { name: 'BACKUP_VOLUME', value: '/var/lib/aurora-operator/backup-volume' },
+    { name: 'BACKUP_DIR', value: '/var/lib/aurora-operator/backup-volume/scheduler-backups' },
+    { name: 'OPERATOR_DIR', value: '/var/lib/aurora-operator/backup-volume/aurora-operator' },
     { name: 'RESTORE_DIR', value: '/etc/aurora-operator/restore' },
     { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
     { name: 'ZK_ENDPOINTS', value: '127.0.3.1:2181' },
@@ -144,7 +148,8 @@ test('log-init init container and its ConfigMap volume', () => {
   ]);
   assert.equal(init.volumeMounts, [
     { name: 'log', mountPath: '/var/lib/aurora/scheduler/db' },
-    { name: 'backups', mountPath: '/backups' },
+    // the whole volume, whatever spec.backup.dir says: log-init migrates it and keeps the operator's state there
+    { name: 'backups', mountPath: '/var/lib/aurora-operator/backup-volume' },
     { name: 'log-init', mountPath: '/etc/aurora-operator/log-init', readOnly: true },
     { name: 'restore', mountPath: '/etc/aurora-operator/restore', readOnly: true },
   ]);
@@ -153,6 +158,32 @@ test('log-init init container and its ConfigMap volume', () => {
     { name: 'log-init', configMap: { name: 'example-log-init' } },
     { name: 'restore', configMap: { name: 'example-restore', optional: true } },
   ]);
+});
+
+test('backup-agent sidecar: the whole backups volume, both directories and the retention by env', () => {
+  const cluster = makeCluster({ backup: { dir: '/backups', preRestoreLogRetention: '12hrs' } });
+  const pod = buildStatefulSet(cluster).spec!.template.spec!;
+  const agent = pod.containers[1]!;
+  assert.is(agent.name, 'backup-agent');
+  assert.equal(agent.command, ['aurora-operator', 'backup-agent']);
+  assert.equal(agent.env, [
+    { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+    { name: 'AGENT_LISTEN_HOST', value: '$(POD_IP)' },
+    { name: 'AGENT_PORT', value: '8084' },
+    { name: 'BACKUP_DIR', value: '/var/lib/aurora-operator/backup-volume/scheduler-backups' },
+    { name: 'OPERATOR_DIR', value: '/var/lib/aurora-operator/backup-volume/aurora-operator' },
+    { name: 'PRE_RESTORE_LOG_RETENTION', value: '12hrs' },
+    { name: 'AGENT_TOKEN', valueFrom: { secretKeyRef: { name: 'example-backup-agent', key: 'token' } } },
+  ]);
+  assert.equal(agent.volumeMounts, [
+    { name: 'backups', mountPath: '/var/lib/aurora-operator/backup-volume' },
+  ]);
+  const retention = buildStatefulSet(makeCluster()).spec!.template.spec!.containers[1]!.env;
+  assert.equal(
+    retention?.find((e) => e.name === 'PRE_RESTORE_LOG_RETENTION'),
+    { name: 'PRE_RESTORE_LOG_RETENTION', value: '3days' },
+    'the default retention',
+  );
 });
 
 test("log-init gets the schedulers' JAVA_OPTS and ZooKeeper credentials, for recovery-tool", () => {
