@@ -1,6 +1,6 @@
 // Steps both strategies share: validation, the cluster lock, traffic blocking, stopping, readiness and unlock.
 import type { AuroraCluster } from '../api/aurora-cluster.ts';
-import { RESTORE_LOCK_ANNOTATION } from '../api/contracts.ts';
+import { RESTORE_LOCK_ANNOTATION, succeededMarkerName } from '../api/contracts.ts';
 import { TerminalError } from '../controller/result.ts';
 import { buildRestoreNetworkPolicy } from '../resources/network-policy.ts';
 import { restoreConfigMapName, restoreNetworkPolicyName } from '../resources/names.ts';
@@ -8,7 +8,16 @@ import type { SchedulerMode } from '../resources/scheduler-args.ts';
 import { buildStatefulSet } from '../resources/statefulset.ts';
 import { findBackup } from './find-backup.ts';
 import type { RestoreStep, StepContext } from './step.ts';
-import { allRunning, heldByUs, livePods, ourConfig, type Situation } from './world.ts';
+import {
+  allRunning,
+  desiredReplicas,
+  heldByUs,
+  livePods,
+  ourConfig,
+  restoreIdOf,
+  type Situation,
+  type WorldPod,
+} from './world.ts';
 
 export function clusterOf(s: Situation): AuroraCluster {
   const cluster = s.world.cluster;
@@ -188,5 +197,29 @@ export const removeRestoreConfig: RestoreStep = {
   async run(ctx) {
     await ctx.fx.kube.delete(refOf(clusterOf(ctx), 'v1', 'ConfigMap', restoreConfigMapName(clusterOf(ctx))));
     return { message: 'restore ConfigMap removed' };
+  },
+};
+
+function lacksSucceededMarker(s: Situation): WorldPod[] {
+  const marker = succeededMarkerName(restoreIdOf(s.restore));
+  return livePods(s).filter((p) => !p.markers?.includes(marker));
+}
+
+/** MarkSucceeded: each replica's agent records the success, after which its moved-aside log may expire. */
+export const markSucceeded: RestoreStep = {
+  name: 'MarkSucceeded',
+  done: (s) => allRunning(s, desiredReplicas(s)) && lacksSucceededMarker(s).length === 0,
+  async run(ctx) {
+    const cluster = clusterOf(ctx);
+    const missing = lacksSucceededMarker(ctx);
+    const unreachable = missing.filter((p) => !p.podIP).map((p) => p.name);
+    if (unreachable.length > 0) throw new Error(`${unreachable.join(', ')} has no IP yet`);
+    const agents = await ctx.fx.agents(cluster);
+    const port = cluster.spec.backupAgent.port;
+    const id = restoreIdOf(ctx.restore);
+    await Promise.all(missing.map((p) => agents.markSucceeded({ host: p.podIP ?? '', port }, id)));
+    return {
+      message: `marked restore ${id} succeeded on ${missing.map((p) => p.name).join(', ') || 'no replica'}`,
+    };
   },
 };

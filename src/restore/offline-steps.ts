@@ -10,6 +10,7 @@ import {
   copyBackupTo,
   holdsSourceBackup,
   lock,
+  markSucceeded,
   removeRestoreConfig,
   stopSchedulers,
   unblockTraffic,
@@ -140,5 +141,6 @@ export const OFFLINE_STEPS: readonly RestoreStep[] = [
   removeRestoreConfig,
   unblockTraffic,
   waitReady,
+  markSucceeded,
   unlock,
 ];

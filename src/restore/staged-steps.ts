@@ -10,6 +10,7 @@ import {
   copyBackupTo,
   holdsSourceBackup,
   lock,
+  markSucceeded,
   startAll,
   stopSchedulers,
   unblockTraffic,
@@ -270,6 +271,7 @@ export const STAGED_STEPS: readonly RestoreStep[] = [
   restoreConfiguration,
   unblockTraffic,
   waitReady,
+  markSucceeded,
   unlock,
 ];
 

@@ -64,6 +64,7 @@ test('the Offline strategy uses the Offline table, in the documented order', () 
     'RemoveRestoreConfig',
     'UnblockTraffic',
     'WaitReady',
+    'MarkSucceeded',
     'Unlock',
   ]);
 });
@@ -218,6 +219,17 @@ test('RemoveRestoreConfig, UnblockTraffic, WaitReady and Unlock', () => {
   assertSkips('WaitReady', open(), s);
   assertChooses('Unlock', open(), s);
   assertSkips('Unlock', runningWorld(), s);
+});
+
+test('MarkSucceeded: each replica marked succeeded through its agent, then Unlock', () => {
+  const s = committed;
+  const done = (i: number) => recovered(i, { markers: [`${UID}.wipe-and-recover.done`, `${UID}.succeeded`] });
+  const open = (pods: WorldPod[]) => locked({ pods, networkPolicy: false });
+  assertChooses('MarkSucceeded', open([recovered(0), recovered(1), recovered(2)]), s);
+  assertChooses('MarkSucceeded', open([done(0), done(1), recovered(2)]), s);
+  assertChooses('MarkSucceeded', open([done(0), done(1)]), s);
+  assertSkips('MarkSucceeded', open([done(0), done(1), done(2)]), s);
+  assertChooses('Unlock', open([done(0), done(1), done(2)]), s);
 });
 
 test('a step whose world is already done is only checkpointed: killed after an action, the re-run is a no-op', () => {

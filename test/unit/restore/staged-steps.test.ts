@@ -238,6 +238,35 @@ test('UnblockTraffic, WaitReady and Unlock', () => {
   assertSkips('Unlock', runningWorld(), c);
 });
 
+test('MarkSucceeded: every replica lists this restore as succeeded before the cluster is unlocked', () => {
+  assert.equal(ORDER.slice(-3), ['WaitReady', 'MarkSucceeded', 'Unlock']);
+  const c = { ...leader, commitRequestedAt: 't' };
+  const withMarkers = (byOrdinal: (i: number) => string[]) =>
+    locked({ pods: [0, 1, 2].map((i) => pod(i, { markers: [`${UID}.wipe.done`, ...byOrdinal(i)] })) });
+  assertChooses(
+    'MarkSucceeded',
+    withMarkers(() => []),
+    c,
+  );
+  assertChooses(
+    'MarkSucceeded',
+    withMarkers((i) => (i < 2 ? [`${UID}.succeeded`] : [])),
+    c,
+  );
+  // another restore's success, or this one's wipe, says nothing about this restore's success
+  assertChooses(
+    'MarkSucceeded',
+    withMarkers(() => ['other-uid.succeeded']),
+    c,
+  );
+  const all = withMarkers(() => [`${UID}.succeeded`]);
+  // an agent that does not answer, or a replica that is gone, cannot show its marker
+  const { markers: _unknown, ...silent } = all.pods[2]!;
+  assertChooses('MarkSucceeded', { ...all, pods: [all.pods[0]!, all.pods[1]!, silent] }, c);
+  assertChooses('MarkSucceeded', { ...all, pods: all.pods.slice(0, 2) }, c);
+  assertSkips('MarkSucceeded', all, c);
+});
+
 test('every step checkpointed: the restore is complete', () => {
   const restore = makeRestore({}, finished(...ORDER));
   assert.equal(nextMove(STAGED_STEPS, situation(runningWorld(), restore)), { kind: 'complete' });
