@@ -1,6 +1,6 @@
 // `npm run bench`: CPU and memory of the operator's hot paths, each checked against a target.
 import { performance } from 'node:perf_hooks';
-import { computeStatus } from '../src/cluster/compute-status.ts';
+import { statusFrom } from '../test/support/cluster-status.ts';
 import { WorkQueue } from '../src/controller/work-queue.ts';
 import { decodeBinaryStruct, encodeBinaryStruct } from '../src/thrift/binary-protocol.ts';
 import { decodeJsonStruct, encodeJsonStruct } from '../src/thrift/json-protocol.ts';
@@ -29,7 +29,7 @@ function benchStatus(): Result {
   let i = 0;
   const ms = timeIt(() => {
     const k = i++ % clusters.length;
-    computeStatus({ cluster: clusters[k]!, observed: observed[k]!, rollout: { action: 'none' }, now });
+    statusFrom({ cluster: clusters[k]!, observed: observed[k]!, rollout: { action: 'none' }, now });
   }, 20_000);
   return {
     name: 'computeStatus, 3 replicas',
@@ -104,7 +104,7 @@ function benchStatusMemory(): Result {
   const before = process.memoryUsage().heapUsed;
   const now = new Date();
   const kept = Array.from({ length: 1000 }, (_, i) =>
-    computeStatus({
+    statusFrom({
       cluster: syntheticCluster(i),
       observed: syntheticObservation(i),
       rollout: { action: 'none' },

@@ -1,22 +1,16 @@
 // Composition root of the operator: builds the clients, informers and controllers once and runs them.
-import { CoreV1Api, CustomObjectsApi, type KubernetesObject } from '@kubernetes/client-node';
-import type { AuroraCluster, AuroraClusterStatus } from './api/aurora-cluster.ts';
-import { AURORA_RESTORE, GROUP, VERSION } from './api/group.ts';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { AuroraClusterStatus } from './api/aurora-cluster.ts';
 import { createLimiter } from './aurora/concurrency-limit.ts';
 import { createServersetReader } from './aurora/serverset.ts';
 import { createInitMarkerStore } from './aurora/init-marker-store.ts';
 import { createZkNodePool } from './aurora/zk-nodes.ts';
-import { createAgentClient } from './agent/agent-client.ts';
-import { ensureAgentSecret, readAgentToken } from './agent/agent-secret.ts';
-import { computeNewestBackup, listReplicaBackups } from './agent/newest-backup.ts';
-import { reconcileAuroraCluster } from './cluster/reconcile.ts';
+import { startClusterController } from './cluster/controller.ts';
 import { loadConfig } from './config.ts';
-import { runController, type RunningController } from './controller/controller.ts';
+import type { RunningController } from './controller/controller.ts';
 import { LeaderElector } from './controller/leader-election.ts';
 import { createControllerMetrics } from './controller/metrics.ts';
 import { createClusterMetrics, type ClusterMetrics } from './diagnostics/cluster-metrics.ts';
-import { WorkQueue } from './controller/work-queue.ts';
-import { isNotFound } from './k8s/errors.ts';
 import { createKubeClient } from './k8s/kube-client.ts';
 import { loadKubeConfig } from './k8s/load-kube-config.ts';
 import { buildInformers } from './controller/operator-informers.ts';
@@ -25,11 +19,6 @@ import { createLogger } from './log.ts';
 import { startOperatorHttp } from './operator-http.ts';
 import { CLUSTER_LABEL } from './resources/names.ts';
 import { startRestoreController } from './restore/controller.ts';
-
-function keyOfOwned(obj: KubernetesObject): string | undefined {
-  const cluster = obj.metadata?.labels?.[CLUSTER_LABEL];
-  return cluster ? `${obj.metadata?.namespace}/${cluster}` : undefined;
-}
 
 function updateClusterMetrics(metrics: ClusterMetrics, obj: KubernetesObject, gone: boolean): void {
   const status = (obj as { status?: AuroraClusterStatus }).status ?? {};
@@ -47,8 +36,6 @@ export async function startOperator(
   const config = loadConfig(env);
   const kc = loadKubeConfig();
   const kube = createKubeClient(kc);
-  const core = kc.makeApiClient(CoreV1Api);
-  const custom = kc.makeApiClient(CustomObjectsApi);
   const metrics = createControllerMetrics();
   const clusterMetrics = createClusterMetrics(metrics.registry);
   const informers = buildInformers(kc, config, log);
@@ -65,11 +52,9 @@ export async function startOperator(
   });
   log.info({ host: config.listenHost, port: config.httpPort }, 'Serving /healthz, /readyz and /metrics');
 
-  const queue = new WorkQueue();
   const serverset = createServersetReader(config.probeTimeoutMs);
   const initMarkers = createInitMarkerStore(createZkNodePool(config.probeTimeoutMs));
   const limit = createLimiter(config.probeConcurrency);
-  informers.clusters.onChange((obj) => queue.add(`${obj.metadata?.namespace}/${obj.metadata?.name}`));
   // metrics follow the object the event carries; a cluster gone from the cache is treated as deleted
   informers.clusters.onChange((obj) => {
     const namespace = obj.metadata?.namespace ?? 'default';
@@ -88,12 +73,6 @@ export async function startOperator(
       );
     }
   });
-  for (const owned of [informers.statefulSets, informers.pods] as SupervisedInformer<KubernetesObject>[]) {
-    owned.onChange((obj) => {
-      const key = keyOfOwned(obj);
-      if (key) queue.add(key);
-    });
-  }
 
   const elector = config.leaderElect
     ? new LeaderElector({
@@ -128,59 +107,19 @@ export async function startOperator(
   metrics.isLeader.set(1);
   for (const informer of all) await informer.start();
   synced = true;
-  running.controller = runController({
-    name: 'auroracluster',
-    queue,
-    metrics,
+  running.controller = startClusterController({
+    kc,
+    kube,
     log,
+    metrics,
+    informers,
+    serverset,
+    initMarkers,
+    limit,
+    probeTimeoutMs: config.probeTimeoutMs,
+    readyRequeueMs: config.readyRequeueMs,
+    notReadyRequeueMs: config.notReadyRequeueMs,
     workers: config.workers,
-    reconcile: (key) =>
-      reconcileAuroraCluster(key, {
-        getCluster: (namespace, name) => informers.clusters.cache.get(name, namespace),
-        statefulSet: (namespace, name) => informers.statefulSets.cache.get(name, namespace),
-        pods: (namespace, cluster) =>
-          informers.pods.cache.list(namespace).filter((p) => p.metadata?.labels?.[CLUSTER_LABEL] === cluster),
-        serverset,
-        initMarkers,
-        logClaims: (namespace, cluster) =>
-          informers.claims.cache
-            .list(namespace)
-            .filter((c) => c.metadata?.labels?.['app.kubernetes.io/instance'] === cluster),
-        limit,
-        probeTimeoutMs: config.probeTimeoutMs,
-        digestCredentials: async (cluster: AuroraCluster) => {
-          const ref = cluster.spec.zookeeper.digestCredentialsSecret;
-          if (!ref) return undefined;
-          const secret = await core.readNamespacedSecret({
-            name: ref.name,
-            namespace: cluster.metadata.namespace ?? 'default',
-          });
-          const value = secret.data?.[ref.key];
-          return value ? Buffer.from(value, 'base64').toString('utf8') : undefined;
-        },
-        kube,
-        log: log.child({ controller: 'auroracluster' }),
-        now: () => new Date(),
-        readyRequeueMs: config.readyRequeueMs,
-        notReadyRequeueMs: config.notReadyRequeueMs,
-        ensureAgentSecret: (cluster) => ensureAgentSecret(core, cluster),
-        getRestore: (namespace, name) =>
-          custom
-            .getNamespacedCustomObject({
-              group: GROUP,
-              version: VERSION,
-              plural: AURORA_RESTORE.plural,
-              namespace,
-              name,
-            })
-            .catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err))),
-        newestBackup: async (cluster, pods) => {
-          const token = await readAgentToken(core, cluster).catch(() => undefined);
-          if (!token) return undefined;
-          const agents = createAgentClient({ token, timeoutMs: config.probeTimeoutMs, copyTimeoutMs: 0 });
-          return computeNewestBackup(await listReplicaBackups(agents, pods, cluster.spec.backupAgent.port));
-        },
-      }),
   });
   running.restore = startRestoreController({
     kc,

@@ -11,6 +11,9 @@ export const RESTORE_FINALIZER = `${GROUP}/restore`;
 /** On the scheduler StatefulSet: which configuration the builder rendered (normal or partially disabled). */
 export const SCHEDULER_MODE_ANNOTATION = `${GROUP}/scheduler-mode`;
 
+/** On the scheduler StatefulSet: spec.replicas of the AuroraCluster it was built from (a restore scales it down). */
+export const CLUSTER_REPLICAS_ANNOTATION = `${GROUP}/cluster-replicas`;
+
 /** On a replicated-log PVC: when the operator first saw this replica's log initialized (durable evidence). */
 export const LOG_INITIALIZED_ANNOTATION = `${GROUP}/log-initialized`;
 

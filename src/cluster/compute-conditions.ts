@@ -3,10 +3,22 @@ import type { ConditionInput } from '../api/conditions.ts';
 import type { BackupsStatus, RecentExit } from '../api/diagnostics-schema.ts';
 import { diagnosticConditions } from '../diagnostics/diagnostic-conditions.ts';
 import { leaderChecks } from '../diagnostics/leader-checks.ts';
+import type { AuroraCluster } from '../api/aurora-cluster.ts';
 import type { LeaderView } from './leader.ts';
-import type { StatusInput } from './compute-status.ts';
+import type { ObservedCluster } from './observed.ts';
+import type { LogInitRefusal } from './plan-log-init.ts';
+import type { RolloutDecision } from './rollout.ts';
 
-export interface ConditionFacts extends StatusInput {
+/** What the condition rules read: one observation and the decisions of the pass's plan. */
+export interface ConditionFacts {
+  cluster: AuroraCluster;
+  observed: ObservedCluster;
+  now: Date;
+  rollout: RolloutDecision;
+  lockedBy?: string | undefined;
+  problem?: { reason: string; message: string } | undefined;
+  /** why the log-init guard keeps the log uninitialized despite the status (durable evidence, unreadable marker) */
+  logInitRefusal?: LogInitRefusal | undefined;
   quorum: number;
   recovered: number;
   initialized: boolean;

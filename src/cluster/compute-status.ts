@@ -1,24 +1,21 @@
 // Derives the whole AuroraCluster status from the spec, the previous status and one observation; no I/O.
 import type { AuroraCluster, AuroraClusterStatus, ClusterPhase } from '../api/aurora-cluster.ts';
 import type { RecentExit } from '../api/diagnostics-schema.ts';
-import { quorumSize } from '../api/aurora-cluster.ts';
 import { setCondition, type Condition, type ConditionInput } from '../api/conditions.ts';
-import { findLeader, type LeaderView } from './leader.ts';
+import type { NewestBackup } from '../agent/newest-backup.ts';
+import type { LeaderView } from './leader.ts';
 import type { ObservedCluster } from './observed.ts';
-import type { LogInitRefusal } from './plan-log-init.ts';
-import type { RolloutDecision } from './rollout.ts';
+import type { ClusterPlan } from './plan.ts';
 import { computeConditions } from './compute-conditions.ts';
 import { diagnosticStatus } from '../diagnostics/diagnostic-status.ts';
 
+/** The status is computed from one observation and the plan made from it; it derives nothing the plan decided. */
 export interface StatusInput {
   cluster: AuroraCluster;
   observed: ObservedCluster;
-  rollout: RolloutDecision;
+  plan: ClusterPlan;
   now: Date;
-  lockedBy?: string | undefined;
-  problem?: { reason: string; message: string } | undefined;
-  /** why the log-init guard keeps the log uninitialized despite the status (durable evidence, unreadable marker) */
-  logInitRefusal?: LogInitRefusal | undefined;
+  newestBackup?: NewestBackup | undefined;
 }
 
 function members(
@@ -44,7 +41,7 @@ function members(
 function phaseOf(input: StatusInput, conditions: readonly Condition[], initialized: boolean): ClusterPhase {
   const is = (type: string): boolean => conditions.find((c) => c.type === type)?.status === 'True';
   if (input.cluster.spec.paused) return 'Paused';
-  if (input.lockedBy) return 'Restoring';
+  if (input.plan.lockedBy) return 'Restoring';
   if (input.observed.pods.length === 0) return 'Pending';
   if (is('Ready')) return 'Running';
   if (!initialized && !is('Degraded')) return 'Initializing';
@@ -57,19 +54,23 @@ function leaderFields(view: LeaderView): Pick<AuroraClusterStatus, 'leader' | 'l
 }
 
 export function computeStatus(input: StatusInput): AuroraClusterStatus {
-  const { cluster, observed, now } = input;
+  const { cluster, observed, now, plan } = input;
   const previous = cluster.status ?? {};
-  const quorum = quorumSize(cluster.spec.replicas);
-  const recovered = observed.pods.filter((p) => p.probe?.logRecovered === true).length;
-  const wasInitialized = previous.replicatedLog?.initialized === true;
-  // the marker is set once a quorum reports an initialized log and is never cleared afterwards
-  const initialized = wasInitialized || recovered >= quorum;
+  const { quorum, recovered, initialized, leader, lockedBy } = plan;
   // a refused re-creation is an existing cluster short of its quorum, not a new one being created
-  const existing = initialized || input.logInitRefusal?.reason === 'InitializationRefused';
-  const leader = findLeader(observed, cluster.spec.httpPort);
-  const diagnostics = diagnosticStatus(input, leader.kind === 'elected' ? leader.pod?.name : undefined);
+  const existing = initialized || plan.logInit.refusal?.reason === 'InitializationRefused';
+  const diagnostics = diagnosticStatus(
+    { cluster, observed, now, lockedBy },
+    leader.kind === 'elected' ? leader.pod?.name : undefined,
+  );
   const inputs: ConditionInput[] = computeConditions({
-    ...input,
+    cluster,
+    observed,
+    now,
+    rollout: plan.rollout,
+    lockedBy,
+    problem: plan.refusal,
+    logInitRefusal: plan.logInit.refusal,
     quorum,
     recovered,
     initialized: existing,
@@ -89,7 +90,7 @@ export function computeStatus(input: StatusInput): AuroraClusterStatus {
   conditions = conditions.filter(
     (c) => c.type !== 'ObserverConfigured' || inputs.some((i) => i.type === c.type),
   );
-  const pending = input.rollout.action === 'none' ? [] : input.rollout.pending;
+  const pending = plan.rollout.action === 'none' ? [] : plan.rollout.pending;
   return {
     observedGeneration: cluster.metadata.generation ?? 0,
     phase: phaseOf(input, conditions, existing),
@@ -101,10 +102,10 @@ export function computeStatus(input: StatusInput): AuroraClusterStatus {
       ? { initialized: true, initializedAt: previous.replicatedLog?.initializedAt ?? now.toISOString() }
       : { initialized: false },
     members: members(observed, diagnostics.recentExits),
-    ...(previous.newestBackup ? { newestBackup: previous.newestBackup } : {}),
-    ...(input.lockedBy
-      ? { lock: { restore: input.lockedBy, since: previous.lock?.since ?? now.toISOString() } }
+    ...(input.newestBackup || previous.newestBackup
+      ? { newestBackup: input.newestBackup ?? previous.newestBackup }
       : {}),
+    ...(lockedBy ? { lock: { restore: lockedBy, since: previous.lock?.since ?? now.toISOString() } } : {}),
     rollout: {
       ...(observed.statefulSet.updateRevision ? { updateRevision: observed.statefulSet.updateRevision } : {}),
       pending,

@@ -6,7 +6,11 @@ import { probeScheduler, type SchedulerProbe } from '../aurora/scheduler-probe.t
 import type { ServersetReader } from '../aurora/serverset.ts';
 import { collectSignals } from '../diagnostics/collect-signals.ts';
 import { toObservedPod } from '../k8s/observed-pod.ts';
+import { RESTORE_LOCK_ANNOTATION } from '../api/contracts.ts';
+import type { NewestBackup } from '../agent/newest-backup.ts';
+import { observeLogInitEvidence, type LogInitGuardDeps } from './log-init-guard.ts';
 import type { ObservedCluster } from './observed.ts';
+import type { ClusterObservation } from './plan.ts';
 
 export interface ObserveDeps {
   statefulSet(namespace: string, name: string): V1StatefulSet | undefined;
@@ -70,9 +74,37 @@ export async function observeCluster(cluster: AuroraCluster, deps: ObserveDeps):
       ...(sts?.spec?.replicas !== undefined ? { replicas: sts.spec.replicas } : {}),
       ...(sts?.status?.updateRevision ? { updateRevision: sts.status.updateRevision } : {}),
       ...(sts?.metadata?.resourceVersion ? { resourceVersion: sts.metadata.resourceVersion } : {}),
+      ...(sts?.metadata?.annotations ? { annotations: sts.metadata.annotations } : {}),
     },
     pods,
     serverset,
     diagnostics,
   };
+}
+
+export interface PassObserveDeps extends ObserveDeps, LogInitGuardDeps {
+  /** reads the AuroraRestore from the API server (not a cache): undefined when it does not exist */
+  getRestore?(namespace: string, name: string): Promise<unknown>;
+  /** the newest backup the replicas' agents report, undefined when none answered */
+  newestBackup?(cluster: AuroraCluster, pods: ObservedCluster['pods']): Promise<NewestBackup | undefined>;
+}
+
+/** observeClusterPass reads everything one pass decides on; it writes nothing. */
+export async function observeClusterPass(
+  cluster: AuroraCluster,
+  deps: PassObserveDeps,
+): Promise<ClusterObservation> {
+  const observed = await observeCluster(cluster, deps);
+  const evidence = await observeLogInitEvidence(cluster, deps);
+  const obs: ClusterObservation = { observed, evidence };
+  const holder = cluster.metadata.annotations?.[RESTORE_LOCK_ANNOTATION];
+  if (holder && deps.getRestore) {
+    obs.lockHolder = {
+      name: holder,
+      restore: await deps.getRestore(cluster.metadata.namespace ?? 'default', holder),
+    };
+  }
+  const newest = await deps.newestBackup?.(cluster, observed.pods);
+  if (newest) obs.newestBackup = newest;
+  return obs;
 }

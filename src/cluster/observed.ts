@@ -17,6 +17,7 @@ export interface ObservedStatefulSet {
   updateRevision?: string;
   /** the version this pass saw, the precondition of its write */
   resourceVersion?: string;
+  annotations?: Record<string, string>;
 }
 
 export interface ObservedCluster {

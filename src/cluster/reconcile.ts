@@ -1,38 +1,26 @@
-// Level-based reconcile of one AuroraCluster: observe, apply the desired objects, drive restarts one at a time,
-// then write a status computed from what was seen.
+// Level-based reconcile of one AuroraCluster: observe (reads only), plan (pure), apply the plan's effects, then
+// write a status computed from the observation and the plan.
 import type { AuroraClusterStatus } from '../api/aurora-cluster.ts';
 import { AuroraCluster } from '../api/aurora-cluster.ts';
 import { setCondition } from '../api/conditions.ts';
-import { RESTORE_LOCK_ANNOTATION } from '../api/contracts.ts';
 import { API_VERSION, AURORA_CLUSTER } from '../api/group.ts';
-import type { NewestBackup } from '../agent/newest-backup.ts';
 import { DONE, TerminalError, type ReconcileResult } from '../controller/result.ts';
 import type { KubeClient, ObjectRef } from '../k8s/kube-client.ts';
 import { semanticEqual } from '../k8s/semantic-equal.ts';
 import type { Logger } from '../log.ts';
-import { buildDesiredResources } from '../resources/desired-resources.ts';
+import { applyClusterPlan, type ApplyDeps } from './apply.ts';
 import { buildConditionEvents } from './condition-events.ts';
 import { computeStatus } from './compute-status.ts';
-import { ensureLeaderLabels } from './leader-labels.ts';
-import { findLeader } from './leader.ts';
-import { ensureDanglingLockReleased, withStatefulSetPrecondition, type LockGuardDeps } from './lock-guard.ts';
-import { ensureLogInitEvidence, observeLogInitEvidence, type LogInitGuardDeps } from './log-init-guard.ts';
-import { observeCluster, type ObserveDeps } from './observe.ts';
-import type { ObservedCluster } from './observed.ts';
-import { planLogInit } from './plan-log-init.ts';
-import { decideRollout, type RolloutDecision } from './rollout.ts';
+import { observeClusterPass, type PassObserveDeps } from './observe.ts';
+import { planCluster } from './plan.ts';
 
-export interface ClusterReconcilerDeps extends ObserveDeps, LogInitGuardDeps, LockGuardDeps {
+export interface ClusterReconcilerDeps extends PassObserveDeps, ApplyDeps {
   getCluster(namespace: string, name: string): unknown;
   kube: KubeClient;
   log: Logger;
   now(): Date;
   readyRequeueMs: number;
   notReadyRequeueMs: number;
-  /** creates the backup agents' token Secret once, before the pods that need it */
-  ensureAgentSecret?(cluster: AuroraCluster): Promise<void>;
-  /** the newest backup the replicas' agents report, undefined when none answered */
-  newestBackup?(cluster: AuroraCluster, pods: ObservedCluster['pods']): Promise<NewestBackup | undefined>;
 }
 
 function refOf(cluster: {
@@ -68,26 +56,6 @@ function invalidSpecMessage(error: {
   return error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
 }
 
-async function driveRollout(
-  deps: ClusterReconcilerDeps,
-  cluster: AuroraCluster,
-  decision: RolloutDecision,
-): Promise<void> {
-  if (decision.action !== 'restart') return;
-  const namespace = cluster.metadata.namespace ?? 'default';
-  deps.log.info({ pod: decision.pod }, 'Restarting scheduler onto the new revision');
-  await deps.kube.delete(
-    { apiVersion: 'v1', kind: 'Pod', namespace, name: decision.pod },
-    { uid: decision.uid },
-  );
-  await deps.kube.recordEvent({
-    regarding: refOf(cluster),
-    type: 'Normal',
-    reason: 'RestartingScheduler',
-    message: `Deleted ${decision.pod} so it restarts on the new revision (one at a time, leader last).`,
-  });
-}
-
 export async function reconcileAuroraCluster(
   key: string,
   deps: ClusterReconcilerDeps,
@@ -118,55 +86,17 @@ export async function reconcileAuroraCluster(
     await writeStatus(deps, ref, cluster.status, { ...cluster.status, phase: 'Paused' });
     return DONE;
   }
-  const lockedBy = cluster.metadata.annotations?.[RESTORE_LOCK_ANNOTATION];
-  if (lockedBy && (await ensureDanglingLockReleased(cluster, lockedBy, deps))) return { requeueAfterMs: 0 };
-  await deps.ensureAgentSecret?.(cluster);
-  const observed = await observeCluster(cluster, deps);
-  const evidence = await observeLogInitEvidence(cluster, deps);
-  const logInit = planLogInit({ cluster, observed, evidence, now: deps.now() });
-  const problem =
-    observed.statefulSet.exists && observed.statefulSet.replicas !== cluster.spec.replicas && !lockedBy
-      ? {
-          reason: 'ReplicasChangeRefused',
-          message:
-            `spec.replicas changed from ${observed.statefulSet.replicas} to ${cluster.spec.replicas}: changing the ` +
-            'quorum needs the documented order (raise -native_log_quorum_size on every scheduler first), which the ' +
-            'operator does not implement yet. Set replicas back to keep the cluster managed.',
-        }
-      : undefined;
-  const leader = findLeader(observed, cluster.spec.httpPort);
-  let rollout: RolloutDecision = { action: 'none' };
-  if (!lockedBy && !problem) {
-    const logInitAllowed = await ensureLogInitEvidence(cluster, logInit, deps);
-    for (const obj of buildDesiredResources(cluster, { logInitAllowed })) {
-      await deps.kube.apply(withStatefulSetPrecondition(obj, observed.statefulSet.resourceVersion));
-    }
-    await ensureLeaderLabels(
-      deps.kube,
-      namespace,
-      observed.pods,
-      leader.kind === 'elected' ? leader.pod?.name : undefined,
-    );
-    rollout = decideRollout(
-      observed.pods,
-      observed.statefulSet.updateRevision,
-      cluster.spec.replicas,
-      leader.kind === 'elected' ? leader.pod?.name : undefined,
-    );
-    await driveRollout(deps, cluster, rollout);
-  }
+  const obs = await observeClusterPass(cluster, deps);
+  const plan = planCluster(cluster, obs, deps.now());
+  if ((await applyClusterPlan(cluster, obs, plan, deps)) === 'lock-released') return { requeueAfterMs: 0 };
   const status = computeStatus({
     cluster,
-    observed,
-    rollout,
+    observed: obs.observed,
+    plan,
     now: deps.now(),
-    lockedBy,
-    problem,
-    logInitRefusal: logInit.refusal,
+    newestBackup: obs.newestBackup,
   });
-  const newestBackup = await deps.newestBackup?.(cluster, observed.pods);
-  if (newestBackup) status.newestBackup = newestBackup;
   await writeStatus(deps, ref, cluster.status, status);
   const ready = status.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
-  return { requeueAfterMs: ready && !problem ? deps.readyRequeueMs : deps.notReadyRequeueMs };
+  return { requeueAfterMs: ready && !plan.refusal ? deps.readyRequeueMs : deps.notReadyRequeueMs };
 }

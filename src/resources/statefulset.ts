@@ -7,7 +7,7 @@ import type {
   V1Toleration,
 } from '@kubernetes/client-node';
 import type { AuroraCluster } from '../api/aurora-cluster.ts';
-import { SCHEDULER_MODE_ANNOTATION } from '../api/contracts.ts';
+import { CLUSTER_REPLICAS_ANNOTATION, SCHEDULER_MODE_ANNOTATION } from '../api/contracts.ts';
 import { buildLabels, buildObjectMeta, buildSelectorLabels } from './labels.ts';
 import { buildBackupAgentContainer } from './backup-agent.ts';
 import { buildLogInitContainer, LOG_INIT_VOLUME } from './log-init.ts';
@@ -38,7 +38,14 @@ export function buildStatefulSet(cluster: AuroraCluster, opts: StatefulSetOption
     apiVersion: 'apps/v1',
     kind: 'StatefulSet',
     // the mode is stamped so readers never have to parse the flags back out of the template
-    metadata: { ...meta, annotations: { ...meta.annotations, [SCHEDULER_MODE_ANNOTATION]: mode } },
+    metadata: {
+      ...meta,
+      annotations: {
+        ...meta.annotations,
+        [SCHEDULER_MODE_ANNOTATION]: mode,
+        [CLUSTER_REPLICAS_ANNOTATION]: String(spec.replicas),
+      },
+    },
     spec: {
       replicas: opts.replicas ?? spec.replicas,
       serviceName: headlessServiceName(cluster),

@@ -1,15 +1,15 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { computeStatus } from '../../../src/cluster/compute-status.ts';
+import { statusFrom } from '../../support/cluster-status.ts';
 import type { ObservedCluster } from '../../../src/cluster/observed.ts';
 import { cluster, followerProbe, healthyObserved, leaderProbe, pod } from './fixtures.ts';
 
 const now = new Date('2026-11-21T10:00:00Z');
-const condition = (status: ReturnType<typeof computeStatus>, type: string) =>
+const condition = (status: ReturnType<typeof statusFrom>, type: string) =>
   status.conditions?.find((c) => c.type === type);
 
 test('a healthy quorum with one registered leader is Ready and sets the initialization marker', () => {
-  const status = computeStatus({
+  const status = statusFrom({
     cluster: cluster(),
     observed: healthyObserved(),
     rollout: { action: 'none' },
@@ -31,7 +31,7 @@ test('the initialization marker is never cleared once set, even when no replica 
   const observed = healthyObserved();
   for (const p of observed.pods) p.probe = { ...followerProbe, logRecovered: false };
   const previous = { replicatedLog: { initialized: true, initializedAt: '2026-01-01T00:00:00.000Z' } };
-  const status = computeStatus({ cluster: cluster(previous), observed, rollout: { action: 'none' }, now });
+  const status = statusFrom({ cluster: cluster(previous), observed, rollout: { action: 'none' }, now });
   assert.equal(status.replicatedLog, previous.replicatedLog);
 });
 
@@ -39,7 +39,7 @@ test('an uninitialized log is reported with the seed remedy and the guard statem
   const observed = healthyObserved();
   for (const p of observed.pods) p.probe = { ...followerProbe, logRecovered: false };
   observed.serverset.members = [];
-  const status = computeStatus({ cluster: cluster(), observed, rollout: { action: 'none' }, now });
+  const status = statusFrom({ cluster: cluster(), observed, rollout: { action: 'none' }, now });
   const c = condition(status, 'ReplicatedLogInitialized');
   assert.is(c?.status, 'False');
   assert.is(c?.reason, 'NotInitialized');
@@ -60,7 +60,7 @@ test('no member_ node gives LeaderElected=False with the seed wording and names 
     ],
     serverset: { members: [] },
   };
-  const status = computeStatus({ cluster: cluster(), observed, rollout: { action: 'none' }, now });
+  const status = statusFrom({ cluster: cluster(), observed, rollout: { action: 'none' }, now });
   const leader = condition(status, 'LeaderElected');
   assert.is(leader?.status, 'False');
   assert.is(leader?.reason, 'NoDistinctLeader');
@@ -76,20 +76,20 @@ test('no member_ node gives LeaderElected=False with the seed wording and names 
 test('several member_ nodes are not a distinct leader', () => {
   const observed = healthyObserved();
   observed.serverset.members.push({ node: 'member_0000000002', host: '127.2.0.3', port: 8081 });
-  const status = computeStatus({ cluster: cluster(), observed, rollout: { action: 'none' }, now });
+  const status = statusFrom({ cluster: cluster(), observed, rollout: { action: 'none' }, now });
   assert.is(condition(status, 'LeaderElected')?.reason, 'NoDistinctLeader');
   assert.is(status.leader, undefined);
 });
 
 test('lastTransitionTime stays when a condition keeps its status', () => {
-  const first = computeStatus({
+  const first = statusFrom({
     cluster: cluster(),
     observed: healthyObserved(),
     rollout: { action: 'none' },
     now,
   });
   const later = new Date(now.getTime() + 60_000);
-  const second = computeStatus({
+  const second = statusFrom({
     cluster: cluster(first),
     observed: healthyObserved(),
     rollout: { action: 'none' },
@@ -103,9 +103,9 @@ test('quorum loss and a spec problem make the cluster Degraded', () => {
   observed.pods[1]!.probe = { healthy: false, leaderHealth: 'unknown' };
   observed.pods[2]!.probe = { healthy: false, leaderHealth: 'unknown' };
   const initialized = { replicatedLog: { initialized: true, initializedAt: '2026-01-01T00:00:00.000Z' } };
-  const lost = computeStatus({ cluster: cluster(initialized), observed, rollout: { action: 'none' }, now });
+  const lost = statusFrom({ cluster: cluster(initialized), observed, rollout: { action: 'none' }, now });
   assert.is(condition(lost, 'Degraded')?.reason, 'QuorumLost');
-  const refused = computeStatus({
+  const refused = statusFrom({
     cluster: cluster(),
     observed: healthyObserved(),
     rollout: { action: 'none' },
@@ -117,7 +117,7 @@ test('quorum loss and a spec problem make the cluster Degraded', () => {
 });
 
 test('a restore lock shows as the Restoring phase with the lock', () => {
-  const status = computeStatus({
+  const status = statusFrom({
     cluster: cluster(),
     observed: healthyObserved(),
     rollout: { action: 'none' },
@@ -132,7 +132,7 @@ test('schedulers still starting in a brand-new cluster are not Degraded but Init
   const observed = healthyObserved();
   for (const p of observed.pods) p.probe = { healthy: false, leaderHealth: 'unknown' };
   observed.serverset.members = [];
-  const status = computeStatus({ cluster: cluster(), observed, rollout: { action: 'none' }, now });
+  const status = statusFrom({ cluster: cluster(), observed, rollout: { action: 'none' }, now });
   assert.is(condition(status, 'Degraded')?.status, 'False');
   assert.is(condition(status, 'Degraded')?.reason, 'Creating');
   assert.is(status.phase, 'Initializing');

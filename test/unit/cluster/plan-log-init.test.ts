@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import type { AuroraClusterStatus } from '../../../src/api/aurora-cluster.ts';
 import { LOG_INITIALIZED_ANNOTATION } from '../../../src/api/contracts.ts';
 import type { InitMarker } from '../../../src/aurora/init-marker-store.ts';
-import { computeStatus } from '../../../src/cluster/compute-status.ts';
+import { statusFrom } from '../../support/cluster-status.ts';
 import type { ObservedCluster } from '../../../src/cluster/observed.ts';
 import {
   planLogInit,
@@ -246,7 +246,7 @@ test('recovered replicas of a refused cluster are annotated, except PVCs being d
 
 test('a refusal is the ReplicatedLogInitialized condition, and the cluster is Degraded rather than being created', () => {
   const p = plan({ marker: marker({ uid: 'old', state: 'initialized' }) });
-  const status = computeStatus({
+  const status = statusFrom({
     cluster: aurora(),
     observed: starting(),
     rollout: { action: 'none' },

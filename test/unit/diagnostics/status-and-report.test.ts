@@ -3,13 +3,13 @@
 import { Registry } from 'prom-client';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { computeStatus } from '../../../src/cluster/compute-status.ts';
+import { statusFrom } from '../../support/cluster-status.ts';
 import { createClusterMetrics } from '../../../src/diagnostics/cluster-metrics.ts';
 import { buildReport } from '../../../src/diagnostics/report.ts';
 import { cluster, followerProbe, healthyObserved, leaderProbe } from '../cluster/fixtures.ts';
 
 const now = new Date('2026-11-21T10:00:00Z');
-const cond = (s: ReturnType<typeof computeStatus>, type: string) =>
+const cond = (s: ReturnType<typeof statusFrom>, type: string) =>
   s.conditions?.find((c) => c.type === type);
 
 function healthy() {
@@ -28,7 +28,7 @@ function healthy() {
 }
 
 test('a healthy cluster has every symptom condition in its good state and records backups', () => {
-  const s = computeStatus({ cluster: cluster(), observed: healthy(), rollout: { action: 'none' }, now });
+  const s = statusFrom({ cluster: cluster(), observed: healthy(), rollout: { action: 'none' }, now });
   assert.is(cond(s, 'SchedulersStable')?.reason, 'Stable');
   assert.is(cond(s, 'ExecutorHealthy')?.reason, 'NoLaunchFailures');
   assert.is(cond(s, 'BackupsHealthy')?.reason, 'BackupsRecent');
@@ -49,7 +49,7 @@ test('a crash is recorded in members[].recentExits and gives Crashing without bl
       finishedAt: '2026-11-21T09:59:00Z',
     };
   }
-  const s = computeStatus({ cluster: cluster(), observed, rollout: { action: 'none' }, now });
+  const s = statusFrom({ cluster: cluster(), observed, rollout: { action: 'none' }, now });
   assert.equal(s.members?.[1]?.recentExits, [
     { finishedAt: '2026-11-21T09:59:00.000Z', exitCode: 137, ranSeconds: 60, planned: false },
   ]);
@@ -67,7 +67,7 @@ test('a leader change is counted; the stuck-storage case says the guard does not
     leaderChanges: 4,
     replicatedLog: { initialized: true, initializedAt: '2026-01-01T00:00:00.000Z' },
   };
-  const s = computeStatus({ cluster: cluster(previous), observed, rollout: { action: 'none' }, now });
+  const s = statusFrom({ cluster: cluster(previous), observed, rollout: { action: 'none' }, now });
   assert.is(s.leaderChanges, 4, 'no leader now: nothing to count');
   const log = cond(s, 'ReplicatedLogInitialized');
   assert.is(log?.reason, 'QuorumNotRecovered');
@@ -78,7 +78,7 @@ test('a leader change is counted; the stuck-storage case says the guard does not
 test('metrics follow the status and drop a deleted cluster', async () => {
   const registry = new Registry();
   const m = createClusterMetrics(registry, () => now);
-  const s = computeStatus({ cluster: cluster(), observed: healthy(), rollout: { action: 'none' }, now });
+  const s = statusFrom({ cluster: cluster(), observed: healthy(), rollout: { action: 'none' }, now });
   m.update('aurora', 'example', s);
   m.setRestorePhase('aurora', 'example', 'Staging');
   const text = await registry.metrics();
@@ -110,7 +110,7 @@ test('the report shows schedulers, log, registration, backups, restarts and prob
       finishedAt: '2026-11-21T09:59:00Z',
     };
   const c = cluster();
-  const status = computeStatus({ cluster: c, observed, rollout: { action: 'none' }, now });
+  const status = statusFrom({ cluster: c, observed, rollout: { action: 'none' }, now });
   const text = buildReport({
     namespace: 'aurora',
     name: 'example',

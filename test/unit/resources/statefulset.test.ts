@@ -17,7 +17,10 @@ test('metadata: name, namespace, labels, mode marker and controller owner refere
     name: 'example',
     namespace: 'aurora',
     labels: LABELS,
-    annotations: { 'aurora-operator.io/scheduler-mode': 'normal' },
+    annotations: {
+      'aurora-operator.io/scheduler-mode': 'normal',
+      'aurora-operator.io/cluster-replicas': '3',
+    },
     ownerReferences: [
       {
         apiVersion: 'aurora-operator.io/v1alpha1',

@@ -1,0 +1,65 @@
+// The effects of one AuroraCluster plan: release a dangling lock, the agent Secret, the log-init evidence, the
+// desired objects (the StatefulSet pinned to the observed version), leader labels and one restart.
+import type { AuroraCluster } from '../api/aurora-cluster.ts';
+import { API_VERSION, AURORA_CLUSTER } from '../api/group.ts';
+import type { KubeClient } from '../k8s/kube-client.ts';
+import type { Logger } from '../log.ts';
+import { buildDesiredResources } from '../resources/desired-resources.ts';
+import { ensureLeaderLabels } from './leader-labels.ts';
+import { ensureLogInitEvidence, type LogInitGuardDeps } from './log-init-guard.ts';
+import { ensureLockReleased, withStatefulSetPrecondition } from './lock-guard.ts';
+import type { ClusterObservation, ClusterPlan } from './plan.ts';
+
+export interface ApplyDeps extends LogInitGuardDeps {
+  kube: KubeClient;
+  log: Logger;
+  /** creates the backup agents' token Secret once, before the pods that need it */
+  ensureAgentSecret?(cluster: AuroraCluster): Promise<void>;
+}
+
+export type ApplyOutcome = 'lock-released' | 'applied' | 'held';
+
+async function ensureRestart(deps: ApplyDeps, cluster: AuroraCluster, plan: ClusterPlan): Promise<void> {
+  const decision = plan.rollout;
+  if (decision.action !== 'restart') return;
+  const namespace = cluster.metadata.namespace ?? 'default';
+  deps.log.info({ pod: decision.pod }, 'Restarting scheduler onto the new revision');
+  await deps.kube.delete(
+    { apiVersion: 'v1', kind: 'Pod', namespace, name: decision.pod },
+    { uid: decision.uid },
+  );
+  await deps.kube.recordEvent({
+    regarding: {
+      apiVersion: API_VERSION,
+      kind: AURORA_CLUSTER.kind,
+      namespace,
+      name: cluster.metadata.name,
+      uid: cluster.metadata.uid,
+    },
+    type: 'Normal',
+    reason: 'RestartingScheduler',
+    message: `Deleted ${decision.pod} so it restarts on the new revision (one at a time, leader last).`,
+  });
+}
+
+export async function applyClusterPlan(
+  cluster: AuroraCluster,
+  obs: ClusterObservation,
+  plan: ClusterPlan,
+  deps: ApplyDeps,
+): Promise<ApplyOutcome> {
+  if (plan.lockedBy && plan.releaseLock) {
+    await ensureLockReleased(cluster, plan.lockedBy, plan.releaseLock, deps.kube);
+    return 'lock-released';
+  }
+  if (!plan.writes) return 'held';
+  await deps.ensureAgentSecret?.(cluster);
+  const logInitAllowed = await ensureLogInitEvidence(cluster, plan.logInit, deps);
+  for (const obj of buildDesiredResources(cluster, { logInitAllowed })) {
+    await deps.kube.apply(withStatefulSetPrecondition(obj, obs.observed.statefulSet.resourceVersion));
+  }
+  const leader = plan.leader.kind === 'elected' ? plan.leader.pod?.name : undefined;
+  await ensureLeaderLabels(deps.kube, cluster.metadata.namespace ?? 'default', obs.observed.pods, leader);
+  await ensureRestart(deps, cluster, plan);
+  return 'applied';
+}

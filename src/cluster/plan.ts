@@ -1,0 +1,88 @@
+// The pure decisions of one AuroraCluster pass: whether it may write, refusals, the lock, log-init, the leader,
+// the log's initialization and the next restart. Status and apply both follow this plan; nothing is derived twice.
+import { quorumSize, type AuroraCluster } from '../api/aurora-cluster.ts';
+import { CLUSTER_REPLICAS_ANNOTATION, RESTORE_LOCK_ANNOTATION } from '../api/contracts.ts';
+import type { NewestBackup } from '../agent/newest-backup.ts';
+import { findLeader, type LeaderView } from './leader.ts';
+import { planLockRelease } from './lock-guard.ts';
+import type { ObservedCluster } from './observed.ts';
+import { planLogInit, type LogInitEvidence, type LogInitPlan } from './plan-log-init.ts';
+import { decideRollout, type RolloutDecision } from './rollout.ts';
+
+/** Everything one pass read: the pods and Aurora signals, the log-init evidence, the lock holder, backups. */
+export interface ClusterObservation {
+  observed: ObservedCluster;
+  evidence: LogInitEvidence;
+  /** the AuroraRestore named by the lock, read from the API server; restore undefined when it does not exist */
+  lockHolder?: { name: string; restore: unknown };
+  newestBackup?: NewestBackup | undefined;
+}
+
+export interface Problem {
+  reason: string;
+  message: string;
+}
+
+export interface ClusterPlan {
+  lockedBy: string | undefined;
+  /** why the lock is dangling: apply releases it and the pass ends */
+  releaseLock: string | undefined;
+  refusal: Problem | undefined;
+  /** the pass may write the cluster's objects (unlocked and not refused) */
+  writes: boolean;
+  logInit: LogInitPlan;
+  leader: LeaderView;
+  quorum: number;
+  recovered: number;
+  /** the log was initialized: the status recorded it or a quorum reports a recovered log */
+  initialized: boolean;
+  rollout: RolloutDecision;
+}
+
+/** The replicas the cluster's spec had when the StatefulSet was last written from it, not a restore's override. */
+function specReplicasOfStatefulSet(observed: ObservedCluster): number | undefined {
+  const sts = observed.statefulSet;
+  const stamped = Number(sts.annotations?.[CLUSTER_REPLICAS_ANNOTATION]);
+  return Number.isInteger(stamped) && stamped > 0 ? stamped : sts.replicas;
+}
+
+function planRefusal(cluster: AuroraCluster, observed: ObservedCluster): Problem | undefined {
+  const before = specReplicasOfStatefulSet(observed);
+  if (!observed.statefulSet.exists || before === cluster.spec.replicas) return undefined;
+  return {
+    reason: 'ReplicasChangeRefused',
+    message:
+      `spec.replicas changed from ${before} to ${cluster.spec.replicas}: changing the quorum needs the documented ` +
+      'order (raise -native_log_quorum_size on every scheduler first), which the operator does not implement ' +
+      'yet. Set replicas back to keep the cluster managed.',
+  };
+}
+
+export function planCluster(cluster: AuroraCluster, obs: ClusterObservation, now: Date): ClusterPlan {
+  const { observed } = obs;
+  const lockedBy = cluster.metadata.annotations?.[RESTORE_LOCK_ANNOTATION];
+  const releaseLock =
+    lockedBy && obs.lockHolder?.name === lockedBy ? planLockRelease(obs.lockHolder.restore) : undefined;
+  const refusal = lockedBy ? undefined : planRefusal(cluster, observed);
+  const quorum = quorumSize(cluster.spec.replicas);
+  const recovered = observed.pods.filter((p) => p.probe?.logRecovered === true).length;
+  // the status marker is set once a quorum reports an initialized log and is never cleared afterwards
+  const initialized = cluster.status?.replicatedLog?.initialized === true || recovered >= quorum;
+  const leader = findLeader(observed, cluster.spec.httpPort);
+  const leaderPod = leader.kind === 'elected' ? leader.pod?.name : undefined;
+  const writes = !lockedBy && !refusal;
+  return {
+    lockedBy,
+    releaseLock,
+    refusal,
+    writes,
+    logInit: planLogInit({ cluster, observed, evidence: obs.evidence, now }),
+    leader,
+    quorum,
+    recovered,
+    initialized,
+    rollout: writes
+      ? decideRollout(observed.pods, observed.statefulSet.updateRevision, cluster.spec.replicas, leaderPod)
+      : { action: 'none' },
+  };
+}
