@@ -8,7 +8,7 @@ import { apiErrorMessage } from '../k8s/errors.ts';
 import type { ObjectRef } from '../k8s/kube-client.ts';
 import { semanticEqual } from '../k8s/semantic-equal.ts';
 import { countWrites, type FaultHook } from './fault-hook.ts';
-import { choosePlan, isCommitted, isDeleting, nextMove, type PlanMode } from './machine.ts';
+import { choosePlan, isCommitted, isDeleting, nextMove, type PlanMode } from './plan.ts';
 import {
   markComplete,
   markFailed,

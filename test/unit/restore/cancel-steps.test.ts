@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CANCEL_STEPS, RELEASE_STEPS } from '../../../src/restore/cancel-steps.ts';
-import { choosePlan, nextMove } from '../../../src/restore/machine.ts';
+import { choosePlan, nextMove } from '../../../src/restore/plan.ts';
 import { OFFLINE_STEPS } from '../../../src/restore/offline-steps.ts';
 import { STAGED_STEPS } from '../../../src/restore/staged-steps.ts';
 import type { RestoreStep } from '../../../src/restore/step.ts';

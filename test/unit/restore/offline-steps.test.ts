@@ -1,7 +1,7 @@
 // Each Offline step over observed fixtures: the world before it chooses it, the world after skips it, re-runs are no-ops.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { choosePlan, nextMove } from '../../../src/restore/machine.ts';
+import { choosePlan, nextMove } from '../../../src/restore/plan.ts';
 import { TerminalError } from '../../../src/controller/result.ts';
 import { OFFLINE_STEPS, recoverFirst } from '../../../src/restore/offline-steps.ts';
 import type { RestoreEffects } from '../../../src/restore/step.ts';

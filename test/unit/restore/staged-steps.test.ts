@@ -1,7 +1,7 @@
 // Each Staged step over observed fixtures: the world before it chooses it, the world after skips it, re-runs are no-ops.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { nextMove } from '../../../src/restore/machine.ts';
+import { nextMove } from '../../../src/restore/plan.ts';
 import { STAGED_STEPS } from '../../../src/restore/staged-steps.ts';
 import { digestTaskIds } from '../../../src/restore/task-digest.ts';
 import type { World } from '../../../src/restore/world.ts';

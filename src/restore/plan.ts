@@ -1,4 +1,4 @@
-// Pure selection of the restore's next move: which step table applies, and the first step not yet finished.
+// The restore's pure plan: which step table applies (restore, cancel, rollback, release) and the next move in it.
 import type { AuroraRestore } from '../api/aurora-restore.ts';
 import { CANCEL_STEPS, RELEASE_STEPS } from './cancel-steps.ts';
 import { OFFLINE_STEPS } from './offline-steps.ts';
