@@ -1,7 +1,8 @@
 // BackupsHealthy: backups piggy-back on log snapshots, so the newest one may be 2 × max(backup_interval,
 // dlog_snapshot_interval) old at most; a rising scheduler_backup_failed without a success means backups fail.
 import type { BackupsStatus } from '../api/diagnostics-schema.ts';
-import { bad, formatAge, good, unknown, type Verdict } from './verdict.ts';
+import { formatAgeMs } from '../api/age.ts';
+import { bad, good, unknown, type Verdict } from './verdict.ts';
 
 const NAME = /^scheduler-backup-(\d{4})-(\d{2})-(\d{2})-(\d{2})-(\d{2})$/;
 
@@ -101,8 +102,8 @@ export function backupsHealthy(facts: BackupFacts): Verdict {
     if ((facts.leaderUptimeSecs ?? 0) > limitSecs) {
       return bad(
         'BackupStale',
-        `No backup on ${status.leader} although it has run for ${formatAge(facts.leaderUptimeSecs ?? 0)}, more than ` +
-          `twice the effective backup interval (${formatAge(limitSecs / 2)}). ${remedy}`,
+        `No backup on ${status.leader} although it has run for ${formatAgeMs((facts.leaderUptimeSecs ?? 0) * 1000)}, ` +
+          `more than twice the effective backup interval (${formatAgeMs(facts.effectiveIntervalMs)}). ${remedy}`,
       );
     }
     return good(
@@ -114,9 +115,12 @@ export function backupsHealthy(facts: BackupFacts): Verdict {
   if (age > limitSecs) {
     return bad(
       'BackupStale',
-      `Backups stale: ${newest} is ${formatAge(age)} old, more than twice the effective interval ` +
-        `max(backup_interval, dlog_snapshot_interval) = ${formatAge(limitSecs / 2)}. ${remedy}`,
+      `Backups stale: ${newest} is ${formatAgeMs(age * 1000)} old, more than twice the effective interval ` +
+        `max(backup_interval, dlog_snapshot_interval) = ${formatAgeMs(facts.effectiveIntervalMs)}. ${remedy}`,
     );
   }
-  return good('BackupsRecent', `${newest} is at most ${formatAge(age)} old (limit ${formatAge(limitSecs)}).`);
+  return good(
+    'BackupsRecent',
+    `${newest} is at most ${formatAgeMs(age * 1000)} old (limit ${formatAgeMs(2 * facts.effectiveIntervalMs)}).`,
+  );
 }

@@ -5,7 +5,7 @@ import type { SchedulerProbe } from '../aurora/scheduler-probe.ts';
 import type { ServersetMember } from '../aurora/serverset.ts';
 import type { ObservedPod } from '../k8s/observed-pod.ts';
 import { newestBackupAgeSecs } from './backup-health.ts';
-import { formatAge } from './verdict.ts';
+import { formatAgeMs } from '../api/age.ts';
 import { isProblem } from '../api/conditions.ts';
 
 export interface ReportInput {
@@ -45,7 +45,7 @@ function schedulerRows(input: ReportInput): string[] {
       flag(live?.logRecovered ?? seen?.logRecovered),
       live?.leaderHealth ?? '?',
       String(pod.restarts),
-      live?.uptimeSecs !== undefined ? formatAge(live.uptimeSecs) : '?',
+      live?.uptimeSecs !== undefined ? formatAgeMs(live.uptimeSecs * 1000) : '?',
     ]);
   }
   return table(rows);
@@ -93,14 +93,14 @@ export function buildReport(input: ReportInput): string {
   const age = newestBackupAgeSecs({ status: b, otherNewestAt: status?.newestBackup?.takenAt, now });
   lines.push(
     `Backups: newest ${b?.newest ?? status?.newestBackup?.name ?? 'none seen'}` +
-      `${age !== undefined ? ` (${formatAge(age)} old)` : ''}; on ${b?.leader ?? '?'}: ` +
+      `${age !== undefined ? ` (${formatAgeMs(age * 1000)} old)` : ''}; on ${b?.leader ?? '?'}: ` +
       `scheduler_backup_success ${b?.successTotal ?? '?'}, scheduler_backup_failed ${b?.failedTotal ?? '?'}` +
       `${b?.failingSince ? `, failing since ${b.failingSince}` : ''}`,
   );
   const exits = (status?.members ?? []).flatMap((m) =>
     (m.recentExits ?? []).map(
       (e) =>
-        `  ${m.name}: exit ${e.exitCode} at ${e.finishedAt} after ${formatAge(e.ranSeconds)}` +
+        `  ${m.name}: exit ${e.exitCode} at ${e.finishedAt} after ${formatAgeMs(e.ranSeconds * 1000)}` +
         ` (${e.planned ? 'planned' : 'not planned'})`,
     ),
   );

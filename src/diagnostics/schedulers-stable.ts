@@ -1,6 +1,7 @@
 // SchedulersStable: scheduler restarts told apart from Aurora's planned exits (max leading duration, restore).
 import type { RecentExit } from '../api/diagnostics-schema.ts';
-import { bad, formatAge, good, type Verdict } from './verdict.ts';
+import { formatAgeMs } from '../api/age.ts';
+import { bad, good, type Verdict } from './verdict.ts';
 
 export const CRASH_LOOP_EXITS = 3;
 
@@ -20,7 +21,7 @@ const REMEDY =
   'conditions (FrameworkRegistered, LeaderElected) for the cause.';
 
 function describe(e: RecentExit): string {
-  return `exit ${e.exitCode} at ${e.finishedAt} after ${formatAge(e.ranSeconds)}`;
+  return `exit ${e.exitCode} at ${e.finishedAt} after ${formatAgeMs(e.ranSeconds * 1000)}`;
 }
 
 export function schedulersStable(replicas: readonly ReplicaRestarts[], window: string): Verdict {
