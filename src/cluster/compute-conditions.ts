@@ -1,5 +1,13 @@
 // One pure rule per condition type, each with a reason and a message that tells a person what to do.
-import type { ConditionInput } from '../api/conditions.ts';
+import {
+  conditionFalse,
+  conditionTrue,
+  conditionUnknown,
+  typedConditions,
+  type ClusterConditionType,
+  type ConditionBody,
+  type ConditionInput,
+} from '../api/conditions.ts';
 import type { BackupsStatus, RecentExit } from '../api/diagnostics-schema.ts';
 import { diagnosticConditions } from '../diagnostics/diagnostic-conditions.ts';
 import { leaderChecks } from '../diagnostics/leader-checks.ts';
@@ -27,27 +35,16 @@ export interface ConditionFacts {
   backups?: BackupsStatus | undefined;
 }
 
-type Rule = (facts: ConditionFacts) => Omit<ConditionInput, 'type'>;
-
-const yes = (reason: string, message: string): Omit<ConditionInput, 'type'> => ({
-  status: 'True',
-  reason,
-  message,
-});
-const no = (reason: string, message: string): Omit<ConditionInput, 'type'> => ({
-  status: 'False',
-  reason,
-  message,
-});
+type Rule = (facts: ConditionFacts) => ConditionBody;
 
 const replicatedLog: Rule = ({ initialized, recovered, quorum, cluster, observed, logInitRefusal }) => {
-  if (logInitRefusal) return no(logInitRefusal.reason, logInitRefusal.message);
+  if (logInitRefusal) return conditionFalse(logInitRefusal.reason, logInitRefusal.message);
   const preparing = observed.pods
     .filter((p) => p.probe?.lifecycle === 'PREPARING_STORAGE')
     .map((p) => p.name);
   const stuck = preparing.length ? ` Stuck preparing storage: ${preparing.join(', ')}.` : '';
   if (initialized && recovered < quorum && observed.pods.length > 0 && preparing.length > 0) {
-    return no(
+    return conditionFalse(
       'QuorumNotRecovered',
       `Storage is not READY: ${recovered} of the ${quorum} replicas needed report log/recovered=1.${stuck} The log ` +
         `was initialized (status.replicatedLog.initializedAt ${cluster.status?.replicatedLog?.initializedAt ?? 'recorded'}), ` +
@@ -57,9 +54,12 @@ const replicatedLog: Rule = ({ initialized, recovered, quorum, cluster, observed
     );
   }
   if (initialized) {
-    return yes('QuorumInitialized', `${recovered} replica(s) report log/recovered=1 (quorum ${quorum}).`);
+    return conditionTrue(
+      'QuorumInitialized',
+      `${recovered} replica(s) report log/recovered=1 (quorum ${quorum}).`,
+    );
   }
-  return no(
+  return conditionFalse(
     'NotInitialized',
     `Replicated log not initialized: ${recovered} of the ${quorum} replicas needed report an initialized log, so ` +
       `storage is not READY.${stuck} A new cluster must tell a quorum of schedulers that their empty database is ` +
@@ -88,12 +88,12 @@ const leaderElected: Rule = (facts) => {
   const seen = ` Checks: ${checks.join('; ')}.`;
   switch (leader.kind) {
     case 'elected':
-      return yes(
+      return conditionTrue(
         'LeaderElected',
         `${leader.pod?.name ?? 'a scheduler'} leads and advertises ${leader.endpoint}.`,
       );
     case 'several':
-      return no(
+      return conditionFalse(
         'NoDistinctLeader',
         `No distinct leader elected: ${leader.endpoints.length} schedulers advertise in ${path} ` +
           `(${leader.endpoints.join(', ')}). Check that LIBPROCESS_IP:LIBPROCESS_PORT is reachable from every ` +
@@ -101,17 +101,13 @@ const leaderElected: Rule = (facts) => {
           seen,
       );
     case 'unknown':
-      return {
-        status: 'Unknown',
-        reason: 'ZooKeeperUnreachable',
-        message: `Cannot read ${path}: ${leader.error}`,
-      };
+      return conditionUnknown('ZooKeeperUnreachable', `Cannot read ${path}: ${leader.error}`);
     case 'none': {
       const waiting = leader.awaitingRegistration.map((p) => p.name);
       const hint = waiting.length
         ? ` ${waiting.join(', ')} won the election but is not registered with Mesos yet (see FrameworkRegistered).`
         : '';
-      return no(
+      return conditionFalse(
         'NoDistinctLeader',
         `No distinct leader elected: no scheduler advertises in ${path}.${hint} Check that ` +
           'LIBPROCESS_IP:LIBPROCESS_PORT is reachable from every scheduler and Mesos master, that hostnames resolve ' +
@@ -124,14 +120,15 @@ const leaderElected: Rule = (facts) => {
 
 const frameworkRegistered: Rule = ({ observed, cluster }) => {
   const registered = observed.pods.filter((p) => p.probe?.frameworkRegistered === true).map((p) => p.name);
-  if (registered.length === 1) return yes('Registered', `${registered[0]} is registered with Mesos.`);
+  if (registered.length === 1)
+    return conditionTrue('Registered', `${registered[0]} is registered with Mesos.`);
   if (registered.length > 1) {
-    return no(
+    return conditionFalse(
       'MultipleRegistered',
       `framework_registered sums to ${registered.length}: ${registered.join(', ')}.`,
     );
   }
-  return no(
+  return conditionFalse(
     'NotRegistered',
     'Scheduler not registered: framework_registered sums to 0 ("Framework has not been registered within the ' +
       `tolerated delay."). Make -mesos_master_address (spec.mesos.masterAddress = ${cluster.spec.mesos.masterAddress}) ` +
@@ -141,47 +138,51 @@ const frameworkRegistered: Rule = ({ observed, cluster }) => {
 
 const progressing: Rule = ({ rollout, observed, cluster }) => {
   if (rollout.action === 'restart')
-    return yes('RollingRestart', `Restarting ${rollout.pod} onto the new revision.`);
+    return conditionTrue('RollingRestart', `Restarting ${rollout.pod} onto the new revision.`);
   if (rollout.action === 'wait')
-    return yes('RollingRestart', `Rollout of ${rollout.pending.join(', ')}: ${rollout.reason}.`);
+    return conditionTrue('RollingRestart', `Rollout of ${rollout.pending.join(', ')}: ${rollout.reason}.`);
   if (observed.pods.length < cluster.spec.replicas) {
-    return yes(
+    return conditionTrue(
       'CreatingReplicas',
       `${observed.pods.length} of ${cluster.spec.replicas} scheduler pods exist.`,
     );
   }
-  return no('Stable', 'All schedulers run the current revision.');
+  return conditionFalse('Stable', 'All schedulers run the current revision.');
 };
 
 const degraded: Rule = ({ problem, observed, quorum, initialized }) => {
-  if (problem) return yes(problem.reason, problem.message);
+  if (problem) return conditionTrue(problem.reason, problem.message);
   const healthy = observed.pods.filter((p) => p.probe?.healthy === true).length;
   const crashing = observed.pods.filter((p) => p.waitingReason === 'CrashLoopBackOff').map((p) => p.name);
   // schedulers of a brand-new cluster are expected to be down while they start; ReplicatedLogInitialized tells why
   if (!initialized && crashing.length === 0) {
-    return no(
+    return conditionFalse(
       'Creating',
       `The cluster is being created: ${healthy} of ${observed.pods.length} schedulers answer /health.`,
     );
   }
   if (observed.pods.length > 0 && healthy < quorum) {
-    return yes('QuorumLost', `Only ${healthy} scheduler(s) answer /health; a log quorum needs ${quorum}.`);
+    return conditionTrue(
+      'QuorumLost',
+      `Only ${healthy} scheduler(s) answer /health; a log quorum needs ${quorum}.`,
+    );
   }
-  if (crashing.length) return yes('SchedulerCrashLooping', `${crashing.join(', ')} is in CrashLoopBackOff.`);
+  if (crashing.length)
+    return conditionTrue('SchedulerCrashLooping', `${crashing.join(', ')} is in CrashLoopBackOff.`);
   const unhealthy = observed.pods.filter((p) => p.probe?.healthy !== true).map((p) => p.name);
   if (unhealthy.length)
-    return yes('ReplicaUnhealthy', `${unhealthy.join(', ')} does not answer GET /health with OK.`);
-  return no('AsExpected', 'Every scheduler answers /health.');
+    return conditionTrue('ReplicaUnhealthy', `${unhealthy.join(', ')} does not answer GET /health with OK.`);
+  return conditionFalse('AsExpected', 'Every scheduler answers /health.');
 };
 
-export function computeConditions(facts: ConditionFacts): ConditionInput[] {
+export function computeConditions(facts: ConditionFacts): ConditionInput<ClusterConditionType>[] {
   const parts = {
     ReplicatedLogInitialized: replicatedLog(facts),
     LeaderElected: leaderElected(facts),
     FrameworkRegistered: frameworkRegistered(facts),
     Progressing: progressing(facts),
     Degraded: degraded(facts),
-  };
+  } satisfies Partial<Record<ClusterConditionType, ConditionBody>>;
   const symptoms = diagnosticConditions({
     cluster: facts.cluster,
     observed: facts.observed,
@@ -198,14 +199,11 @@ export function computeConditions(facts: ConditionFacts): ConditionInput[] {
   if (!allReady) blockers.unshift('SchedulersReady');
   if (parts.Degraded.status === 'True') blockers.push('Degraded');
   const ready = blockers.length
-    ? no('NotReady', `Waiting for: ${blockers.join(', ')}.`)
-    : yes(
+    ? conditionFalse('NotReady', `Waiting for: ${blockers.join(', ')}.`)
+    : conditionTrue(
         'ClusterReady',
         `${facts.cluster.spec.replicas} schedulers healthy, log initialized, leader registered.`,
       );
   // symptom conditions explain and alert; they do not hold back Ready, which means "serving"
-  return [
-    { type: 'Ready', ...ready },
-    ...Object.entries({ ...parts, ...symptoms }).map(([type, c]) => ({ type, ...c })),
-  ];
+  return [{ type: 'Ready', ...ready }, ...typedConditions({ ...parts, ...symptoms })];
 }

@@ -2,7 +2,7 @@
 // dlog_snapshot_interval) old at most; a rising scheduler_backup_failed without a success means backups fail.
 import type { BackupsStatus } from '../api/diagnostics-schema.ts';
 import { formatAgeMs } from '../api/age.ts';
-import { bad, good, unknown, type Verdict } from './verdict.ts';
+import { conditionFalse, conditionTrue, conditionUnknown, type ConditionBody } from '../api/conditions.ts';
 
 const NAME = /^scheduler-backup-(\d{4})-(\d{2})-(\d{2})-(\d{2})-(\d{2})$/;
 
@@ -83,14 +83,14 @@ export function newestBackupAgeSecs(
   return Math.max(0, (facts.now.getTime() - (Math.max(...times) + 60_000)) / 1000);
 }
 
-export function backupsHealthy(facts: BackupFacts): Verdict {
+export function backupsHealthy(facts: BackupFacts): ConditionBody {
   const { status } = facts;
   const limitSecs = (2 * facts.effectiveIntervalMs) / 1000;
   const remedy =
     'Check the scheduler log for "Failed to prepare backup", free space and permissions of -backup_dir, and that ' +
     'the leader is ACTIVE (backups run with the periodic log snapshot on the leader only).';
   if (status?.failingSince) {
-    return bad(
+    return conditionFalse(
       'BackupFailing',
       `Backups failing: scheduler_backup_failed on ${status.leader ?? 'the leader'} rose to ${status.failedTotal ?? 0} ` +
         `since ${status.failingSince} without a successful backup. ${remedy}`,
@@ -98,28 +98,28 @@ export function backupsHealthy(facts: BackupFacts): Verdict {
   }
   const age = newestBackupAgeSecs(facts);
   if (age === undefined) {
-    if (!status?.leader) return unknown('NoActiveLeader', 'No active leader to read backups from.');
+    if (!status?.leader) return conditionUnknown('NoActiveLeader', 'No active leader to read backups from.');
     if ((facts.leaderUptimeSecs ?? 0) > limitSecs) {
-      return bad(
+      return conditionFalse(
         'BackupStale',
         `No backup on ${status.leader} although it has run for ${formatAgeMs((facts.leaderUptimeSecs ?? 0) * 1000)}, ` +
           `more than twice the effective backup interval (${formatAgeMs(facts.effectiveIntervalMs)}). ${remedy}`,
       );
     }
-    return good(
+    return conditionTrue(
       'AwaitingFirstBackup',
       'No backup yet; the first one comes with a log snapshot after the interval.',
     );
   }
   const newest = status?.newest ?? 'the newest backup';
   if (age > limitSecs) {
-    return bad(
+    return conditionFalse(
       'BackupStale',
       `Backups stale: ${newest} is ${formatAgeMs(age * 1000)} old, more than twice the effective interval ` +
         `max(backup_interval, dlog_snapshot_interval) = ${formatAgeMs(facts.effectiveIntervalMs)}. ${remedy}`,
     );
   }
-  return good(
+  return conditionTrue(
     'BackupsRecent',
     `${newest} is at most ${formatAgeMs(age * 1000)} old (limit ${formatAgeMs(2 * facts.effectiveIntervalMs)}).`,
   );

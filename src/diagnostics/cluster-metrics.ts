@@ -2,6 +2,7 @@
 // informer delivers it, so they match what kubectl shows.
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { AuroraClusterStatus } from '../api/aurora-cluster.ts';
+import type { ClusterConditionType } from '../api/conditions.ts';
 import { newestBackupAgeSecs } from './backup-health.ts';
 
 type Labels = 'namespace' | 'cluster';
@@ -91,7 +92,7 @@ export function createClusterMetrics(registry: Registry, now: () => Date = () =>
         return;
       }
       statuses.set(key, { namespace, cluster, status });
-      const isTrue = (type: string): number =>
+      const isTrue = (type: ClusterConditionType): number =>
         status.conditions?.find((c) => c.type === type)?.status === 'True' ? 1 : 0;
       ready.set(labels, isTrue('Ready'));
       logInitialized.set(labels, status.replicatedLog?.initialized === true ? 1 : 0);

@@ -1,5 +1,6 @@
 // The symptom conditions added by the diagnostics, from the spec, the previous status and one observation.
 import type { AuroraCluster } from '../api/aurora-cluster.ts';
+import type { ClusterConditionType, ConditionBody } from '../api/conditions.ts';
 import type { BackupsStatus, RecentExit } from '../api/diagnostics-schema.ts';
 import { parseDuration } from '../api/duration.ts';
 import type { ObservedCluster } from '../cluster/observed.ts';
@@ -8,7 +9,6 @@ import { executorHealthy } from './executor-health.ts';
 import { observerConfigured } from './observer-config.ts';
 import { isPlannedExit } from './restart-history.ts';
 import { schedulersStable } from './schedulers-stable.ts';
-import type { Verdict } from './verdict.ts';
 
 export const AURORA_DEFAULTS = { backupInterval: '1hrs', snapshotInterval: '1hrs', maxLeading: '1days' };
 
@@ -37,11 +37,13 @@ function exitContext(cluster: AuroraCluster, now: Date) {
   };
 }
 
-export function diagnosticConditions(f: DiagnosticFacts): Record<string, Verdict> {
+export type SymptomConditions = Partial<Record<ClusterConditionType, ConditionBody>>;
+
+export function diagnosticConditions(f: DiagnosticFacts): SymptomConditions {
   const { cluster, observed, now } = f;
   const window = cluster.spec.diagnostics.window;
   const leader = observed.pods.find((p) => p.name === f.backups?.leader);
-  const parts: Record<string, Verdict> = {
+  const parts: SymptomConditions = {
     SchedulersStable: schedulersStable(
       observed.pods.map((p) => ({
         name: p.name,
@@ -64,6 +66,6 @@ export function diagnosticConditions(f: DiagnosticFacts): Record<string, Verdict
     }),
   };
   const observer = observerConfigured(cluster.spec);
-  if (observer) parts['ObserverConfigured'] = observer;
+  if (observer) parts.ObserverConfigured = observer;
   return parts;
 }

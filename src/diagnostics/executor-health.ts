@@ -1,7 +1,7 @@
 // ExecutorHealthy: recent tasks that went to FAILED or LOST without ever reaching STARTING/RUNNING, newer than
 // the last task that did start (so a working executor clears it).
 import type { TaskOutcome } from './signals.ts';
-import { bad, good, unknown, type Verdict } from './verdict.ts';
+import { conditionFalse, conditionTrue, conditionUnknown, type ConditionBody } from '../api/conditions.ts';
 
 export const EXAMPLE_TASKS = 3;
 
@@ -18,16 +18,19 @@ export function executorHealthy(
   tasks: { outcomes: readonly TaskOutcome[]; error?: string } | undefined,
   now: Date,
   windowMs: number,
-): Verdict {
-  if (!tasks) return unknown('NoActiveLeader', 'No active leader to ask for recent tasks.');
+): ConditionBody {
+  if (!tasks) return conditionUnknown('NoActiveLeader', 'No active leader to ask for recent tasks.');
   if (tasks.error)
-    return unknown('TasksUnreadable', `getTasksWithoutConfigs on the leader failed: ${tasks.error}`);
+    return conditionUnknown('TasksUnreadable', `getTasksWithoutConfigs on the leader failed: ${tasks.error}`);
   const crashed = crashedTasks(tasks.outcomes, now.getTime() - windowMs);
   if (!crashed.length) {
-    return good('NoLaunchFailures', 'No recent task went to FAILED or LOST without STARTING or RUNNING.');
+    return conditionTrue(
+      'NoLaunchFailures',
+      'No recent task went to FAILED or LOST without STARTING or RUNNING.',
+    );
   }
   const examples = crashed.slice(0, EXAMPLE_TASKS).map((t) => `${t.taskId} (${t.status})`);
-  return bad(
+  return conditionFalse(
     'ExecutorCrashing',
     `Executor crashing: ${crashed.length} recent task(s) went to FAILED or LOST without ever STARTING or RUNNING, ` +
       `e.g. ${examples.join(', ')}. The executor fails before it reports, for example a missing native ` +

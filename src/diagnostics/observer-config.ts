@@ -1,7 +1,7 @@
 // ObserverConfigured: the Thermos observer's --mesos-root and the agents' --work_dir come from one spec value;
 // any extra arg naming another root is reported, since the observer then lists no tasks and answers 404.
 import type { AuroraClusterSpec } from '../api/aurora-cluster.ts';
-import { bad, good, type Verdict } from './verdict.ts';
+import { conditionFalse, conditionTrue, type ConditionBody } from '../api/conditions.ts';
 
 const ROOT_FLAG = /^--?(mesos[-_]root|work[-_]dir)=(.*)$/;
 
@@ -33,19 +33,19 @@ export function rootMismatches(spec: AuroraClusterSpec): string[] {
   });
 }
 
-export function observerConfigured(spec: AuroraClusterSpec): Verdict | undefined {
+export function observerConfigured(spec: AuroraClusterSpec): ConditionBody | undefined {
   const obs = spec.thermosObserver;
   if (!obs) return undefined;
   const mismatches = rootMismatches(spec);
   if (mismatches.length) {
-    return bad(
+    return conditionFalse(
       'MesosRootMismatch',
       `Observer would not discover tasks: ${mismatches.join('; ')}, but the observer's --mesos-root and the agents' ` +
         `--work_dir are ${obs.mesosRoot} (spec.thermosObserver.mesosRoot). The observer then lists no tasks and ` +
         'answers 404 for task pages. Remove the extra root flag or change spec.thermosObserver.mesosRoot.',
     );
   }
-  return good(
+  return conditionTrue(
     'MesosRootInSync',
     `Observers run with --mesos-root=${obs.mesosRoot} and agents with --work_dir=${obs.mesosRoot} ` +
       '(published in status.thermosObserver).',

@@ -1,7 +1,7 @@
 // SchedulersStable: scheduler restarts told apart from Aurora's planned exits (max leading duration, restore).
 import type { RecentExit } from '../api/diagnostics-schema.ts';
 import { formatAgeMs } from '../api/age.ts';
-import { bad, good, type Verdict } from './verdict.ts';
+import { conditionFalse, conditionTrue, type ConditionBody } from '../api/conditions.ts';
 
 export const CRASH_LOOP_EXITS = 3;
 
@@ -24,7 +24,7 @@ function describe(e: RecentExit): string {
   return `exit ${e.exitCode} at ${e.finishedAt} after ${formatAgeMs(e.ranSeconds * 1000)}`;
 }
 
-export function schedulersStable(replicas: readonly ReplicaRestarts[], window: string): Verdict {
+export function schedulersStable(replicas: readonly ReplicaRestarts[], window: string): ConditionBody {
   const crashing: string[] = [];
   const unplanned: string[] = [];
   const planned: string[] = [];
@@ -45,24 +45,24 @@ export function schedulersStable(replicas: readonly ReplicaRestarts[], window: s
     }
   }
   if (crashing.length) {
-    return bad(
+    return conditionFalse(
       'Crashing',
       `Scheduler restarting: ${crashing.join('; ')}. Non-zero exit codes or ${CRASH_LOOP_EXITS} unplanned exits ` +
         `within ${window} are not Aurora's planned failover. ${REMEDY}`,
     );
   }
   if (unplanned.length) {
-    return bad(
+    return conditionFalse(
       'UnplannedRestart',
       `Scheduler exited without a planned reason: ${unplanned.join('; ')}. ${REMEDY}`,
     );
   }
   if (planned.length) {
-    return good(
+    return conditionTrue(
       'PlannedFailover',
       `Planned exits only: ${planned.join('; ')} (exit 0 after -max_leading_duration or during a restore); ` +
         'Kubernetes restarted the scheduler as Aurora expects from its supervisor.',
     );
   }
-  return good('Stable', `No scheduler exited within ${window}.`);
+  return conditionTrue('Stable', `No scheduler exited within ${window}.`);
 }

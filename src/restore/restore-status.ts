@@ -1,6 +1,6 @@
 // Pure updates of the AuroraRestore status: step start and finish, failure, completion and rewinding.
 import type { AuroraRestoreStatus, RestorePhase } from '../api/aurora-restore.ts';
-import { setCondition, type ConditionInput } from '../api/conditions.ts';
+import { setCondition, type ConditionInput, type RestoreConditionType } from '../api/conditions.ts';
 
 type Entry = NonNullable<AuroraRestoreStatus['timeline']>[number];
 
@@ -16,7 +16,11 @@ function withEntry(
   return { ...status, timeline };
 }
 
-function condition(status: AuroraRestoreStatus, next: ConditionInput, now: Date): AuroraRestoreStatus {
+function condition(
+  status: AuroraRestoreStatus,
+  next: ConditionInput<RestoreConditionType>,
+  now: Date,
+): AuroraRestoreStatus {
   return { ...status, conditions: setCondition(status.conditions ?? [], next, now) };
 }
 
@@ -33,7 +37,7 @@ export function markRunning(
     ...(message !== undefined ? { message } : {}),
   }));
   const progressing = {
-    type: 'Progressing',
+    type: 'Progressing' as const,
     status: 'True' as const,
     reason: step,
     message: message ?? step,
@@ -61,7 +65,7 @@ export function markFailed(
     message,
   }));
   const failed = {
-    type: 'Progressing',
+    type: 'Progressing' as const,
     status: 'False' as const,
     reason: 'Failed',
     message: `${step}: ${message}`,

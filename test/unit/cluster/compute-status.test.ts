@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { statusFrom } from '../../support/cluster-status.ts';
+import { conditionTypesOf } from '../../../src/api/conditions.ts';
 import type { ObservedCluster } from '../../../src/cluster/observed.ts';
 import { cluster, followerProbe, healthyObserved, leaderProbe, pod } from './fixtures.ts';
 
@@ -136,6 +137,28 @@ test('schedulers still starting in a brand-new cluster are not Degraded but Init
   assert.is(condition(status, 'Degraded')?.status, 'False');
   assert.is(condition(status, 'Degraded')?.reason, 'Creating');
   assert.is(status.phase, 'Initializing');
+});
+
+test('every condition the cluster status gets is in the table, and every cluster type in the table is set', () => {
+  const initialized = { replicatedLog: { initialized: true, initializedAt: '2026-01-01T00:00:00.000Z' } };
+  const observer = cluster(initialized);
+  observer.spec.thermosObserver = { mesosRoot: '/var/lib/mesos', extraArgs: ['--mesos-root=/tmp/mesos'] };
+  const sick = healthyObserved();
+  sick.pods[1] = pod(1, {
+    probe: { healthy: false, leaderHealth: 'unknown' },
+    waitingReason: 'CrashLoopBackOff',
+  });
+  sick.serverset.members = [];
+  const worlds = [
+    statusFrom({ cluster: cluster(), observed: healthyObserved(), rollout: { action: 'none' }, now }),
+    statusFrom({ cluster: observer, observed: healthyObserved(), rollout: { action: 'none' }, now }),
+    statusFrom({ cluster: cluster(initialized), observed: sick, now }),
+    statusFrom({ cluster: cluster(), observed: { ...healthyObserved(), pods: [] }, now }),
+  ];
+  const tableTypes: readonly string[] = conditionTypesOf('AuroraCluster');
+  const written = new Set(worlds.flatMap((s) => (s.conditions ?? []).map((c) => c.type)));
+  for (const type of written) assert.ok(tableTypes.includes(type), `${type} is not in CONDITION_TYPES`);
+  assert.equal([...written].sort(), [...tableTypes].sort());
 });
 
 test.run();
