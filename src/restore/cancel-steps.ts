@@ -27,8 +27,13 @@ function needsRollback(s: Situation): boolean {
   return livePods(s).some((p) => wasWiped(p, s) && !hasMarker(p, s, 'rollback'));
 }
 
+/** A pod whose agent does not answer may have been wiped: only known markers prove nothing needs undoing. */
+function markersUnknown(s: Situation): boolean {
+  return livePods(s).some((p) => p.markers === undefined);
+}
+
 function needsRestart(s: Situation): boolean {
-  return s.world.statefulSet.mode === 'recovery' || needsRollback(s);
+  return s.world.statefulSet.mode === 'recovery' || needsRollback(s) || markersUnknown(s);
 }
 
 export const unloadRecovery: RestoreStep = {
@@ -72,7 +77,18 @@ export const startAsBefore: RestoreStep = {
   async run(ctx) {
     const n = clusterOf(ctx).spec.replicas;
     await applyStatefulSet(ctx, 'normal', n);
-    return { message: `starting ${n} schedulers in the normal configuration` };
+    // a pod wiped after the stop (e.g. by a pass that acted just before the cancel) runs the rollback on restart
+    const wiped = livePods(ctx).filter((p) => wasWiped(p, ctx) && !hasMarker(p, ctx, 'rollback'));
+    if (ourConfig(ctx)?.action !== 'rollback' || wiped.length === 0) {
+      return { message: `starting ${n} schedulers in the normal configuration` };
+    }
+    const namespace = clusterOf(ctx).metadata.namespace ?? 'default';
+    for (const p of wiped) {
+      await ctx.fx.kube.delete({ apiVersion: 'v1', kind: 'Pod', namespace, name: p.name }, { uid: p.uid });
+    }
+    return {
+      message: `restarting ${wiped.map((p) => p.name).join(', ')} so their pre-restore log comes back`,
+    };
   },
 };
 

@@ -6,7 +6,7 @@ import { CANCEL_STEPS, RELEASE_STEPS } from '../../../src/restore/cancel-steps.t
 import { choosePlan, nextMove } from '../../../src/restore/plan.ts';
 import { OFFLINE_STEPS } from '../../../src/restore/offline-steps.ts';
 import { STAGED_STEPS } from '../../../src/restore/staged-steps.ts';
-import type { RestoreStep } from '../../../src/restore/step.ts';
+import type { RestoreEffects, RestoreStep } from '../../../src/restore/step.ts';
 import type { World, WorldPod } from '../../../src/restore/world.ts';
 import { finished, makeRestore, pod, runningWorld, situation, UID } from './fixtures.ts';
 
@@ -243,6 +243,50 @@ test('killed after each action, the re-run only checkpoints that step and moves 
       assert.equal(nextMove(CANCEL_STEPS, situation(world, restore)), { kind: 'complete' });
     }
   }
+});
+
+test('StopForRollback does not conclude from a pod whose agent does not answer that nothing was wiped', () => {
+  const { markers: _unknown, ...silent } = pod(0);
+  const cfg = { restoreConfig: { restoreId: UID, action: 'rollback' } };
+  assertChooses('CancelStopForRollback', locked({ statefulSet: sts(1), pods: [silent], ...cfg }));
+  assertSkips(
+    'CancelStopForRollback',
+    locked({ statefulSet: sts(1), pods: [pod(0, { markers: [] })], ...cfg }),
+  );
+});
+
+test('StartAsBefore restarts a pod that was wiped after the stop, so its init container rolls the log back', async () => {
+  const deleted: Array<{ name: string; uid?: string | undefined }> = [];
+  const fx = {
+    kube: {
+      apply: async () => undefined,
+      delete: async (ref: { name: string }, o?: { uid?: string }) => {
+        deleted.push({ name: ref.name, uid: o?.uid });
+        return true;
+      },
+    },
+    now: () => new Date(),
+  } as unknown as RestoreEffects;
+  const late = pod(0, { markers: [`${UID}.wipe-and-recover.done`] });
+  const world = locked({
+    statefulSet: sts(3),
+    pods: [
+      late,
+      pod(1, { markers: [`${UID}.rollback.done`] }),
+      pod(2, { markers: [`${UID}.rollback.done`] }),
+    ],
+    restoreConfig: { restoreId: UID, action: 'rollback' },
+  });
+  assertChooses('CancelStartAsBefore', world);
+  const step = CANCEL_STEPS.find((x) => x.name === 'CancelStartAsBefore');
+  const out = await step?.run({
+    ...situation(world, makeRestore({ cancel: true })),
+    fx,
+    saveStatus: async () => undefined,
+    faultPoint: async () => undefined,
+  });
+  assert.match(out?.message ?? '', /restarting example-0/);
+  assert.equal(deleted, [{ name: 'example-0', uid: late.uid }]);
 });
 
 test.run();
