@@ -13,7 +13,8 @@ export const CRASHED_STEPS_ANNOTATION = 'aurora-operator.io/test-crashed-steps';
 /** `Step@window`: the operator waits at this point for as long as the annotation names it. */
 export const PAUSE_ANNOTATION = 'aurora-operator.io/test-pause-at';
 
-export type FaultHook = (restore: AuroraRestore, step: string, window: string) => Promise<void>;
+/** Resolves true when it paused: what the pass observed may be stale by then. */
+export type FaultHook = (restore: AuroraRestore, step: string, window: string) => Promise<boolean>;
 
 export interface FaultHookOptions {
   kube: KubeClient;
@@ -45,17 +46,20 @@ export function createFaultHook(opts: FaultHookOptions): FaultHook {
   return async (restore, step, window) => {
     const point = `${step}@${window}`;
     let current: AuroraRestore | undefined = restore;
+    let paused = false;
     while (current?.metadata.annotations?.[PAUSE_ANNOTATION] === point) {
-      opts.log.warn({ restore: restore.metadata.name, point }, 'Paused at a fault point (test fault hook)');
+      if (!paused)
+        opts.log.warn({ restore: restore.metadata.name, point }, 'Paused at a fault point (test hook)');
+      paused = true;
       await opts.sleep(1000);
       current = await opts.reload(restore);
     }
     const annotations = current?.metadata.annotations ?? {};
     const kind = window.replace(/#\d+$/, '');
-    if (!windowsOf(annotations).includes(kind)) return;
+    if (!windowsOf(annotations).includes(kind)) return paused;
     const crashed = (annotations[CRASHED_STEPS_ANNOTATION] ?? '').split(',').filter(Boolean);
     const name = pointName(step, window);
-    if (crashed.includes(name)) return;
+    if (crashed.includes(name)) return paused;
     await opts.kube.mergePatch(refOf(restore), {
       metadata: { annotations: { [CRASHED_STEPS_ANNOTATION]: [...crashed, name].join(',') } },
     });
@@ -63,7 +67,7 @@ export function createFaultHook(opts: FaultHookOptions): FaultHook {
       { restore: restore.metadata.name, step, window },
       'Exiting at a fault point (test fault hook)',
     );
-    await opts.die();
+    return opts.die();
   };
 }
 

@@ -96,18 +96,20 @@ async function runStep(
       deps.fx.now(),
     ),
   );
-  const fault = async (window: string): Promise<void> => deps.faultHook?.(restore, step.name, window);
+  const fault = async (window: string): Promise<boolean> =>
+    (await deps.faultHook?.(restore, step.name, window)) ?? false;
   const ctx: StepContext = {
     restore: { ...restore, status },
     world,
     fx: deps.faultHook
-      ? { ...deps.fx, kube: countWrites(deps.fx.kube, (n) => fault(`write#${n}`)) }
+      ? { ...deps.fx, kube: countWrites(deps.fx.kube, async (n) => void (await fault(`write#${n}`))) }
       : deps.fx,
     saveStatus: (patch) => write({ ...status, ...patch }),
-    faultPoint: fault,
+    faultPoint: async (window) => void (await fault(window)),
   };
   try {
-    await fault('before');
+    // a pass held at a pause point acts on a stale view, so it ends and the next pass observes afresh
+    if (await fault('before')) return { requeueAfterMs: 0 };
     const outcome = await step.run(ctx);
     await fault('after');
     const next = markRunning(

@@ -94,10 +94,11 @@ test('the leader is lost after the commit intent, before commitRecovery: re-stag
   let fired = false;
   const log = await world.drive({
     faultHook: async (_restore, step, window) => {
-      if (fired || step !== 'Commit' || window !== 'intent') return;
+      if (fired || step !== 'Commit' || window !== 'intent') return false;
       fired = true;
       world.aurora.failover();
       killOperator(world);
+      return false;
     },
   });
   assert.ok(fired);
@@ -166,10 +167,11 @@ test('cancel after the intent is refused: the restore finishes', async () => {
   let fired = false;
   const log = await world.drive({
     faultHook: async (_restore, step, window) => {
-      if (fired || step !== 'Commit' || window !== 'intent') return;
+      if (fired || step !== 'Commit' || window !== 'intent') return false;
       fired = true;
       world.patchRestoreSpec({ cancel: true });
       killOperator(world);
+      return false;
     },
   });
   assert.ok(fired);
