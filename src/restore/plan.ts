@@ -58,6 +58,12 @@ function leaderLost(s: Situation): string | undefined {
   if (pod.lifecycle !== undefined && pod.lifecycle !== 'LEADER_AWAITING_REGISTRATION') {
     return `leader ${status.leader} is now ${pod.lifecycle}`;
   }
+  // a hung leader answers no probe, but another scheduler leading means its ZooKeeper session is gone
+  const other = s.world.pods.find(
+    (p) => p.name !== status.leader && !p.deleting && p.lifecycle === 'LEADER_AWAITING_REGISTRATION',
+  );
+  if (pod.lifecycle === undefined && other)
+    return `${other.name} leads now; ${status.leader} does not answer`;
   return undefined;
 }
 

@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { nextMove } from '../../../src/restore/plan.ts';
 import { STAGED_STEPS } from '../../../src/restore/staged-steps.ts';
 import { digestTaskIds } from '../../../src/restore/task-digest.ts';
-import type { World } from '../../../src/restore/world.ts';
+import type { World, WorldPod } from '../../../src/restore/world.ts';
 import { BACKUP, finished, makeRestore, pod, runningWorld, situation, UID } from './fixtures.ts';
 
 const ORDER = STAGED_STEPS.map((s) => s.name);
@@ -282,6 +282,27 @@ test('losing the leader before commit rewinds to FindLeader; after commit it doe
     nextMove(STAGED_STEPS, situation(recovering(lost), makeRestore({}, committed))).kind,
     'rewind',
   );
+});
+
+test('a hung leader that answers no probe while another scheduler leads rewinds to FindLeader', () => {
+  const silent = (p: WorldPod): WorldPod => {
+    const { lifecycle: _gone, ...rest } = p;
+    return rest;
+  };
+  const hung = recovering().pods.map((p) =>
+    p.name === 'example-1'
+      ? silent(p)
+      : p.name === 'example-2'
+        ? { ...p, lifecycle: 'LEADER_AWAITING_REGISTRATION' as const }
+        : p,
+  );
+  const status = { ...finished(...before('StageRecovery')), ...leader };
+  const move = nextMove(STAGED_STEPS, situation(recovering(hung), makeRestore({}, status)));
+  assert.is(move.kind, 'rewind');
+  assert.match(move.kind === 'rewind' ? move.reason : '', /example-2 leads now/);
+  // hung but nobody else leads yet: wait, do not rewind
+  const alone = recovering().pods.map((p) => (p.name === 'example-1' ? silent(p) : p));
+  assert.is.not(nextMove(STAGED_STEPS, situation(recovering(alone), makeRestore({}, status))).kind, 'rewind');
 });
 
 test.run();
