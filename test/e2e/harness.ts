@@ -62,8 +62,11 @@ export async function startE2eEnv(
     async signalContainer(namespace, pod, container, signal) {
       const uid = await kubectl(ctx, ['-n', namespace, 'get', 'pod', pod, '-o', 'jsonpath={.metadata.uid}']);
       // the pod runtime records each container's process group id under run/<pod uid>/<container>.pid
-      const pgid = Number(readFileSync(join(stateDir, 'pods', 'run', uid.trim(), `${container}.pid`), 'utf8'));
-      if (!Number.isInteger(pgid) || pgid <= 1) throw new Error(`no process group recorded for ${pod}/${container}`);
+      const pgid = Number(
+        readFileSync(join(stateDir, 'pods', 'run', uid.trim(), `${container}.pid`), 'utf8'),
+      );
+      if (!Number.isInteger(pgid) || pgid <= 1)
+        throw new Error(`no process group recorded for ${pod}/${container}`);
       process.kill(-pgid, signal);
     },
     stop: () => stopLocalEnv(state),

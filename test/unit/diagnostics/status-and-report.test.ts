@@ -9,8 +9,7 @@ import { buildReport } from '../../../src/diagnostics/report.ts';
 import { cluster, followerProbe, healthyObserved, leaderProbe } from '../cluster/fixtures.ts';
 
 const now = new Date('2026-11-21T10:00:00Z');
-const cond = (s: ReturnType<typeof statusFrom>, type: string) =>
-  s.conditions?.find((c) => c.type === type);
+const cond = (s: ReturnType<typeof statusFrom>, type: string) => s.conditions?.find((c) => c.type === type);
 
 function healthy() {
   const observed = healthyObserved();
