@@ -14,6 +14,8 @@ const PODS = ['example-0', 'example-1', 'example-2'];
 const MARKER = '/aurora/replicated-log-aurora-operator';
 const INITIALIZING = /log-init: initializing the replicated log/g;
 const REFUSED_BY_SWITCH = /log-init: skipped: guard=allowed/g;
+// any outcome of the first-creation guard: initialized, or skipped by one of the guards
+const DECIDED = /log-init: (initializing the replicated log|skipped: guard=)/g;
 
 const WIPE_STATUS = [
   '-n',
@@ -112,12 +114,30 @@ async function loseLogVolumes(e: E2eEnv, ordinals: readonly number[]): Promise<v
   }
 }
 
-/** waitLogInitRan waits until every pod ran log-init once more than in `before` (the switch refused it). */
-async function waitLogInitRefused(e: E2eEnv, before: Record<string, number>): Promise<void> {
-  await waitFor('log-init of every new pod to be refused by the switch', 180_000, async () => {
-    const now = count(e, REFUSED_BY_SWITCH);
+/** waitLogInitDecided waits until log-init of every pod has decided once more than in `before`. */
+async function waitLogInitDecided(e: E2eEnv, before: Record<string, number>, extra?: () => Promise<void>) {
+  await waitFor('log-init of every new pod to decide', 180_000, async () => {
+    await extra?.();
+    const now = count(e, DECIDED);
     return PODS.every((pod) => (now[pod] ?? 0) > (before[pod] ?? 0));
   });
+}
+
+/** assertRefusedBySwitch: since `before`, no pod initialized and every pod was stopped by the operator's switch. */
+function assertRefusedBySwitch(e: E2eEnv, before: { initialized: object; refused: Record<string, number> }) {
+  assert.equal(count(e, INITIALIZING), before.initialized, 'no replica was initialized');
+  const now = count(e, REFUSED_BY_SWITCH);
+  for (const pod of PODS) {
+    assert.ok((now[pod] ?? 0) > (before.refused[pod] ?? 0), `${pod}: log-init was refused by guard=allowed`);
+  }
+}
+
+function snapshot(e: E2eEnv) {
+  return {
+    initialized: count(e, INITIALIZING),
+    refused: count(e, REFUSED_BY_SWITCH),
+    decided: count(e, DECIDED),
+  };
 }
 
 async function logInitSwitch(e: E2eEnv): Promise<string> {
@@ -186,45 +206,41 @@ test('a brand-new cluster initializes its log, becomes Ready, and the operator r
 
 test('a status wiped through the status subresource does not switch log-init on', async (ctx) => {
   const e = env(ctx);
-  const initialized = count(e, INITIALIZING);
-  const refused = count(e, REFUSED_BY_SWITCH);
+  const before = snapshot(e);
   // every scheduler restarts, and the status is wiped again and again while no replica reports a recovered log
   await e.kubectl(['-n', NS, 'delete', 'pod', ...PODS, '--wait=false']);
   const switches = new Set<string>();
-  await waitFor('the pods to run log-init again', 180_000, async () => {
+  await waitLogInitDecided(e, before.decided, async () => {
     await e.kubectl(WIPE_STATUS);
     switches.add(await logInitSwitch(e));
-    const now = count(e, REFUSED_BY_SWITCH);
-    return PODS.every((pod) => (now[pod] ?? 0) > (refused[pod] ?? 0));
   });
   assert.equal([...switches], ['false'], 'the switch never said true');
+  assertRefusedBySwitch(e, before);
   await waitReadyWithTasks(e, ctx.tasks ?? []);
-  assert.equal(count(e, INITIALIZING), initialized, 'no replica was initialized');
 });
 
 for (const lost of [[], [2]]) {
   test(`a re-created AuroraCluster with ${lost.length} log volume(s) lost catches up and keeps its tasks`, async (ctx) => {
     const e = env(ctx);
-    const initialized = count(e, INITIALIZING);
-    const refused = count(e, REFUSED_BY_SWITCH);
+    const before = snapshot(e);
     await deleteCluster(e);
     await loseLogVolumes(e, lost);
     await e.kubectl(['apply', '-f', '-'], ctx.manifest);
-    await waitLogInitRefused(e, refused);
+    await waitLogInitDecided(e, before.decided);
+    assertRefusedBySwitch(e, before);
     await waitReadyWithTasks(e, ctx.tasks ?? []);
-    assert.equal(count(e, INITIALIZING), initialized, 'no replica was initialized after the re-creation');
     assert.is(await logInitSwitch(e), 'false');
   });
 }
 
 test('a re-created AuroraCluster that lost a quorum of log volumes is refused, with the remedy', async (ctx) => {
   const e = env(ctx);
-  const initialized = count(e, INITIALIZING);
-  const refused = count(e, REFUSED_BY_SWITCH);
+  const before = snapshot(e);
   await deleteCluster(e);
   await loseLogVolumes(e, [0, 1]);
   await e.kubectl(['apply', '-f', '-'], ctx.manifest);
-  await waitLogInitRefused(e, refused);
+  await waitLogInitDecided(e, before.decided);
+  assertRefusedBySwitch(e, before);
   const c = await waitFor('ReplicatedLogInitialized=False/InitializationRefused', 120_000, async () => {
     const got = await getCluster(e, NS, 'example');
     return conditionOf(got, 'ReplicatedLogInitialized')?.reason === 'InitializationRefused' ? got : undefined;
@@ -248,7 +264,11 @@ test('a re-created AuroraCluster that lost a quorum of log volumes is refused, w
   assert.match(events, /InitializationRefused/);
   // the pods keep running uninitialized: give them time, then check that nothing was initialized
   await new Promise((resolve) => setTimeout(resolve, 10_000));
-  assert.equal(count(e, INITIALIZING), initialized, 'no replica was initialized after the re-creation');
+  assert.equal(
+    count(e, INITIALIZING),
+    before.initialized,
+    'no replica was initialized after the re-creation',
+  );
   assert.is(await logInitSwitch(e), 'false');
 });
 
