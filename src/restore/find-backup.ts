@@ -1,4 +1,5 @@
 // Validation's search for the backup across the replicas' agents, with the seed's warning about old backups.
+import { formatAgeMs } from '../api/age.ts';
 import { TerminalError } from '../controller/result.ts';
 import { listReplicaBackups } from '../agent/newest-backup.ts';
 import type { StepContext, StepOutcome } from './step.ts';
@@ -6,12 +7,6 @@ import { livePods } from './world.ts';
 
 /** Restoring a backup older than this kills every task rescheduled since, so the seed advises against it. */
 export const OLD_BACKUP_MS = 4 * 60 * 60 * 1000;
-
-export function formatAge(ms: number): string {
-  const minutes = Math.max(0, Math.floor(ms / 60_000));
-  const h = Math.floor(minutes / 60);
-  return h > 0 ? `${h}h${minutes % 60}m` : `${minutes}m`;
-}
 
 export async function findBackup(ctx: StepContext): Promise<StepOutcome> {
   const cluster = ctx.world.cluster;
@@ -31,7 +26,7 @@ export async function findBackup(ctx: StepContext): Promise<StepOutcome> {
     const age = ctx.fx.now().getTime() - new Date(file.mtime).getTime();
     const warning =
       age > OLD_BACKUP_MS
-        ? `; WARNING: the backup is ${formatAge(age)} old: tasks started or rescheduled since then will be killed`
+        ? `; WARNING: the backup is ${formatAgeMs(age)} old: tasks started or rescheduled since then will be killed`
         : '';
     const others =
       copies.length > 1
@@ -41,7 +36,7 @@ export async function findBackup(ctx: StepContext): Promise<StepOutcome> {
             .join(', ')} are ignored`
         : '';
     return {
-      message: `found ${backupId} on ${pod} (${file.size} bytes, ${formatAge(age)} old)${warning}${others}`,
+      message: `found ${backupId} on ${pod} (${file.size} bytes, ${formatAgeMs(age)} old)${warning}${others}`,
       status: { source: { pod, takenAt: file.mtime, size: file.size } },
     };
   }

@@ -1,7 +1,7 @@
 // The preview of a staged backup: what the scheduler would hold after commit, counted by role, job and status.
 import type { AuroraRestoreStatus } from '../api/aurora-restore.ts';
 import { scheduleStatusName, type ScheduledTask } from '../thrift/api-types.ts';
-import { formatAge } from './find-backup.ts';
+import { formatAgeMs } from '../api/age.ts';
 
 export type RestorePreview = NonNullable<AuroraRestoreStatus['preview']>;
 
@@ -22,7 +22,7 @@ export function computePreview(
   now: Date,
 ): RestorePreview {
   return {
-    ...(takenAt ? { backupAge: formatAge(now.getTime() - new Date(takenAt).getTime()) } : {}),
+    ...(takenAt ? { backupAge: formatAgeMs(now.getTime() - new Date(takenAt).getTime()) } : {}),
     taskCount: tasks.length,
     byRole: count(tasks.map((t) => t.assignedTask.task?.job?.role ?? '(unknown)')),
     byJob: count(tasks.map(jobKeyOf)),
