@@ -99,6 +99,7 @@ test('Offline: recovery-tool on ordinal 0, quorum then all; tasks equal the back
   await assertRestoredCluster(e, tasks);
   for (let i = 0; i < REPLICAS; i++) {
     assert.ok(markersOf(e, i).includes(`${done.metadata.uid}.wipe-and-recover.done`), `example-${i} marker`);
+    assert.ok(markersOf(e, i).includes(`${done.metadata.uid}.succeeded`), `example-${i} marked succeeded`);
   }
   assert.match(e.podLogs(NS, 'example-0', 'log-init'), `restore ${done.metadata.uid}: recovered ${backupId}`);
   await e.kubectl(['-n', NS, 'delete', 'aurorarestore', 'offline', '--wait=true', '--timeout=60s']);

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import zookeeper from 'node-zookeeper-client';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { SCHEDULER_BACKUPS_SUBDIR } from '../../src/api/contracts.ts';
 import { createAuroraAdminClient } from '../../src/aurora/admin-client.ts';
 import { REPO_ROOT } from '../world/local-env/local-env.ts';
 import { conditionOf, getCluster, startE2eEnv, waitFor, type ClusterJson, type E2eEnv } from './harness.ts';
@@ -315,10 +316,11 @@ test('replicated log not initialized: a backup in the way of the log-init guard 
   // The fault: every replica's backups volume already holds a backup, so the first-creation guard refuses
   // (guard=backups-present) and no replica's log is ever initialized. The claim directory is the one the
   // pod runtime's provisioner uses; creating it before the claim exists is what a pre-populated volume looks like.
-  const stale = (ordinal: number) =>
-    join(e.pvcDir(NS, `backups-${name}-${ordinal}`), 'scheduler-backup-2026-01-01-00-00');
+  const backupDir = (ordinal: number) =>
+    join(e.pvcDir(NS, `backups-${name}-${ordinal}`), SCHEDULER_BACKUPS_SUBDIR);
+  const stale = (ordinal: number) => join(backupDir(ordinal), 'scheduler-backup-2026-01-01-00-00');
   for (let i = 0; i < replicas; i++) {
-    mkdirSync(e.pvcDir(NS, `backups-${name}-${i}`), { recursive: true });
+    mkdirSync(backupDir(i), { recursive: true });
     writeFileSync(stale(i), '{"tasks":[]}');
   }
   await e.kubectl(['apply', '-f', '-'], manifest(e, name));

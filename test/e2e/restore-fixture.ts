@@ -2,6 +2,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
+import { OPERATOR_STATE_SUBDIR, SCHEDULER_BACKUPS_SUBDIR } from '../../src/api/contracts.ts';
 import { createAuroraAdminClient, type AuroraAdminClient } from '../../src/aurora/admin-client.ts';
 import { helm } from '../world/local-env/kubectl.ts';
 import { OPERATOR_NAMESPACE, REPO_ROOT } from '../world/local-env/local-env.ts';
@@ -113,6 +114,11 @@ export async function assertRestoredCluster(e: E2eEnv, expectedTasks: string[]):
     return JSON.stringify(ids) === JSON.stringify(expectedTasks) ? ids : undefined;
   }).catch(async () => taskIds(e));
   assert.equal(tasks, expectedTasks, 'the scheduler holds exactly the tasks of the backup');
+  const listed = await (await leaderAdmin(e)).listBackups();
+  assert.ok(
+    listed.every((n) => n.startsWith('scheduler-backup-')),
+    `Aurora lists only backups, not the operator's state: ${listed.join(', ')}`,
+  );
   const args = await e.kubectl([
     '-n',
     NS,
@@ -153,9 +159,17 @@ export async function assertRestoredCluster(e: E2eEnv, expectedTasks: string[]):
   assert.is(cm.trim(), '', 'the restore ConfigMap is gone');
 }
 
+/** backupDirOf: the scheduler's -backup_dir on a replica's backups volume (layout v2). */
+export function backupDirOf(e: E2eEnv, ordinal: number): string {
+  return join(e.pvcDir(NS, `backups-example-${ordinal}`), SCHEDULER_BACKUPS_SUBDIR);
+}
+
+/** markersOf: the restore markers (`*.done`, `*.succeeded`) in the operator's directory of a backups volume. */
 export function markersOf(e: E2eEnv, ordinal: number): string[] {
-  const dir = join(e.pvcDir(NS, `backups-example-${ordinal}`), '.aurora-operator');
-  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.done')) : [];
+  const dir = join(e.pvcDir(NS, `backups-example-${ordinal}`), OPERATOR_STATE_SUBDIR);
+  return existsSync(dir)
+    ? readdirSync(dir).filter((f) => f.endsWith('.done') || f.endsWith('.succeeded'))
+    : [];
 }
 
 export function wipeCount(e: E2eEnv, ordinal: number, uid: string): number {
