@@ -1,92 +1,44 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import zookeeper from 'node-zookeeper-client';
-import { createAuroraAdminClient, AuroraRpcError, AuroraHttpError } from '../../src/aurora/admin-client.ts';
-import { ensureMesosMaster, startZooKeeper, type ZooKeeperServer } from '../world/local-env/zookeeper.ts';
+import { AuroraRpcError, AuroraHttpError } from '../../src/aurora/admin-client.ts';
+import type { ZooKeeperServer } from '../world/local-env/zookeeper.ts';
 import { ResponseSpec } from '../../src/thrift/api-schema.ts';
-import { ScheduleStatus, type ScheduledTask } from '../../src/thrift/api-types.ts';
+import { ScheduleStatus } from '../../src/thrift/api-types.ts';
 import { decodeMessage, encodeMessage, MessageType, resultSpec } from '../../src/thrift/message.ts';
 import { struct } from '../../src/thrift/schema.ts';
 import {
+  commitKilledOrStoppedCommitsNothing,
+  emptyReplicasDoNotVote,
+  toolAloneJoinsGroupForTheWrite,
+  toolConflictsWithRunningWriter,
+  wipedInitializedQuorumLosesTheLog,
+} from '../world/simulator/testing/log-scenarios.ts';
+import {
   getVars,
-  MESOS_LOG_MAIN,
   RECOVERY_TOOL_MAIN,
   runTool,
   SCHEDULER_MAIN,
-  startSimScheduler,
   status,
   waitFor,
   type SimScheduler,
-  type SimSchedulerOptions,
 } from '../world/simulator/testing/sim-process.ts';
+import { createSimSuite, FAST, JOB } from '../world/simulator/testing/sim-suite.ts';
 
+const w = createSimSuite();
+const { start, stopAll, init, client, zkChildren, leaderOf, runningTasks } = w;
 let zk: ZooKeeperServer;
 let root: string;
-const running = new Set<SimScheduler>();
-const FAST = ['-backup_interval=1secs', '-dlog_snapshot_interval=1secs', '-max_saved_backups=2'];
 const SNAPSHOT_ARGS = struct('snapshot_args', []);
-const JOB = { role: 'www', environment: 'prod', name: 'hello' };
-
-function start(i: number, o: Partial<SimSchedulerOptions> = {}): SimScheduler {
-  const s = startSimScheduler({
-    ip: `127.0.50.${i}`,
-    zkConnect: zk.connectString,
-    dir: join(root, `s${i}`),
-    quorum: 1,
-    ...o,
-  });
-  running.add(s);
-  return s;
-}
-async function stopAll(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  await Promise.all([...running].map((s) => s.stop(signal)));
-  running.clear();
-}
-const init = (s: { logPath: string } | string) =>
-  runTool(MESOS_LOG_MAIN, ['initialize', `--path=${typeof s === 'string' ? s : s.logPath}`]);
-const client = (s: SimScheduler, bypass = false) =>
-  createAuroraAdminClient({ baseUrl: s.url, timeoutMs: 3000, bypassLeaderRedirect: bypass });
-
-async function zkChildren(path: string): Promise<string[]> {
-  const c = zookeeper.createClient(zk.connectString);
-  c.connect();
-  try {
-    return await new Promise((res, rej) => c.getChildren(path, null, (e, ch) => (e ? rej(e) : res(ch))));
-  } finally {
-    c.close();
-  }
-}
-async function leaderOf(group: SimScheduler[]): Promise<SimScheduler> {
-  return waitFor('exactly one leader', async () => {
-    const codes = await Promise.all(group.map((s) => status(s.url, '/leaderhealth').catch(() => 0)));
-    const leaders = group.filter((_, i) => codes[i] === 200);
-    return leaders.length === 1 && codes.every((c) => c === 200 || c === 503) ? leaders[0] : undefined;
-  });
-}
-async function runningTasks(s: SimScheduler, n: number): Promise<ScheduledTask[]> {
-  return waitFor(`${n} RUNNING tasks`, async () => {
-    const tasks = await client(s).getTasksWithoutConfigs({
-      jobKeys: [JOB],
-      statuses: [ScheduleStatus.RUNNING],
-    });
-    return tasks.length === n ? tasks : undefined;
-  });
-}
 
 test.before(async () => {
-  zk = await startZooKeeper();
-  await ensureMesosMaster(zk.connectString);
-  root = mkdtempSync(join(tmpdir(), 'aurora-sim-e2e-'));
+  await w.setup();
+  zk = w.zk;
+  root = w.root;
 });
 test.after.each(async () => stopAll('SIGKILL'));
-test.after(async () => {
-  await stopAll('SIGKILL');
-  await zk?.stop();
-  rmSync(root, { recursive: true, force: true });
-});
+test.after(async () => w.teardown());
 
 test('an unknown flag or a missing required flag exits 1 with usage', () => {
   const unknown = runTool(SCHEDULER_MAIN, ['-cluster_name=x', '-gc_executor_path=/x']);
@@ -293,6 +245,17 @@ test('staged recovery restores the backup tasks (partially disabled leader, bypa
   assert.is((await runningTasks(d, 2)).length, 2);
   assert.ok(readdirSync(join(tool, 'db')).includes('LOCK'));
 });
+
+test('a quorum of wiped and re-initialized replicas loses the log contents (the writer sees an empty log)', () =>
+  wipedInitializedQuorumLosesTheLog(w));
+test('wiped replicas left EMPTY do not vote: 2 of 3 get stuck with the data intact, 2 of 5 catch up', () =>
+  emptyReplicasDoNotVote(w));
+test('recovery-tool while a scheduler leads: it supersedes the writer, which exits, and exits 1 itself', () =>
+  toolConflictsWithRunningWriter(w));
+test('recovery-tool with no scheduler: a group member for the write, digest credentials, JAVA_OPTS', () =>
+  toolAloneJoinsGroupForTheWrite(w));
+test('commitRecovery stopped or killed before a quorum stored it commits nothing; nothing stays staged', () =>
+  commitKilledOrStoppedCommitsNothing(w));
 
 test('faults: backupFail counts failures and executorCrash fails new tasks', async () => {
   const dir = join(root, 'f1');

@@ -13,6 +13,8 @@ export const FaultsSchema = z
     executorCrash: z.boolean().optional(),
     /** Backups fail (scheduler_backup_failed rises, no file is written). */
     backupFail: z.boolean().optional(),
+    /** Every log append waits this long before any replica stores it (counts toward -native_log_write_timeout). */
+    logAppendDelayMs: z.number().int().min(0).optional(),
   })
   .strict();
 
@@ -30,5 +32,6 @@ export function mergeFaults(current: Faults, update: Faults): Faults {
   if (merged.slowMs === 0) delete merged.slowMs;
   if (merged.executorCrash === false) delete merged.executorCrash;
   if (merged.backupFail === false) delete merged.backupFail;
+  if (merged.logAppendDelayMs === 0) delete merged.logAppendDelayMs;
   return merged;
 }

@@ -171,6 +171,9 @@ export function createLeadership(d: LeadershipDeps): Leadership {
     listBackups: () => listBackupFiles(cfg.backupDir),
     recovery: createStagedRecovery(cfg.backupDir),
     async commitRecovery(staged) {
+      // Nothing is committed until the append reached a quorum: a process stopped or killed before that (or
+      // whose append times out) leaves the log as it was, and the staged backup, held only in memory, is gone.
+      log.info(`Committing the staged recovery (${staged.tasks.length} tasks) to the replicated log.`);
       await mutate(() => ({ ...staged }));
       log.info('Recovery committed, shutting down for a mandatory failover.');
       setTimeout(() => d.shutdown('Shutting down after committing recovery.'), 200);

@@ -1,4 +1,5 @@
-// The libprocess port (LIBPROCESS_IP:LIBPROCESS_PORT): /metrics/snapshot and the replicas' /log/* messages.
+// The libprocess port (LIBPROCESS_IP:LIBPROCESS_PORT): /metrics/snapshot and the replicas' /log/* messages
+// (recover, promise, state, write).
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { StoredState } from './log-store.ts';
 import type { Replica } from './log-replica.ts';
@@ -38,10 +39,15 @@ export async function startLibprocess(
     if (!r) return json(503, { error: 'replica not started' });
     body(req)
       .then((b) => {
+        const from = typeof b['from'] === 'string' ? b['from'] : 'an unknown replica';
         if (path === '/log/recover') return json(200, r.onRecover());
+        if (path === '/log/promise') return json(200, r.onPromise(Number(b['proposal']), from));
         if (path === '/log/state') return json(200, r.record);
         if (path === '/log/write')
-          return json(200, r.onWrite(Number(b['position']), b['state'] as StoredState));
+          return json(
+            200,
+            r.onWrite(Number(b['position']), b['state'] as StoredState, Number(b['proposal'] ?? 0), from),
+          );
         json(404, { error: `unknown endpoint ${path}` });
       })
       .catch((err: unknown) => json(400, { error: String(err) }));

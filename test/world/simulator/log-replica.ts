@@ -1,4 +1,8 @@
 // One replica of the simulated replicated log: catch-up of EMPTY replicas, writer election, quorum writes.
+//
+// Like Mesos, a writer (coordinator) is elected with a proposal number: every replica that answers its promise
+// request remembers the highest proposal it promised, and rejects promises and writes with a lower one. So a newer
+// writer (another scheduler, or recovery-tool) supersedes an older one, whose next append then fails.
 import { groupMembers, joinGroup, pidToUrl } from './log-group.ts';
 import {
   readReplica,
@@ -7,6 +11,7 @@ import {
   type ReplicaStatus,
   type StoredState,
 } from './log-store.ts';
+import { chooseCatchUpSource, chooseWriterView, type ReplicaAnswer } from './log-view.ts';
 import type { SimLog } from './sim-log.ts';
 import type { ZkSession } from './zk-client.ts';
 
@@ -21,32 +26,84 @@ export interface ReplicaOptions {
   writeTimeoutMs: number;
   /** Pause between recover broadcasts of an EMPTY replica. */
   recoverRetryMs?: number;
+  /** Wait before an append stores anything anywhere (fault switch logAppendDelayMs: a slow disk or network). */
+  appendDelayMs?: () => number;
 }
 
 export interface RecoverResponse {
   status: ReplicaStatus;
   position: number;
+  promised: number;
+  /** This replica's process is an elected writer that no newer promise has superseded. */
+  writer: boolean;
 }
+
+export type PromiseResponse =
+  | { type: 'ACCEPT'; status: 'VOTING'; position: number; promised: number; writer: boolean }
+  | { type: 'REJECT'; promised: number }
+  | { type: 'IGNORED'; status: ReplicaStatus };
+
+export interface WriteResponse {
+  ok: boolean;
+  /** Set when the write was rejected because a higher proposal was promised. */
+  promised?: number;
+}
+
+export type ElectResult =
+  | {
+      ok: true;
+      proposal: number;
+      position: number;
+      /** PIDs of group members that were elected writers until this election superseded them. */
+      supersededWriters: string[];
+    }
+  | { ok: false; reason: string };
 
 export interface Replica {
   readonly record: ReplicaRecord;
   readonly ensembleSize: number;
+  /** This process holds the writer role (elected, not superseded, not failed). */
+  readonly isWriter: boolean;
   join(): Promise<void>;
   /** Incoming libprocess messages. */
   onRecover(): RecoverResponse;
-  onWrite(position: number, state: StoredState): { ok: boolean };
-  /** Coordinator election: true once a quorum of VOTING replicas answered and we hold the latest state. */
-  electWriter(): Promise<{ ok: true } | { ok: false; reason: string }>;
-  /** Appends a new full state; resolves once a quorum stored it. */
+  onPromise(proposal: number, from: string): PromiseResponse;
+  onWrite(position: number, state: StoredState, proposal: number, from: string): WriteResponse;
+  /** Coordinator election: promises from a quorum, then the latest state within the (pessimistic) view. */
+  electWriter(): Promise<ElectResult>;
+  /**
+   * Appends a new full state; resolves once a quorum stored it. The local replica stores it last, after the
+   * peers of the quorum acknowledged it, so a writer stopped or killed before that leaves nothing committed.
+   */
   append(state: StoredState): Promise<void>;
+  /** Waits until every write still on its way to a peer was answered or timed out. */
+  flush(): Promise<void>;
   stop(): void;
 }
+
+interface Peer {
+  pid: string;
+  url: string;
+}
+
+const sameState = (a: StoredState | null, b: StoredState | null): boolean =>
+  JSON.stringify(a) === JSON.stringify(b);
 
 export function createReplica(opts: ReplicaOptions): Replica {
   let record = readReplica(opts.dir);
   let ensembleSize = 1;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
+  /** The proposal this process was elected with, while it is the writer. */
+  let writerProposal: number | undefined;
+  const inflight = new Set<Promise<unknown>>();
+
+  const promised = (): number => record.promised ?? 0;
+  const isWriter = (): boolean => writerProposal !== undefined && promised() <= writerProposal;
+  const store = (next: ReplicaRecord): void => {
+    record = next;
+    writeReplica(opts.dir, record);
+  };
 
   const post = async <T>(
     url: string,
@@ -59,7 +116,7 @@ export function createReplica(opts: ReplicaOptions): Replica {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: AbortSignal.timeout(Math.max(1, timeoutMs)),
       });
       return res.ok ? ((await res.json()) as T) : undefined;
     } catch {
@@ -67,48 +124,49 @@ export function createReplica(opts: ReplicaOptions): Replica {
     }
   };
 
-  const peerUrls = async (): Promise<string[]> => {
+  const peers = async (): Promise<Peer[]> => {
     const pids = await groupMembers(opts.zk, opts.groupPath);
     ensembleSize = Math.max(1, pids.length);
-    return pids.filter((p) => p !== opts.pid).flatMap((p) => pidToUrl(p) ?? []);
+    return pids
+      .filter((p) => p !== opts.pid)
+      .flatMap((pid) => (pidToUrl(pid) ? [{ pid, url: pidToUrl(pid) as string }] : []));
   };
 
   const onRecover = (): RecoverResponse => {
     if (record.status === 'EMPTY') {
       opts.log.glog('replica.cpp:638', 'Replica in EMPTY status received a broadcasted recover request');
     }
-    return { status: record.status, position: record.position };
-  };
-
-  const broadcastRecover = async (): Promise<{ url: string | null; r: RecoverResponse }[]> => {
-    const urls = await peerUrls();
-    const remote = await Promise.all(
-      urls.map(async (url) => ({
-        url,
-        r: await post<RecoverResponse>(url, '/log/recover', {}, opts.readTimeoutMs),
-      })),
-    );
-    const answers = [{ url: null, r: onRecover() }, ...remote.filter((x) => x.r !== undefined)];
-    return answers as { url: string | null; r: RecoverResponse }[];
+    return { status: record.status, position: record.position, promised: promised(), writer: isWriter() };
   };
 
   const fetchState = async (url: string): Promise<ReplicaRecord | undefined> =>
     post<ReplicaRecord>(url, '/log/state', {}, opts.readTimeoutMs);
 
   async function catchUpOnce(): Promise<void> {
-    const answers = await broadcastRecover();
+    const remote = await Promise.all(
+      (await peers()).map(async (p) => ({
+        p,
+        r: await post<RecoverResponse>(p.url, '/log/recover', { from: opts.pid }, opts.readTimeoutMs),
+      })),
+    );
+    const answers = [
+      { p: { pid: opts.pid, url: '' }, r: onRecover() },
+      ...remote.flatMap((x) => (x.r ? [{ p: x.p, r: x.r }] : [])),
+    ];
     for (const a of answers) {
       if (a.r.status === 'EMPTY') {
         opts.log.glog('recover.cpp:188', 'Received a recover response from a replica in EMPTY status');
       }
     }
-    const voting = answers.filter((a) => a.r.status === 'VOTING' && a.url !== null);
-    if (voting.length < opts.quorum) return;
-    const best = voting.reduce((a, b) => (b.r.position > a.r.position ? b : a));
-    const remote = best.url ? await fetchState(best.url) : undefined;
-    if (!remote || stopped || record.status !== 'EMPTY') return;
-    record = { status: 'VOTING', position: remote.position, state: remote.state };
-    writeReplica(opts.dir, record);
+    const source = chooseCatchUpSource(
+      answers.filter((a) => a.p.pid !== opts.pid).map((a) => ({ pid: a.p.pid, ...a.r })),
+      opts.quorum,
+    );
+    const url = source ? answers.find((a) => a.p.pid === source.pid)?.p.url : undefined;
+    if (!url) return;
+    const state = await fetchState(url);
+    if (!state || stopped || record.status !== 'EMPTY') return;
+    store({ status: 'VOTING', position: state.position, state: state.state, promised: promised() });
     opts.log.glog(
       'recover.cpp:566',
       `Replica caught up to position ${record.position} and is now in VOTING status`,
@@ -124,6 +182,182 @@ export function createReplica(opts: ReplicaOptions): Replica {
     }, opts.recoverRetryMs ?? 1000);
   }
 
+  function onPromise(proposal: number, from: string): PromiseResponse {
+    if (record.status !== 'VOTING') {
+      opts.log.glog(
+        'replica.cpp:379',
+        `Replica ignoring promise request from ${from} as it is in ${record.status} status`,
+      );
+      return { type: 'IGNORED', status: record.status };
+    }
+    if (proposal <= promised()) {
+      opts.log.glog('replica.cpp:503', `Replica denying promise request with proposal ${proposal}`);
+      return { type: 'REJECT', promised: promised() };
+    }
+    const wasWriter = isWriter();
+    store({ ...record, promised: proposal });
+    opts.log.glog(
+      'replica.cpp:495',
+      `Replica received implicit promise request from ${from} with proposal ${proposal}` +
+        (wasWriter && from !== opts.pid
+          ? `; this supersedes the writer of this process (proposal ${String(writerProposal)}), whose next append will be rejected`
+          : ''),
+    );
+    return {
+      type: 'ACCEPT',
+      status: 'VOTING',
+      position: record.position,
+      promised: proposal,
+      writer: wasWriter,
+    };
+  }
+
+  function onWrite(position: number, state: StoredState, proposal: number, from: string): WriteResponse {
+    if (record.status !== 'VOTING') return { ok: false };
+    if (proposal < promised()) return { ok: false, promised: promised() };
+    if (position < record.position || (position === record.position && !sameState(state, record.state))) {
+      opts.log.glog(
+        'replica.cpp:603',
+        `Replica at position ${record.position} accepted a write at position ${position} from ${from} ` +
+          `(proposal ${proposal}) whose log ends lower: the log entries it held after position ${position - 1} are lost`,
+      );
+    }
+    store({ status: 'VOTING', position, state, promised: Math.max(promised(), proposal) });
+    return { ok: true };
+  }
+
+  async function electOnce(proposal: number): Promise<ElectResult | { retryWith: number }> {
+    const local = onPromise(proposal, opts.pid);
+    if (local.type !== 'ACCEPT') {
+      return local.type === 'REJECT'
+        ? { retryWith: local.promised + 1 }
+        : { ok: false, reason: 'the local replica is not VOTING' };
+    }
+    const others = await peers();
+    const answered = (
+      await Promise.all(
+        others.map(async (p) => ({
+          p,
+          r: await post<PromiseResponse>(
+            p.url,
+            '/log/promise',
+            { proposal, from: opts.pid },
+            opts.readTimeoutMs,
+          ),
+        })),
+      )
+    ).flatMap((x) => (x.r ? [{ p: x.p, r: x.r }] : []));
+    const rejected = answered.flatMap((a) => (a.r.type === 'REJECT' ? [a.r.promised] : []));
+    if (rejected.length > 0) return { retryWith: Math.max(...rejected) + 1 };
+    const accepted = answered.flatMap((a) => (a.r.type === 'ACCEPT' ? [{ p: a.p, r: a.r }] : []));
+    const self: ReplicaAnswer = { pid: opts.pid, status: 'VOTING', position: record.position };
+    const choice = chooseWriterView(
+      self,
+      accepted.map((a) => ({ pid: a.p.pid, status: a.r.status, position: a.r.position })),
+      opts.quorum,
+    );
+    if (!choice.ok) return choice;
+    if (choice.losesEntries) {
+      opts.log.glog(
+        'coordinator.cpp:214',
+        `Coordinator learned the end of the log from ${choice.view.map((a) => `${a.pid} (position ${a.position})`).join(', ')}: ` +
+          `it ends at position ${choice.best.position}, but ${choice.newest.pid} holds position ${choice.newest.position}. ` +
+          `The log entries after position ${choice.best.position} are lost: this writer overwrites them`,
+      );
+    }
+    if (choice.best.pid !== opts.pid && choice.best.position > record.position) {
+      const url = accepted.find((a) => a.p.pid === choice.best.pid)?.p.url;
+      const remote = url ? await fetchState(url) : undefined;
+      if (!remote) return { ok: false, reason: `could not read the latest state from ${choice.best.pid}` };
+      store({ ...record, position: remote.position, state: remote.state });
+      opts.log.glog(
+        'coordinator.cpp:238',
+        `Coordinator filled the local replica up to position ${record.position} from ${choice.best.pid}`,
+      );
+    }
+    if (promised() > proposal) return { retryWith: promised() + 1 };
+    writerProposal = proposal;
+    opts.log.glog(
+      'coordinator.cpp:265',
+      `Coordinator elected with proposal ${proposal}; the log ends at position ${record.position}`,
+    );
+    return {
+      ok: true,
+      proposal,
+      position: record.position,
+      supersededWriters: accepted.filter((a) => a.r.writer).map((a) => a.p.pid),
+    };
+  }
+
+  async function append(state: StoredState): Promise<void> {
+    const proposal = writerProposal;
+    // MesosLog's words once a write failed and the writer was dropped.
+    if (proposal === undefined) throw new Error('The log has encountered an error and cannot be used.');
+    if (!isWriter()) {
+      writerProposal = undefined;
+      throw new Error(
+        `Coordinator demoted: proposal ${proposal} was superseded by proposal ${promised()} of another writer`,
+      );
+    }
+    const deadline = Date.now() + opts.writeTimeoutMs;
+    const fail = (message: string): Error => {
+      writerProposal = undefined;
+      return new Error(message);
+    };
+    const delay = opts.appendDelayMs?.() ?? 0;
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    const position = record.position + 1;
+    const timedOut = (): Error =>
+      fail(
+        `Timeout performing log append at position ${position}: no quorum within ${opts.writeTimeoutMs}ms`,
+      );
+    const superseded = (by: number): Error =>
+      fail(
+        `Coordinator demoted at position ${position}: proposal ${proposal} was superseded by proposal ${by} of another writer`,
+      );
+    if (Date.now() > deadline) throw timedOut();
+    if (promised() > proposal) throw superseded(promised());
+    const targets = await peers();
+    const needed = opts.quorum - 1;
+    await new Promise<void>((resolve, reject) => {
+      let acks = 0;
+      let pending = targets.length;
+      let settled = false;
+      const settle = (err?: Error): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timeout);
+        if (err) reject(err);
+        else resolve();
+      };
+      const timeout = setTimeout(() => settle(timedOut()), Math.max(0, deadline - Date.now()));
+      if (needed <= 0) settle();
+      else if (pending === 0) settle(fail(`Log append at position ${position} reached no quorum: no peers`));
+      for (const t of targets) {
+        const sent = post<WriteResponse>(
+          t.url,
+          '/log/write',
+          { position, state, proposal, from: opts.pid },
+          deadline - Date.now(),
+        ).then((r) => {
+          pending--;
+          if (r?.promised !== undefined && r.promised > proposal) settle(superseded(r.promised));
+          if (r?.ok) acks++;
+          if (acks >= needed) settle();
+          else if (pending === 0)
+            settle(
+              fail(`Log append at position ${position} reached no quorum: ${acks + 1} of ${opts.quorum}`),
+            );
+        });
+        inflight.add(sent);
+        void sent.finally(() => inflight.delete(sent));
+      }
+    });
+    if (Date.now() > deadline) throw timedOut();
+    if (promised() > proposal) throw superseded(promised());
+    store({ status: 'VOTING', position, state, promised: promised() });
+  }
+
   return {
     get record() {
       return record;
@@ -131,68 +365,37 @@ export function createReplica(opts: ReplicaOptions): Replica {
     get ensembleSize() {
       return ensembleSize;
     },
+    get isWriter() {
+      return isWriter();
+    },
     async join() {
       await joinGroup(opts.zk, opts.groupPath, opts.pid);
-      await peerUrls();
+      await peers();
       if (record.status === 'EMPTY') scheduleCatchUp();
     },
     onRecover,
-    onWrite(position, state) {
-      if (record.status !== 'VOTING') return { ok: false };
-      if (position > record.position) {
-        record = { status: 'VOTING', position, state };
-        writeReplica(opts.dir, record);
-      }
-      return { ok: true };
-    },
+    onPromise,
+    onWrite,
     async electWriter() {
       if (record.status !== 'VOTING') return { ok: false, reason: 'the local replica is not VOTING' };
-      const answers = await broadcastRecover();
-      const voting = answers.filter((a) => a.r.status === 'VOTING');
-      if (voting.length < opts.quorum) {
-        return { ok: false, reason: `${voting.length} of quorum ${opts.quorum} VOTING replicas reachable` };
+      let proposal = promised() + 1;
+      for (let round = 0; round < 3; round++) {
+        const r = await electOnce(proposal);
+        if (!('retryWith' in r)) return r;
+        proposal = Math.max(r.retryWith, promised() + 1);
       }
-      const best = voting.reduce((a, b) => (b.r.position > a.r.position ? b : a));
-      if (best.url && best.r.position > record.position) {
-        const remote = await fetchState(best.url);
-        if (!remote) return { ok: false, reason: 'could not read the latest state from a peer' };
-        record = { status: 'VOTING', position: remote.position, state: remote.state };
-        writeReplica(opts.dir, record);
-      }
-      return { ok: true };
+      return {
+        ok: false,
+        reason: `lost the election to writers with higher proposals (last tried ${proposal})`,
+      };
     },
-    async append(state) {
-      const position = record.position + 1;
-      record = { status: 'VOTING', position, state };
-      writeReplica(opts.dir, record);
-      const urls = await peerUrls();
-      const needed = opts.quorum - 1;
-      if (needed <= 0) return;
-      await new Promise<void>((resolve, reject) => {
-        let acks = 0;
-        let pending = urls.length;
-        const fail = (): void => reject(new Error(`Log append at position ${position} reached no quorum`));
-        const timeout = setTimeout(fail, opts.writeTimeoutMs);
-        if (pending === 0) fail();
-        for (const url of urls) {
-          void post<{ ok: boolean }>(url, '/log/write', { position, state }, opts.writeTimeoutMs).then(
-            (r) => {
-              pending--;
-              if (r?.ok) acks++;
-              if (acks >= needed) {
-                clearTimeout(timeout);
-                resolve();
-              } else if (pending === 0) {
-                clearTimeout(timeout);
-                fail();
-              }
-            },
-          );
-        }
-      });
+    append,
+    async flush() {
+      await Promise.allSettled([...inflight]);
     },
     stop() {
       stopped = true;
+      writerProposal = undefined;
       clearTimeout(timer);
     },
   };

@@ -25,6 +25,11 @@ export interface ReplicaRecord {
   /** Number of writes applied; 0 on a freshly initialized log. */
   position: number;
   state: StoredState | null;
+  /**
+   * Highest proposal number this replica promised to a writer (Mesos keeps it in the replica's metadata). Writes
+   * and promises with a lower number are rejected, which is how a newer writer supersedes an older one.
+   */
+  promised?: number;
 }
 
 const FILE = 'replica.json';
@@ -37,7 +42,12 @@ export function readReplica(dir: string): ReplicaRecord {
   const file = join(dir, FILE);
   if (!existsSync(file)) return emptyRecord();
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as ReplicaRecord;
-  return { status: parsed.status, position: parsed.position, state: parsed.state };
+  return {
+    status: parsed.status,
+    position: parsed.position,
+    state: parsed.state,
+    promised: parsed.promised ?? 0,
+  };
 }
 
 export function writeReplica(dir: string, record: ReplicaRecord): void {

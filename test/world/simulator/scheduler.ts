@@ -127,6 +127,7 @@ export function createScheduler(cfg: SchedulerConfig, log: SimLog, initialFaults
       log,
       readTimeoutMs: cfg.readTimeoutMs,
       writeTimeoutMs: cfg.writeTimeoutMs,
+      appendDelayMs: () => faults.logAppendDelayMs ?? 0,
     });
     await replica.join();
     setLifecycle('STORAGE_PREPARED');

@@ -85,8 +85,16 @@ export interface ToolResult {
   stderr: string;
 }
 
-export function runTool(main: string, args: readonly string[]): ToolResult {
-  const r = spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', timeout: 20_000 });
+export function runTool(
+  main: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): ToolResult {
+  const r = spawnSync(process.execPath, [main, ...args], {
+    encoding: 'utf8',
+    timeout: 20_000,
+    env: { ...process.env, ...env },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

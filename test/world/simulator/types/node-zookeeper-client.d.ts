@@ -21,9 +21,13 @@ declare module 'node-zookeeper-client' {
   }
   export class Id {
     constructor(scheme: string, id: string);
+    readonly scheme: string;
+    readonly id: string;
   }
   export class ACL {
     constructor(permission: number, id: Id);
+    readonly permission: number;
+    readonly id: Id;
     static OPEN_ACL_UNSAFE: ACL[];
     static CREATOR_ALL_ACL: ACL[];
     static READ_ACL_UNSAFE: ACL[];
@@ -48,6 +52,7 @@ declare module 'node-zookeeper-client' {
     setData(path: string, data: Buffer, version: number, cb: Cb<ZkStat>): void;
     exists(path: string, watcher: Watcher | null, cb: Cb<ZkStat | null>): void;
     getChildren(path: string, watcher: Watcher | null, cb: Cb<string[]>): void;
+    getACL(path: string, cb: (error: ZkException | null, acls: ACL[], stat: ZkStat) => void): void;
     mkdirp(path: string, cb: (error: ZkException | null, path: string) => void): void;
     mkdirp(path: string, data: Buffer | null, acls: ACL[], mode: number, cb: Cb<string>): void;
   }
