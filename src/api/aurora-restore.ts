@@ -162,6 +162,9 @@ export const AuroraRestoreStatus = z
       })
       .optional()
       .describe('What the commit must leave in the replicated log; the commit is verified against it.'),
+    logSnapshotAt: Time.optional().describe(
+      'Offline: when a log snapshot wrote the restored state to a quorum, before the other replicas started.',
+    ),
     commitAttempts: z
       .int()
       .min(0)

@@ -123,9 +123,30 @@ function startN(name: string, count: (s: Situation) => number): RestoreStep {
   };
 }
 
-// the rest starts only once a quorum holds the restored log, so a quorum of empty replicas can never form
 export const startQuorum = startN('StartQuorum', (s) => quorumSize(desiredReplicas(s)));
 export const startAllOffline = startN('StartAll', desiredReplicas);
+
+/**
+ * snapshotQuorum: initialized replicas are VOTING but empty, so until the leader writes, a later writer whose
+ * quorum is made of them would see an empty log; a log snapshot (acknowledged only once a quorum stored it) puts
+ * the restored state on the quorum before the rest start.
+ */
+export const snapshotQuorum: RestoreStep = {
+  name: 'SnapshotQuorum',
+  done: (s) => s.restore.status?.logSnapshotAt !== undefined,
+  async run(ctx) {
+    const leader = livePods(ctx).find(
+      (p) => p.podIP && (p.lifecycle === 'ACTIVE' || p.lifecycle === 'LEADER_AWAITING_REGISTRATION'),
+    );
+    if (!leader?.podIP)
+      return { message: 'waiting for a leader whose storage is READY', requeueAfterMs: 2000 };
+    await ctx.fx.admin(leader.podIP, clusterOf(ctx).spec.httpPort).snapshot();
+    return {
+      message: `${leader.name} wrote a log snapshot of the restored state to a quorum`,
+      status: { logSnapshotAt: ctx.fx.now().toISOString() },
+    };
+  },
+};
 
 export const OFFLINE_STEPS: readonly RestoreStep[] = [
   validate,
@@ -137,6 +158,7 @@ export const OFFLINE_STEPS: readonly RestoreStep[] = [
   recoverFirst,
   commitPoint,
   startQuorum,
+  snapshotQuorum,
   startAllOffline,
   removeRestoreConfig,
   unblockTraffic,

@@ -66,6 +66,8 @@ export class FakeAurora {
   /** a non-transient ERROR stageRecovery answers with, e.g. "Backup ... does not exist." */
   stageError: string | undefined;
   commitCalls = 0;
+  /** log snapshots the leader wrote through the snapshot RPC */
+  snapshots = 0;
   /** the ordinals whose schedulers were up when recovery-tool wrote the log */
   recoveryAlongside: number[] | undefined;
   /** how many more storage reads answer "Storage is not READY", as a new leader's may */
@@ -198,7 +200,10 @@ export class FakeAurora {
     return {
       performBackup: unused,
       listBackups: unused,
-      snapshot: unused,
+      snapshot: async () => {
+        leader('snapshot');
+        this.snapshots++;
+      },
       createJob: unused,
       killTasks: unused,
       call: unused,

@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { choosePlan, nextMove } from '../../../src/restore/plan.ts';
 import { TerminalError } from '../../../src/controller/result.ts';
-import { OFFLINE_STEPS, recoverFirst } from '../../../src/restore/offline-steps.ts';
+import { OFFLINE_STEPS, recoverFirst, snapshotQuorum } from '../../../src/restore/offline-steps.ts';
 import type { RestoreEffects } from '../../../src/restore/step.ts';
 import type { World, WorldPod } from '../../../src/restore/world.ts';
 import { BACKUP, finished, makeRestore, pod, runningWorld, situation, UID } from './fixtures.ts';
@@ -60,6 +60,7 @@ test('the Offline strategy uses the Offline table, in the documented order', () 
     'Recover',
     'CommitPoint',
     'StartQuorum',
+    'SnapshotQuorum',
     'StartAll',
     'RemoveRestoreConfig',
     'UnblockTraffic',
@@ -255,6 +256,32 @@ test('every step checkpointed: the restore is complete; Offline never rewinds', 
   );
   assert.is(move.kind, 'run');
   assert.is(move.kind === 'run' ? move.step.name : '', 'StartQuorum');
+});
+
+test('SnapshotQuorum: the restored state is written to the quorum by a leader before the rest start', async () => {
+  const s = committed;
+  const w = locked({ statefulSet: sts(2), pods: [recovered(0), recovered(1)], restoreConfig: ourConfig });
+  assertChooses('SnapshotQuorum', w, s);
+  assertSkips('SnapshotQuorum', w, { ...s, logSnapshotAt: '2024-01-31T23:12:00.000Z' });
+  const calls: string[] = [];
+  const fx = {
+    admin: (ip: string) => ({ snapshot: async () => void calls.push(ip) }),
+    now: () => new Date('2024-01-31T23:12:00.000Z'),
+  } as unknown as RestoreEffects;
+  const ctx = (pods: WorldPod[]) => ({
+    ...situation(locked({ statefulSet: sts(2), pods, restoreConfig: ourConfig }), makeRestore(OFFLINE, s)),
+    fx,
+    saveStatus: async () => undefined,
+    faultPoint: async () => undefined,
+  });
+  const follower = (o: number) => recovered(o, { lifecycle: 'STORAGE_PREPARED' });
+  const waiting = await snapshotQuorum.run(ctx([follower(0), follower(1)]));
+  assert.match(waiting.message ?? '', /waiting for a leader/);
+  assert.is(calls.length, 0);
+  const leading = recovered(1, { lifecycle: 'ACTIVE' });
+  const out = await snapshotQuorum.run(ctx([follower(0), leading]));
+  assert.equal(calls, [leading.podIP]);
+  assert.is(out.status?.logSnapshotAt, '2024-01-31T23:12:00.000Z');
 });
 
 test.run();

@@ -42,6 +42,7 @@ test('happy path: the backup is copied to example-0, recovery-tool runs with no 
   assert.equal(log.errors, []);
   assert.equal(world.summary(), released(BACKUP_TASKS));
   assert.equal(world.aurora.recoveryAlongside, []);
+  assert.is(world.aurora.snapshots, 1, 'the leader wrote the restored state to the quorum once');
   assert.ok(world.aurora.replica(0).backups.some((b) => b.name === BACKUP));
   assert.is(world.aurora.commitCalls, 0, 'the Offline strategy never stages through the API');
 });
