@@ -10,7 +10,9 @@ import {
   assertRestoredCluster,
   backupDirOf,
   createJob,
+  CRASHED,
   createRestore,
+  EXIT_AT,
   getRestore,
   markersOf,
   NS,
@@ -153,6 +155,43 @@ test('Offline: cancelling before the commit point puts the cluster back; after i
   await waitPhase(e, 'offline-late', 'Succeeded', 600_000);
   await assertRestoredCluster(e, tasks);
   await e.kubectl(['-n', NS, 'delete', 'aurorarestore', 'offline-late', '--wait=true', '--timeout=60s']);
+});
+
+const OFFLINE_CRASHES = [
+  'Lock@write#1',
+  'StopSchedulers@write#1',
+  'Configure@write#1',
+  'Configure@write#2',
+  'Recover@write#1',
+  'CommitPoint@intent',
+  'StartQuorum@write#1',
+  'StartAll@write#1',
+  'RemoveRestoreConfig@write#1',
+  'Unlock@write#1',
+];
+
+test('Offline: the operator killed between the writes of every step and after the commit point ends Succeeded', async (ctx) => {
+  const e = env(ctx);
+  const { backupId, tasks } = await takeBackup(e);
+  await createJob(e, 1);
+  await createRestore(
+    e,
+    'offline-crashing',
+    { backupId, strategy: 'Offline' },
+    { [EXIT_AT]: 'write,intent' },
+  );
+  const done = await waitPhase(e, 'offline-crashing', 'Succeeded', 1_200_000);
+  const crashed = ((await getRestore(e, 'offline-crashing'))?.metadata.annotations?.[CRASHED] ?? '').split(
+    ',',
+  );
+  for (const point of OFFLINE_CRASHES) {
+    assert.ok(crashed.includes(point), `the operator exited at ${point}: ${crashed.join(',')}`);
+  }
+  await assertRestoredCluster(e, tasks);
+  for (let i = 0; i < REPLICAS; i++) {
+    assert.ok(markersOf(e, i).includes(`${done.metadata.uid}.wipe-and-recover.done`), `example-${i} marker`);
+  }
+  await e.kubectl(['-n', NS, 'delete', 'aurorarestore', 'offline-crashing', '--wait=true', '--timeout=60s']);
 });
 
 // AURORA_E2E_FULL=1: the leader is also killed at several later steps of one Staged restore (CI runs the commit
