@@ -5,6 +5,7 @@ import { createLimiter } from './aurora/concurrency-limit.ts';
 import { createServersetReader } from './aurora/serverset.ts';
 import { createInitMarkerStore } from './aurora/init-marker-store.ts';
 import { createZkNodePool } from './aurora/zk-nodes.ts';
+import { createZkSessions } from './aurora/zk-sessions.ts';
 import { startClusterController } from './cluster/controller.ts';
 import { loadConfig } from './config.ts';
 import type { RunningController } from './controller/controller.ts';
@@ -52,8 +53,10 @@ export async function startOperator(
   });
   log.info({ host: config.listenHost, port: config.httpPort }, 'Serving /healthz, /readyz and /metrics');
 
-  const serverset = createServersetReader(config.probeTimeoutMs);
-  const initMarkers = createInitMarkerStore(createZkNodePool(config.probeTimeoutMs));
+  // one cached ZooKeeper session per ensemble serves the serverset reads and the init markers
+  const zkSessions = createZkSessions(config.probeTimeoutMs);
+  const serverset = createServersetReader(config.probeTimeoutMs, zkSessions);
+  const initMarkers = createInitMarkerStore(createZkNodePool(config.probeTimeoutMs, zkSessions));
   const limit = createLimiter(config.probeConcurrency);
   // metrics follow the object the event carries; a cluster gone from the cache is treated as deleted
   informers.clusters.onChange((obj) => {

@@ -1,6 +1,6 @@
 // Versioned reads and writes of single persistent ZooKeeper nodes, over one cached session per ensemble.
 import zookeeper, { type ACL, type Client, type ZkException } from 'node-zookeeper-client';
-import type { ZooKeeperTarget } from './serverset.ts';
+import { createZkSessions, withTimeout, type ZooKeeperTarget } from './zk-sessions.ts';
 
 /** ZkNodeOps is what the operator needs to keep a small record in ZooKeeper with compare-and-set writes. */
 export interface ZkNodeOps {
@@ -21,21 +21,6 @@ export interface ZkNodePool {
 const BAD_VERSION = -103;
 
 const hasCode = (err: ZkException | null, code: number): boolean => err !== null && err.getCode() === code;
-
-function withTimeout<T>(
-  what: string,
-  ms: number,
-  run: (done: (err: Error | null, value?: T) => void) => void,
-): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`ZooKeeper ${what} timed out after ${ms}ms`)), ms);
-    run((err, value) => {
-      clearTimeout(timer);
-      if (err) reject(err);
-      else resolve(value as T);
-    });
-  });
-}
 
 function parentOf(path: string): string {
   const cut = path.lastIndexOf('/');
@@ -77,42 +62,16 @@ function opsOn(client: Client, acl: ACL[], timeoutMs: number): ZkNodeOps {
   };
 }
 
-// Like the serverset reader, one session per ensemble and credentials is kept and re-created when it expires.
-export function createZkNodePool(timeoutMs = 3000): ZkNodePool {
-  const clients = new Map<string, Client>();
-
-  const clientFor = async (target: ZooKeeperTarget): Promise<Client> => {
-    const connect = target.endpoints.join(',') + (target.chrootPath ?? '');
-    const key = `${connect}|${target.digestCredentials ?? ''}`;
-    const existing = clients.get(key);
-    if (existing && existing.getState() === zookeeper.State.SYNC_CONNECTED) return existing;
-    existing?.close();
-    clients.delete(key);
-    const client = zookeeper.createClient(connect, { sessionTimeout: 10_000, spinDelay: 500, retries: 1 });
-    if (target.digestCredentials) client.addAuthInfo('digest', Buffer.from(target.digestCredentials));
-    await withTimeout<void>('connect', timeoutMs, (done) => {
-      client.once('connected', () => done(null));
-      client.connect();
-    }).catch((err: unknown) => {
-      client.close();
-      throw err;
-    });
-    client.on('expired', () => clients.delete(key));
-    clients.set(key, client);
-    return client;
-  };
-
+// Sessions are shared and cached (zk-sessions.ts) with the serverset reader.
+export function createZkNodePool(timeoutMs = 3000, sessions = createZkSessions(timeoutMs)): ZkNodePool {
   return {
     async open(target) {
       // with credentials, nodes are readable by all but writable only by the same identity, as Aurora's own nodes
       const acl = target.digestCredentials
         ? [...zookeeper.ACL.CREATOR_ALL_ACL, ...zookeeper.ACL.READ_ACL_UNSAFE]
         : zookeeper.ACL.OPEN_ACL_UNSAFE;
-      return opsOn(await clientFor(target), acl, timeoutMs);
+      return opsOn(await sessions.clientFor(target), acl, timeoutMs);
     },
-    close() {
-      for (const client of clients.values()) client.close();
-      clients.clear();
-    },
+    close: () => sessions.close(),
   };
 }
