@@ -112,16 +112,7 @@ export function startRestoreController(deps: RestoreControllerDeps): RunningCont
     workers: deps.workers,
     reconcile: (key) =>
       reconcileAuroraRestore(key, {
-        getRestore: (namespace, name) =>
-          orUndefined(
-            custom.getNamespacedCustomObject({
-              group: GROUP,
-              version: VERSION,
-              plural: AURORA_RESTORE.plural,
-              namespace,
-              name,
-            }),
-          ),
+        getRestore: readRestore,
         observe: (restore) =>
           observeRestoreWorld(restore, {
             getCluster: deps.getCluster,
