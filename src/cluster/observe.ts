@@ -95,7 +95,10 @@ export interface PassObserveDeps extends ObserveDeps, LogInitGuardDeps {
 function parsePeers(cluster: AuroraCluster, all: readonly unknown[]): AuroraCluster[] {
   const self = `${cluster.metadata.namespace ?? 'default'}/${cluster.metadata.name}`;
   return all.flatMap((raw) => {
-    const parsed = AuroraCluster.safeParse(raw);
+    if (typeof raw !== 'object' || raw === null) return [];
+    // only the spec and metadata matter here: a status written by another operator version must not hide a peer
+    const { status: _status, ...object } = raw as Record<string, unknown>;
+    const parsed = AuroraCluster.safeParse(object);
     if (!parsed.success) return [];
     const { namespace = 'default', name } = parsed.data.metadata;
     return `${namespace}/${name}` === self ? [] : [parsed.data];

@@ -213,6 +213,14 @@ test('a reconcile of the later cluster only scales its StatefulSet to 0 and repo
   assert.is(degradedOf(kube, 'second')?.reason, 'Creating');
 });
 
+test('a peer is compared by its spec: a status this version cannot parse does not hide it', async () => {
+  const kube = new MemoryKube();
+  kube.put({ ...first(), status: { phase: 'FromAnotherVersion', conditions: 'not a list' } });
+  kube.put(second());
+  await reconcileAuroraCluster('aurora/second', deps(kube, fakeZk()));
+  assert.is(degradedOf(kube, 'second')?.reason, 'ZooKeeperPathConflict');
+});
+
 test('the scale to 0 is pinned to the observed StatefulSet version', async () => {
   const kube = new MemoryKube();
   kube.put(first());
