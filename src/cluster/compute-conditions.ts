@@ -25,7 +25,7 @@ export interface ConditionFacts {
   rollout: RolloutDecision;
   lockedBy?: string | undefined;
   problem?: { reason: string; message: string } | undefined;
-  /** serverset members that are no pod of this cluster: named in the Degraded message whatever its status */
+  /** serverset members that are not pods of this cluster: named in the Degraded message whatever its status */
   foreignMembers?: readonly string[] | undefined;
   /** why the log-init guard keeps the log uninitialized despite the status (durable evidence, unreadable marker) */
   logInitRefusal?: LogInitRefusal | undefined;
@@ -157,7 +157,7 @@ const degraded: Rule = (facts) => {
   const foreign = facts.foreignMembers ?? [];
   if (!foreign.length) return body;
   const note =
-    ` ForeignMembers: ${foreign.join(', ')} advertise in ${facts.cluster.spec.serversetPath} but are no pod of ` +
+    ` ForeignMembers: ${foreign.join(', ')} advertise in ${facts.cluster.spec.serversetPath} but are not pods of ` +
     'this cluster; another Aurora cluster may share its ZooKeeper paths.';
   return { ...body, message: body.message + note };
 };

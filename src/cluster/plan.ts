@@ -1,5 +1,6 @@
-// The pure decisions of one AuroraCluster pass: whether it may write, refusals, the lock, log-init, the leader,
-// the log's initialization and the next restart. Status and apply both follow this plan; nothing is derived twice.
+// The pure decisions of one AuroraCluster pass: whether it may write, refusals (a ZooKeeper path conflict first),
+// the lock, log-init, the leader, the log's initialization and the next restart. Status and apply both follow
+// this plan; nothing is derived twice.
 import { quorumSize, type AuroraCluster } from '../api/aurora-cluster.ts';
 import { CLUSTER_REPLICAS_ANNOTATION, RESTORE_LOCK_ANNOTATION } from '../api/contracts.ts';
 import type { NewestBackup } from '../agent/newest-backup.ts';
@@ -43,7 +44,7 @@ export interface ClusterPlan {
   writes: boolean;
   /** the only write of a cluster in conflict: its StatefulSet to 0 replicas, pinned to the observed version */
   scaleToZero: boolean;
-  /** serverset members that are no pod of this cluster, as host:port */
+  /** serverset members that are not pods of this cluster, as host:port */
   foreignMembers: string[];
   logInit: LogInitPlan;
   leader: LeaderView;
