@@ -24,7 +24,8 @@ export const CONDITION_TYPES = {
   Degraded: {
     kinds: ['AuroraCluster'],
     good: 'False',
-    meaning: 'The log quorum is lost, a scheduler crash-loops or is unhealthy, or the spec is refused.',
+    meaning:
+      'The log quorum is lost, a scheduler crash-loops or is unhealthy, the spec is refused, or another cluster owns its ZooKeeper paths.',
   },
   Progressing: {
     kinds: ['AuroraCluster', 'AuroraRestore'],

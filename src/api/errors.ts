@@ -18,6 +18,11 @@ const TERMINAL_CODES = {
     meaning: 'The AuroraRestore names an AuroraCluster that does not exist in its namespace.',
     retries: false,
   },
+  ZooKeeperPathConflict: {
+    meaning:
+      'The AuroraRestore targets an AuroraCluster whose ZooKeeper paths another cluster owns (Degraded ZooKeeperPathConflict); nothing was touched.',
+    retries: false,
+  },
   BackupNotFound: {
     meaning: 'No replica holds the requested backup and every replica answered; the cluster was not touched.',
     retries: false,

@@ -1,10 +1,12 @@
-// The effects of one AuroraCluster plan: release a dangling lock, the agent Secret, the log-init evidence, the
-// desired objects (the StatefulSet pinned to the observed version), leader labels and one restart.
+// The effects of one AuroraCluster plan: release a dangling lock, scale a cluster in a ZooKeeper path conflict to
+// 0, the agent Secret, the log-init evidence, the desired objects (the StatefulSet pinned to the observed
+// version), leader labels and one restart.
 import type { AuroraCluster } from '../api/aurora-cluster.ts';
 import { API_VERSION, AURORA_CLUSTER } from '../api/group.ts';
 import type { KubeClient } from '../k8s/kube-client.ts';
 import type { Logger } from '../log.ts';
 import { buildDesiredResources } from '../resources/desired-resources.ts';
+import { statefulSetName } from '../resources/names.ts';
 import { ensureLeaderLabels } from './leader-labels.ts';
 import { ensureLogInitEvidence, type LogInitGuardDeps } from './log-init-guard.ts';
 import { ensureLockReleased, withStatefulSetPrecondition } from './lock-guard.ts';
@@ -42,6 +44,28 @@ async function ensureRestart(deps: ApplyDeps, cluster: AuroraCluster, plan: Clus
   });
 }
 
+// a merge patch of spec.replicas alone: the StatefulSet's template, claims and PVCs stay as they are
+async function ensureScaledToZero(
+  deps: ApplyDeps,
+  cluster: AuroraCluster,
+  resourceVersion: string | undefined,
+): Promise<void> {
+  const ref = {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    namespace: cluster.metadata.namespace ?? 'default',
+    name: statefulSetName(cluster),
+  };
+  await deps.kube.mergePatch(ref, {
+    ...(resourceVersion ? { metadata: { resourceVersion } } : {}),
+    spec: { replicas: 0 },
+  });
+  deps.log.warn(
+    { statefulSet: ref.name },
+    'Scaled the StatefulSet to 0: its ZooKeeper paths belong to another cluster',
+  );
+}
+
 export async function applyClusterPlan(
   cluster: AuroraCluster,
   obs: ClusterObservation,
@@ -52,6 +76,7 @@ export async function applyClusterPlan(
     await ensureLockReleased(cluster, plan.lockedBy, plan.releaseLock, deps.kube);
     return 'lock-released';
   }
+  if (plan.scaleToZero) await ensureScaledToZero(deps, cluster, obs.observed.statefulSet.resourceVersion);
   if (!plan.writes) return 'held';
   await deps.ensureAgentSecret?.(cluster);
   const logInitAllowed = await ensureLogInitEvidence(cluster, plan.logInit, deps);

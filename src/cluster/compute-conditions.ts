@@ -25,6 +25,8 @@ export interface ConditionFacts {
   rollout: RolloutDecision;
   lockedBy?: string | undefined;
   problem?: { reason: string; message: string } | undefined;
+  /** serverset members that are not pods of this cluster: named in the Degraded message whatever its status */
+  foreignMembers?: readonly string[] | undefined;
   /** why the log-init guard keeps the log uninitialized despite the status (durable evidence, unreadable marker) */
   logInitRefusal?: LogInitRefusal | undefined;
   quorum: number;
@@ -150,7 +152,17 @@ const progressing: Rule = ({ rollout, observed, cluster }) => {
   return conditionFalse('Stable', 'All schedulers run the current revision.');
 };
 
-const degraded: Rule = ({ problem, observed, quorum, initialized }) => {
+const degraded: Rule = (facts) => {
+  const body = degradedBody(facts);
+  const foreign = facts.foreignMembers ?? [];
+  if (!foreign.length) return body;
+  const note =
+    ` ForeignMembers: ${foreign.join(', ')} advertise in ${facts.cluster.spec.serversetPath} but are not pods of ` +
+    'this cluster; another Aurora cluster may share its ZooKeeper paths.';
+  return { ...body, message: body.message + note };
+};
+
+const degradedBody: Rule = ({ problem, observed, quorum, initialized }) => {
   if (problem) return conditionTrue(problem.reason, problem.message);
   const healthy = observed.pods.filter((p) => p.probe?.healthy === true).length;
   const crashing = observed.pods.filter((p) => p.waitingReason === 'CrashLoopBackOff').map((p) => p.name);

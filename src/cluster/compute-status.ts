@@ -42,6 +42,7 @@ function phaseOf(input: StatusInput, conditions: readonly Condition[], initializ
   const is = (type: string): boolean => conditions.find((c) => c.type === type)?.status === 'True';
   if (input.cluster.spec.paused) return 'Paused';
   if (input.plan.lockedBy) return 'Restoring';
+  if (input.plan.conflict) return 'Degraded';
   if (input.observed.pods.length === 0) return 'Pending';
   if (is('Ready')) return 'Running';
   if (!initialized && !is('Degraded')) return 'Initializing';
@@ -70,6 +71,7 @@ export function computeStatus(input: StatusInput): AuroraClusterStatus {
     rollout: plan.rollout,
     lockedBy,
     problem: plan.refusal,
+    foreignMembers: plan.foreignMembers,
     logInitRefusal: plan.logInit.refusal,
     quorum,
     recovered,

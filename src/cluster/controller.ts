@@ -89,6 +89,7 @@ export function startClusterController(deps: ClusterControllerDeps): RunningCont
     reconcile: (key) =>
       reconcileAuroraCluster(key, {
         getCluster: (namespace, name) => informers.clusters.cache.get(name, namespace),
+        listClusters: () => informers.clusters.cache.list(),
         statefulSet: (namespace, name) => informers.statefulSets.cache.get(name, namespace),
         pods: (namespace, cluster) =>
           informers.pods.cache.list(namespace).filter((p) => p.metadata?.labels?.[CLUSTER_LABEL] === cluster),

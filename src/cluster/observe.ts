@@ -1,6 +1,6 @@
 // Reads everything a reconcile pass needs about one cluster, from informer caches and Aurora's own endpoints.
 import type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
-import type { AuroraCluster } from '../api/aurora-cluster.ts';
+import { AuroraCluster } from '../api/aurora-cluster.ts';
 import type { Limiter } from '../aurora/concurrency-limit.ts';
 import { probeScheduler, type SchedulerProbe } from '../aurora/scheduler-probe.ts';
 import type { ServersetReader } from '../aurora/serverset.ts';
@@ -83,10 +83,26 @@ export async function observeCluster(cluster: AuroraCluster, deps: ObserveDeps):
 }
 
 export interface PassObserveDeps extends ObserveDeps, LogInitGuardDeps {
+  /** every AuroraCluster the operator sees, e.g. the informer cache; unparsable ones are skipped */
+  listClusters(): readonly unknown[];
   /** reads the AuroraRestore from the API server (not a cache): undefined when it does not exist */
   getRestore?(namespace: string, name: string): Promise<unknown>;
   /** the newest backup the replicas' agents report, undefined when none answered */
   newestBackup?(cluster: AuroraCluster, pods: ObservedCluster['pods']): Promise<NewestBackup | undefined>;
+}
+
+// a cluster whose spec does not parse has no paths to compare; it is Degraded InvalidSpec itself
+function parsePeers(cluster: AuroraCluster, all: readonly unknown[]): AuroraCluster[] {
+  const self = `${cluster.metadata.namespace ?? 'default'}/${cluster.metadata.name}`;
+  return all.flatMap((raw) => {
+    if (typeof raw !== 'object' || raw === null) return [];
+    // only the spec and metadata matter here: a status written by another operator version must not hide a peer
+    const { status: _status, ...object } = raw as Record<string, unknown>;
+    const parsed = AuroraCluster.safeParse(object);
+    if (!parsed.success) return [];
+    const { namespace = 'default', name } = parsed.data.metadata;
+    return `${namespace}/${name}` === self ? [] : [parsed.data];
+  });
 }
 
 /** observeClusterPass reads everything one pass decides on; it writes nothing. */
@@ -96,7 +112,7 @@ export async function observeClusterPass(
 ): Promise<ClusterObservation> {
   const observed = await observeCluster(cluster, deps);
   const evidence = await observeLogInitEvidence(cluster, deps);
-  const obs: ClusterObservation = { observed, evidence };
+  const obs: ClusterObservation = { observed, evidence, peers: parsePeers(cluster, deps.listClusters()) };
   const holder = cluster.metadata.annotations?.[RESTORE_LOCK_ANNOTATION];
   if (holder && deps.getRestore) {
     obs.lockHolder = {

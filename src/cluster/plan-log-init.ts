@@ -28,9 +28,14 @@ export interface LogInitInput {
   observed: ObservedCluster;
   evidence: LogInitEvidence;
   now: Date;
+  /** why this cluster may not use its ZooKeeper paths (ZooKeeperPathConflict): nothing is initialized or written */
+  conflict?: string | undefined;
+  /** serverset members that are not this cluster's pods, as host:port */
+  foreignMembers?: readonly string[] | undefined;
 }
 
-export type LogInitRefusalReason = 'InitializationRefused' | 'MarkerUnreadable';
+export type LogInitRefusalReason =
+  'InitializationRefused' | 'MarkerUnreadable' | 'ZooKeeperPathConflict' | 'ForeignMembers';
 
 export interface LogInitRefusal {
   reason: LogInitRefusalReason;
@@ -153,22 +158,41 @@ function claimsToAnnotate(input: LogInitInput): string[] {
     .map((c) => c.name);
 }
 
+function foreignMembersMessage(cluster: AuroraCluster, foreign: readonly string[]): string {
+  return (
+    `Replicated log initialization held back: the serverset ${cluster.spec.serversetPath} lists ` +
+    `${foreign.join(', ')}, not pods of this cluster, so another Aurora cluster may use the same ZooKeeper ` +
+    'paths. The log is never initialized while such members exist. Give this cluster its own ' +
+    'spec.serversetPath and spec.replicatedLog.zkGroupPath, or stop the other schedulers.'
+  );
+}
+
 /**
  * planLogInit allows initialization only for a cluster that provably never held data: the status does not
- * record an initialized log, no marker of another incarnation exists, and no log PVC carries evidence.
- * An unreadable marker refuses too: without ZooKeeper the operator cannot tell a new cluster from a wiped one.
+ * record an initialized log, no marker of another incarnation exists, no log PVC carries evidence, and the
+ * serverset lists no member of another cluster. An unreadable marker refuses too: without ZooKeeper the operator
+ * cannot tell a new cluster from a wiped one. A cluster in a ZooKeeper path conflict plans nothing at all.
  */
 export function planLogInit(input: LogInitInput): LogInitPlan {
   const { cluster, observed, evidence, now } = input;
   const quorum = quorumSize(cluster.spec.replicas);
   const recovered = observed.pods.filter((p) => p.probe?.logRecovered === true).length;
   const statusAllows = cluster.status?.replicatedLog?.initialized !== true && recovered < quorum;
+  // a cluster in conflict writes no evidence either: the paths, and so the marker, may be another cluster's
+  if (input.conflict !== undefined) {
+    return {
+      allowed: false,
+      annotate: [],
+      ...(statusAllows ? { refusal: { reason: 'ZooKeeperPathConflict', message: input.conflict } } : {}),
+    };
+  }
+  const foreign = input.foreignMembers ?? [];
   const found = [
     describeMarker(evidence.markerPath, evidence.marker, cluster),
     ...describeClaims(cluster, evidence.claims),
   ].filter((e): e is string => e !== undefined);
   const unreadable = evidence.marker.kind === 'unreadable' ? evidence.marker.error : undefined;
-  const allowed = statusAllows && unreadable === undefined && found.length === 0;
+  const allowed = statusAllows && unreadable === undefined && found.length === 0 && foreign.length === 0;
   // while this incarnation may still initialize, a first recovered replica is no evidence against its own claim
   const plan: LogInitPlan = { allowed, annotate: allowed ? [] : claimsToAnnotate(input) };
   if (allowed && evidence.marker.kind === 'absent') {
@@ -181,6 +205,8 @@ export function planLogInit(input: LogInitInput): LogInitPlan {
       reason: 'InitializationRefused',
       message: refusalMessage(input, found, recovered, quorum),
     };
+  } else if (statusAllows && foreign.length > 0) {
+    plan.refusal = { reason: 'ForeignMembers', message: foreignMembersMessage(cluster, foreign) };
   } else if (statusAllows && unreadable !== undefined) {
     plan.refusal = {
       reason: 'MarkerUnreadable',

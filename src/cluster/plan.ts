@@ -1,5 +1,6 @@
-// The pure decisions of one AuroraCluster pass: whether it may write, refusals, the lock, log-init, the leader,
-// the log's initialization and the next restart. Status and apply both follow this plan; nothing is derived twice.
+// The pure decisions of one AuroraCluster pass: whether it may write, refusals (a ZooKeeper path conflict first),
+// the lock, log-init, the leader, the log's initialization and the next restart. Status and apply both follow
+// this plan; nothing is derived twice.
 import { quorumSize, type AuroraCluster } from '../api/aurora-cluster.ts';
 import { CLUSTER_REPLICAS_ANNOTATION, RESTORE_LOCK_ANNOTATION } from '../api/contracts.ts';
 import type { NewestBackup } from '../agent/newest-backup.ts';
@@ -7,6 +8,13 @@ import { findLeader, type LeaderView } from './leader.ts';
 import { planLockRelease } from './lock-guard.ts';
 import type { ObservedCluster } from './observed.ts';
 import { planLogInit, type LogInitEvidence, type LogInitPlan } from './plan-log-init.ts';
+import {
+  describeZkPathConflict,
+  findZkPathConflict,
+  foreignMembers,
+  markerConflict,
+  ZK_PATH_CONFLICT,
+} from './plan-conflicts.ts';
 import { decideRollout, type RolloutDecision } from './rollout.ts';
 
 /** Everything one pass read: the pods and Aurora signals, the log-init evidence, the lock holder, backups. */
@@ -16,6 +24,8 @@ export interface ClusterObservation {
   /** the AuroraRestore named by the lock, read from the API server; restore undefined when it does not exist */
   lockHolder?: { name: string; restore: unknown };
   newestBackup?: NewestBackup | undefined;
+  /** the other AuroraClusters the operator sees (informer cache), for ZooKeeper path conflicts */
+  peers?: readonly AuroraCluster[];
 }
 
 export interface Problem {
@@ -28,8 +38,14 @@ export interface ClusterPlan {
   /** why the lock is dangling: apply releases it and the pass ends */
   releaseLock: string | undefined;
   refusal: Problem | undefined;
+  /** another cluster owns this cluster's ZooKeeper paths: it runs no scheduler (also part of refusal) */
+  conflict: Problem | undefined;
   /** the pass may write the cluster's objects (unlocked and not refused) */
   writes: boolean;
+  /** the only write of a cluster in conflict: its StatefulSet to 0 replicas, pinned to the observed version */
+  scaleToZero: boolean;
+  /** serverset members that are not pods of this cluster, as host:port */
+  foreignMembers: string[];
   logInit: LogInitPlan;
   leader: LeaderView;
   quorum: number;
@@ -58,12 +74,22 @@ function planRefusal(cluster: AuroraCluster, observed: ObservedCluster): Problem
   };
 }
 
+/** planConflict: a cluster created earlier, or the log's marker, claims this cluster's ZooKeeper paths. */
+function planConflict(cluster: AuroraCluster, obs: ClusterObservation): Problem | undefined {
+  const visible = findZkPathConflict(cluster, obs.peers ?? []);
+  const message = visible
+    ? describeZkPathConflict(visible)
+    : markerConflict(cluster, obs.evidence.markerPath, obs.evidence.marker);
+  return message === undefined ? undefined : { reason: ZK_PATH_CONFLICT, message };
+}
+
 export function planCluster(cluster: AuroraCluster, obs: ClusterObservation, now: Date): ClusterPlan {
   const { observed } = obs;
   const lockedBy = cluster.metadata.annotations?.[RESTORE_LOCK_ANNOTATION];
   const releaseLock =
     lockedBy && obs.lockHolder?.name === lockedBy ? planLockRelease(obs.lockHolder.restore) : undefined;
-  const refusal = lockedBy ? undefined : planRefusal(cluster, observed);
+  const conflict = planConflict(cluster, obs);
+  const refusal = conflict ?? (lockedBy ? undefined : planRefusal(cluster, observed));
   const quorum = quorumSize(cluster.spec.replicas);
   const recovered = observed.pods.filter((p) => p.probe?.logRecovered === true).length;
   // the status marker is set once a quorum reports an initialized log and is never cleared afterwards
@@ -71,12 +97,27 @@ export function planCluster(cluster: AuroraCluster, obs: ClusterObservation, now
   const leader = findLeader(observed, cluster.spec.httpPort);
   const leaderPod = leader.kind === 'elected' ? leader.pod?.name : undefined;
   const writes = !lockedBy && !refusal;
+  const foreign = foreignMembers(observed);
   return {
     lockedBy,
     releaseLock,
     refusal,
+    conflict,
     writes,
-    logInit: planLogInit({ cluster, observed, evidence: obs.evidence, now }),
+    scaleToZero:
+      conflict !== undefined &&
+      !lockedBy &&
+      observed.statefulSet.exists &&
+      observed.statefulSet.replicas !== 0,
+    foreignMembers: foreign,
+    logInit: planLogInit({
+      cluster,
+      observed,
+      evidence: obs.evidence,
+      now,
+      conflict: conflict?.message,
+      foreignMembers: foreign,
+    }),
     leader,
     quorum,
     recovered,

@@ -47,9 +47,25 @@ export const validate: RestoreStep = {
         `AuroraCluster ${ctx.restore.spec.cluster} does not exist in namespace ${ctx.restore.metadata.namespace}`,
       );
     }
+    const conflict = zkPathConflictOf(ctx.world.cluster);
+    if (conflict) {
+      // the log and serverset paths are another cluster's: wiping "this" log would wipe replicas the other uses
+      throw new TerminalError(
+        'ZooKeeperPathConflict',
+        `AuroraCluster ${ctx.restore.spec.cluster} is in a ZooKeeper path conflict; no restore runs on it: ` +
+          conflict.message,
+      );
+    }
     return findBackup(ctx);
   },
 };
+
+/** zkPathConflictOf: the cluster's status carries Degraded=True ZooKeeperPathConflict. */
+function zkPathConflictOf(cluster: AuroraCluster): { message: string } | undefined {
+  return cluster.status?.conditions?.find(
+    (c) => c.type === 'Degraded' && c.status === 'True' && c.reason === 'ZooKeeperPathConflict',
+  );
+}
 
 /** lockAcknowledged: the cluster controller has seen the lock, so no pass that missed it can still be writing. */
 export function lockAcknowledged(s: Situation): boolean {

@@ -98,6 +98,7 @@ function reconcilerDeps(
   return {
     ...guardDeps(zk, claims, kube),
     getCluster: () => JSON.parse(JSON.stringify(aurora())),
+    listClusters: () => [aurora()],
     statefulSet: () => undefined,
     pods: () => [],
     serverset: { readMembers: async () => [], close() {} },

@@ -50,6 +50,7 @@ function deps(kube: MemoryKube, extra: Partial<ClusterReconcilerDeps> = {}): Clu
   return {
     kube,
     getCluster: (namespace, name) => kube.get({ ...CLUSTER, namespace, name }),
+    listClusters: () => kube.list('AuroraCluster'),
     statefulSet: (namespace, name) => kube.get<V1StatefulSet>({ ...STS, namespace, name }),
     pods: () => [],
     serverset: { readMembers: async () => [], close() {} },
