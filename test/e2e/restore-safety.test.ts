@@ -157,11 +157,12 @@ test('Offline: cancelling before the commit point puts the cluster back; after i
   await e.kubectl(['-n', NS, 'delete', 'aurorarestore', 'offline-late', '--wait=true', '--timeout=60s']);
 });
 
+// Offline's Configure writes the ConfigMap and then a StatefulSet that StopSchedulers already left normal at 0, so
+// after the crash at its first write its postcondition holds and it has no second write
 const OFFLINE_CRASHES = [
   'Lock@write#1',
   'StopSchedulers@write#1',
   'Configure@write#1',
-  'Configure@write#2',
   'Recover@write#1',
   'CommitPoint@intent',
   'StartQuorum@write#1',
