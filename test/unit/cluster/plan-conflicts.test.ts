@@ -171,9 +171,9 @@ test('a marker naming another namespace/name is a conflict; the same namespace/n
 test('foreignMembers lists serverset members whose address is no pod IP of the cluster', () => {
   const observed = healthyObserved();
   assert.equal(foreignMembers(observed), []);
-  observed.serverset.members.push({ node: 'member_0000000002', host: '10.9.9.9', port: 8081 });
-  assert.equal(foreignMembers(observed), ['10.9.9.9:8081']);
-  assert.equal(foreignMembers({ ...observed, pods: [] }), ['127.2.0.2:8081', '10.9.9.9:8081']);
+  observed.serverset.members.push({ node: 'member_0000000002', host: '127.9.9.9', port: 8081 });
+  assert.equal(foreignMembers(observed), ['127.9.9.9:8081']);
+  assert.equal(foreignMembers({ ...observed, pods: [] }), ['127.2.0.2:8081', '127.9.9.9:8081']);
 });
 
 test.run();

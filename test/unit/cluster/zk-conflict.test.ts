@@ -128,9 +128,9 @@ test('a marker owned by another namespace/name refuses the cluster as a conflict
 
 test('serverset members that are no pod of the cluster keep log-init off and are named in Degraded', () => {
   const observed = starting();
-  observed.serverset.members = [{ node: 'member_0000000007', host: '10.1.2.3', port: 8081 }];
+  observed.serverset.members = [{ node: 'member_0000000007', host: '127.9.1.3', port: 8081 }];
   const plan = planCluster(second(), { observed, evidence: NO_EVIDENCE, peers: [] }, NOW);
-  assert.equal(plan.foreignMembers, ['10.1.2.3:8081']);
+  assert.equal(plan.foreignMembers, ['127.9.1.3:8081']);
   assert.ok(plan.writes);
   assert.not.ok(plan.logInit.allowed);
   assert.is(plan.logInit.claim, undefined);
