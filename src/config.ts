@@ -13,6 +13,8 @@ export const OperatorConfig = z.object({
   leaderElect: Bool.default(true),
   leaseName: z.string().default('aurora-operator-leader'),
   operatorName: z.string().default('aurora-operator'),
+  // names this Kubernetes cluster in ZooKeeper markers; the kube-system namespace UID when unset
+  kubernetesClusterId: z.string().optional(),
   probeConcurrency: Int.default(16),
   probeTimeoutMs: Int.default(2000),
   readyRequeueMs: Int.default(30_000),
@@ -40,6 +42,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): OperatorConfig {
     leaderElect: pick('LEADER_ELECT'),
     leaseName: pick('LEASE_NAME'),
     operatorName: pick('OPERATOR_NAME'),
+    kubernetesClusterId: pick('KUBERNETES_CLUSTER_ID'),
     probeConcurrency: pick('PROBE_CONCURRENCY'),
     probeTimeoutMs: pick('PROBE_TIMEOUT_MS'),
     readyRequeueMs: pick('READY_REQUEUE_MS'),

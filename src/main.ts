@@ -5,6 +5,7 @@ import { createLimiter } from './aurora/concurrency-limit.ts';
 import { createServersetReader } from './aurora/serverset.ts';
 import { createInitMarkerStore } from './aurora/init-marker-store.ts';
 import { createZkNodePool } from './aurora/zk-nodes.ts';
+import { createZkMembershipReader } from './aurora/zk-membership.ts';
 import { createZkSessions } from './aurora/zk-sessions.ts';
 import { startClusterController } from './cluster/controller.ts';
 import { loadConfig } from './config.ts';
@@ -12,6 +13,7 @@ import type { RunningController } from './controller/controller.ts';
 import { LeaderElector } from './controller/leader-election.ts';
 import { createControllerMetrics } from './controller/metrics.ts';
 import { createClusterMetrics, type ClusterMetrics } from './diagnostics/cluster-metrics.ts';
+import { readKubernetesClusterId } from './k8s/cluster-identity.ts';
 import { createKubeClient } from './k8s/kube-client.ts';
 import { loadKubeConfig } from './k8s/load-kube-config.ts';
 import { buildInformers } from './controller/operator-informers.ts';
@@ -108,6 +110,12 @@ export async function startOperator(
   }
   leading = true;
   metrics.isLeader.set(1);
+  const identity = await readKubernetesClusterId(kc, config.kubernetesClusterId);
+  if (identity.error)
+    log.warn(
+      { err: identity.error },
+      'Kubernetes cluster id unknown: ZooKeeper markers will name owners only',
+    );
   for (const informer of all) await informer.start();
   synced = true;
   running.controller = startClusterController({
@@ -117,7 +125,9 @@ export async function startOperator(
     metrics,
     informers,
     serverset,
+    membership: createZkMembershipReader(zkSessions),
     initMarkers,
+    kubernetesCluster: identity.id,
     limit,
     probeTimeoutMs: config.probeTimeoutMs,
     readyRequeueMs: config.readyRequeueMs,

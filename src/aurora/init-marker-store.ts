@@ -9,6 +9,8 @@ export const InitMarker = z.object({
   namespace: z.string().min(1),
   name: z.string().min(1),
   uid: z.string(),
+  /** the Kubernetes cluster the owner lives in (kube-system's namespace UID), where the operator could read it */
+  kubernetesCluster: z.string().optional(),
   createdAt: z.string(),
   state: z.enum(['initializing', 'initialized']),
   initializedAt: z.string().optional(),

@@ -11,6 +11,7 @@ import { loadKubeConfig } from '../k8s/load-kube-config.ts';
 import { toObservedPod } from '../k8s/observed-pod.ts';
 import { CLUSTER_LABEL } from '../resources/names.ts';
 import type { CliIo, Command } from './command.ts';
+import { readZkPaths } from './diagnose-zk.ts';
 
 const USAGE = 'usage: aurora-operator diagnose <cluster> [-n <namespace>] [--no-probe] [--timeout-ms <ms>]';
 
@@ -95,6 +96,7 @@ export async function diagnose(
     .catch(() => []);
   const live = opts.probe ? await liveProbes(pods, cluster.spec, opts.timeoutMs) : undefined;
   const serverset = opts.probe ? await readServerset(cluster.spec, opts.timeoutMs) : undefined;
+  const zkPaths = await readZkPaths(kc, cluster, pods, serverset, opts);
   return buildReport({
     namespace,
     name,
@@ -103,6 +105,7 @@ export async function diagnose(
     pods,
     live,
     serverset,
+    zkPaths,
     events,
     now: new Date(),
   });

@@ -157,8 +157,9 @@ const degraded: Rule = (facts) => {
   const foreign = facts.foreignMembers ?? [];
   if (!foreign.length) return body;
   const note =
-    ` ForeignMembers: ${foreign.join(', ')} advertise in ${facts.cluster.spec.serversetPath} but are not pods of ` +
-    'this cluster; another Aurora cluster may share its ZooKeeper paths.';
+    ` ForeignMembers: ${foreign.join(', ')} take part in ${facts.cluster.spec.serversetPath} or ` +
+    `${facts.cluster.spec.replicatedLog.zkGroupPath} but are not pods of this cluster; another Aurora cluster or ` +
+    'a scheduler started by hand may share its ZooKeeper paths.';
   return { ...body, message: body.message + note };
 };
 

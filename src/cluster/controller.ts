@@ -15,6 +15,7 @@ import { createAgentClient } from '../agent/agent-client.ts';
 import { ensureAgentSecret, readAgentToken } from '../agent/agent-secret.ts';
 import { computeNewestBackup, listReplicaBackups } from '../agent/newest-backup.ts';
 import type { Limiter } from '../aurora/concurrency-limit.ts';
+import type { ZkMembershipReader } from '../aurora/zk-membership.ts';
 import type { InitMarkerStore } from '../aurora/init-marker-store.ts';
 import type { ServersetReader } from '../aurora/serverset.ts';
 import { runController, type RunningController } from '../controller/controller.ts';
@@ -41,7 +42,10 @@ export interface ClusterControllerDeps {
   metrics: ControllerMetrics;
   informers: ClusterInformers;
   serverset: ServersetReader;
+  membership?: ZkMembershipReader | undefined;
   initMarkers: InitMarkerStore;
+  /** the Kubernetes cluster the operator runs in, written into markers; undefined when unknown */
+  kubernetesCluster?: string | undefined;
   limit: Limiter;
   probeTimeoutMs: number;
   readyRequeueMs: number;
@@ -94,7 +98,9 @@ export function startClusterController(deps: ClusterControllerDeps): RunningCont
         pods: (namespace, cluster) =>
           informers.pods.cache.list(namespace).filter((p) => p.metadata?.labels?.[CLUSTER_LABEL] === cluster),
         serverset: deps.serverset,
+        membership: deps.membership,
         initMarkers: deps.initMarkers,
+        kubernetesCluster: deps.kubernetesCluster,
         logClaims: (namespace, cluster) =>
           informers.claims.cache
             .list(namespace)

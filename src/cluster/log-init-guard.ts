@@ -19,6 +19,8 @@ export interface LogInitGuardDeps {
   kube: KubeClient;
   log: Logger;
   now(): Date;
+  /** the Kubernetes cluster the operator runs in, recorded in markers; undefined when it cannot be read */
+  kubernetesCluster?: string | undefined;
 }
 
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -68,11 +70,11 @@ export async function observeLogInitEvidence(
   const namespace = cluster.metadata.namespace ?? 'default';
   const markerPath = initMarkerPath(cluster.spec.replicatedLog.zkGroupPath);
   const claims = toLogClaims(cluster, deps.logClaims(namespace, cluster.metadata.name));
+  const base = { markerPath, claims, kubernetesCluster: deps.kubernetesCluster };
   try {
-    const marker = await deps.initMarkers.read(await markerTarget(cluster, deps), markerPath);
-    return { markerPath, marker, claims };
+    return { ...base, marker: await deps.initMarkers.read(await markerTarget(cluster, deps), markerPath) };
   } catch (err) {
-    return { markerPath, marker: { kind: 'unreadable', error: errorText(err) }, claims };
+    return { ...base, marker: { kind: 'unreadable', error: errorText(err) } };
   }
 }
 

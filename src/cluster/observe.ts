@@ -4,6 +4,7 @@ import { AuroraCluster } from '../api/aurora-cluster.ts';
 import type { Limiter } from '../aurora/concurrency-limit.ts';
 import { probeScheduler, type SchedulerProbe } from '../aurora/scheduler-probe.ts';
 import type { ServersetReader } from '../aurora/serverset.ts';
+import type { ZkMembershipReader } from '../aurora/zk-membership.ts';
 import { collectSignals } from '../diagnostics/collect-signals.ts';
 import { toObservedPod } from '../k8s/observed-pod.ts';
 import { RESTORE_LOCK_ANNOTATION } from '../api/contracts.ts';
@@ -16,6 +17,8 @@ export interface ObserveDeps {
   statefulSet(namespace: string, name: string): V1StatefulSet | undefined;
   pods(namespace: string, cluster: string): V1Pod[];
   serverset: ServersetReader;
+  /** reads election participants and log-group replicas; without it only the serverset is checked */
+  membership?: ZkMembershipReader | undefined;
   limit: Limiter;
   probeTimeoutMs: number;
   digestCredentials(cluster: AuroraCluster): Promise<string | undefined>;
@@ -44,12 +47,16 @@ export async function observeCluster(cluster: AuroraCluster, deps: ObserveDeps):
     if (probe) pod.probe = probe;
   });
   const serverset: ObservedCluster['serverset'] = { members: [] };
+  let participants: ObservedCluster['participants'];
   try {
     const { endpoints, chrootPath } = cluster.spec.zookeeper;
     const digestCredentials = await deps.digestCredentials(cluster);
     serverset.members = await deps.limit(() =>
       deps.serverset.readMembers({ endpoints, chrootPath, digestCredentials }, cluster.spec.serversetPath),
     );
+    const membership = deps.membership;
+    if (membership)
+      participants = await deps.limit(() => readParticipants(cluster, membership, digestCredentials));
   } catch (err) {
     serverset.error = err instanceof Error ? err.message : String(err);
   }
@@ -78,8 +85,27 @@ export async function observeCluster(cluster: AuroraCluster, deps: ObserveDeps):
     },
     pods,
     serverset,
+    ...(participants ? { participants } : {}),
     diagnostics,
   };
+}
+
+// the election lives under the serverset path (chrooted); the native log's group path is never chrooted
+async function readParticipants(
+  cluster: AuroraCluster,
+  membership: ZkMembershipReader,
+  digestCredentials: string | undefined,
+): Promise<NonNullable<ObservedCluster['participants']>> {
+  const { endpoints, chrootPath } = cluster.spec.zookeeper;
+  try {
+    const [election, logGroup] = await Promise.all([
+      membership.readElection({ endpoints, chrootPath, digestCredentials }, cluster.spec.serversetPath),
+      membership.readLogGroup({ endpoints, digestCredentials }, cluster.spec.replicatedLog.zkGroupPath),
+    ]);
+    return { election, logGroup };
+  } catch (err) {
+    return { election: [], logGroup: [], error: err instanceof Error ? err.message : String(err) };
+  }
 }
 
 export interface PassObserveDeps extends ObserveDeps, LogInitGuardDeps {
@@ -92,7 +118,7 @@ export interface PassObserveDeps extends ObserveDeps, LogInitGuardDeps {
 }
 
 // a cluster whose spec does not parse has no paths to compare; it is Degraded InvalidSpec itself
-function parsePeers(cluster: AuroraCluster, all: readonly unknown[]): AuroraCluster[] {
+export function parsePeers(cluster: AuroraCluster, all: readonly unknown[]): AuroraCluster[] {
   const self = `${cluster.metadata.namespace ?? 'default'}/${cluster.metadata.name}`;
   return all.flatMap((raw) => {
     if (typeof raw !== 'object' || raw === null) return [];

@@ -1,6 +1,7 @@
 // What one reconcile pass saw of a cluster: its pods, their Aurora signals and the serverset.
 import type { SchedulerProbe } from '../aurora/scheduler-probe.ts';
 import type { ServersetMember } from '../aurora/serverset.ts';
+import type { ZkParticipant } from '../aurora/zk-membership.ts';
 import type { DiagnosticSignals } from '../diagnostics/signals.ts';
 import type { ObservedPod } from '../k8s/observed-pod.ts';
 
@@ -24,5 +25,7 @@ export interface ObservedCluster {
   statefulSet: ObservedStatefulSet;
   pods: ObservedPod[];
   serverset: { members: ServersetMember[]; error?: string };
+  /** every leader-election participant and log-group replica, read beside the serverset */
+  participants?: { election: ZkParticipant[]; logGroup: ZkParticipant[]; error?: string };
   diagnostics?: DiagnosticSignals;
 }

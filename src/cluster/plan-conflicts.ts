@@ -2,7 +2,7 @@
 // nodes with another's, and decides which of the two keeps running (the one created first). Pure.
 import type { AuroraCluster } from '../api/aurora-cluster.ts';
 import type { ObservedCluster } from './observed.ts';
-import type { MarkerObservation } from './plan-log-init.ts';
+import { isSameOwner, type LogInitEvidence } from './plan-log-init.ts';
 
 export const ZK_PATH_CONFLICT = 'ZooKeeperPathConflict';
 
@@ -136,29 +136,40 @@ export function describeZkPathConflict(conflict: ZkPathConflict): string {
 }
 
 /**
- * markerConflict: the log's initialization marker names another AuroraCluster (another namespace/name) as its
- * owner, possibly one the operator cannot see (another namespace it does not watch, another Kubernetes cluster).
- * The same namespace/name is the same owner re-created, which the log-init guard handles.
+ * markerConflict: the log's initialization marker names another owner: another namespace/name, or the same
+ * namespace/name in another Kubernetes cluster, possibly one the operator cannot see. The same namespace/name in
+ * this Kubernetes cluster is the same owner re-created, which the log-init guard handles.
  */
-export function markerConflict(
-  cluster: AuroraCluster,
-  markerPath: string,
-  marker: MarkerObservation,
-): string | undefined {
-  if (marker.kind !== 'present') return undefined;
+export function markerConflict(cluster: AuroraCluster, evidence: LogInitEvidence): string | undefined {
+  const { marker, markerPath, kubernetesCluster } = evidence;
+  if (marker.kind !== 'present' || isSameOwner(marker.marker, cluster, kubernetesCluster)) return undefined;
   const m = marker.marker;
-  if (m.namespace === (cluster.metadata.namespace ?? 'default') && m.name === cluster.metadata.name)
-    return undefined;
+  const where = m.kubernetesCluster ? ` in Kubernetes cluster ${m.kubernetesCluster}` : '';
+  const elsewhere =
+    m.kubernetesCluster && kubernetesCluster && m.kubernetesCluster !== kubernetesCluster
+      ? ` (this operator runs in Kubernetes cluster ${kubernetesCluster})`
+      : '';
   return (
-    `ZooKeeper path conflict: the marker ${markerPath} names AuroraCluster ${m.namespace}/${m.name} ` +
-    `(uid ${m.uid || 'unknown'}, ${m.state} at ${m.initializedAt ?? m.createdAt}) as the owner of the replicated ` +
-    `log ${cluster.spec.replicatedLog.zkGroupPath}. ${REMEDY} Only if that cluster is gone for good and its log ` +
-    `is not needed, delete the znode ${markerPath}.`
+    `ZooKeeper path conflict: the marker ${markerPath} names AuroraCluster ${m.namespace}/${m.name}${where} ` +
+    `(uid ${m.uid || 'unknown'}, ${m.state} at ${m.initializedAt ?? m.createdAt})${elsewhere} as the owner of ` +
+    `the replicated log ${cluster.spec.replicatedLog.zkGroupPath}. ${REMEDY} Only if that cluster is gone for ` +
+    `good and its log is not needed, delete the znode ${markerPath}.`
   );
 }
 
-/** foreignMembers: serverset members (host:port) advertising an address that is no pod IP of this cluster. */
-export function foreignMembers(observed: ObservedCluster): string[] {
+/**
+ * foreignMembers: who takes part in this cluster's ZooKeeper paths from an address that is no pod IP of it: the
+ * serverset's member (host:port), a leader-election participant, a replica of the log group. A pod replaced a
+ * moment ago may be listed until its ZooKeeper session expires.
+ */
+export function foreignMembers(
+  observed: Pick<ObservedCluster, 'pods' | 'serverset' | 'participants'>,
+): string[] {
   const ips = new Set(observed.pods.flatMap((p) => (p.podIP ? [p.podIP] : [])));
-  return observed.serverset.members.filter((m) => !ips.has(m.host)).map((m) => `${m.host}:${m.port}`);
+  const participants = observed.participants ?? { election: [], logGroup: [] };
+  return [
+    ...observed.serverset.members.filter((m) => !ips.has(m.host)).map((m) => `${m.host}:${m.port}`),
+    ...participants.election.filter((p) => !ips.has(p.host)).map((p) => `${p.host} (leader election)`),
+    ...participants.logGroup.filter((p) => !ips.has(p.host)).map((p) => `${p.data} (log group)`),
+  ];
 }

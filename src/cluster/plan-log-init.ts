@@ -21,6 +21,8 @@ export interface LogInitEvidence {
   markerPath: string;
   marker: MarkerObservation;
   claims: readonly LogClaimView[];
+  /** the Kubernetes cluster this operator runs in; undefined when it cannot be known */
+  kubernetesCluster?: string | undefined;
 }
 
 export interface LogInitInput {
@@ -55,11 +57,14 @@ export interface LogInitPlan {
   refusal?: LogInitRefusal;
 }
 
-function owner(cluster: AuroraCluster): { namespace: string; name: string; uid: string } {
+type MarkerOwner = Pick<InitMarker, 'namespace' | 'name' | 'uid' | 'kubernetesCluster'>;
+
+function owner(cluster: AuroraCluster, kubernetesCluster: string | undefined): MarkerOwner {
   return {
     namespace: cluster.metadata.namespace ?? 'default',
     name: cluster.metadata.name,
     uid: cluster.metadata.uid ?? '',
+    ...(kubernetesCluster ? { kubernetesCluster } : {}),
   };
 }
 
@@ -70,30 +75,44 @@ function timeOf(value: unknown): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-function isSameOwner(marker: InitMarker, cluster: AuroraCluster): boolean {
-  const me = owner(cluster);
-  return marker.namespace === me.namespace && marker.name === me.name;
+/**
+ * isSameOwner: the marker names this namespace/name in this Kubernetes cluster. A marker or an operator that
+ * does not know its Kubernetes cluster compares by namespace/name alone, as markers written before the field did.
+ */
+export function isSameOwner(
+  marker: InitMarker,
+  cluster: AuroraCluster,
+  kubernetesCluster: string | undefined,
+): boolean {
+  const me = owner(cluster, kubernetesCluster);
+  const sameKube =
+    marker.kubernetesCluster === undefined ||
+    me.kubernetesCluster === undefined ||
+    marker.kubernetesCluster === me.kubernetesCluster;
+  return marker.namespace === me.namespace && marker.name === me.name && sameKube;
 }
 
 /** isOwnClaim: this very incarnation claimed the path and has not seen the log initialized yet. */
-function isOwnClaim(marker: MarkerObservation, cluster: AuroraCluster): boolean {
+function isOwnClaim(marker: MarkerObservation, cluster: AuroraCluster, kube: string | undefined): boolean {
   return (
     marker.kind === 'present' &&
     marker.marker.state === 'initializing' &&
-    isSameOwner(marker.marker, cluster) &&
+    isSameOwner(marker.marker, cluster, kube) &&
     marker.marker.uid !== '' &&
     marker.marker.uid === cluster.metadata.uid
   );
 }
 
-function describeMarker(path: string, marker: MarkerObservation, cluster: AuroraCluster): string | undefined {
+function describeMarker(evidence: LogInitEvidence, cluster: AuroraCluster): string | undefined {
+  const { markerPath: path, marker, kubernetesCluster: kube } = evidence;
   if (marker.kind === 'unparsable')
     return `ZooKeeper node ${path} exists but is not an operator marker (${marker.detail})`;
-  if (marker.kind !== 'present' || isOwnClaim(marker, cluster)) return undefined;
+  if (marker.kind !== 'present' || isOwnClaim(marker, cluster, kube)) return undefined;
   const m = marker.marker;
-  const who = isSameOwner(m, cluster)
+  const where = m.kubernetesCluster ? ` in Kubernetes cluster ${m.kubernetesCluster}` : '';
+  const who = isSameOwner(m, cluster, kube)
     ? `an earlier AuroraCluster ${m.namespace}/${m.name} (uid ${m.uid || 'unknown'})`
-    : `another AuroraCluster, ${m.namespace}/${m.name} (uid ${m.uid || 'unknown'})`;
+    : `another AuroraCluster, ${m.namespace}/${m.name}${where} (uid ${m.uid || 'unknown'})`;
   return m.state === 'initialized'
     ? `ZooKeeper marker ${path} records the log as initialized by ${who} at ${m.initializedAt ?? m.createdAt}`
     : `ZooKeeper marker ${path} was claimed for initialization by ${who} at ${m.createdAt}`;
@@ -134,17 +153,18 @@ function refusalMessage(input: LogInitInput, evidence: string[], recovered: numb
 
 function planMarkInitialized(input: LogInitInput): LogInitPlan['markInitialized'] {
   const { cluster, evidence, now } = input;
-  const me = owner(cluster);
+  const me = owner(cluster, evidence.kubernetesCluster);
   const at = now.toISOString();
   const marker = evidence.marker;
   if (marker.kind === 'absent') {
     return { marker: { ...me, createdAt: at, state: 'initialized', initializedAt: at }, version: undefined };
   }
   // a marker of another owner is left as it is; an unreadable one is retried on a later pass
-  if (marker.kind !== 'present' || !isSameOwner(marker.marker, cluster)) return undefined;
+  if (marker.kind !== 'present' || !isSameOwner(marker.marker, cluster, evidence.kubernetesCluster))
+    return undefined;
   if (marker.marker.state === 'initialized') return undefined;
   return {
-    marker: { ...marker.marker, uid: me.uid, state: 'initialized', initializedAt: at },
+    marker: { ...marker.marker, ...me, state: 'initialized', initializedAt: at },
     version: marker.version,
   };
 }
@@ -160,8 +180,9 @@ function claimsToAnnotate(input: LogInitInput): string[] {
 
 function foreignMembersMessage(cluster: AuroraCluster, foreign: readonly string[]): string {
   return (
-    `Replicated log initialization held back: the serverset ${cluster.spec.serversetPath} lists ` +
-    `${foreign.join(', ')}, not pods of this cluster, so another Aurora cluster may use the same ZooKeeper ` +
+    `Replicated log initialization held back: ${foreign.join(', ')} take part in the serverset ` +
+    `${cluster.spec.serversetPath} or the log group ${cluster.spec.replicatedLog.zkGroupPath} but are not pods ` +
+    'of this cluster, so another Aurora cluster or a scheduler started by hand may use the same ZooKeeper ' +
     'paths. The log is never initialized while such members exist. Give this cluster its own ' +
     'spec.serversetPath and spec.replicatedLog.zkGroupPath, or stop the other schedulers.'
   );
@@ -187,16 +208,19 @@ export function planLogInit(input: LogInitInput): LogInitPlan {
     };
   }
   const foreign = input.foreignMembers ?? [];
-  const found = [
-    describeMarker(evidence.markerPath, evidence.marker, cluster),
-    ...describeClaims(cluster, evidence.claims),
-  ].filter((e): e is string => e !== undefined);
+  const found = [describeMarker(evidence, cluster), ...describeClaims(cluster, evidence.claims)].filter(
+    (e): e is string => e !== undefined,
+  );
   const unreadable = evidence.marker.kind === 'unreadable' ? evidence.marker.error : undefined;
   const allowed = statusAllows && unreadable === undefined && found.length === 0 && foreign.length === 0;
   // while this incarnation may still initialize, a first recovered replica is no evidence against its own claim
   const plan: LogInitPlan = { allowed, annotate: allowed ? [] : claimsToAnnotate(input) };
   if (allowed && evidence.marker.kind === 'absent') {
-    plan.claim = { ...owner(cluster), createdAt: now.toISOString(), state: 'initializing' };
+    plan.claim = {
+      ...owner(cluster, evidence.kubernetesCluster),
+      createdAt: now.toISOString(),
+      state: 'initializing',
+    };
   }
   const mark = recovered >= quorum ? planMarkInitialized(input) : undefined;
   if (mark) plan.markInitialized = mark;

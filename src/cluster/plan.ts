@@ -77,9 +77,7 @@ function planRefusal(cluster: AuroraCluster, observed: ObservedCluster): Problem
 /** planConflict: a cluster created earlier, or the log's marker, claims this cluster's ZooKeeper paths. */
 function planConflict(cluster: AuroraCluster, obs: ClusterObservation): Problem | undefined {
   const visible = findZkPathConflict(cluster, obs.peers ?? []);
-  const message = visible
-    ? describeZkPathConflict(visible)
-    : markerConflict(cluster, obs.evidence.markerPath, obs.evidence.marker);
+  const message = visible ? describeZkPathConflict(visible) : markerConflict(cluster, obs.evidence);
   return message === undefined ? undefined : { reason: ZK_PATH_CONFLICT, message };
 }
 

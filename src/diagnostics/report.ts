@@ -7,6 +7,7 @@ import type { ObservedPod } from '../k8s/observed-pod.ts';
 import { newestBackupAgeSecs } from './backup-health.ts';
 import { formatAgeMs } from '../api/age.ts';
 import { isProblem } from '../api/conditions.ts';
+import { buildZkPathsSection, type ZkPathsInput } from './zk-paths-section.ts';
 
 export interface ReportInput {
   namespace: string;
@@ -18,6 +19,8 @@ export interface ReportInput {
   live?: ReadonlyMap<string, SchedulerProbe> | undefined;
   serverset?: { members: ServersetMember[]; error?: string } | undefined;
   events: ReadonlyArray<{ type: string; reason: string; message: string; at?: string | undefined }>;
+  /** the ZooKeeper paths section; undefined when the spec could not be read */
+  zkPaths?: ZkPathsInput | undefined;
   now: Date;
 }
 
@@ -71,6 +74,7 @@ export function buildReport(input: ReportInput): string {
       `${members ? `; ${members}` : ''}; leader elections seen: ${status?.leaderChanges ?? 0}`,
   );
   lines.push('', 'Schedulers (* = leader):', ...schedulerRows(input));
+  if (input.zkPaths) lines.push('', ...buildZkPathsSection(input.zkPaths));
   const recovered = input.pods.filter(
     (p) =>
       (input.live?.get(p.name)?.logRecovered ??

@@ -177,8 +177,11 @@ export function buildLogInitContainer(cluster: AuroraCluster): V1Container {
       { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
       { name: 'ZK_ENDPOINTS', value: spec.zookeeper.endpoints.join(',') },
       { name: 'LOG_ZK_GROUP_PATH', value: spec.replicatedLog.zkGroupPath },
-      // recovery-tool is a JVM program that joins the log group: same JVM options and ZooKeeper credentials
-      ...buildSchedulerEnv(cluster).filter((e) => e.name === 'JAVA_OPTS' || e.name === ZK_DIGEST_ENV),
+      // recovery-tool is a JVM program that joins the log group: same JVM options, ZooKeeper credentials and
+      // libprocess address (the pod IP), so the operator can tell it from a foreign member of the group
+      ...buildSchedulerEnv(cluster).filter((e) =>
+        ['POD_IP', 'LIBPROCESS_IP', 'JAVA_OPTS', ZK_DIGEST_ENV].includes(e.name),
+      ),
     ],
     volumeMounts: [
       { name: LOG_VOLUME, mountPath: spec.replicatedLog.path },

@@ -1,6 +1,7 @@
 // ZooKeeper path conflicts between AuroraClusters: which paths overlap, on which ensembles, and who keeps them.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { MarkerObservation } from '../../../src/cluster/plan-log-init.ts';
 import { AuroraCluster } from '../../../src/api/aurora-cluster.ts';
 import {
   findZkPathConflict,
@@ -154,18 +155,56 @@ test('a cluster compared with itself, or alone, has no conflict', () => {
 
 test('a marker naming another namespace/name is a conflict; the same namespace/name is the same owner', () => {
   const b = ac({ name: 'b', log: '/fz/log' });
-  const present = (namespace: string, name: string, uid: string) =>
+  const present = (namespace: string, name: string, uid: string, kubernetesCluster?: string) =>
     ({
       kind: 'present',
       version: 1,
-      marker: { namespace, name, uid, createdAt: LATE, state: 'initialized', initializedAt: LATE },
+      marker: {
+        namespace,
+        name,
+        uid,
+        createdAt: LATE,
+        state: 'initialized',
+        initializedAt: LATE,
+        ...(kubernetesCluster ? { kubernetesCluster } : {}),
+      },
     }) as const;
-  const message = markerConflict(b, '/fz/log-aurora-operator', present('other', 'a', 'u-a'));
+  const evidence = (marker: MarkerObservation, kubernetesCluster?: string) => ({
+    markerPath: '/fz/log-aurora-operator',
+    marker,
+    claims: [],
+    kubernetesCluster,
+  });
+  const message = markerConflict(b, evidence(present('other', 'a', 'u-a')));
   assert.match(message ?? '', /names AuroraCluster other\/a \(uid u-a/);
   assert.match(message ?? '', /delete the znode \/fz\/log-aurora-operator/);
-  assert.is(markerConflict(b, '/p', present('aurora', 'b', 'an-earlier-uid')), undefined);
-  assert.is(markerConflict(b, '/p', { kind: 'absent' }), undefined);
-  assert.is(markerConflict(b, '/p', { kind: 'unreadable', error: 'down' }), undefined);
+  assert.is(markerConflict(b, evidence(present('aurora', 'b', 'an-earlier-uid'))), undefined);
+  assert.is(markerConflict(b, evidence({ kind: 'absent' })), undefined);
+  assert.is(markerConflict(b, evidence({ kind: 'unreadable', error: 'down' })), undefined);
+});
+
+test('the same namespace/name in another Kubernetes cluster is another owner; an unknown cluster id is not', () => {
+  const b = ac({ name: 'b', log: '/fz/log' });
+  const marker = (kubernetesCluster?: string): MarkerObservation => ({
+    kind: 'present',
+    version: 3,
+    marker: {
+      namespace: 'aurora',
+      name: 'b',
+      uid: 'u-b',
+      createdAt: LATE,
+      state: 'initialized',
+      ...(kubernetesCluster ? { kubernetesCluster } : {}),
+    },
+  });
+  const at = (m: MarkerObservation, kubernetesCluster?: string) =>
+    markerConflict(b, { markerPath: '/fz/log-aurora-operator', marker: m, claims: [], kubernetesCluster });
+  const message = at(marker('kube-east'), 'kube-west');
+  assert.match(message ?? '', /names AuroraCluster aurora\/b in Kubernetes cluster kube-east/);
+  assert.match(message ?? '', /this operator runs in Kubernetes cluster kube-west/);
+  assert.is(at(marker('kube-west'), 'kube-west'), undefined, 'same cluster id: the same owner re-created');
+  assert.is(at(marker(undefined), 'kube-west'), undefined, 'a marker without an id compares by name');
+  assert.is(at(marker('kube-east'), undefined), undefined, 'an operator without an id compares by name');
 });
 
 test('foreignMembers lists serverset members whose address is no pod IP of the cluster', () => {
@@ -174,6 +213,25 @@ test('foreignMembers lists serverset members whose address is no pod IP of the c
   observed.serverset.members.push({ node: 'member_0000000002', host: '127.9.9.9', port: 8081 });
   assert.equal(foreignMembers(observed), ['127.9.9.9:8081']);
   assert.equal(foreignMembers({ ...observed, pods: [] }), ['127.2.0.2:8081', '127.9.9.9:8081']);
+});
+
+test('foreignMembers lists election participants and log-group replicas at addresses of no pod', () => {
+  const observed = healthyObserved();
+  const ownIp = observed.pods[0]?.podIP ?? '';
+  observed.participants = {
+    election: [
+      { node: '_c_1-lock-0000000001', host: ownIp, data: ownIp },
+      { node: '_c_2-lock-0000000002', host: '127.0.99.7', data: '127.0.99.7' },
+    ],
+    logGroup: [
+      { node: '0000000001', host: ownIp, data: `log-replica(1)@${ownIp}:8083` },
+      { node: '0000000004', host: '127.0.99.7', data: 'log-replica(1)@127.0.99.7:8083' },
+    ],
+  };
+  assert.equal(foreignMembers(observed), [
+    '127.0.99.7 (leader election)',
+    'log-replica(1)@127.0.99.7:8083 (log group)',
+  ]);
 });
 
 test.run();

@@ -64,12 +64,18 @@ function plan(
     observed?: ObservedCluster;
     marker?: MarkerObservation;
     claims?: LogClaimView[];
+    kubernetesCluster?: string;
   } = {},
 ) {
   return planLogInit({
     cluster: aurora(opts.status),
     observed: opts.observed ?? starting(),
-    evidence: { markerPath: PATH, marker: opts.marker ?? { kind: 'absent' }, claims: opts.claims ?? [] },
+    evidence: {
+      markerPath: PATH,
+      marker: opts.marker ?? { kind: 'absent' },
+      claims: opts.claims ?? [],
+      kubernetesCluster: opts.kubernetesCluster,
+    },
     now,
   });
 }
@@ -87,6 +93,31 @@ test('a brand-new cluster may initialize, after claiming the marker for this inc
   assert.is(p.refusal, undefined);
   assert.is(p.markInitialized, undefined);
   assert.equal(p.annotate, []);
+});
+
+test('the claim and the initialized marker name the Kubernetes cluster the operator runs in', () => {
+  const p = plan({ claims: [claim(0)], kubernetesCluster: 'kube-a' });
+  assert.is(p.allowed, true);
+  assert.is(p.claim?.kubernetesCluster, 'kube-a');
+  // a marker written before the field existed is adopted and gains it once the log is initialized
+  const adopted = plan({ observed: recovering(2), marker: marker(), kubernetesCluster: 'kube-a' });
+  assert.is(adopted.markInitialized?.marker.kubernetesCluster, 'kube-a');
+  assert.is(adopted.markInitialized?.marker.state, 'initialized');
+});
+
+test('the same namespace/name claimed from another Kubernetes cluster is evidence, never an own claim', () => {
+  const p = plan({ marker: marker({ kubernetesCluster: 'kube-b' }), kubernetesCluster: 'kube-a' });
+  assert.is(p.allowed, false);
+  assert.is(p.claim, undefined);
+  assert.is(p.markInitialized, undefined, "another owner's marker is never rewritten");
+  assert.is(p.refusal?.reason, 'InitializationRefused');
+  assert.match(p.refusal?.message ?? '', /another AuroraCluster, aurora\/example/);
+  const recovered = plan({
+    observed: recovering(2),
+    marker: marker({ kubernetesCluster: 'kube-b' }),
+    kubernetesCluster: 'kube-a',
+  });
+  assert.is(recovered.markInitialized, undefined);
 });
 
 test('the same incarnation keeps its claim after an operator restart, without claiming again', () => {

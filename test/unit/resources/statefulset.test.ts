@@ -148,6 +148,9 @@ test('log-init init container and its ConfigMap volume', () => {
     { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
     { name: 'ZK_ENDPOINTS', value: '127.0.3.1:2181' },
     { name: 'LOG_ZK_GROUP_PATH', value: '/aurora/replicated-log' },
+    // the recovery-tool joins the log group from the pod IP, not from a default address
+    { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+    { name: 'LIBPROCESS_IP', value: '$(POD_IP)' },
   ]);
   assert.equal(init.volumeMounts, [
     { name: 'log', mountPath: '/var/lib/aurora/scheduler/db' },
