@@ -93,10 +93,7 @@ test('a double-dash flag and the recovery-tool flags are main parameters, which 
 });
 
 test('a name that extends a declared one is an unknown option, as JCommander prefix-matches option names', () => {
-  assert.throws(
-    () => parseSchedulerFlags([...REQUIRED, '-http_portx=1']),
-    /^Unknown option: -http_portx$/,
-  );
+  assert.throws(() => parseSchedulerFlags([...REQUIRED, '-http_portx=1']), /^Unknown option: -http_portx$/);
   assert.throws(
     () => splitFlags(['-backup_dirs=/x'], new Set(['backup_dir'])),
     /Unknown option: -backup_dirs/,
