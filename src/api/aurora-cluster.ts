@@ -4,7 +4,7 @@ import { AuroraClusterStatus } from './aurora-cluster-status.ts';
 import { DiagnosticsSpec, ThermosObserverSpec } from './diagnostics-schema.ts';
 import { Duration } from './duration.ts';
 import { API_VERSION, AURORA_CLUSTER } from './group.ts';
-import { extraArgProblem, MANAGED_FLAGS } from './scheduler-flags.ts';
+import { ExtraArgs } from './scheduler-flags.ts';
 
 export { AuroraClusterStatus, CLUSTER_PHASES, type ClusterPhase } from './aurora-cluster-status.ts';
 
@@ -181,30 +181,6 @@ const ResourceRequirements = z
     requests: z.record(z.string(), Quantity).optional().describe('Resource requests, e.g. cpu: 500m.'),
   })
   .describe('Requests and limits of the scheduler container.');
-
-const MANAGED_FLAG_REGEX = `^-(${[...MANAGED_FLAGS.keys()].join('|')})=`;
-
-const ExtraArgs = z
-  .array(
-    z
-      .string()
-      .max(1024)
-      .superRefine((arg, ctx) => {
-        const problem = extraArgProblem(arg);
-        if (problem) ctx.addIssue({ code: 'custom', message: problem });
-      })
-      .meta({
-        'x-kubernetes-validations': [
-          { rule: "self.matches('^-[a-z0-9_]+=')", message: 'must have the form -flag=value' },
-          { rule: `!self.matches('${MANAGED_FLAG_REGEX}')`, message: 'this flag is managed by the operator' },
-        ],
-      }),
-  )
-  .max(64)
-  .default([])
-  .describe(
-    'Additional -flag=value scheduler flags; they must exist in Aurora 0.22 and not be operator-managed.',
-  );
 
 export const AuroraClusterSpec = z
   .object({

@@ -1,4 +1,8 @@
-// Flags that exist in Aurora 0.22 (from the flag reference); any other flag makes the scheduler exit 1.
+// The extraArgs rules, from Aurora 0.22's JCommander 1.72 parsing (docs/simulator.md has the sources): the 135
+// scheduler flags, single dash, `-flag=value`, each at most once unless it is a List flag.
+import { z } from 'zod';
+
+/** Flags of the aurora-scheduler program; any other argument makes it print its usage and exit 1. */
 export const SCHEDULER_FLAGS: ReadonlySet<string> = new Set([
   'allow_container_volumes',
   'allow_docker_parameters',
@@ -8,7 +12,6 @@ export const SCHEDULER_FLAGS: ReadonlySet<string> = new Set([
   'async_slot_stat_update_interval',
   'async_task_stat_update_interval',
   'async_worker_threads',
-  'backup',
   'backup_dir',
   'backup_interval',
   'cluster_name',
@@ -34,7 +37,6 @@ export const SCHEDULER_FLAGS: ReadonlySet<string> = new Set([
   'framework_authentication_file',
   'framework_failover_timeout',
   'framework_name',
-  'from',
   'global_container_mounts',
   'history_max_per_job_threshold',
   'history_min_retention_threshold',
@@ -126,7 +128,6 @@ export const SCHEDULER_FLAGS: ReadonlySet<string> = new Set([
   'thermos_home_in_sandbox',
   'thrift_method_interceptor_modules',
   'tier_config',
-  'to',
   'transient_task_state_timeout',
   'unavailability_threshold',
   'update_affinity_reservation_hold_time',
@@ -140,8 +141,24 @@ export const SCHEDULER_FLAGS: ReadonlySet<string> = new Set([
   'zk_session_timeout',
 ]);
 
-// The recovery tool shares the flag reference but these flags mean nothing to the scheduler.
-export const RECOVERY_TOOL_FLAGS: ReadonlySet<string> = new Set(['backup', 'from', 'to']);
+/** The recovery tool's own flags (RecoveryTool.Options): the scheduler has none of them. */
+export const RECOVERY_TOOL_FLAGS: ReadonlySet<string> = new Set(['backup', 'from', 'to', 'batch-size']);
+
+/** Flags declared as a `List`: JCommander appends a repeated one, and rejects any other option given twice. */
+export const LIST_FLAGS: ReadonlySet<string> = new Set([
+  'allowed_container_types',
+  'default_docker_parameters',
+  'global_container_mounts',
+  'offer_order',
+  'preemption_slot_finder_modules',
+  'shiro_realm_modules',
+  'sla_non_prod_metrics',
+  'sla_prod_metrics',
+  'task_assigner_modules',
+  'thermos_executor_resources',
+  'thrift_method_interceptor_modules',
+  'zk_endpoints',
+]);
 
 /** Flags the operator derives, mapped to where their value comes from; extraArgs must not set them. */
 export const MANAGED_FLAGS: ReadonlyMap<string, string> = new Map([
@@ -183,13 +200,99 @@ export const EXTRA_ARG_PATTERN = /^-([a-z0-9_]+)=(.*)$/s;
 
 /** extraArgProblem explains why an extraArgs entry cannot be passed, or returns undefined when it can. */
 export function extraArgProblem(arg: string): string | undefined {
+  if (arg.startsWith('--'))
+    return `${JSON.stringify(arg)} has two dashes: Aurora's parser takes only -flag=value and would exit 1`;
   const match = EXTRA_ARG_PATTERN.exec(arg);
   if (!match) return `must have the form -flag=value (got ${JSON.stringify(arg)})`;
   const flag = match[1] ?? '';
+  if (RECOVERY_TOOL_FLAGS.has(flag))
+    return `-${flag} is a recovery-tool flag, not a scheduler flag (the scheduler would exit 1)`;
   if (!SCHEDULER_FLAGS.has(flag))
     return `-${flag} is not an Aurora 0.22 scheduler flag (it would stop the scheduler)`;
-  if (RECOVERY_TOOL_FLAGS.has(flag)) return `-${flag} is a recovery-tool flag, not a scheduler flag`;
   if (MANAGED_FLAGS.has(flag))
     return `-${flag} is managed by the operator (it comes from ${MANAGED_FLAGS.get(flag) ?? 'the spec'})`;
   return undefined;
 }
+
+/** The flag name of a well-formed entry. */
+const flagOf = (arg: string): string | undefined => EXTRA_ARG_PATTERN.exec(arg)?.[1];
+
+/** Problems of the list as a whole: a non-List flag given twice, keyed by the index of the repeat. */
+export function extraArgsRepeats(args: readonly string[]): Map<number, string> {
+  const first = new Map<string, number>();
+  const out = new Map<number, string>();
+  args.forEach((arg, i) => {
+    const flag = flagOf(arg);
+    if (flag === undefined || LIST_FLAGS.has(flag)) return;
+    const seen = first.get(flag);
+    if (seen === undefined) first.set(flag, i);
+    else
+      out.set(
+        i,
+        `-${flag} is already given in spec.extraArgs[${seen}]: Aurora's parser rejects an option given twice ` +
+          '("Can only specify option once") and the scheduler would exit 1',
+      );
+  });
+  return out;
+}
+
+const alternatives = (flags: Iterable<string>): string => [...flags].sort().join('|');
+const celList = (flags: Iterable<string>): string => `[${[...flags].map((f) => `'${f}'`).join(', ')}]`;
+
+// CEL mirrors of extraArgProblem and extraArgsRepeats, so the API server rejects the same entries at admission; the
+// flag name is looked up in a list because a 135-way regex over 64 × 1024 characters exceeds the CEL cost budget.
+const WELL_FORMED = "matches('^-[a-z0-9_]+=')";
+const KNOWN_FLAG_RULE = `self.${WELL_FORMED} && self.substring(1, self.indexOf('=')) in ${celList(SCHEDULER_FLAGS)}`;
+const MANAGED_FLAG_REGEX = `^-(${alternatives(MANAGED_FLAGS.keys())})=`;
+const RECOVERY_FLAG_REGEX = `^-(${alternatives(RECOVERY_TOOL_FLAGS)})=`;
+
+const UNKNOWN_FLAG_MESSAGE = [
+  "self.startsWith('--') ? 'has two dashes: the Aurora parser takes only -flag=value and would exit 1'",
+  `: !self.${WELL_FORMED} ? 'must have the form -flag=value'`,
+  `: self.matches('${RECOVERY_FLAG_REGEX}') ? 'is a recovery-tool flag, not a scheduler flag'`,
+  ": 'is not an Aurora 0.22 scheduler flag (it would stop the scheduler)'",
+].join(' ');
+
+const REPEAT_RULE =
+  `self.all(a, !a.${WELL_FORMED} || a.substring(1, a.indexOf('=')) in ${celList(LIST_FLAGS)} || ` +
+  "self.exists_one(b, b.startsWith(a.substring(0, a.indexOf('=') + 1))))";
+
+export const ExtraArgs = z
+  .array(
+    z
+      .string()
+      .max(1024)
+      .superRefine((arg, ctx) => {
+        const problem = extraArgProblem(arg);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .meta({
+        'x-kubernetes-validations': [
+          {
+            rule: KNOWN_FLAG_RULE,
+            message: 'must be -flag=value with an Aurora 0.22 scheduler flag',
+            messageExpression: UNKNOWN_FLAG_MESSAGE,
+          },
+          { rule: `!self.matches('${MANAGED_FLAG_REGEX}')`, message: 'this flag is managed by the operator' },
+        ],
+      }),
+  )
+  .max(64)
+  .superRefine((args, ctx) => {
+    for (const [i, message] of extraArgsRepeats(args)) ctx.addIssue({ code: 'custom', path: [i], message });
+  })
+  .meta({
+    'x-kubernetes-validations': [
+      {
+        rule: REPEAT_RULE,
+        message:
+          "a flag may be given only once (Aurora's parser rejects an option given twice); only List flags " +
+          `(${[...LIST_FLAGS].join(', ')}) may repeat`,
+      },
+    ],
+  })
+  .default([])
+  .describe(
+    'Additional -flag=value scheduler flags: Aurora 0.22 scheduler flags with one dash, not operator-managed, ' +
+      'each at most once unless it is a List flag.',
+  );

@@ -82,9 +82,12 @@ export function createAuroraAdminClient(opts: AuroraAdminClientOptions): AuroraA
     const text = await res.body.text();
     if (res.statusCode !== 200) {
       const location = headerValue(res.headers['location']);
-      const where = location ? ` to ${location}` : '';
-      const msg = `HTTP ${res.statusCode}${where}: ${text.slice(0, 200)}`;
-      throw new AuroraHttpError(method, msg, res.statusCode, location);
+      throw new AuroraHttpError(
+        method,
+        describeStatus(res.statusCode, location, text),
+        res.statusCode,
+        location,
+      );
     }
     return decodeReply(method, text);
   }
@@ -111,6 +114,21 @@ export function createAuroraAdminClient(opts: AuroraAdminClientOptions): AuroraA
     getTasksWithoutConfigs: async (query) =>
       (await ok('getTasksWithoutConfigs', { query: { ...query } })).result?.scheduleStatusResult?.tasks ?? [],
   };
+}
+
+/** A short, tag-free reason; a 500 is the scheduler's servlet failing on the request, not an Aurora Response. */
+export function describeStatus(status: number, location: string | undefined, body: string): string {
+  const where = location ? ` to ${location}` : '';
+  const detail = body
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 200);
+  const what =
+    status === 500
+      ? ' (the scheduler failed while processing the Thrift request, e.g. a body it could not read; no Thrift reply)'
+      : '';
+  return `HTTP ${status}${where}${what}${detail ? `: ${detail}` : ''}`;
 }
 
 function headerValue(v: string | string[] | undefined): string | undefined {

@@ -6,21 +6,57 @@ import { conditionFalse, conditionTrue, conditionUnknown, type ConditionBody } f
 
 const NAME = /^scheduler-backup-(\d{4})-(\d{2})-(\d{2})-(\d{2})-(\d{2})$/;
 
-/** The minute a backup name stands for, read as UTC (the JVM zone of the scheduler containers). */
-export function backupTime(name: string): Date | undefined {
+/**
+ * The scheduler JVM's default time zone, which StorageBackup's SimpleDateFormat names backups in: -Duser.timezone
+ * from spec.jvm.options if given, else UTC (the scheduler containers set no TZ).
+ */
+export function schedulerTimeZone(jvmOptions: readonly string[]): string {
+  const option = jvmOptions.findLast((o) => o.startsWith('-Duser.timezone='));
+  const zone = option?.slice('-Duser.timezone='.length);
+  if (!zone) return 'UTC';
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return zone;
+  } catch {
+    return 'UTC';
+  }
+}
+
+/** Milliseconds the zone is ahead of UTC at the instant `ms`. */
+function zoneOffsetMs(ms: number, zone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+  }).formatToParts(new Date(ms));
+  const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value);
+  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'));
+  return wall - Math.floor(ms / 60_000) * 60_000;
+}
+
+/** The minute a backup name stands for, read in the scheduler JVM's zone. */
+export function backupTime(name: string, zone = 'UTC'): Date | undefined {
   const m = NAME.exec(name);
   if (!m) return undefined;
   const [, y, mo, d, h, mi] = m.map(Number) as [number, number, number, number, number, number];
-  return new Date(Date.UTC(y, mo - 1, d, h, mi));
+  const wall = Date.UTC(y, mo - 1, d, h, mi);
+  // the offset at the guessed instant, re-read once so a name just after a DST change lands right
+  const guess = wall - zoneOffsetMs(wall, zone);
+  return new Date(wall - zoneOffsetMs(guess, zone));
 }
 
-export function newestBackup(names: readonly string[]): { name: string; at: Date } | undefined {
-  const newest = names
-    .filter((n) => backupTime(n) !== undefined)
-    .sort()
-    .at(-1);
-  const at = newest ? backupTime(newest) : undefined;
-  return newest && at ? { name: newest, at } : undefined;
+export function newestBackup(names: readonly string[], zone = 'UTC'): { name: string; at: Date } | undefined {
+  const dated = names
+    .map((name) => ({ name, at: backupTime(name, zone) }))
+    .filter((b): b is { name: string; at: Date } => b.at !== undefined);
+  return dated.reduce<{ name: string; at: Date } | undefined>(
+    (best, b) => (!best || b.at > best.at ? b : best),
+    undefined,
+  );
 }
 
 export interface LeaderBackupSignals {
@@ -36,6 +72,7 @@ export function nextBackupsStatus(
   previous: BackupsStatus | undefined,
   leader: LeaderBackupSignals | undefined,
   now: Date,
+  zone = 'UTC',
 ): BackupsStatus | undefined {
   if (!leader) return previous;
   const same = previous?.leaderUid === leader.uid;
@@ -47,7 +84,7 @@ export function nextBackupsStatus(
   if (succeeded) failingSince = undefined;
   else if (failedMore) failingSince ??= now.toISOString();
   // a new leader may hold no backups yet; the previous leader's newest one still exists on its disk
-  const newest = leader.names ? newestBackup(leader.names) : undefined;
+  const newest = leader.names ? newestBackup(leader.names, zone) : undefined;
   return {
     leader: leader.pod,
     leaderUid: leader.uid,

@@ -4,7 +4,7 @@ import type { AuroraCluster, AuroraClusterStatus } from '../api/aurora-cluster.t
 import type { RecentExit } from '../api/diagnostics-schema.ts';
 import { parseDuration } from '../api/duration.ts';
 import type { ObservedCluster } from '../cluster/observed.ts';
-import { nextBackupsStatus } from './backup-health.ts';
+import { nextBackupsStatus, schedulerTimeZone } from './backup-health.ts';
 import { AURORA_DEFAULTS } from './diagnostic-conditions.ts';
 import { observerArgs } from './observer-config.ts';
 import { updateRecentExits } from './restart-history.ts';
@@ -55,6 +55,7 @@ export function diagnosticStatus(input: DiagnosticInput, leaderPod: string | und
       names: observed.diagnostics?.backups?.error ? undefined : observed.diagnostics?.backups?.names,
     },
     now,
+    schedulerTimeZone(cluster.spec.jvm.options),
   );
   // a pass without a leader clears status.leader, so re-elections after a failover count too
   const changed = leaderPod !== undefined && previous.leader !== leaderPod;

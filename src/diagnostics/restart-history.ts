@@ -1,5 +1,5 @@
-// Keeps each scheduler's recent container exits, classifying an exit as planned only from signals: exit code 0
-// after a run of at least -max_leading_duration, or while a restore held the cluster.
+// Keeps each scheduler's recent container exits, classifying an exit as planned from signals: a run of at least
+// -max_leading_duration, or a restore holding the cluster, with an exit code a planned shutdown can end with.
 import type { RecentExit } from '../api/diagnostics-schema.ts';
 
 export interface ExitContext {
@@ -16,8 +16,14 @@ export interface Termination {
   finishedAt?: string;
 }
 
+/**
+ * A planned shutdown calls no System.exit: main returns (0 once the JVM's threads end) or, if the JVM lingers, the
+ * kubelet's SIGTERM ends it with 143 (128 + 15). 1 (flag error, failed startup) and 137 (SIGKILL, OOM) are not planned.
+ */
+export const PLANNED_EXIT_CODES: readonly number[] = [0, 143];
+
 export function isPlannedExit(t: Termination, ctx: ExitContext): boolean {
-  if (t.exitCode !== 0) return false;
+  if (!PLANNED_EXIT_CODES.includes(t.exitCode)) return false;
   const started = t.startedAt ? Date.parse(t.startedAt) : NaN;
   const finished = t.finishedAt ? Date.parse(t.finishedAt) : NaN;
   if (finished - started >= ctx.maxLeadingMs) return true;

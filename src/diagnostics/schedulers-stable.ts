@@ -29,7 +29,7 @@ export function schedulersStable(replicas: readonly ReplicaRestarts[], window: s
   const unplanned: string[] = [];
   const planned: string[] = [];
   for (const r of replicas) {
-    const failed = r.recentExits.filter((e) => e.exitCode !== 0);
+    const failed = r.recentExits.filter((e) => e.exitCode !== 0 && !e.planned);
     const notPlanned = r.recentExits.filter((e) => !e.planned);
     const last = r.recentExits.at(-1);
     // the kubelet backs off after any quick exit, so back-off after a planned failover is no crash loop
@@ -47,7 +47,7 @@ export function schedulersStable(replicas: readonly ReplicaRestarts[], window: s
   if (crashing.length) {
     return conditionFalse(
       'Crashing',
-      `Scheduler restarting: ${crashing.join('; ')}. Non-zero exit codes or ${CRASH_LOOP_EXITS} unplanned exits ` +
+      `Scheduler restarting: ${crashing.join('; ')}. Failed exits or ${CRASH_LOOP_EXITS} unplanned exits ` +
         `within ${window} are not Aurora's planned failover. ${REMEDY}`,
     );
   }
@@ -60,7 +60,7 @@ export function schedulersStable(replicas: readonly ReplicaRestarts[], window: s
   if (planned.length) {
     return conditionTrue(
       'PlannedFailover',
-      `Planned exits only: ${planned.join('; ')} (exit 0 after -max_leading_duration or during a restore); ` +
+      `Planned exits only: ${planned.join('; ')} (after -max_leading_duration or during a restore); ` +
         'Kubernetes restarted the scheduler as Aurora expects from its supervisor.',
     );
   }

@@ -27,7 +27,73 @@ export const MetadataSpec = struct('Metadata', [
   [2, 'value', 'string'],
 ]);
 
-/** TaskConfig reduced to the fields a job needs to be identified, sized and run; others are skipped. */
+export const ValueConstraintSpec = struct('ValueConstraint', [
+  [1, 'negated', 'bool'],
+  [2, 'values', set('string')],
+]);
+
+export const LimitConstraintSpec = struct('LimitConstraint', [[1, 'limit', 'i32']]);
+
+export const TaskConstraintSpec = union('TaskConstraint', [
+  [1, 'value', ValueConstraintSpec],
+  [2, 'limit', LimitConstraintSpec],
+]);
+
+export const ConstraintSpec = struct('Constraint', [
+  [1, 'name', 'string'],
+  [2, 'constraint', TaskConstraintSpec],
+]);
+
+export const DockerParameterSpec = struct('DockerParameter', [
+  [1, 'name', 'string'],
+  [2, 'value', 'string'],
+]);
+
+export const ImageSpec = union('Image', [
+  [
+    1,
+    'docker',
+    struct('DockerImage', [
+      [1, 'name', 'string'],
+      [2, 'tag', 'string'],
+    ]),
+  ],
+  [
+    2,
+    'appc',
+    struct('AppcImage', [
+      [1, 'name', 'string'],
+      [2, 'imageId', 'string'],
+    ]),
+  ],
+]);
+
+export const VolumeSpec = struct('Volume', [
+  [1, 'containerPath', 'string'],
+  [2, 'hostPath', 'string'],
+  [3, 'mode', 'i32'],
+]);
+
+export const ContainerSpec = union('Container', [
+  [
+    1,
+    'mesos',
+    struct('MesosContainer', [
+      [1, 'image', ImageSpec],
+      [2, 'volumes', list(VolumeSpec)],
+    ]),
+  ],
+  [
+    2,
+    'docker',
+    struct('DockerContainer', [
+      [1, 'image', 'string'],
+      [2, 'parameters', list(DockerParameterSpec)],
+    ]),
+  ],
+]);
+
+/** TaskConfig reduced to the fields a job needs to be identified, placed, sized and run; others are skipped. */
 export const TaskConfigSpec = struct('TaskConfig', [
   [28, 'job', JobKeySpec],
   [17, 'owner', IdentitySpec],
@@ -37,9 +103,11 @@ export const TaskConfigSpec = struct('TaskConfig', [
   [18, 'production', 'bool'],
   [30, 'tier', 'string'],
   [32, 'resources', set(ResourceSpec)],
+  [20, 'constraints', set(ConstraintSpec)],
   [23, 'contactEmail', 'string'],
   [25, 'executorConfig', ExecutorConfigSpec],
   [27, 'metadata', set(MetadataSpec)],
+  [29, 'container', ContainerSpec],
 ]);
 
 export const JobConfigurationSpec = struct('JobConfiguration', [
@@ -95,10 +163,47 @@ export const ScheduleStatusResultSpec = struct('ScheduleStatusResult', [
 export const ListBackupsResultSpec = struct('ListBackupsResult', [[1, 'backups', set('string')]]);
 export const QueryRecoveryResultSpec = struct('QueryRecoveryResult', [[1, 'tasks', set(ScheduledTaskSpec)]]);
 
+export const RoleSummaryResultSpec = struct('RoleSummaryResult', [
+  [
+    1,
+    'summaries',
+    set(
+      struct('RoleSummary', [
+        [1, 'role', 'string'],
+        [2, 'jobCount', 'i32'],
+        [3, 'cronJobCount', 'i32'],
+      ]),
+    ),
+  ],
+]);
+
+export const JobStatsSpec = struct('JobStats', [
+  [1, 'activeTaskCount', 'i32'],
+  [2, 'finishedTaskCount', 'i32'],
+  [3, 'failedTaskCount', 'i32'],
+  [4, 'pendingTaskCount', 'i32'],
+]);
+
+export const JobSummaryResultSpec = struct('JobSummaryResult', [
+  [
+    1,
+    'summaries',
+    set(
+      struct('JobSummary', [
+        [1, 'job', JobConfigurationSpec],
+        [2, 'stats', JobStatsSpec],
+        [3, 'nextCronRunMs', 'i64'],
+      ]),
+    ),
+  ],
+]);
+
 export const ResultSpec = union('Result', [
   [3, 'scheduleStatusResult', ScheduleStatusResultSpec],
   [6, 'listBackupsResult', ListBackupsResultSpec],
   [9, 'queryRecoveryResult', QueryRecoveryResultSpec],
+  [17, 'roleSummaryResult', RoleSummaryResultSpec],
+  [18, 'jobSummaryResult', JobSummaryResultSpec],
 ]);
 
 export const ServerInfoSpec = struct('ServerInfo', [

@@ -68,6 +68,26 @@ export interface Identity {
 
 export type Resource = { numCpus: number } | { ramMb: number } | { diskMb: number } | { namedPort: string };
 
+export type TaskConstraint = { value: { negated: boolean; values: string[] } } | { limit: { limit: number } };
+
+export interface Constraint {
+  name: string;
+  constraint: TaskConstraint;
+}
+
+export interface Volume {
+  containerPath: string;
+  hostPath: string;
+  /** Mode: RW = 1, RO = 2. */
+  mode: number;
+}
+
+export type Image = { docker: { name: string; tag: string } } | { appc: { name: string; imageId: string } };
+
+export type Container =
+  | { mesos: { image?: Image; volumes?: Volume[] } }
+  | { docker: { image: string; parameters?: { name: string; value: string }[] } };
+
 export interface TaskConfig {
   job?: JobKey;
   owner?: Identity;
@@ -77,9 +97,13 @@ export interface TaskConfig {
   production?: boolean;
   tier?: string;
   resources?: Resource[];
+  constraints?: Constraint[];
   contactEmail?: string;
-  executorConfig?: { name: string; data: string };
+  /** getTasksWithoutConfigs returns it without `data`. */
+  executorConfig?: { name: string; data?: string };
   metadata?: { key: string; value: string }[];
+  /** api.thrift's default is `{mesos: {}}`, which the scheduler stores when a job names none. */
+  container?: Container;
 }
 
 export interface JobConfiguration {
@@ -129,10 +153,31 @@ export interface TaskQuery {
   limit?: number;
 }
 
+export interface RoleSummary {
+  role: string;
+  jobCount: number;
+  cronJobCount: number;
+}
+
+export interface JobStats {
+  activeTaskCount: number;
+  finishedTaskCount: number;
+  failedTaskCount: number;
+  pendingTaskCount: number;
+}
+
+export interface JobSummary {
+  job: JobConfiguration;
+  stats: JobStats;
+  nextCronRunMs?: number;
+}
+
 export interface Result {
   scheduleStatusResult?: { tasks: ScheduledTask[] };
   listBackupsResult?: { backups: string[] };
   queryRecoveryResult?: { tasks: ScheduledTask[] };
+  roleSummaryResult?: { summaries: RoleSummary[] };
+  jobSummaryResult?: { summaries: JobSummary[] };
 }
 
 export interface Response {

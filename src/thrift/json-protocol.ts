@@ -74,8 +74,14 @@ function baseFromJson(spec: TypeSpec & string, json: unknown): unknown {
   if (spec === 'bool') return json === true || json === 1;
   if (spec === 'string') return String(json);
   if (spec === 'binary') return Buffer.from(String(json), 'base64');
-  if (typeof json === 'string') return Number(json);
-  if (typeof json !== 'number') throw new Error(`TJSONProtocol: expected number for ${spec}`);
+  // numbers are quoted only for NaN and the infinities of a double, as TJSONProtocol writes them
+  if (
+    typeof json === 'string' &&
+    (spec === 'double' ? !Number.isNaN(Number(json)) || json === 'NaN' : /^-?\d+$/.test(json))
+  )
+    return Number(json);
+  if (typeof json !== 'number' || (spec !== 'double' && !Number.isInteger(json)))
+    throw new Error(`TJSONProtocol: expected ${spec === 'double' ? 'a number' : 'an integer'} for ${spec}`);
   return json;
 }
 

@@ -23,6 +23,7 @@ export const METHOD_ARGS: Readonly<Record<string, StructSpec>> = {
   getTasksWithoutConfigs: queryArg('getTasksWithoutConfigs'),
   getTasksStatus: queryArg('getTasksStatus'),
   getRoleSummary: none('getRoleSummary'),
+  getJobSummary: struct('getJobSummary_args', [[1, 'role', 'string']]),
 };
 
 export function argsSpecOf(method: string): StructSpec | undefined {

@@ -50,6 +50,15 @@ test('an unknown flag or a missing required flag exits 1 with usage', () => {
   assert.match(missing.stderr, 'The following option is required: [-serverset_path]');
   const badDuration = runTool(SCHEDULER_MAIN, ['-max_registration_delay=1min']);
   assert.is(badDuration.code, 1);
+  // JCommander 1.72 as Aurora 0.22 configures it: an option twice, --flag and recovery-tool flags stop the scheduler
+  const twice = runTool(SCHEDULER_MAIN, ['-cluster_name=x', '-cluster_name=y']);
+  assert.is(twice.code, 1);
+  assert.match(twice.stderr, 'Can only specify option -cluster_name once.');
+  for (const arg of ['--cluster_name=x', '-backup=/tmp/b', '-from=BACKUP', '-to=LOG']) {
+    const rejected = runTool(SCHEDULER_MAIN, [arg]);
+    assert.is(rejected.code, 1, arg);
+    assert.match(rejected.stderr, `Was passed main parameter '${arg}'`, arg);
+  }
 });
 
 test('mesos-log initialize refuses a non-empty log', () => {
@@ -277,6 +286,39 @@ test('faults: backupFail counts failures and executorCrash fails new tasks', asy
     body: 'x',
   });
   assert.is(unsupported.status, 415);
+  const jsonCall = encodeMessage('json', {
+    name: 'snapshot',
+    type: MessageType.CALL,
+    seqid: 4,
+    spec: SNAPSHOT_ARGS,
+    body: {},
+  });
+  const withCharset = await fetch(`${s.url}/api`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: jsonCall,
+  });
+  assert.is(withCharset.status, 415);
+  const plainJson = await fetch(`${s.url}/api`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: jsonCall,
+  });
+  assert.is(plainJson.status, 200);
+  assert.is(plainJson.headers.get('content-type'), 'application/vnd.apache.thrift.json');
+  const malformed = await fetch(`${s.url}/api`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-thrift' },
+    body: '[1,"snapshot",1,',
+  });
+  assert.is(malformed.status, 500);
+  assert.not.match(await malformed.text(), '"snapshot"');
+  const roles = await client(s).call('getRoleSummary', {});
+  assert.equal(roles.result?.roleSummaryResult?.summaries, [
+    { role: JOB.role, jobCount: 1, cronJobCount: 0 },
+  ]);
+  const jobs = await client(s).call('getJobSummary', { role: JOB.role });
+  assert.is(jobs.result?.jobSummaryResult?.summaries[0]?.stats.failedTaskCount, 1);
   const binary = encodeMessage('binary', {
     name: 'snapshot',
     type: MessageType.CALL,

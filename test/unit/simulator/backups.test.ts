@@ -10,6 +10,22 @@ test('names backups by local minute', () => {
   assert.is(backupName(new Date(2024, 0, 2, 3, 4, 59)), 'scheduler-backup-2024-01-02-03-04');
 });
 
+test('names follow the process time zone (TZ, or -Duser.timezone that scheduler-main copies into TZ)', () => {
+  const saved = process.env['TZ'];
+  const midnightUtc = new Date(Date.UTC(2024, 0, 1, 0, 0));
+  try {
+    process.env['TZ'] = 'Asia/Kolkata';
+    assert.is(backupName(midnightUtc), 'scheduler-backup-2024-01-01-05-30');
+    process.env['TZ'] = 'America/New_York';
+    assert.is(backupName(midnightUtc), 'scheduler-backup-2023-12-31-19-00');
+    process.env['TZ'] = 'UTC';
+    assert.is(backupName(midnightUtc), 'scheduler-backup-2024-01-01-00-00');
+  } finally {
+    if (saved === undefined) delete process.env['TZ'];
+    else process.env['TZ'] = saved;
+  }
+});
+
 test('prunes the oldest by name and ignores other files', () => {
   const names = [
     'scheduler-backup-2024-01-01-00-02',

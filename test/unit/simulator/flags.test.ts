@@ -1,6 +1,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FlagError, parametersBlock, parseSchedulerFlags, usage } from '../../world/simulator/flags.ts';
+import { splitFlags } from '../../world/simulator/flag-parser.ts';
+import {
+  FLAG_KINDS,
+  FlagError,
+  LIST_FLAGS,
+  parametersBlock,
+  parseSchedulerFlags,
+  usage,
+} from '../../world/simulator/flags.ts';
 
 const REQUIRED = [
   '-cluster_name=devcluster',
@@ -42,6 +50,57 @@ test('rejects unknown and removed flags', () => {
   assert.throws(
     () => parseSchedulerFlags([...REQUIRED, '-logtostderr=true']),
     (e: unknown) => e instanceof FlagError,
+  );
+});
+
+test('an option given twice is rejected as JCommander 1.72 does, a List option accumulates', () => {
+  assert.throws(
+    () => parseSchedulerFlags([...REQUIRED, '-http_port=1', '-http_port=2']),
+    (e: unknown) => e instanceof FlagError && e.message === 'Can only specify option -http_port once.',
+  );
+  assert.throws(
+    () => parseSchedulerFlags([...REQUIRED, '-cluster_name=again']),
+    /Can only specify option -cluster_name once\./,
+  );
+  const { raw } = parseSchedulerFlags([
+    ...REQUIRED,
+    '-allowed_container_types=MESOS',
+    '-allowed_container_types',
+    'DOCKER',
+  ]);
+  assert.is(raw.get('allowed_container_types'), 'MESOS,DOCKER');
+  assert.ok(LIST_FLAGS.has('zk_endpoints'));
+  assert.not.ok(LIST_FLAGS.has('http_port'));
+});
+
+test('a double-dash flag and the recovery-tool flags are main parameters, which the scheduler has none of', () => {
+  for (const arg of ['--http_port=8081', '-backup=/tmp/b/scheduler-backup-x', '-from=BACKUP', '-to=LOG']) {
+    assert.throws(
+      () => parseSchedulerFlags([...REQUIRED, arg]),
+      (e: unknown) =>
+        e instanceof FlagError &&
+        e.message ===
+          `Was passed main parameter '${arg}' but no main parameter was defined in your arg class`,
+      arg,
+    );
+  }
+  assert.throws(
+    () => parseSchedulerFlags([...REQUIRED, '--http_port', '8081']),
+    /main parameter '--http_port'/,
+  );
+  for (const flag of ['backup', 'from', 'to']) assert.not.ok(FLAG_KINDS.has(flag), flag);
+  assert.is(FLAG_KINDS.size, 135);
+});
+
+test('a name that extends a declared one is an unknown option, as JCommander prefix-matches option names', () => {
+  assert.throws(() => parseSchedulerFlags([...REQUIRED, '-http_portx=1']), /^Unknown option: -http_portx$/);
+  assert.throws(
+    () => splitFlags(['-backup_dirs=/x'], new Set(['backup_dir'])),
+    /Unknown option: -backup_dirs/,
+  );
+  assert.throws(
+    () => splitFlags(['-http_port'], new Set(['http_port'])),
+    /Expected a value after parameter -http_port/,
   );
 });
 

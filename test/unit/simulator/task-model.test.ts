@@ -2,7 +2,15 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ScheduleStatus } from '../../../src/thrift/api-types.ts';
 import { advanceTasks } from '../../world/simulator/task-agent.ts';
-import { newJobTasks, queryTasks } from '../../world/simulator/task-model.ts';
+import {
+  jobStats,
+  jobSummaries,
+  newJobTasks,
+  queryTasks,
+  roleSummaries,
+  transition,
+  withoutConfig,
+} from '../../world/simulator/task-model.ts';
 import { protocolForContentType, replyFormat } from '../../world/simulator/api-servlet.ts';
 import { mergeFaults, parseFaults } from '../../world/simulator/faults.ts';
 import { parseMasterAddress } from '../../world/simulator/mesos-master.ts';
@@ -40,8 +48,12 @@ test('chooses the Thrift protocol by Content-Type and Accept', () => {
   assert.is(protocolForContentType('application/vnd.apache.thrift.json; charset=utf-8'), 'json');
   assert.is(protocolForContentType('application/x-thrift'), 'json');
   assert.is(protocolForContentType('application/vnd.apache.thrift.binary'), 'binary');
-  assert.is(protocolForContentType('text/plain'), undefined);
-  assert.equal(replyFormat(undefined), { protocol: 'json', contentType: 'application/json' });
+  assert.is(protocolForContentType('text/plain'), 'unsupported');
+  assert.is(protocolForContentType('application/json; charset=utf-8'), 'unsupported');
+  assert.equal(replyFormat(undefined), {
+    protocol: 'json',
+    contentType: 'application/vnd.apache.thrift.json',
+  });
   assert.is(replyFormat('application/vnd.apache.thrift.binary').protocol, 'binary');
 });
 
@@ -64,6 +76,42 @@ test('parses Mesos master addresses and the serverset member JSON', () => {
     '{"serviceEndpoint":{"host":"127.0.50.1","port":8081},"additionalEndpoints":{"http":{"host":"127.0.50.1","port":8081}},"status":"ALIVE"}',
   );
   assert.equal(decodeMember(json), { host: '127.0.50.1', port: 8081 });
+});
+
+test('withoutConfig keeps the executor config and clears only its data', () => {
+  const config = { executorConfig: { name: 'AuroraExecutor', data: 'big' }, priority: 3 };
+  const [task] = newJobTasks({ ...job, taskConfig: config }, 1, 'h');
+  const stripped = withoutConfig(task!);
+  assert.equal(stripped.assignedTask.task?.executorConfig, { name: 'AuroraExecutor' });
+  assert.is(stripped.assignedTask.task?.priority, 3);
+  assert.is(task!.assignedTask.task?.executorConfig?.data, 'big');
+});
+
+test('role and job summaries count jobs per role and tasks per status class', () => {
+  const [a, b] = newJobTasks(job, 1, 'h');
+  const finished = transition(b!, ScheduleStatus.FINISHED, 5, 'h');
+  const lost = transition(newJobTasks(job, 1, 'h')[0]!, ScheduleStatus.LOST, 6, 'h');
+  const running = transition(a!, ScheduleStatus.RUNNING, 4, 'h');
+  const other = newJobTasks({ ...job, key: { ...job.key, role: 'q' } }, 1, 'h').slice(0, 1);
+  const tasks = [running, finished, lost, ...other];
+  assert.equal(jobStats(tasks), {
+    activeTaskCount: 1,
+    finishedTaskCount: 1,
+    failedTaskCount: 1,
+    pendingTaskCount: 1,
+  });
+  assert.equal(
+    roleSummaries(tasks).sort((x, y) => x.role.localeCompare(y.role)),
+    [
+      { role: 'q', jobCount: 1, cronJobCount: 0 },
+      { role: 'r', jobCount: 1, cronJobCount: 0 },
+    ],
+  );
+  const [summary] = jobSummaries(tasks, 'r');
+  assert.is(summary?.job.instanceCount, 3);
+  assert.equal(summary?.job.key, job.key);
+  assert.is(jobSummaries(tasks, undefined).length, 2);
+  assert.is(jobSummaries(tasks, 'nobody').length, 0);
 });
 
 test.run();

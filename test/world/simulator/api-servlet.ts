@@ -1,4 +1,4 @@
-// POST /api: TContentAwareServlet's protocol choice by Content-Type/Accept, then Thrift dispatch.
+// POST /api: TContentAwareServlet's exact-match protocol choice by Content-Type/Accept, then Thrift dispatch.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ResponseSpec } from '../../../src/thrift/api-schema.ts';
 import {
@@ -14,23 +14,52 @@ import type { StructValue } from '../../../src/thrift/schema.ts';
 import { argsSpecOf } from '../../../src/thrift/service-schema.ts';
 import { dispatch, KNOWN_METHODS, type ApiContext } from './thrift-api.ts';
 
-const JSON_TYPES = ['application/vnd.apache.thrift.json', 'application/json', 'application/x-thrift'];
+const THRIFT_JSON = 'application/vnd.apache.thrift.json';
 const BINARY_TYPE = 'application/vnd.apache.thrift.binary';
 
-/** undefined means unsupported (415); a missing Content-Type means TJSON. */
-export function protocolForContentType(header: string | undefined): Protocol | undefined {
-  if (header === undefined || header.trim() === '') return 'json';
-  const mime = (header.split(';')[0] ?? '').trim().toLowerCase();
-  if (mime === BINARY_TYPE) return 'binary';
-  return JSON_TYPES.includes(mime) ? 'json' : undefined;
+/** A Guava-style MediaType: lower-cased type/subtype, parameters with lower-cased names and charset values. */
+export function parseMediaType(header: string): string | undefined {
+  const [essence = '', ...params] = header.split(';').map((p) => p.trim());
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+\/[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(essence)) return undefined;
+  const normalized: string[] = [];
+  for (const p of params) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) return undefined;
+    const name = p.slice(0, eq).trim().toLowerCase();
+    const value = p
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
+    normalized.push(`${name}=${name === 'charset' ? value.toLowerCase() : value}`);
+  }
+  return [essence.toLowerCase(), ...normalized.sort()].join('; ');
 }
 
-/** The reply protocol and Content-Type follow Accept; anything else gets TJSON as application/json. */
+// ApiModule's input mapping, looked up by exact MediaType equality (parameters included).
+const INPUT: ReadonlyMap<string, Protocol> = new Map<string, Protocol>([
+  ['application/json', 'json'],
+  ['application/x-thrift', 'json'],
+  [THRIFT_JSON, 'json'],
+  [`${THRIFT_JSON}; charset=utf-8`, 'json'],
+  [BINARY_TYPE, 'binary'],
+]);
+
+export type ContentTypeChoice = Protocol | 'unsupported' | 'unparseable';
+
+/** The request protocol; no Content-Type means application/x-thrift (TJSON). */
+export function protocolForContentType(header: string | undefined): ContentTypeChoice {
+  if (header === undefined) return 'json';
+  const type = parseMediaType(header);
+  if (type === undefined) return 'unparseable';
+  return INPUT.get(type) ?? 'unsupported';
+}
+
+/** The reply protocol follows a single parseable Accept type; every TJSON reply is labelled THRIFT_JSON. */
 export function replyFormat(accept: string | undefined): { protocol: Protocol; contentType: string } {
-  const types = (accept ?? '').split(',').map((t) => (t.split(';')[0] ?? '').trim().toLowerCase());
-  if (types.includes(BINARY_TYPE)) return { protocol: 'binary', contentType: BINARY_TYPE };
-  const json = types.find((t) => JSON_TYPES.includes(t));
-  return { protocol: 'json', contentType: json ?? 'application/json' };
+  const type = accept === undefined ? undefined : parseMediaType(accept);
+  if (type !== undefined && INPUT.get(type) === 'binary')
+    return { protocol: 'binary', contentType: BINARY_TYPE };
+  return { protocol: 'json', contentType: THRIFT_JSON };
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -39,44 +68,51 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** What Jetty answers when the servlet throws: HTTP 500 with an HTML error page, no Thrift message. */
+function servletError(res: ServerResponse, err: unknown): void {
+  const reason = err instanceof Error ? err.message : String(err);
+  const html = `<html><body><h2>HTTP ERROR 500</h2><p>Problem accessing /api. Reason: ${reason}</p></body></html>\n`;
+  res.writeHead(500, { 'content-type': 'text/html;charset=iso-8859-1' }).end(html);
+}
+
 export async function serveApi(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const protocol = protocolForContentType(req.headers['content-type']);
-  if (!protocol) {
-    res
-      .writeHead(415, { 'content-type': 'text/plain' })
-      .end(`Unsupported Content-Type: ${req.headers['content-type']}`);
+  const header = req.headers['content-type'];
+  const protocol = protocolForContentType(header);
+  // MediaType.parse throws on a malformed header before the servlet looks anything up
+  if (protocol === 'unparseable') return servletError(res, new Error(`Could not parse '${header}'`));
+  if (protocol === 'unsupported') {
+    res.writeHead(415).end(`Unsupported Content-Type: ${header}`);
     return;
   }
   const { protocol: out, contentType } = replyFormat(req.headers['accept']);
   const body = await readBody(req);
-  let name = '';
-  let seqid = 0;
+  let msg;
+  let args;
   try {
-    const msg = decodeMessage(protocol, body);
-    name = msg.name;
-    seqid = msg.seqid;
-    const spec = argsSpecOf(name);
-    if (!spec || !KNOWN_METHODS.has(name)) {
+    // a body the processor cannot read escapes TContentAwareServlet as a ServletException
+    msg = decodeMessage(protocol, body);
+    const spec = argsSpecOf(msg.name);
+    if (!spec || !KNOWN_METHODS.has(msg.name)) {
       const ex = {
-        message: `Invalid method name: '${name}'`,
+        message: `Invalid method name: '${msg.name}'`,
         type: TApplicationExceptionType.UNKNOWN_METHOD,
       };
-      return send(res, contentType, encodeMessage(out, exception(name, seqid, ex)));
+      return send(res, contentType, encodeMessage(out, exception(msg.name, msg.seqid, ex)));
     }
-    const response = await dispatch(ctx, name, msg.body(spec));
-    const reply = { success: response as unknown as StructValue };
-    const bytes = encodeMessage(out, {
-      name,
-      type: MessageType.REPLY,
-      seqid,
-      spec: resultSpec(name, ResponseSpec),
-      body: reply,
-    });
-    send(res, contentType, bytes);
+    args = msg.body(spec);
   } catch (err) {
-    const ex = { message: (err as Error).message, type: TApplicationExceptionType.PROTOCOL_ERROR };
-    send(res, contentType, encodeMessage(out, exception(name, seqid, ex)));
+    return servletError(res, err);
   }
+  const response = await dispatch(ctx, msg.name, args);
+  const reply = { success: response as unknown as StructValue };
+  const bytes = encodeMessage(out, {
+    name: msg.name,
+    type: MessageType.REPLY,
+    seqid: msg.seqid,
+    spec: resultSpec(msg.name, ResponseSpec),
+    body: reply,
+  });
+  send(res, contentType, bytes);
 }
 
 function exception(name: string, seqid: number, body: StructValue) {

@@ -1,4 +1,4 @@
-// The aurora-scheduler 0.22 flag set, value validation, defaults and the usage text.
+// The aurora-scheduler 0.22 flag set (135 flags, none of the recovery tool's), value validation, defaults, usage.
 import { parseDataSize, parseDuration } from './durations.ts';
 import { FlagError, splitFlags } from './flag-parser.ts';
 
@@ -12,7 +12,7 @@ const DURATION = `async_slot_stat_update_interval async_task_stat_update_interva
  host_maintenance_polling_interval initial_flapping_task_delay initial_schedule_penalty
  initial_task_kill_retry_interval job_update_history_pruning_interval job_update_history_pruning_threshold
  max_flapping_task_delay max_leading_duration max_registration_delay max_reschedule_task_delay_on_startup
- max_schedule_penalty min_offer_hold_time native_log_election_timeout native_log_read_timeout
+ max_schedule_penalty max_sla_duration_secs min_offer_hold_time native_log_election_timeout native_log_read_timeout
  native_log_write_timeout offer_filter_duration offer_hold_jitter_window offer_reservation_duration
  preemption_delay preemption_slot_hold_time preemption_slot_search_initial_delay preemption_slot_search_interval
  reconciliation_explicit_batch_interval reconciliation_explicit_interval reconciliation_implicit_interval
@@ -28,20 +28,20 @@ const BOOL = `allow_container_volumes allow_docker_parameters allow_gpu_resource
 
 const INT = `async_worker_threads cron_scheduler_num_threads cron_scheduling_max_batch_size
  history_max_per_job_threshold http_port job_update_history_per_job_threshold max_parallel_coordinated_maintenance
- max_saved_backups max_schedule_attempts_per_sec max_sla_duration_secs max_status_update_batch_size
+ max_saved_backups max_status_update_batch_size
  max_task_event_batch_size max_tasks_per_job max_tasks_per_schedule_attempt max_update_instance_failures
  min_required_instances_for_sla_check native_log_election_retries native_log_quorum_size
  offer_static_ban_cache_max_size preemption_reservation_max_batch_size reconciliation_explicit_batch_size scheduling_max_batch_size
  sla_aware_action_max_batch_size`;
 
-const STRING = `allowed_container_types allowed_job_environments backup backup_dir cluster_name cron_timezone
+const STRING = `allowed_container_types allowed_job_environments backup_dir cluster_name cron_timezone
  custom_executor_config default_docker_parameters enable_cors_for executor_user framework_authentication_file
- framework_name from global_container_mounts hostname http_authentication_mechanism ip mesos_driver
+ framework_name global_container_mounts hostname http_authentication_mechanism ip mesos_driver
  mesos_master_address mesos_role native_log_file_path native_log_zk_group_path offer_order offer_set_module
  preemption_slot_finder_modules serverset_endpoint_name serverset_path shiro_after_auth_filter
  shiro_credentials_matcher shiro_ini_path shiro_realm_modules sla_non_prod_metrics sla_prod_metrics
  task_assigner_modules thermos_executor_flags thermos_executor_path thermos_executor_resources
- thrift_method_interceptor_modules tier_config to viz_job_url_prefix webhook_config zk_chroot_path
+ thrift_method_interceptor_modules tier_config viz_job_url_prefix webhook_config zk_chroot_path
  zk_digest_credentials zk_endpoints`;
 
 const words = (s: string): string[] => s.split(/\s+/).filter(Boolean);
@@ -54,7 +54,18 @@ export const FLAG_KINDS: ReadonlyMap<string, Kind> = new Map<string, Kind>([
   ['dlog_max_entry_size', 'data'],
   ['thermos_executor_ram', 'data'],
   ['thermos_executor_cpu', 'double'],
+  ['max_schedule_attempts_per_sec', 'double'],
 ]);
+
+/**
+ * Flags declared as `List` fields: JCommander appends each occurrence instead of rejecting the second one.
+ * Source: the `@Parameter` fields of the `*Module.Options` classes in apache/aurora rel/0.22.0.
+ */
+export const LIST_FLAGS: ReadonlySet<string> = new Set(
+  words(`allowed_container_types default_docker_parameters global_container_mounts offer_order
+ preemption_slot_finder_modules shiro_realm_modules sla_non_prod_metrics sla_prod_metrics task_assigner_modules
+ thermos_executor_resources thrift_method_interceptor_modules zk_endpoints`),
+);
 
 export const REQUIRED_FLAGS = [
   'cluster_name',
@@ -131,7 +142,7 @@ export interface ParsedFlags {
 }
 
 export function parseSchedulerFlags(argv: readonly string[]): ParsedFlags {
-  const given = splitFlags(argv, new Set(FLAG_KINDS.keys()));
+  const given = splitFlags(argv, new Set(FLAG_KINDS.keys()), LIST_FLAGS);
   for (const name of REQUIRED_FLAGS) {
     if (!given.has(name)) throw new FlagError(`The following option is required: [-${name}]`);
   }

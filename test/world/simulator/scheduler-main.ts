@@ -7,6 +7,10 @@ import { createSimLog } from './sim-log.ts';
 
 const log = createSimLog('SchedulerMain');
 
+// The JVM's default zone, in which backups are named: -Duser.timezone from JAVA_OPTS wins over TZ, as in Java.
+const zone = /(?:^|\s)-Duser\.timezone=(\S+)/.exec(process.env['JAVA_OPTS'] ?? '')?.[1];
+if (zone) process.env['TZ'] = zone;
+
 let flags: ParsedFlags;
 try {
   flags = parseSchedulerFlags(process.argv.slice(2));

@@ -5,6 +5,9 @@ import {
   ScheduleStatus,
   type JobConfiguration,
   type JobKey,
+  type JobStats,
+  type JobSummary,
+  type RoleSummary,
   type ScheduledTask,
   type TaskQuery,
 } from '../../../src/thrift/api-types.ts';
@@ -21,7 +24,13 @@ export function newJobTasks(job: JobConfiguration, now: number, scheduler: strin
     assignedTask: {
       taskId: `${key.role}-${key.environment}-${key.name}-${instanceId}-${randomUUID()}`,
       instanceId,
-      task: { ...job.taskConfig, job: key, ...(job.owner ? { owner: job.owner } : {}) },
+      // api.thrift gives TaskConfig.container the default {mesos: {}}, so a job that names none stores that
+      task: {
+        container: { mesos: {} },
+        ...job.taskConfig,
+        job: key,
+        ...(job.owner ? { owner: job.owner } : {}),
+      },
       assignedPorts: {},
     },
     status: ScheduleStatus.PENDING,
@@ -70,10 +79,75 @@ export function queryTasks(tasks: readonly ScheduledTask[], q: TaskQuery): Sched
   return matched.slice(offset, q.limit !== undefined && q.limit > 0 ? offset + q.limit : undefined);
 }
 
-/** The same task without its executor configuration, as getTasksWithoutConfigs returns it. */
+/** The same task with only its executor configuration's `data` cleared, as getTasksWithoutConfigs returns it. */
 export function withoutConfig(task: ScheduledTask): ScheduledTask {
   const config = task.assignedTask.task;
   if (!config?.executorConfig) return task;
-  const { executorConfig: _dropped, ...rest } = config;
-  return { ...task, assignedTask: { ...task.assignedTask, task: rest } };
+  const { data: _dropped, ...executorConfig } = config.executorConfig;
+  return { ...task, assignedTask: { ...task.assignedTask, task: { ...config, executorConfig } } };
+}
+
+function tasksByJob(tasks: readonly ScheduledTask[]): Map<string, ScheduledTask[]> {
+  const byJob = new Map<string, ScheduledTask[]>();
+  for (const t of tasks) {
+    const job = t.assignedTask.task?.job;
+    if (job) byJob.set(jobKeyString(job), [...(byJob.get(jobKeyString(job)) ?? []), t]);
+  }
+  return byJob;
+}
+
+/** getRoleSummary: job keys of all stored tasks, any status, counted per role; the simulator has no cron jobs. */
+export function roleSummaries(tasks: readonly ScheduledTask[]): RoleSummary[] {
+  const jobs = new Map<string, Set<string>>();
+  for (const [key, group] of tasksByJob(tasks)) {
+    const role = group[0]?.assignedTask.task?.job?.role ?? '';
+    jobs.set(role, (jobs.get(role) ?? new Set()).add(key));
+  }
+  return [...jobs].map(([role, keys]) => ({ role, jobCount: keys.size, cronJobCount: 0 }));
+}
+
+const STAT_OF: Readonly<Record<number, keyof JobStats>> = {
+  [ScheduleStatus.INIT]: 'pendingTaskCount',
+  [ScheduleStatus.PENDING]: 'pendingTaskCount',
+  [ScheduleStatus.THROTTLED]: 'pendingTaskCount',
+  [ScheduleStatus.KILLED]: 'finishedTaskCount',
+  [ScheduleStatus.FINISHED]: 'finishedTaskCount',
+  [ScheduleStatus.LOST]: 'failedTaskCount',
+  [ScheduleStatus.FAILED]: 'failedTaskCount',
+};
+
+export function jobStats(tasks: readonly ScheduledTask[]): JobStats {
+  const stats = { activeTaskCount: 0, finishedTaskCount: 0, failedTaskCount: 0, pendingTaskCount: 0 };
+  for (const t of tasks) stats[STAT_OF[t.status] ?? 'activeTaskCount']++;
+  return stats;
+}
+
+const lastEventAt = (t: ScheduledTask): number => t.taskEvents?.at(-1)?.timestamp ?? 0;
+
+/** Tasks.getLatestActiveTask: an active task before a terminal one, then the latest event. */
+function latestTask(tasks: readonly ScheduledTask[]): ScheduledTask | undefined {
+  const rank = (t: ScheduledTask): number => (isActive(t) ? 1 : 0);
+  return tasks.reduce<ScheduledTask | undefined>((best, t) => {
+    if (!best) return t;
+    const byRank = rank(t) - rank(best);
+    return byRank > 0 || (byRank === 0 && lastEventAt(t) > lastEventAt(best)) ? t : best;
+  }, undefined);
+}
+
+/** getJobSummary: one synthesized JobConfiguration per job (config of its latest task, instanceCount = tasks). */
+export function jobSummaries(tasks: readonly ScheduledTask[], role: string | undefined): JobSummary[] {
+  const scoped = role === undefined ? tasks : tasks.filter((t) => t.assignedTask.task?.job?.role === role);
+  const out: JobSummary[] = [];
+  for (const group of tasksByJob(scoped).values()) {
+    const config = latestTask(group)?.assignedTask.task;
+    if (!config?.job) continue;
+    const job: JobConfiguration = {
+      key: config.job,
+      ...(config.owner ? { owner: config.owner } : {}),
+      taskConfig: config,
+      instanceCount: group.length,
+    };
+    out.push({ job, stats: jobStats(group) });
+  }
+  return out;
 }

@@ -14,9 +14,11 @@ import { RecoveryError, type StagedRecovery } from './staged-recovery.ts';
 import {
   isActive,
   jobKeyString,
+  jobSummaries,
   matchesQuery,
   newJobTasks,
   queryTasks,
+  roleSummaries,
   transition,
   withoutConfig,
 } from './task-model.ts';
@@ -52,6 +54,7 @@ const STORAGE_METHODS = new Set([
   'getTasksWithoutConfigs',
   'getTasksStatus',
   'getRoleSummary',
+  'getJobSummary',
   'commitRecovery',
 ]);
 
@@ -126,6 +129,12 @@ async function run(
       const tasks = queryTasks(ctx.state().tasks, query);
       const out = method === 'getTasksWithoutConfigs' ? tasks.map(withoutConfig) : tasks;
       return { result: { scheduleStatusResult: { tasks: out } } };
+    }
+    case 'getRoleSummary':
+      return { result: { roleSummaryResult: { summaries: roleSummaries(ctx.state().tasks) } } };
+    case 'getJobSummary': {
+      const role = typeof args['role'] === 'string' ? args['role'] : undefined;
+      return { result: { jobSummaryResult: { summaries: jobSummaries(ctx.state().tasks, role) } } };
     }
     default:
       return {};
