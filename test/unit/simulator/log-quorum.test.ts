@@ -45,10 +45,10 @@ async function group(quorums: readonly number[]): Promise<Group> {
     const dir = mkdtempSync(join(tmpdir(), 'quorum-'));
     dirs.push(dir);
     writeReplica(dir, { status: 'VOTING', position: 3, state: { tasks: [] } });
-    let replica: Replica | undefined;
-    const lib = await startLibprocess('127.0.0.1', 0, () => replica);
+    const slot: { replica?: Replica } = {};
+    const lib = await startLibprocess('127.0.0.1', 0, () => slot.replica);
     servers.push(lib.server);
-    replica = createReplica({
+    const replica = createReplica({
       dir,
       quorum,
       zk,
@@ -58,6 +58,7 @@ async function group(quorums: readonly number[]): Promise<Group> {
       readTimeoutMs: 500,
       writeTimeoutMs: 1000,
     });
+    slot.replica = replica;
     await replica.join();
     replicas.push(replica);
   }
