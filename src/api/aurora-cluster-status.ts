@@ -28,6 +28,32 @@ const Member = z.object({
   recentExits: RecentExits,
 });
 
+export const SCALING_STEPS = [
+  'Planned',
+  'RaiseQuorum',
+  'AddReplicas',
+  'MoveLeader',
+  'RemoveReplicas',
+  'LowerQuorum',
+  'WaitReady',
+] as const;
+export type ScalingStep = (typeof SCALING_STEPS)[number];
+
+const Scaling = z
+  .object({
+    from: z.int().min(1).max(7).describe('Replicas when this change started.'),
+    to: z
+      .int()
+      .min(1)
+      .max(7)
+      .describe('Replicas this change ends at; a newer spec waits until it is reached.'),
+    step: z.enum(SCALING_STEPS).describe('Current step of the change (docs/scaling.md).'),
+    startedAt: Time.optional().describe('When the change started.'),
+  })
+  .describe('Checkpoint of a replica-count change in progress; absent when none runs.');
+
+export type ScalingStatus = z.infer<typeof Scaling>;
+
 export const AuroraClusterStatus = z
   .object({
     observedGeneration: z
@@ -74,6 +100,7 @@ export const AuroraClusterStatus = z
       })
       .optional()
       .describe('One-at-a-time restart progress (the StatefulSet uses OnDelete).'),
+    scaling: Scaling.optional(),
     ...DiagnosticsStatus,
     conditions: Conditions.optional(),
   })

@@ -6,7 +6,14 @@ import { Duration } from './duration.ts';
 import { API_VERSION, AURORA_CLUSTER } from './group.ts';
 import { ExtraArgs } from './scheduler-flags.ts';
 
-export { AuroraClusterStatus, CLUSTER_PHASES, type ClusterPhase } from './aurora-cluster-status.ts';
+export {
+  AuroraClusterStatus,
+  CLUSTER_PHASES,
+  SCALING_STEPS,
+  type ClusterPhase,
+  type ScalingStatus,
+  type ScalingStep,
+} from './aurora-cluster-status.ts';
 
 const HOST_PORT = String.raw`[A-Za-z0-9.-]+:[0-9]{1,5}`;
 
@@ -27,7 +34,17 @@ const Storage = (defaultSize: string, what: string) =>
         .string()
         .regex(/^[0-9]+(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/)
         .default(defaultSize)
-        .describe(`Size of the PersistentVolumeClaim for ${what}.`),
+        .describe(
+          `Size of the PersistentVolumeClaim for ${what}; it may grow (the PVCs are expanded when their StorageClass allows it), never shrink.`,
+        )
+        .meta({
+          'x-kubernetes-validations': [
+            {
+              rule: 'quantity(self).compareTo(quantity(oldSelf)) >= 0',
+              message: `${what} storage.size cannot shrink: a PersistentVolumeClaim can only grow`,
+            },
+          ],
+        }),
       storageClassName: z
         .string()
         .optional()
@@ -37,6 +54,18 @@ const Storage = (defaultSize: string, what: string) =>
     })
     .prefault({})
     .describe(`Per-replica PersistentVolumeClaim for ${what}.`);
+
+const RetentionChoice = z.enum(['Retain', 'Delete']).default('Retain');
+
+const ClaimRetention = z
+  .object({
+    whenScaled: RetentionChoice.describe(
+      'What happens to the PVCs of a replica removed by a scale-down (Retain keeps them; a replica that comes back later starts with an empty log and catches up).',
+    ),
+    whenDeleted: RetentionChoice.describe('What happens to the PVCs when the AuroraCluster is deleted.'),
+  })
+  .prefault({})
+  .describe("The StatefulSet's persistentVolumeClaimRetentionPolicy for the log and backup volumes.");
 
 const ZooKeeper = z
   .object({
@@ -192,18 +221,13 @@ export const AuroraClusterSpec = z
     replicas: z
       .int()
       .min(1)
-      .max(7)
+      .max(7, { error: 'replicas must be at most 7 (1, 3, 5 or 7)' })
       .describe(
-        'Number of schedulers: odd, 1 to 7; immutable because changing the quorum is not implemented.',
+        'Number of schedulers: odd, 1 to 7. A change is carried out in the quorum order of docs/scaling.md.',
       )
       .meta({
         'x-kubernetes-validations': [
           { rule: 'self % 2 == 1', message: 'replicas must be odd (1, 3, 5 or 7)' },
-          {
-            rule: 'self == oldSelf',
-            message:
-              'replicas is immutable: changing the quorum needs a documented order of steps that the operator does not implement yet',
-          },
         ],
       }),
     image: z.string().min(1).default('aurora-scheduler:0.22.0').describe('Aurora scheduler image.'),
@@ -222,6 +246,7 @@ export const AuroraClusterSpec = z
     ),
     replicatedLog: ReplicatedLog,
     backup: Backup,
+    persistentVolumeClaimRetentionPolicy: ClaimRetention,
     backupAgent: z
       .object({
         image: z

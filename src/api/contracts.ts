@@ -14,6 +14,9 @@ export const SCHEDULER_MODE_ANNOTATION = `${GROUP}/scheduler-mode`;
 /** On the scheduler StatefulSet: spec.replicas of the AuroraCluster it was built from (a restore scales it down). */
 export const CLUSTER_REPLICAS_ANNOTATION = `${GROUP}/cluster-replicas`;
 
+/** On the scheduler StatefulSet: the -native_log_quorum_size its template passes (differs from spec while scaling). */
+export const LOG_QUORUM_ANNOTATION = `${GROUP}/log-quorum`;
+
 /** On a replicated-log PVC: when the operator first saw this replica's log initialized (durable evidence). */
 export const LOG_INITIALIZED_ANNOTATION = `${GROUP}/log-initialized`;
 

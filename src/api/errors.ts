@@ -23,6 +23,11 @@ const TERMINAL_CODES = {
       'The AuroraRestore targets an AuroraCluster whose ZooKeeper paths another cluster owns (Degraded ZooKeeperPathConflict); nothing was touched.',
     retries: false,
   },
+  ClusterScaling: {
+    meaning:
+      'The AuroraRestore targets an AuroraCluster whose replica count is being changed (status.scaling); nothing was touched.',
+    retries: false,
+  },
   BackupNotFound: {
     meaning: 'No replica holds the requested backup and every replica answered; the cluster was not touched.',
     retries: false,

@@ -1,12 +1,14 @@
 // The effects of one AuroraCluster plan: release a dangling lock, scale a cluster in a ZooKeeper path conflict to
 // 0, the agent Secret, the log-init evidence, the desired objects (the StatefulSet pinned to the observed
-// version), leader labels and one restart.
+// version and to the scaling plan's replicas and quorum), leader labels, one restart and one scaling action.
 import type { AuroraCluster } from '../api/aurora-cluster.ts';
 import { API_VERSION, AURORA_CLUSTER } from '../api/group.ts';
 import type { KubeClient } from '../k8s/kube-client.ts';
 import type { Logger } from '../log.ts';
 import { buildDesiredResources } from '../resources/desired-resources.ts';
 import { statefulSetName } from '../resources/names.ts';
+import { buildStatefulSet } from '../resources/statefulset.ts';
+import { ensureScalingAction } from './ensure-scaling.ts';
 import { ensureLeaderLabels } from './leader-labels.ts';
 import { ensureLogInitEvidence, type LogInitGuardDeps } from './log-init-guard.ts';
 import { ensureLockReleased, withStatefulSetPrecondition } from './lock-guard.ts';
@@ -80,11 +82,19 @@ export async function applyClusterPlan(
   if (!plan.writes) return 'held';
   await deps.ensureAgentSecret?.(cluster);
   const logInitAllowed = await ensureLogInitEvidence(cluster, plan.logInit, deps);
-  for (const obj of buildDesiredResources(cluster, { logInitAllowed })) {
+  const { target } = plan.scaling;
+  const claimSizes = obs.observed.statefulSet.claimSizes;
+  for (const desired of buildDesiredResources(cluster, { logInitAllowed })) {
+    // the StatefulSet follows the scaling plan's replicas and quorum, and keeps its immutable claim templates
+    const obj =
+      desired.kind === 'StatefulSet'
+        ? buildStatefulSet(cluster, { ...target, ...(claimSizes ? { claimSizes } : {}) })
+        : desired;
     await deps.kube.apply(withStatefulSetPrecondition(obj, obs.observed.statefulSet.resourceVersion));
   }
   const leader = plan.leader.kind === 'elected' ? plan.leader.pod?.name : undefined;
   await ensureLeaderLabels(deps.kube, cluster.metadata.namespace ?? 'default', obs.observed.pods, leader);
   await ensureRestart(deps, cluster, plan);
+  await ensureScalingAction(cluster, plan.scaling.action, deps);
   return 'applied';
 }

@@ -35,6 +35,8 @@ export interface ConditionFacts {
   leader: LeaderView;
   recentExits?: ReadonlyMap<string, readonly RecentExit[]>;
   backups?: BackupsStatus | undefined;
+  /** a replica-count change running or waiting: its step and message */
+  scaling?: { reason: string; message: string } | undefined;
 }
 
 type Rule = (facts: ConditionFacts) => ConditionBody;
@@ -138,7 +140,11 @@ const frameworkRegistered: Rule = ({ observed, cluster }) => {
   );
 };
 
-const progressing: Rule = ({ rollout, observed, cluster }) => {
+const progressing: Rule = ({ rollout, observed, cluster, scaling }) => {
+  if (scaling) {
+    const detail = rollout.action === 'none' ? '' : ` Rollout: ${rolloutDetail(rollout)}`;
+    return conditionTrue(scaling.reason, scaling.message + detail);
+  }
   if (rollout.action === 'restart')
     return conditionTrue('RollingRestart', `Restarting ${rollout.pod} onto the new revision.`);
   if (rollout.action === 'wait')
@@ -151,6 +157,12 @@ const progressing: Rule = ({ rollout, observed, cluster }) => {
   }
   return conditionFalse('Stable', 'All schedulers run the current revision.');
 };
+
+function rolloutDetail(rollout: RolloutDecision): string {
+  if (rollout.action === 'restart') return `restarting ${rollout.pod}.`;
+  if (rollout.action === 'wait') return `${rollout.pending.join(', ')} pending; ${rollout.reason}.`;
+  return '';
+}
 
 const degraded: Rule = (facts) => {
   const body = degradedBody(facts);
@@ -204,12 +216,13 @@ export function computeConditions(facts: ConditionFacts): ConditionInput<Cluster
     now: facts.now,
   });
   const allReady =
+    !facts.scaling &&
     facts.observed.pods.length === facts.cluster.spec.replicas &&
     facts.observed.pods.every((p) => p.ready && p.probe?.healthy === true);
   const blockers = Object.entries(parts)
     .filter(([type, c]) => (type === 'Progressing' || type === 'Degraded' ? false : c.status !== 'True'))
     .map(([type]) => type);
-  if (!allReady) blockers.unshift('SchedulersReady');
+  if (!allReady) blockers.unshift(facts.scaling ? 'Scaling' : 'SchedulersReady');
   if (parts.Degraded.status === 'True') blockers.push('Degraded');
   const ready = blockers.length
     ? conditionFalse('NotReady', `Waiting for: ${blockers.join(', ')}.`)

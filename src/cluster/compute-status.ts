@@ -16,6 +16,8 @@ export interface StatusInput {
   plan: ClusterPlan;
   now: Date;
   newestBackup?: NewestBackup | undefined;
+  /** the API server refused to grow a PVC this pass */
+  volumeRefusal?: { reason: string; message: string } | undefined;
 }
 
 function members(
@@ -70,7 +72,8 @@ export function computeStatus(input: StatusInput): AuroraClusterStatus {
     now,
     rollout: plan.rollout,
     lockedBy,
-    problem: plan.refusal,
+    problem: plan.refusal ?? input.volumeRefusal,
+    scaling: plan.scaling.progress,
     foreignMembers: plan.foreignMembers,
     logInitRefusal: plan.logInit.refusal,
     quorum,
@@ -99,7 +102,8 @@ export function computeStatus(input: StatusInput): AuroraClusterStatus {
     replicas: observed.pods.length,
     readyReplicas: observed.pods.filter((p) => p.ready && p.probe?.healthy === true).length,
     ...leaderFields(leader),
-    quorumSize: quorum,
+    quorumSize: plan.scaling.target.quorum,
+    ...(plan.scaling.checkpoint ? { scaling: plan.scaling.checkpoint } : {}),
     replicatedLog: initialized
       ? { initialized: true, initializedAt: previous.replicatedLog?.initializedAt ?? now.toISOString() }
       : { initialized: false },

@@ -10,6 +10,7 @@ import { toObservedPod } from '../k8s/observed-pod.ts';
 import { RESTORE_LOCK_ANNOTATION } from '../api/contracts.ts';
 import type { NewestBackup } from '../agent/newest-backup.ts';
 import { observeLogInitEvidence, type LogInitGuardDeps } from './log-init-guard.ts';
+import { observeClaims, statefulSetClaimSizes } from './observe-claims.ts';
 import type { ObservedCluster } from './observed.ts';
 import type { ClusterObservation } from './plan.ts';
 
@@ -82,6 +83,11 @@ export async function observeCluster(cluster: AuroraCluster, deps: ObserveDeps):
       ...(sts?.status?.updateRevision ? { updateRevision: sts.status.updateRevision } : {}),
       ...(sts?.metadata?.resourceVersion ? { resourceVersion: sts.metadata.resourceVersion } : {}),
       ...(sts?.metadata?.annotations ? { annotations: sts.metadata.annotations } : {}),
+      ...(sts?.metadata?.generation !== undefined ? { generation: sts.metadata.generation } : {}),
+      ...(sts?.status?.observedGeneration !== undefined
+        ? { observedGeneration: sts.status.observedGeneration }
+        : {}),
+      ...(sts ? { claimSizes: statefulSetClaimSizes(sts) } : {}),
     },
     pods,
     serverset,
@@ -137,6 +143,10 @@ export async function observeClusterPass(
   deps: PassObserveDeps,
 ): Promise<ClusterObservation> {
   const observed = await observeCluster(cluster, deps);
+  observed.claims = observeClaims(
+    cluster,
+    deps.logClaims(cluster.metadata.namespace ?? 'default', cluster.metadata.name),
+  );
   const evidence = await observeLogInitEvidence(cluster, deps);
   const obs: ClusterObservation = { observed, evidence, peers: parsePeers(cluster, deps.listClusters()) };
   const holder = cluster.metadata.annotations?.[RESTORE_LOCK_ANNOTATION];

@@ -19,6 +19,21 @@ export interface ObservedStatefulSet {
   /** the version this pass saw, the precondition of its write */
   resourceVersion?: string;
   annotations?: Record<string, string>;
+  generation?: number;
+  /** the generation the StatefulSet controller has acted on; below generation, updateRevision is stale */
+  observedGeneration?: number;
+  /** storage requested by each volumeClaimTemplate, by volume name (immutable once created) */
+  claimSizes?: Record<string, string>;
+}
+
+/** One PersistentVolumeClaim of a scheduler volume, `<volume>-<statefulset>-<ordinal>`. */
+export interface ObservedClaim {
+  name: string;
+  volume: string;
+  ordinal: number;
+  requested?: string;
+  capacity?: string;
+  deleting: boolean;
 }
 
 export interface ObservedCluster {
@@ -27,5 +42,7 @@ export interface ObservedCluster {
   serverset: { members: ServersetMember[]; error?: string };
   /** every leader-election participant and log-group replica, read beside the serverset */
   participants?: { election: ZkParticipant[]; logGroup: ZkParticipant[]; error?: string };
+  /** the log and backup PVCs, including those of replicas a scale-down removed */
+  claims?: ObservedClaim[];
   diagnostics?: DiagnosticSignals;
 }

@@ -2,7 +2,7 @@
 // the lock, log-init, the leader, the log's initialization and the next restart. Status and apply both follow
 // this plan; nothing is derived twice.
 import { quorumSize, type AuroraCluster } from '../api/aurora-cluster.ts';
-import { CLUSTER_REPLICAS_ANNOTATION, RESTORE_LOCK_ANNOTATION } from '../api/contracts.ts';
+import { RESTORE_LOCK_ANNOTATION } from '../api/contracts.ts';
 import type { NewestBackup } from '../agent/newest-backup.ts';
 import { findLeader, type LeaderView } from './leader.ts';
 import { planLockRelease } from './lock-guard.ts';
@@ -15,6 +15,8 @@ import {
   markerConflict,
   ZK_PATH_CONFLICT,
 } from './plan-conflicts.ts';
+import { planScaling, type ScalingPlan } from './plan-scaling.ts';
+import { planVolumes, type VolumePlan } from './plan-volumes.ts';
 import { decideRollout, type RolloutDecision } from './rollout.ts';
 
 /** Everything one pass read: the pods and Aurora signals, the log-init evidence, the lock holder, backups. */
@@ -53,25 +55,9 @@ export interface ClusterPlan {
   /** the log was initialized: the status recorded it or a quorum reports a recovered log */
   initialized: boolean;
   rollout: RolloutDecision;
-}
-
-/** The replicas the cluster's spec had when the StatefulSet was last written from it, not a restore's override. */
-function specReplicasOfStatefulSet(observed: ObservedCluster): number | undefined {
-  const sts = observed.statefulSet;
-  const stamped = Number(sts.annotations?.[CLUSTER_REPLICAS_ANNOTATION]);
-  return Number.isInteger(stamped) && stamped > 0 ? stamped : sts.replicas;
-}
-
-function planRefusal(cluster: AuroraCluster, observed: ObservedCluster): Problem | undefined {
-  const before = specReplicasOfStatefulSet(observed);
-  if (!observed.statefulSet.exists || before === cluster.spec.replicas) return undefined;
-  return {
-    reason: 'ReplicasChangeRefused',
-    message:
-      `spec.replicas changed from ${before} to ${cluster.spec.replicas}: changing the quorum needs the documented ` +
-      'order (raise -native_log_quorum_size on every scheduler first), which the operator does not implement ' +
-      'yet. Set replicas back to keep the cluster managed.',
-  };
+  /** a replica-count change: the StatefulSet's replicas and quorum this pass, and its checkpoint */
+  scaling: ScalingPlan;
+  volumes: VolumePlan;
 }
 
 /** planConflict: a cluster created earlier, or the log's marker, claims this cluster's ZooKeeper paths. */
@@ -87,15 +73,23 @@ export function planCluster(cluster: AuroraCluster, obs: ClusterObservation, now
   const releaseLock =
     lockedBy && obs.lockHolder?.name === lockedBy ? planLockRelease(obs.lockHolder.restore) : undefined;
   const conflict = planConflict(cluster, obs);
-  const refusal = conflict ?? (lockedBy ? undefined : planRefusal(cluster, observed));
+  const volumes = planVolumes(cluster, observed);
+  const refusal = conflict ?? (lockedBy ? undefined : volumes.shrink);
   const quorum = quorumSize(cluster.spec.replicas);
   const recovered = observed.pods.filter((p) => p.probe?.logRecovered === true).length;
   // the status marker is set once a quorum reports an initialized log and is never cleared afterwards
   const initialized = cluster.status?.replicatedLog?.initialized === true || recovered >= quorum;
   const leader = findLeader(observed, cluster.spec.httpPort);
   const leaderPod = leader.kind === 'elected' ? leader.pod?.name : undefined;
-  const writes = !lockedBy && !refusal;
+  const writes = !lockedBy && !conflict;
   const foreign = foreignMembers(observed);
+  const scaling = planScaling({
+    cluster,
+    observed,
+    leader: leader.kind === 'elected' ? leader.pod : undefined,
+    blockedBy: lockedBy ? `AuroraRestore ${lockedBy} holds the lock` : conflict?.message,
+    now,
+  });
   return {
     lockedBy,
     releaseLock,
@@ -121,7 +115,9 @@ export function planCluster(cluster: AuroraCluster, obs: ClusterObservation, now
     recovered,
     initialized,
     rollout: writes
-      ? decideRollout(observed.pods, observed.statefulSet.updateRevision, cluster.spec.replicas, leaderPod)
+      ? decideRollout(observed.pods, observed.statefulSet.updateRevision, scaling.target.replicas, leaderPod)
       : { action: 'none' },
+    scaling,
+    volumes,
   };
 }

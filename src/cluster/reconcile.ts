@@ -11,6 +11,7 @@ import type { Logger } from '../log.ts';
 import { applyClusterPlan, type ApplyDeps } from './apply.ts';
 import { buildConditionEvents } from './condition-events.ts';
 import { computeStatus } from './compute-status.ts';
+import { ensureVolumesExpanded } from './ensure-volumes.ts';
 import { observeClusterPass, type PassObserveDeps } from './observe.ts';
 import { planCluster } from './plan.ts';
 
@@ -89,7 +90,9 @@ export async function reconcileAuroraCluster(
   const obs = await observeClusterPass(cluster, deps);
   const plan = planCluster(cluster, obs, deps.now());
   if ((await applyClusterPlan(cluster, obs, plan, deps)) === 'lock-released') return { requeueAfterMs: 0 };
+  const volumeRefusal = plan.writes ? await ensureVolumesExpanded(cluster, plan.volumes, deps) : undefined;
   const status = computeStatus({
+    volumeRefusal,
     cluster,
     observed: obs.observed,
     plan,
@@ -98,5 +101,6 @@ export async function reconcileAuroraCluster(
   });
   await writeStatus(deps, ref, cluster.status, status);
   const ready = status.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
-  return { requeueAfterMs: ready && !plan.refusal ? deps.readyRequeueMs : deps.notReadyRequeueMs };
+  const calm = ready && !plan.refusal && !volumeRefusal && !plan.scaling.progress;
+  return { requeueAfterMs: calm ? deps.readyRequeueMs : deps.notReadyRequeueMs };
 }

@@ -100,3 +100,13 @@ function executorFlags(cluster: AuroraCluster): Flag[] {
     ['thermos_executor_ram', executor.ram],
   ];
 }
+
+/**
+ * withQuorumFlag replaces -native_log_quorum_size in built arguments: while replicas change, the quorum moves
+ * ahead of (scale-up) or behind (scale-down) the replica count, in the order Aurora's configuration guide gives.
+ */
+export function withQuorumFlag(args: readonly string[], quorum: number): string[] {
+  return args.map((arg) =>
+    arg.startsWith('-native_log_quorum_size=') ? `-native_log_quorum_size=${quorum}` : arg,
+  );
+}

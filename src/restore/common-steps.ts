@@ -56,6 +56,15 @@ export const validate: RestoreStep = {
           conflict.message,
       );
     }
+    const scaling = ctx.world.cluster.status?.scaling;
+    if (scaling) {
+      // a restore rebuilds the log on every replica: it must not start between two steps of a quorum change
+      throw new TerminalError(
+        'ClusterScaling',
+        `AuroraCluster ${ctx.restore.spec.cluster} is changing replicas ${scaling.from} → ${scaling.to} ` +
+          `(step ${scaling.step}); no restore runs until that change finished. Create the restore again then.`,
+      );
+    }
     return findBackup(ctx);
   },
 };

@@ -35,14 +35,16 @@ test('an unlocked cluster whose StatefulSet matches its spec may write and gets 
   assert.is(plan.leader.kind, 'elected');
 });
 
-test('changing spec.replicas is refused against the replicas the StatefulSet was built from, not a restore scale-down', () => {
-  const refused = planCluster(
+test('changing spec.replicas plans a scaling change (checkpoint first), not a refusal; a restore scale-down is none', () => {
+  const scaling = planCluster(
     cluster(undefined, 5),
     { observed: withStatefulSet(healthyObserved(), 3, 3), evidence: NO_EVIDENCE },
     now,
   );
-  assert.is(refused.refusal?.reason, 'ReplicasChangeRefused');
-  assert.not.ok(refused.writes);
+  assert.is(scaling.refusal, undefined);
+  assert.ok(scaling.writes);
+  assert.equal(scaling.scaling.checkpoint, { from: 3, to: 5, step: 'Planned', startedAt: now.toISOString() });
+  assert.equal(scaling.scaling.target, { replicas: 3, quorum: 2 }, 'nothing moves before the checkpoint');
   // a restore left the StatefulSet at 0 (its lock since released): the cluster's spec still matches
   const leftover = planCluster(
     cluster(),
@@ -50,6 +52,8 @@ test('changing spec.replicas is refused against the replicas the StatefulSet was
     now,
   );
   assert.is(leftover.refusal, undefined);
+  assert.is(leftover.scaling.checkpoint, undefined);
+  assert.equal(leftover.scaling.target, { replicas: 3, quorum: 2 });
   assert.ok(leftover.writes);
 });
 

@@ -86,13 +86,21 @@ test('defaults and descriptions reach the CRD', () => {
   assert.equal(undocumented, []);
 });
 
-test('CEL rules: odd and immutable replicas, quorum, extraArgs shape, restore immutability', () => {
+test('CEL rules: odd replicas, volumes that only grow, quorum, extraArgs shape, restore immutability', () => {
   const spec = at(clusterSchema, 'spec');
   const replicasRules = at(spec, 'replicas')['x-kubernetes-validations'] as { rule: string }[];
   assert.equal(
     replicasRules.map((r) => r.rule),
-    ['self % 2 == 1', 'self == oldSelf'],
+    ['self % 2 == 1'],
   );
+  for (const volume of ['replicatedLog', 'backup']) {
+    const size = at(at(at(spec, volume), 'storage'), 'size');
+    const rules = size['x-kubernetes-validations'] as { rule: string }[];
+    assert.equal(
+      rules.map((r) => r.rule),
+      ['quantity(self).compareTo(quantity(oldSelf)) >= 0'],
+    );
+  }
   const specRules = spec['x-kubernetes-validations'] as { rule: string }[];
   assert.match(specRules[0]!.rule, 'self.replicatedLog.quorumSize == self.replicas / 2 + 1');
   const argItems = at(spec, 'extraArgs')['items'] as JsonSchema;

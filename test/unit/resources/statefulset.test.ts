@@ -20,6 +20,7 @@ test('metadata: name, namespace, labels, mode marker and controller owner refere
     annotations: {
       'aurora-operator.io/scheduler-mode': 'normal',
       'aurora-operator.io/cluster-replicas': '3',
+      'aurora-operator.io/log-quorum': '2',
     },
     ownerReferences: [
       {

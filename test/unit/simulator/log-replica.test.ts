@@ -59,7 +59,7 @@ test('an EMPTY replica ignores promises and writes: it never votes before catchi
   const { replica, lines, done } = setup(undefined);
   try {
     assert.equal(replica.onPromise(1, 'w'), { type: 'IGNORED', status: 'EMPTY' });
-    assert.equal(replica.onWrite(1, ONE_TASK, 1, 'w'), { ok: false });
+    assert.equal(replica.onWrite(1, ONE_TASK, 1, 'w'), { ok: false, quorum: 1 });
     assert.is(replica.record.status, 'EMPTY');
     assert.is(replica.onRecover().status, 'EMPTY');
     assert.ok(
@@ -82,10 +82,11 @@ test('promises are kept on disk; lower proposals and their writes are rejected',
       position: 0,
       promised: 5,
       writer: false,
+      quorum: 1,
     });
     assert.equal(replica.onPromise(5, 'x'), { type: 'REJECT', promised: 5 });
-    assert.equal(replica.onWrite(1, ONE_TASK, 4, 'old'), { ok: false, promised: 5 });
-    assert.equal(replica.onWrite(1, ONE_TASK, 5, 'w'), { ok: true });
+    assert.equal(replica.onWrite(1, ONE_TASK, 4, 'old'), { ok: false, promised: 5, quorum: 1 });
+    assert.equal(replica.onWrite(1, ONE_TASK, 5, 'w'), { ok: true, quorum: 1 });
     assert.equal(readReplica(dir), { status: 'VOTING', position: 1, state: ONE_TASK, promised: 5 });
   } finally {
     done();
@@ -95,7 +96,10 @@ test('promises are kept on disk; lower proposals and their writes are rejected',
 test('a write from a writer whose log ends lower replaces a newer state and logs the loss', () => {
   const { replica, lines, done } = setup({ status: 'VOTING', position: 7, state: ONE_TASK, promised: 2 });
   try {
-    assert.equal(replica.onWrite(1, { tasks: [] }, 3, 'log-replica(1)@127.0.0.9:8083'), { ok: true });
+    assert.equal(replica.onWrite(1, { tasks: [] }, 3, 'log-replica(1)@127.0.0.9:8083'), {
+      ok: true,
+      quorum: 1,
+    });
     assert.is(replica.record.position, 1);
     assert.equal(replica.record.state, { tasks: [] });
     const loss = lines.find((l) => l.includes('are lost'));
@@ -124,7 +128,14 @@ test('elected writer appends; a newer promise supersedes it and its next append 
     assert.equal(readReplica(dir), { status: 'VOTING', position: 4, state: { tasks: [] }, promised: 1 });
 
     const answer = replica.onPromise(2, 'log-replica(1)@127.0.0.2:1');
-    assert.equal(answer, { type: 'ACCEPT', status: 'VOTING', position: 4, promised: 2, writer: true });
+    assert.equal(answer, {
+      type: 'ACCEPT',
+      status: 'VOTING',
+      position: 4,
+      promised: 2,
+      writer: true,
+      quorum: 1,
+    });
     assert.not.ok(replica.isWriter);
     const err = await replica.append(ONE_TASK).catch((e: unknown) => e);
     assert.instance(err, Error);

@@ -32,6 +32,8 @@ export interface ReplicaOptions {
 
 export interface RecoverResponse {
   status: ReplicaStatus;
+  /** this replica's -native_log_quorum_size */
+  quorum?: number;
   position: number;
   promised: number;
   /** This replica's process is an elected writer that no newer promise has superseded. */
@@ -39,12 +41,22 @@ export interface RecoverResponse {
 }
 
 export type PromiseResponse =
-  | { type: 'ACCEPT'; status: 'VOTING'; position: number; promised: number; writer: boolean }
+  | {
+      type: 'ACCEPT';
+      status: 'VOTING';
+      position: number;
+      promised: number;
+      writer: boolean;
+      /** the answering replica's -native_log_quorum_size */
+      quorum?: number;
+    }
   | { type: 'REJECT'; promised: number }
   | { type: 'IGNORED'; status: ReplicaStatus };
 
 export interface WriteResponse {
   ok: boolean;
+  /** the receiving replica's -native_log_quorum_size */
+  quorum?: number;
   /** Set when the write was rejected because a higher proposal was promised. */
   promised?: number;
 }
@@ -89,11 +101,31 @@ interface Peer {
 const sameState = (a: StoredState | null, b: StoredState | null): boolean =>
   JSON.stringify(a) === JSON.stringify(b);
 
+/**
+ * quorumHazard: two write quorums of a group must share a replica, so every quorum setting in use must exceed half
+ * the group. A replica started with another setting than its peers (the wrong order of Aurora's "Changing the
+ * Quorum Size", or extra replicas the quorum was not raised for) breaks that: the message says how.
+ */
+export function quorumHazard(
+  own: number,
+  members: number,
+  peerQuorums: readonly number[],
+): string | undefined {
+  const lowest = Math.min(own, ...peerQuorums);
+  if (2 * lowest > members) return undefined;
+  const mixed = peerQuorums.some((q) => q !== own)
+    ? ` (quorum settings ${own} and ${peerQuorums.join(', ')} differ)`
+    : '';
+  return `quorum ${lowest} is not a majority of the ${members} replicas in the log group${mixed}: two writers can both reach a quorum`;
+}
+
 export function createReplica(opts: ReplicaOptions): Replica {
   let record = readReplica(opts.dir);
   let ensembleSize = 1;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
+  /** The quorum settings the peers reported when this process was elected writer. */
+  let electedWith: number[] = [];
   /** The proposal this process was elected with, while it is the writer. */
   let writerProposal: number | undefined;
   const inflight = new Set<Promise<unknown>>();
@@ -125,7 +157,8 @@ export function createReplica(opts: ReplicaOptions): Replica {
   };
 
   const peers = async (): Promise<Peer[]> => {
-    const pids = await groupMembers(opts.zk, opts.groupPath);
+    // a restarted process may briefly appear twice under the same PID; it is one replica
+    const pids = [...new Set(await groupMembers(opts.zk, opts.groupPath))];
     ensembleSize = Math.max(1, pids.length);
     return pids
       .filter((p) => p !== opts.pid)
@@ -136,7 +169,13 @@ export function createReplica(opts: ReplicaOptions): Replica {
     if (record.status === 'EMPTY') {
       opts.log.glog('replica.cpp:638', 'Replica in EMPTY status received a broadcasted recover request');
     }
-    return { status: record.status, position: record.position, promised: promised(), writer: isWriter() };
+    return {
+      status: record.status,
+      position: record.position,
+      promised: promised(),
+      writer: isWriter(),
+      quorum: opts.quorum,
+    };
   };
 
   const fetchState = async (url: string): Promise<ReplicaRecord | undefined> =>
@@ -209,12 +248,13 @@ export function createReplica(opts: ReplicaOptions): Replica {
       position: record.position,
       promised: proposal,
       writer: wasWriter,
+      quorum: opts.quorum,
     };
   }
 
   function onWrite(position: number, state: StoredState, proposal: number, from: string): WriteResponse {
-    if (record.status !== 'VOTING') return { ok: false };
-    if (proposal < promised()) return { ok: false, promised: promised() };
+    if (record.status !== 'VOTING') return { ok: false, quorum: opts.quorum };
+    if (proposal < promised()) return { ok: false, promised: promised(), quorum: opts.quorum };
     if (position < record.position || (position === record.position && !sameState(state, record.state))) {
       opts.log.glog(
         'replica.cpp:603',
@@ -223,7 +263,7 @@ export function createReplica(opts: ReplicaOptions): Replica {
       );
     }
     store({ status: 'VOTING', position, state, promised: Math.max(promised(), proposal) });
-    return { ok: true };
+    return { ok: true, quorum: opts.quorum };
   }
 
   async function electOnce(proposal: number): Promise<ElectResult | { retryWith: number }> {
@@ -276,6 +316,7 @@ export function createReplica(opts: ReplicaOptions): Replica {
       );
     }
     if (promised() > proposal) return { retryWith: promised() + 1 };
+    electedWith = accepted.flatMap((a) => (a.r.quorum !== undefined ? [a.r.quorum] : []));
     writerProposal = proposal;
     opts.log.glog(
       'coordinator.cpp:265',
@@ -304,6 +345,10 @@ export function createReplica(opts: ReplicaOptions): Replica {
       writerProposal = undefined;
       return new Error(message);
     };
+    const corrupted = (why: string): Error => {
+      opts.log.glog('coordinator.cpp:360', `Refusing to write: ${why}; the log may be corrupted`);
+      return fail(`Log corruption risk: ${why}`);
+    };
     const delay = opts.appendDelayMs?.() ?? 0;
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     const position = record.position + 1;
@@ -318,6 +363,8 @@ export function createReplica(opts: ReplicaOptions): Replica {
     if (Date.now() > deadline) throw timedOut();
     if (promised() > proposal) throw superseded(promised());
     const targets = await peers();
+    const hazard = quorumHazard(opts.quorum, targets.length + 1, electedWith);
+    if (hazard) throw corrupted(hazard);
     const needed = opts.quorum - 1;
     await new Promise<void>((resolve, reject) => {
       let acks = 0;
@@ -341,6 +388,9 @@ export function createReplica(opts: ReplicaOptions): Replica {
           deadline - Date.now(),
         ).then((r) => {
           pending--;
+          const mixed =
+            r?.quorum !== undefined ? quorumHazard(opts.quorum, targets.length + 1, [r.quorum]) : undefined;
+          if (mixed) settle(corrupted(mixed));
           if (r?.promised !== undefined && r.promised > proposal) settle(superseded(r.promised));
           if (r?.ok) acks++;
           if (acks >= needed) settle();
