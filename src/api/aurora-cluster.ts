@@ -17,7 +17,20 @@ export {
 
 const HOST_PORT = String.raw`[A-Za-z0-9.-]+:[0-9]{1,5}`;
 
-export const AbsolutePath = z.string().min(1).max(4096).regex(/^\//, { error: 'must be an absolute path' });
+// ZooKeeper refuses "." and ".." nodes, empty nodes and a trailing slash, and a mount path with ".." is refused
+// by the apiserver, so such a path would only fail later, in a scheduler or in the StatefulSet
+// a character class, because CEL string literals have no \. escape
+const DOT_SEGMENT = '(^|/)[.][.]?(/|$)';
+const PATH_MESSAGE =
+  'must be an absolute path of non-empty segments, without "." or ".." and without a trailing /';
+
+export const AbsolutePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .regex(/^(\/[^/]+)+$/, { error: PATH_MESSAGE })
+  .refine((path) => !new RegExp(DOT_SEGMENT).test(path), { error: PATH_MESSAGE })
+  .meta({ 'x-kubernetes-validations': [{ rule: `!self.matches('${DOT_SEGMENT}')`, message: PATH_MESSAGE }] });
 
 export const Quantity = z
   .union([z.int().min(0), z.string().regex(/^[0-9]+(\.[0-9]+)?(m|k|Ki|Mi|Gi|Ti|Pi|Ei|M|G|T|P|E)?$/)])
@@ -184,6 +197,35 @@ const ThermosExecutor = z
   })
   .describe('Thermos executor settings; the path is required by Aurora.');
 
+// Kubernetes' qualified name (annotation and label keys) and label value, so the pod template the operator
+// builds from them is never refused by the apiserver after the AuroraCluster was accepted.
+const NAME_PART = '[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?';
+const QUALIFIED_NAME = `^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?/)?${NAME_PART}$`;
+const LABEL_VALUE = `^(${NAME_PART})?$`;
+const MAP_KEYS_RULE = `self.all(k, k.matches('${QUALIFIED_NAME}'))`;
+const MAP_KEYS_MESSAGE =
+  'keys must be qualified names: [prefix/]name, name at most 63 characters of [A-Za-z0-9-_.]';
+
+/** KeyedMap is a string map whose keys must be Kubernetes qualified names, checked by zod and by CEL alike. */
+const KeyedMap = (value: z.ZodString, maxProperties: number) =>
+  z
+    .record(z.string().max(317), value)
+    .superRefine((map, ctx) => {
+      const keys = Object.keys(map);
+      if (keys.length > maxProperties)
+        ctx.addIssue({ code: 'custom', message: `at most ${maxProperties} entries` });
+      const bad = keys.find((k) => !new RegExp(QUALIFIED_NAME).test(k));
+      if (bad !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          message: `${MAP_KEYS_MESSAGE} (got ${JSON.stringify(bad.slice(0, 80))})`,
+        });
+    })
+    .meta({
+      maxProperties,
+      'x-kubernetes-validations': [{ rule: MAP_KEYS_RULE, message: MAP_KEYS_MESSAGE }],
+    });
+
 const Toleration = z.object({
   key: z.string().optional().describe('Taint key.'),
   operator: z.enum(['Exists', 'Equal']).optional().describe('Exists or Equal.'),
@@ -194,7 +236,14 @@ const Toleration = z.object({
 
 const Scheduling = z
   .object({
-    nodeSelector: z.record(z.string(), z.string()).optional().describe('Node labels the pods must match.'),
+    nodeSelector: KeyedMap(
+      z.string().regex(new RegExp(LABEL_VALUE), {
+        error: 'must be a label value: at most 63 characters of [A-Za-z0-9-_.]',
+      }),
+      64,
+    )
+      .optional()
+      .describe('Node labels the pods must match.'),
     affinity: z
       .record(z.string(), z.unknown())
       .optional()
@@ -210,6 +259,8 @@ const ResourceRequirements = z
     requests: z.record(z.string(), Quantity).optional().describe('Resource requests, e.g. cpu: 500m.'),
   })
   .describe('Requests and limits of the scheduler container.');
+
+const PORTS_MESSAGE = 'httpPort, libprocessPort and backupAgent.port must all differ';
 
 export const AuroraClusterSpec = z
   .object({
@@ -280,8 +331,7 @@ export const AuroraClusterSpec = z
     resources: ResourceRequirements.optional(),
     scheduling: Scheduling.optional(),
     serviceAccountName: z.string().min(1).optional().describe('ServiceAccount of the scheduler pods.'),
-    podAnnotations: z
-      .record(z.string(), z.string())
+    podAnnotations: KeyedMap(z.string().max(65536), 64)
       .optional()
       .describe('Annotations added to the scheduler pods.'),
     extraArgs: ExtraArgs,
@@ -289,6 +339,13 @@ export const AuroraClusterSpec = z
   .superRefine((spec, ctx) => {
     if (spec.replicas % 2 === 0) {
       ctx.addIssue({ code: 'custom', path: ['replicas'], message: 'replicas must be odd (1, 3, 5 or 7)' });
+    }
+    // the scheduler and the backup agent share the pod's network, so equal ports cannot both bind
+    if (spec.libprocessPort === spec.httpPort) {
+      ctx.addIssue({ code: 'custom', path: ['libprocessPort'], message: PORTS_MESSAGE });
+    }
+    if ([spec.httpPort, spec.libprocessPort].includes(spec.backupAgent.port)) {
+      ctx.addIssue({ code: 'custom', path: ['backupAgent', 'port'], message: PORTS_MESSAGE });
     }
     const quorum = Math.floor(spec.replicas / 2) + 1;
     const given = spec.replicatedLog.quorumSize;
@@ -305,6 +362,16 @@ export const AuroraClusterSpec = z
       {
         rule: '!has(self.replicatedLog) || !has(self.replicatedLog.quorumSize) || self.replicatedLog.quorumSize == self.replicas / 2 + 1',
         message: 'replicatedLog.quorumSize must equal floor(replicas/2)+1',
+      },
+      {
+        rule: '(has(self.libprocessPort) ? self.libprocessPort : 8083) != (has(self.httpPort) ? self.httpPort : 8081)',
+        fieldPath: '.libprocessPort',
+        message: PORTS_MESSAGE,
+      },
+      {
+        rule: '!has(self.backupAgent) || !has(self.backupAgent.port) || !(self.backupAgent.port in [has(self.httpPort) ? self.httpPort : 8081, has(self.libprocessPort) ? self.libprocessPort : 8083])',
+        fieldPath: '.backupAgent.port',
+        message: PORTS_MESSAGE,
       },
     ],
   })
