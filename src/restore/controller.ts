@@ -24,7 +24,7 @@ import type { KubeClient } from '../k8s/kube-client.ts';
 import type { SupervisedInformer } from '../k8s/supervised-informer.ts';
 import type { Logger } from '../log.ts';
 import type { OperatorPeer } from '../resources/network-policy.ts';
-import { createFaultHook } from './fault-hook.ts';
+import type { FaultHookFactory } from './fault-hook.ts';
 import { observeRestoreWorld } from './observe.ts';
 import { reconcileAuroraRestore } from './reconcile.ts';
 import type { RestoreEffects } from './step.ts';
@@ -45,9 +45,8 @@ export interface RestoreControllerDeps {
   operatorPeer: OperatorPeer;
   workers: number;
   activeRequeueMs: number;
-  /** test-only fault hook, see docs/restore.md */
-  exitAfterStepAction: boolean;
-  die: () => Promise<never>;
+  /** test-only fault hook (docs/restore.md); only the test world's entry point passes one */
+  faultHook?: FaultHookFactory | undefined;
 }
 
 export function startRestoreController(deps: RestoreControllerDeps): RunningController {
@@ -90,20 +89,16 @@ export function startRestoreController(deps: RestoreControllerDeps): RunningCont
         name,
       }),
     );
-  const faultHook = deps.exitAfterStepAction
-    ? createFaultHook({
-        kube: deps.kube,
-        log,
-        die: deps.die,
-        reload: async (r) => {
-          const parsed = AuroraRestore.safeParse(
-            await readRestore(r.metadata.namespace ?? 'default', r.metadata.name),
-          );
-          return parsed.success ? parsed.data : undefined;
-        },
-        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-      })
-    : undefined;
+  const faultHook = deps.faultHook?.({
+    kube: deps.kube,
+    log,
+    reload: async (r) => {
+      const parsed = AuroraRestore.safeParse(
+        await readRestore(r.metadata.namespace ?? 'default', r.metadata.name),
+      );
+      return parsed.success ? parsed.data : undefined;
+    },
+  });
   return runController({
     name: 'aurorarestore',
     queue,
