@@ -20,7 +20,7 @@ import {
   RESTORE_VOLUME,
   statefulSetName,
 } from './names.ts';
-import { buildSchedulerContainer } from './scheduler-container.ts';
+import { buildSchedulerContainer, buildZkDigestVolumes } from './scheduler-container.ts';
 import type { SchedulerMode } from './scheduler-args.ts';
 
 export interface StatefulSetOptions {
@@ -81,6 +81,7 @@ function buildPodSpec(cluster: AuroraCluster, mode: SchedulerMode): V1PodSpec {
       { name: LOG_INIT_VOLUME, configMap: { name: logInitConfigMapName(cluster) } },
       // optional, so the pod template is the same whether or not a restore is in progress
       { name: RESTORE_VOLUME, configMap: { name: restoreConfigMapName(cluster), optional: true } },
+      ...buildZkDigestVolumes(cluster),
     ],
     ...(spec.serviceAccountName ? { serviceAccountName: spec.serviceAccountName } : {}),
     ...(scheduling?.nodeSelector ? { nodeSelector: { ...scheduling.nodeSelector } } : {}),
