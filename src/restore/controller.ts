@@ -13,6 +13,7 @@ import { AuroraRestore } from '../api/aurora-restore.ts';
 import { AURORA_RESTORE, GROUP, VERSION } from '../api/group.ts';
 import { createAgentClient } from '../agent/agent-client.ts';
 import { readAgentToken } from '../agent/agent-secret.ts';
+import { agentHostGuard } from '../agent/agent-targets.ts';
 import { createAuroraAdminClient } from '../aurora/admin-client.ts';
 import type { Limiter } from '../aurora/concurrency-limit.ts';
 import { probeScheduler } from '../aurora/scheduler-probe.ts';
@@ -23,6 +24,7 @@ import { isNotFound } from '../k8s/errors.ts';
 import type { KubeClient } from '../k8s/kube-client.ts';
 import type { SupervisedInformer } from '../k8s/supervised-informer.ts';
 import type { Logger } from '../log.ts';
+import { statefulSetName } from '../resources/names.ts';
 import type { OperatorPeer } from '../resources/network-policy.ts';
 import type { FaultHookFactory } from './fault-hook.ts';
 import { observeRestoreWorld } from './observe.ts';
@@ -57,12 +59,18 @@ export function startRestoreController(deps: RestoreControllerDeps): RunningCont
   const queue = new WorkQueue();
   deps.restores.onChange((obj) => queue.add(`${obj.metadata?.namespace}/${obj.metadata?.name}`));
   for (const obj of deps.restores.cache.list()) queue.add(`${obj.metadata?.namespace}/${obj.metadata?.name}`);
-  const agents = async (cluster: AuroraCluster) =>
-    createAgentClient({
+  const agents = async (cluster: AuroraCluster) => {
+    const namespace = cluster.metadata.namespace ?? 'default';
+    return createAgentClient({
       token: await readAgentToken(core, cluster),
       timeoutMs: deps.probeTimeoutMs,
       copyTimeoutMs: 5 * 60_000,
+      trusted: agentHostGuard(
+        () => deps.statefulSet(namespace, statefulSetName(cluster)),
+        () => deps.pods(namespace, cluster.metadata.name),
+      ),
     });
+  };
   const admin = (podIP: string, httpPort: number) =>
     createAuroraAdminClient({
       baseUrl: `http://${podIP}:${httpPort}`,
