@@ -234,13 +234,14 @@ test('namespaced install: Roles in the watched namespaces only, and only they ar
     .catch((err: unknown) => (err as { stdout?: string }).stdout ?? String(err));
   assert.is(clusterWide.trim(), 'no');
 
+  // outside /aurora: the credentials cluster created it with a digest ACL that only it may write under
   const own = (ns: string) =>
     e
       .exampleManifest()
       .replace(`namespace: ${NS}`, `namespace: ${ns}`)
       .replace('replicas: 3', 'replicas: 1')
-      .replace('serversetPath: /aurora/scheduler', `serversetPath: /aurora/${ns}/scheduler`)
-      .replace('zkGroupPath: /aurora/replicated-log', `zkGroupPath: /aurora/${ns}/replicated-log`);
+      .replace('serversetPath: /aurora/scheduler', `serversetPath: /${ns}/scheduler`)
+      .replace('zkGroupPath: /aurora/replicated-log', `zkGroupPath: /${ns}/replicated-log`);
   await e.kubectl(['apply', '-f', '-'], own(WATCHED));
   await e.kubectl(['apply', '-f', '-'], own(UNWATCHED));
   await waitFor(`the cluster in ${WATCHED} Ready under the Roles alone`, 240_000, async () =>
