@@ -5,7 +5,15 @@ const Bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 const Int = z.coerce.number().int().positive();
 
 export const OperatorConfig = z.object({
-  watchNamespace: z.string().optional(),
+  /** empty: every namespace (needs the ClusterRole); otherwise only these, each covered by its own Role */
+  watchNamespaces: z
+    .array(
+      z
+        .string()
+        .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
+        .max(63),
+    )
+    .default([]),
   podNamespace: z.string().default('default'),
   podName: z.string().default(`aurora-operator-${process.pid}`),
   listenHost: z.string().default('0.0.0.0'),
@@ -22,19 +30,20 @@ export const OperatorConfig = z.object({
   workers: Int.default(4),
   restoreRequeueMs: Int.default(1000),
   rpcTimeoutMs: Int.default(30_000),
-  // test-only: exit right after each restore step's action (see docs/restore.md)
-  exitAfterStepAction: z
-    .enum(['1', '0', 'true', 'false'])
-    .transform((v) => v === '1' || v === 'true')
-    .default(false),
 });
 
 export type OperatorConfig = z.infer<typeof OperatorConfig>;
 
+/** watchNamespacesOf merges the comma-separated list with the older single-namespace variable, in order. */
+export function watchNamespacesOf(list: string | undefined, single: string | undefined): string[] {
+  const names = [...(list ?? '').split(','), single ?? ''].map((n) => n.trim()).filter(Boolean);
+  return [...new Set(names)];
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv): OperatorConfig {
   const pick = (name: string): string | undefined => (env[name] === '' ? undefined : env[name]);
   return OperatorConfig.parse({
-    watchNamespace: pick('WATCH_NAMESPACE'),
+    watchNamespaces: watchNamespacesOf(pick('WATCH_NAMESPACES'), pick('WATCH_NAMESPACE')),
     podNamespace: pick('POD_NAMESPACE'),
     podName: pick('POD_NAME'),
     listenHost: pick('LISTEN_HOST'),
@@ -50,6 +59,5 @@ export function loadConfig(env: NodeJS.ProcessEnv): OperatorConfig {
     workers: pick('WORKERS'),
     restoreRequeueMs: pick('RESTORE_REQUEUE_MS'),
     rpcTimeoutMs: pick('AURORA_RPC_TIMEOUT_MS'),
-    exitAfterStepAction: pick('AURORA_OPERATOR_EXIT_AFTER_STEP_ACTION'),
   });
 }

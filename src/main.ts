@@ -22,6 +22,7 @@ import { createLogger } from './log.ts';
 import { startOperatorHttp } from './operator-http.ts';
 import { CLUSTER_LABEL } from './resources/names.ts';
 import { startRestoreController } from './restore/controller.ts';
+import type { FaultHookFactory } from './restore/fault-hook.ts';
 
 function updateClusterMetrics(metrics: ClusterMetrics, obj: KubernetesObject, gone: boolean): void {
   const status = (obj as { status?: AuroraClusterStatus }).status ?? {};
@@ -32,9 +33,15 @@ export interface RunningOperator {
   stop(): Promise<void>;
 }
 
+/** Code only a test entry point plugs in; `aurora-operator run` passes none, so no setting can enable it. */
+export interface OperatorExtensions {
+  faultHook?: FaultHookFactory;
+}
+
 export async function startOperator(
   env: NodeJS.ProcessEnv = process.env,
   log = createLogger('aurora-operator'),
+  extensions: OperatorExtensions = {},
 ): Promise<RunningOperator> {
   const config = loadConfig(env);
   const kc = loadKubeConfig();
@@ -153,18 +160,11 @@ export async function startOperator(
     },
     workers: 2,
     activeRequeueMs: config.restoreRequeueMs,
-    exitAfterStepAction: config.exitAfterStepAction,
-    // deleting its own pod first lets the Deployment replace it instead of restarting it with crash-loop backoff
-    die: async () => {
-      await kube
-        .delete(
-          { apiVersion: 'v1', kind: 'Pod', namespace: config.podNamespace, name: config.podName },
-          { gracePeriodSeconds: 0 },
-        )
-        .catch(() => false);
-      process.exit(1);
-    },
+    faultHook: extensions.faultHook,
   });
-  log.info({ namespace: config.watchNamespace ?? '(all)' }, 'Operator started');
+  log.info(
+    { namespaces: config.watchNamespaces.length ? config.watchNamespaces : '(all)' },
+    'Operator started',
+  );
   return { stop };
 }

@@ -20,6 +20,8 @@ export interface AgentClient {
 
 export interface AgentClientOptions {
   token: string;
+  /** whether the token may go to this host: only the IPs of the cluster's own pods (agent-targets.ts) */
+  trusted: (host: string) => boolean;
   timeoutMs: number;
   copyTimeoutMs: number;
 }
@@ -32,6 +34,16 @@ function base(at: AgentEndpoint): string {
 
 export function createAgentClient(opts: AgentClientOptions): AgentClient {
   const headers = { authorization: `Bearer ${opts.token}` };
+  // every call names its endpoints first, so the check runs before any byte (or the token) leaves
+  const checked = (...ends: AgentEndpoint[]): void => {
+    for (const at of ends) {
+      if (!opts.trusted(at.host))
+        throw new AgentError(
+          'AGENT_UNTRUSTED_TARGET',
+          `${at.host} is not the IP of a pod owned by the cluster's StatefulSet; the agent token is not sent there`,
+        );
+    }
+  };
   async function getJson(url: string): Promise<unknown> {
     const res = await request(url, {
       dispatcher,
@@ -47,12 +59,15 @@ export function createAgentClient(opts: AgentClientOptions): AgentClient {
   }
   return {
     async listBackups(at) {
+      checked(at);
       return BackupList.parse(await getJson(`${base(at)}/backups`)).backups;
     },
     async listMarkers(at) {
+      checked(at);
       return MarkerList.parse(await getJson(`${base(at)}/markers`)).markers;
     },
     async markSucceeded(at, restoreId) {
+      checked(at);
       const url = `${base(at)}/markers/${encodeURIComponent(succeededMarkerName(restoreId))}`;
       const res = await request(url, {
         dispatcher,
@@ -70,6 +85,7 @@ export function createAgentClient(opts: AgentClientOptions): AgentClient {
         );
     },
     async copyBackup(from, to, name) {
+      checked(from, to);
       const signal = AbortSignal.timeout(opts.copyTimeoutMs);
       const path = `/backups/${encodeURIComponent(name)}`;
       const src = await request(`${base(from)}${path}`, { dispatcher, headers, signal });

@@ -4,6 +4,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { succeededMarkerName } from '../api/contracts.ts';
 import type { Logger } from '../log.ts';
@@ -23,7 +24,19 @@ export interface AgentServerOptions {
   operatorDir: string;
   token: string;
   log: Logger;
+  /** largest backup an upload may carry; larger ones get 413 before or while they stream */
+  maxUploadBytes?: number;
+  /** backup downloads and uploads served at once; more get 429, the caller retries */
+  maxTransfers?: number;
 }
+
+// a scheduler snapshot of a large cluster is a few GiB; the limit only stops a runaway or hostile upload
+export const DEFAULT_MAX_UPLOAD_BYTES = 16 * 1024 ** 3;
+// a restore copies one backup at a time, so two leaves room for a retry overlapping a stalled copy
+export const DEFAULT_MAX_TRANSFERS = 2;
+
+/** Raised while streaming an upload past maxUploadBytes, so the handler answers 413 and drops the temp file. */
+class UploadTooLarge extends Error {}
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });
@@ -69,13 +82,24 @@ async function writeMarker(operatorDir: string, name: string): Promise<boolean> 
   }
 }
 
+/** limitBytes passes chunks through until more than max bytes have gone by, then fails the pipeline. */
+function limitBytes(max: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      seen += chunk.length;
+      done(seen > max ? new UploadTooLarge(`upload exceeds the limit of ${max} bytes`) : null, chunk);
+    },
+  });
+}
+
 async function receive(opts: AgentServerOptions, name: string, req: IncomingMessage): Promise<number> {
   const incoming = join(opts.operatorDir, 'incoming');
   await mkdir(incoming, { recursive: true });
   // a temp file on the same volume, renamed at the end, so Aurora never sees a half-written backup
   const temp = join(incoming, `${name}.${randomBytes(4).toString('hex')}`);
   try {
-    await pipeline(req, createWriteStream(temp));
+    await pipeline(req, limitBytes(opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES), createWriteStream(temp));
     const expected = req.headers['content-length'];
     const size = (await stat(temp)).size;
     if (expected !== undefined && Number(expected) !== size) {
@@ -92,7 +116,33 @@ async function receive(opts: AgentServerOptions, name: string, req: IncomingMess
   }
 }
 
-async function handle(opts: AgentServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+interface Slots {
+  readonly max: number;
+  take(): boolean;
+  release(): void;
+}
+
+function createSlots(max: number): Slots {
+  let used = 0;
+  return {
+    max,
+    take: () => {
+      if (used >= max) return false;
+      used++;
+      return true;
+    },
+    release: () => {
+      used--;
+    },
+  };
+}
+
+async function handle(
+  opts: AgentServerOptions,
+  slots: Slots,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://agent');
   if (req.method === 'GET' && url.pathname === '/healthz') return send(res, 200, { ok: true });
   if (!authorized(req, opts.token)) return send(res, 401, { error: 'missing or wrong bearer token' });
@@ -108,6 +158,31 @@ async function handle(opts: AgentServerOptions, req: IncomingMessage, res: Serve
   const name = match?.[1] ? decodeURIComponent(match[1]) : undefined;
   if (!name) return send(res, 404, { error: `no route ${req.method} ${url.pathname}` });
   if (!BACKUP_NAME_PATTERN.test(name)) return send(res, 400, { error: `invalid backup name ${name}` });
+  if (req.method !== 'GET' && req.method !== 'PUT')
+    return send(res, 405, { error: `method ${req.method} not allowed` });
+  const max = opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (req.method === 'PUT' && declared > max) {
+    res.setHeader('connection', 'close');
+    return send(res, 413, { error: `upload of ${declared} bytes exceeds the limit of ${max} bytes` });
+  }
+  if (!slots.take()) {
+    res.setHeader('retry-after', '5');
+    res.setHeader('connection', 'close');
+    return send(res, 429, {
+      error: `${slots.max} backup transfers are in progress, the most this agent serves at once; retry later`,
+    });
+  }
+  res.once('close', slots.release);
+  return transfer(opts, name, req, res);
+}
+
+async function transfer(
+  opts: AgentServerOptions,
+  name: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const path = join(opts.backupDir, name);
   if (req.method === 'GET') {
     const st = await stat(path).catch(() => undefined);
@@ -120,12 +195,15 @@ async function handle(opts: AgentServerOptions, req: IncomingMessage, res: Serve
     await pipeline(createReadStream(path), res);
     return;
   }
-  if (req.method === 'PUT') {
+  try {
     const size = await receive(opts, name, req);
     opts.log.info({ backup: name, size }, 'Received a backup file');
     return send(res, 201, { name, size });
+  } catch (err) {
+    if (!(err instanceof UploadTooLarge)) throw err;
+    res.setHeader('connection', 'close');
+    return send(res, 413, { error: err.message });
   }
-  return send(res, 405, { error: `method ${req.method} not allowed` });
 }
 
 async function handleMarker(
@@ -143,8 +221,9 @@ async function handleMarker(
 }
 
 export function createAgentServer(opts: AgentServerOptions): Server {
+  const slots = createSlots(opts.maxTransfers ?? DEFAULT_MAX_TRANSFERS);
   return createServer((req, res) => {
-    handle(opts, req, res).catch((err: unknown) => {
+    handle(opts, slots, req, res).catch((err: unknown) => {
       opts.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'Agent request failed');
       if (!res.headersSent) send(res, 500, { error: err instanceof Error ? err.message : String(err) });
       else res.destroy();

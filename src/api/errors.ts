@@ -99,6 +99,11 @@ const AGENT_CODES = {
     meaning: 'An upload to a backup agent did not match its Content-Length; the agent discarded the file.',
     retries: true,
   },
+  AGENT_UNTRUSTED_TARGET: {
+    meaning:
+      "The operator refused to send the agent token to an address that is not the IP of a pod the cluster's StatefulSet owns.",
+    retries: true,
+  },
 } as const satisfies Record<string, ErrorCodeInfo & { retries: true }>;
 
 export type TerminalCode = keyof typeof TERMINAL_CODES;

@@ -13,6 +13,7 @@ import type { AuroraCluster } from '../api/aurora-cluster.ts';
 import { AURORA_RESTORE, GROUP, VERSION } from '../api/group.ts';
 import { createAgentClient } from '../agent/agent-client.ts';
 import { ensureAgentSecret, readAgentToken } from '../agent/agent-secret.ts';
+import { agentHostGuard } from '../agent/agent-targets.ts';
 import { computeNewestBackup, listReplicaBackups } from '../agent/newest-backup.ts';
 import type { Limiter } from '../aurora/concurrency-limit.ts';
 import type { ZkMembershipReader } from '../aurora/zk-membership.ts';
@@ -25,7 +26,7 @@ import { isNotFound } from '../k8s/errors.ts';
 import type { KubeClient } from '../k8s/kube-client.ts';
 import type { SupervisedInformer } from '../k8s/supervised-informer.ts';
 import type { Logger } from '../log.ts';
-import { CLUSTER_LABEL } from '../resources/names.ts';
+import { CLUSTER_LABEL, statefulSetName } from '../resources/names.ts';
 import { reconcileAuroraCluster } from './reconcile.ts';
 
 export interface ClusterInformers {
@@ -127,7 +128,16 @@ export function startClusterController(deps: ClusterControllerDeps): RunningCont
         newestBackup: async (cluster, pods) => {
           const token = await readAgentToken(core, cluster).catch(() => undefined);
           if (!token) return undefined;
-          const agents = createAgentClient({ token, timeoutMs: deps.probeTimeoutMs, copyTimeoutMs: 0 });
+          const namespace = cluster.metadata.namespace ?? 'default';
+          const agents = createAgentClient({
+            token,
+            timeoutMs: deps.probeTimeoutMs,
+            copyTimeoutMs: 0,
+            trusted: agentHostGuard(
+              () => informers.statefulSets.cache.get(statefulSetName(cluster), namespace),
+              () => informers.pods.cache.list(namespace),
+            ),
+          });
           return computeNewestBackup(await listReplicaBackups(agents, pods, cluster.spec.backupAgent.port));
         },
       }),

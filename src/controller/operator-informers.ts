@@ -1,4 +1,5 @@
-// The operator's watches: AuroraClusters and AuroraRestores, plus the StatefulSets, pods and PVCs it manages.
+// The operator's watches: AuroraClusters and AuroraRestores, plus the StatefulSets, pods and PVCs it manages, in
+// every namespace or only in the watched ones.
 import {
   AppsV1Api,
   CoreV1Api,
@@ -11,6 +12,7 @@ import {
 import { AURORA_CLUSTER, AURORA_RESTORE, GROUP, VERSION } from '../api/group.ts';
 import type { OperatorConfig } from '../config.ts';
 import { buildCustomObjectInformer } from '../k8s/custom-object-informer.ts';
+import { buildWatchInformer } from '../k8s/namespaced-informers.ts';
 import { superviseInformer } from '../k8s/supervised-informer.ts';
 import type { Logger } from '../log.ts';
 
@@ -23,57 +25,67 @@ export type OperatorInformers = ReturnType<typeof buildInformers>;
 export function buildInformers(kc: KubeConfig, config: OperatorConfig, log: Logger) {
   const apps = kc.makeApiClient(AppsV1Api);
   const core = kc.makeApiClient(CoreV1Api);
-  const ns = config.watchNamespace;
-  const prefix = ns ? `/namespaces/${ns}` : '';
+  const namespaces = config.watchNamespaces;
+  const prefix = (ns: string | undefined): string => (ns ? `/namespaces/${ns}` : '');
   const labelSelector = MANAGED_SELECTOR;
   return {
-    clusters: buildCustomObjectInformer(
-      kc,
-      { group: GROUP, version: VERSION, plural: AURORA_CLUSTER.plural },
-      ns,
-      log,
-    ),
-    statefulSets: superviseInformer(
-      makeInformer<V1StatefulSet>(
+    clusters: buildWatchInformer(namespaces, (ns) =>
+      buildCustomObjectInformer(
         kc,
-        `/apis/apps/v1${prefix}/statefulsets`,
-        () =>
-          ns
-            ? apps.listNamespacedStatefulSet({ namespace: ns, labelSelector })
-            : apps.listStatefulSetForAllNamespaces({ labelSelector }),
-        labelSelector,
+        { group: GROUP, version: VERSION, plural: AURORA_CLUSTER.plural },
+        ns,
+        log,
       ),
-      { name: 'statefulsets', log },
     ),
-    pods: superviseInformer(
-      makeInformer<V1Pod>(
+    statefulSets: buildWatchInformer(namespaces, (ns) =>
+      superviseInformer(
+        makeInformer<V1StatefulSet>(
+          kc,
+          `/apis/apps/v1${prefix(ns)}/statefulsets`,
+          () =>
+            ns
+              ? apps.listNamespacedStatefulSet({ namespace: ns, labelSelector })
+              : apps.listStatefulSetForAllNamespaces({ labelSelector }),
+          labelSelector,
+        ),
+        { name: 'statefulsets', log },
+      ),
+    ),
+    pods: buildWatchInformer(namespaces, (ns) =>
+      superviseInformer(
+        makeInformer<V1Pod>(
+          kc,
+          `/api/v1${prefix(ns)}/pods`,
+          () =>
+            ns
+              ? core.listNamespacedPod({ namespace: ns, labelSelector })
+              : core.listPodForAllNamespaces({ labelSelector }),
+          labelSelector,
+        ),
+        { name: 'pods', log },
+      ),
+    ),
+    claims: buildWatchInformer(namespaces, (ns) =>
+      superviseInformer(
+        makeInformer<V1PersistentVolumeClaim>(
+          kc,
+          `/api/v1${prefix(ns)}/persistentvolumeclaims`,
+          () =>
+            ns
+              ? core.listNamespacedPersistentVolumeClaim({ namespace: ns, labelSelector: CLAIM_SELECTOR })
+              : core.listPersistentVolumeClaimForAllNamespaces({ labelSelector: CLAIM_SELECTOR }),
+          CLAIM_SELECTOR,
+        ),
+        { name: 'persistentvolumeclaims', log },
+      ),
+    ),
+    restores: buildWatchInformer(namespaces, (ns) =>
+      buildCustomObjectInformer(
         kc,
-        `/api/v1${prefix}/pods`,
-        () =>
-          ns
-            ? core.listNamespacedPod({ namespace: ns, labelSelector })
-            : core.listPodForAllNamespaces({ labelSelector }),
-        labelSelector,
+        { group: GROUP, version: VERSION, plural: AURORA_RESTORE.plural },
+        ns,
+        log,
       ),
-      { name: 'pods', log },
-    ),
-    claims: superviseInformer(
-      makeInformer<V1PersistentVolumeClaim>(
-        kc,
-        `/api/v1${prefix}/persistentvolumeclaims`,
-        () =>
-          ns
-            ? core.listNamespacedPersistentVolumeClaim({ namespace: ns, labelSelector: CLAIM_SELECTOR })
-            : core.listPersistentVolumeClaimForAllNamespaces({ labelSelector: CLAIM_SELECTOR }),
-        CLAIM_SELECTOR,
-      ),
-      { name: 'persistentvolumeclaims', log },
-    ),
-    restores: buildCustomObjectInformer(
-      kc,
-      { group: GROUP, version: VERSION, plural: AURORA_RESTORE.plural },
-      ns,
-      log,
     ),
   };
 }

@@ -8,8 +8,8 @@ import {
 } from '../api/contracts.ts';
 import { buildBackupDirEnv, buildBackupVolumeMount } from './backup-volume.ts';
 import { buildObjectMeta } from './labels.ts';
-import { ZK_DIGEST_ENV } from './scheduler-args.ts';
-import { buildSchedulerEnv } from './scheduler-container.ts';
+import { ZK_DIGEST_FILE } from './scheduler-args.ts';
+import { buildSchedulerEnv, buildZkDigestMounts } from './scheduler-container.ts';
 import {
   LOG_INIT_ALLOWED_KEY,
   LOG_INIT_CONTAINER,
@@ -84,7 +84,7 @@ if [ -n "$restore_id" ]; then
         if [ "$action" = wipe-and-recover ] && [ "$ordinal" = "$recover_ordinal" ]; then
           set -- -from BACKUP -to LOG -backup="$BACKUP_DIR/$backup_id" -native_log_file_path="$LOG_DIR" \\
             -native_log_zk_group_path="$LOG_ZK_GROUP_PATH" -zk_endpoints="$ZK_ENDPOINTS"
-          if [ -n "\${ZK_DIGEST_CREDENTIALS:-}" ]; then set -- "$@" -zk_digest_credentials="$ZK_DIGEST_CREDENTIALS"; fi
+          if [ -n "\${ZK_DIGEST_FILE:-}" ]; then set -- "$@" -zk_digest_credentials "@$ZK_DIGEST_FILE"; fi
           recovery-tool "$@" || exit 1
           echo "log-init: restore $restore_id: recovered $backup_id into the replicated log"
         fi
@@ -177,17 +177,19 @@ export function buildLogInitContainer(cluster: AuroraCluster): V1Container {
       { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
       { name: 'ZK_ENDPOINTS', value: spec.zookeeper.endpoints.join(',') },
       { name: 'LOG_ZK_GROUP_PATH', value: spec.replicatedLog.zkGroupPath },
-      // recovery-tool is a JVM program that joins the log group: same JVM options, ZooKeeper credentials and
+      // recovery-tool is a JVM program that joins the log group: same JVM options, ZooKeeper credentials file and
       // libprocess address (the pod IP), so the operator can tell it from a foreign member of the group
-      ...buildSchedulerEnv(cluster).filter((e) =>
-        ['POD_IP', 'LIBPROCESS_IP', 'JAVA_OPTS', ZK_DIGEST_ENV].includes(e.name),
-      ),
+      ...buildSchedulerEnv(cluster).filter((e) => ['POD_IP', 'LIBPROCESS_IP', 'JAVA_OPTS'].includes(e.name)),
+      ...(cluster.spec.zookeeper.digestCredentialsSecret
+        ? [{ name: 'ZK_DIGEST_FILE', value: ZK_DIGEST_FILE }]
+        : []),
     ],
     volumeMounts: [
       { name: LOG_VOLUME, mountPath: spec.replicatedLog.path },
       buildBackupVolumeMount(),
       { name: LOG_INIT_VOLUME, mountPath: LOG_INIT_MOUNT_DIR, readOnly: true },
       { name: RESTORE_VOLUME, mountPath: RESTORE_MOUNT_DIR, readOnly: true },
+      ...buildZkDigestMounts(cluster),
     ],
   };
 }

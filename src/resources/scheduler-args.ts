@@ -9,7 +9,20 @@ export const RECOVERY_MESOS_MASTER = 'zk://127.0.0.1:1/aurora-operator/no-mesos-
 export const RECOVERY_MAX_REGISTRATION_DELAY = '360mins';
 export const RECOVERY_RECONCILIATION_INITIAL_DELAY = '365days';
 
-export const ZK_DIGEST_ENV = 'ZK_DIGEST_CREDENTIALS';
+/** The digest credentials Secret key, mounted as a file so `user:password` never enters argv or the environment. */
+export const ZK_DIGEST_VOLUME = 'zk-digest-credentials';
+export const ZK_DIGEST_MOUNT_DIR = '/etc/aurora-operator/zk-digest';
+export const ZK_DIGEST_FILE = `${ZK_DIGEST_MOUNT_DIR}/credentials`;
+
+/**
+ * zkDigestArgs passes the credentials as JCommander's `@file` argument (Aurora 0.22 parses argv with JCommander
+ * 1.72, which expands `@path` to the file's lines), so argv, `ps` and Aurora's `sun.java.command` show only the path.
+ */
+export function zkDigestArgs(cluster: AuroraCluster): string[] {
+  return cluster.spec.zookeeper.digestCredentialsSecret
+    ? ['-zk_digest_credentials', `@${ZK_DIGEST_FILE}`]
+    : [];
+}
 
 type Flag = readonly [name: string, value: string | number | undefined];
 
@@ -27,7 +40,7 @@ export function buildSchedulerArgs(cluster: AuroraCluster, mode: SchedulerMode):
     ...executorFlags(cluster),
   ];
   const args = flags.filter(([, value]) => value !== undefined).map(([name, value]) => `-${name}=${value}`);
-  return [...args, ...cluster.spec.extraArgs];
+  return [...args, ...zkDigestArgs(cluster), ...cluster.spec.extraArgs];
 }
 
 function identityFlags(cluster: AuroraCluster): Flag[] {
@@ -45,8 +58,6 @@ function zooKeeperFlags(cluster: AuroraCluster): Flag[] {
   return [
     ['zk_endpoints', zk.endpoints.join(',')],
     ['zk_chroot_path', zk.chrootPath],
-    // the secret stays in the env var; the kubelet expands the reference at container start
-    ['zk_digest_credentials', zk.digestCredentialsSecret ? `$(${ZK_DIGEST_ENV})` : undefined],
     ['zk_session_timeout', zk.sessionTimeout],
     ['zk_connection_timeout', zk.connectionTimeout],
     ['serverset_path', cluster.spec.serversetPath],

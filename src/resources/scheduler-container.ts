@@ -1,9 +1,21 @@
 // The `scheduler` container: Aurora flags, libprocess environment, ports, probes and volumes.
-import type { V1Container, V1EnvVar, V1ResourceRequirements } from '@kubernetes/client-node';
+import type {
+  V1Container,
+  V1EnvVar,
+  V1ResourceRequirements,
+  V1Volume,
+  V1VolumeMount,
+} from '@kubernetes/client-node';
 import type { AuroraCluster } from '../api/aurora-cluster.ts';
 import { SCHEDULER_BACKUPS_SUBDIR } from '../api/contracts.ts';
 import { BACKUPS_VOLUME, LOG_VOLUME, SCHEDULER_CONTAINER } from './names.ts';
-import { buildSchedulerArgs, ZK_DIGEST_ENV, type SchedulerMode } from './scheduler-args.ts';
+import {
+  buildSchedulerArgs,
+  ZK_DIGEST_FILE,
+  ZK_DIGEST_MOUNT_DIR,
+  ZK_DIGEST_VOLUME,
+  type SchedulerMode,
+} from './scheduler-args.ts';
 
 export const HTTP_PORT_NAME = 'http';
 export const LIBPROCESS_PORT_NAME = 'libprocess';
@@ -39,6 +51,7 @@ export function buildSchedulerContainer(cluster: AuroraCluster, mode: SchedulerM
       { name: LOG_VOLUME, mountPath: spec.replicatedLog.path },
       // Aurora lists every entry of -backup_dir, so it sees only the backups subdirectory of the volume
       { name: BACKUPS_VOLUME, mountPath: spec.backup.dir, subPath: SCHEDULER_BACKUPS_SUBDIR },
+      ...buildZkDigestMounts(cluster),
     ],
     ...(resources ? { resources } : {}),
   };
@@ -55,11 +68,24 @@ export function buildSchedulerEnv(cluster: AuroraCluster): V1EnvVar[] {
   ];
   // an empty list keeps the image's JAVA_OPTS, which usually points java.library.path at libmesos
   if (spec.jvm.options.length > 0) env.push({ name: 'JAVA_OPTS', value: spec.jvm.options.join(' ') });
-  const secret = spec.zookeeper.digestCredentialsSecret;
-  if (secret) {
-    env.push({ name: ZK_DIGEST_ENV, valueFrom: { secretKeyRef: { name: secret.name, key: secret.key } } });
-  }
   return env;
+}
+
+/** buildZkDigestMounts: the credentials file for `-zk_digest_credentials @file`, read-only. */
+export function buildZkDigestMounts(cluster: AuroraCluster): V1VolumeMount[] {
+  return cluster.spec.zookeeper.digestCredentialsSecret
+    ? [{ name: ZK_DIGEST_VOLUME, mountPath: ZK_DIGEST_MOUNT_DIR, readOnly: true }]
+    : [];
+}
+
+/** buildZkDigestVolumes projects only the named key, as the file the `@file` argument names. */
+export function buildZkDigestVolumes(cluster: AuroraCluster): V1Volume[] {
+  const secret = cluster.spec.zookeeper.digestCredentialsSecret;
+  if (!secret) return [];
+  const path = ZK_DIGEST_FILE.slice(ZK_DIGEST_MOUNT_DIR.length + 1);
+  return [
+    { name: ZK_DIGEST_VOLUME, secret: { secretName: secret.name, items: [{ key: secret.key, path }] } },
+  ];
 }
 
 function buildResources(cluster: AuroraCluster): V1ResourceRequirements | undefined {

@@ -26,7 +26,7 @@ import {
   SCHEDULER_CONTAINER,
   statefulSetName,
 } from './names.ts';
-import { buildSchedulerContainer } from './scheduler-container.ts';
+import { buildSchedulerContainer, buildZkDigestVolumes } from './scheduler-container.ts';
 import { withQuorumFlag, type SchedulerMode } from './scheduler-args.ts';
 
 export interface StatefulSetOptions {
@@ -101,6 +101,7 @@ function buildPodSpec(cluster: AuroraCluster, mode: SchedulerMode, quorum: numbe
       { name: LOG_INIT_VOLUME, configMap: { name: logInitConfigMapName(cluster) } },
       // optional, so the pod template is the same whether or not a restore is in progress
       { name: RESTORE_VOLUME, configMap: { name: restoreConfigMapName(cluster), optional: true } },
+      ...buildZkDigestVolumes(cluster),
     ],
     ...(spec.serviceAccountName ? { serviceAccountName: spec.serviceAccountName } : {}),
     ...(scheduling?.nodeSelector ? { nodeSelector: { ...scheduling.nodeSelector } } : {}),

@@ -13,6 +13,7 @@ import { AuroraRestore } from '../api/aurora-restore.ts';
 import { AURORA_RESTORE, GROUP, VERSION } from '../api/group.ts';
 import { createAgentClient } from '../agent/agent-client.ts';
 import { readAgentToken } from '../agent/agent-secret.ts';
+import { agentHostGuard } from '../agent/agent-targets.ts';
 import { createAuroraAdminClient } from '../aurora/admin-client.ts';
 import type { Limiter } from '../aurora/concurrency-limit.ts';
 import { probeScheduler } from '../aurora/scheduler-probe.ts';
@@ -23,8 +24,9 @@ import { isNotFound } from '../k8s/errors.ts';
 import type { KubeClient } from '../k8s/kube-client.ts';
 import type { SupervisedInformer } from '../k8s/supervised-informer.ts';
 import type { Logger } from '../log.ts';
+import { statefulSetName } from '../resources/names.ts';
 import type { OperatorPeer } from '../resources/network-policy.ts';
-import { createFaultHook } from './fault-hook.ts';
+import type { FaultHookFactory } from './fault-hook.ts';
 import { observeRestoreWorld } from './observe.ts';
 import { reconcileAuroraRestore } from './reconcile.ts';
 import type { RestoreEffects } from './step.ts';
@@ -45,9 +47,8 @@ export interface RestoreControllerDeps {
   operatorPeer: OperatorPeer;
   workers: number;
   activeRequeueMs: number;
-  /** test-only fault hook, see docs/restore.md */
-  exitAfterStepAction: boolean;
-  die: () => Promise<never>;
+  /** test-only fault hook (docs/restore.md); only the test world's entry point passes one */
+  faultHook?: FaultHookFactory | undefined;
 }
 
 export function startRestoreController(deps: RestoreControllerDeps): RunningController {
@@ -58,12 +59,18 @@ export function startRestoreController(deps: RestoreControllerDeps): RunningCont
   const queue = new WorkQueue();
   deps.restores.onChange((obj) => queue.add(`${obj.metadata?.namespace}/${obj.metadata?.name}`));
   for (const obj of deps.restores.cache.list()) queue.add(`${obj.metadata?.namespace}/${obj.metadata?.name}`);
-  const agents = async (cluster: AuroraCluster) =>
-    createAgentClient({
+  const agents = async (cluster: AuroraCluster) => {
+    const namespace = cluster.metadata.namespace ?? 'default';
+    return createAgentClient({
       token: await readAgentToken(core, cluster),
       timeoutMs: deps.probeTimeoutMs,
       copyTimeoutMs: 5 * 60_000,
+      trusted: agentHostGuard(
+        () => deps.statefulSet(namespace, statefulSetName(cluster)),
+        () => deps.pods(namespace, cluster.metadata.name),
+      ),
     });
+  };
   const admin = (podIP: string, httpPort: number) =>
     createAuroraAdminClient({
       baseUrl: `http://${podIP}:${httpPort}`,
@@ -90,20 +97,16 @@ export function startRestoreController(deps: RestoreControllerDeps): RunningCont
         name,
       }),
     );
-  const faultHook = deps.exitAfterStepAction
-    ? createFaultHook({
-        kube: deps.kube,
-        log,
-        die: deps.die,
-        reload: async (r) => {
-          const parsed = AuroraRestore.safeParse(
-            await readRestore(r.metadata.namespace ?? 'default', r.metadata.name),
-          );
-          return parsed.success ? parsed.data : undefined;
-        },
-        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-      })
-    : undefined;
+  const faultHook = deps.faultHook?.({
+    kube: deps.kube,
+    log,
+    reload: async (r) => {
+      const parsed = AuroraRestore.safeParse(
+        await readRestore(r.metadata.namespace ?? 'default', r.metadata.name),
+      );
+      return parsed.success ? parsed.data : undefined;
+    },
+  });
   return runController({
     name: 'aurorarestore',
     queue,

@@ -1,4 +1,5 @@
 // Test-only fault hook: stop or pause the operator at a named window of a step, so tests reach every window.
+// Only the test world's entry point (test/world/operator-test-main.ts) builds one; `aurora-operator run` cannot.
 import type { AuroraRestore } from '../api/aurora-restore.ts';
 import { API_VERSION, AURORA_RESTORE } from '../api/group.ts';
 import type { KubeClient } from '../k8s/kube-client.ts';
@@ -15,6 +16,9 @@ export const PAUSE_ANNOTATION = 'aurora-operator.io/test-pause-at';
 
 /** Resolves true when it paused: what the pass observed may be stale by then. */
 export type FaultHook = (restore: AuroraRestore, step: string, window: string) => Promise<boolean>;
+
+/** Builds the hook from what the restore controller holds; production passes no factory, so no hook exists. */
+export type FaultHookFactory = (base: Pick<FaultHookOptions, 'kube' | 'log' | 'reload'>) => FaultHook;
 
 export interface FaultHookOptions {
   kube: KubeClient;

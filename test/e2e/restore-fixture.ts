@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { OPERATOR_STATE_SUBDIR, SCHEDULER_BACKUPS_SUBDIR } from '../../src/api/contracts.ts';
 import { createAuroraAdminClient, type AuroraAdminClient } from '../../src/aurora/admin-client.ts';
-import { helm } from '../world/local-env/kubectl.ts';
-import { OPERATOR_NAMESPACE, REPO_ROOT } from '../world/local-env/local-env.ts';
+import { OPERATOR_NAMESPACE } from '../world/local-env/local-env.ts';
 import { conditionOf, getCluster, startE2eEnv, StopWaiting, waitFor, type E2eEnv } from './harness.ts';
 
 export const NS = 'aurora';
@@ -30,7 +29,7 @@ export async function getRestore(e: E2eEnv, name: string): Promise<RestoreJson |
   return out.trim() ? (JSON.parse(out) as RestoreJson) : undefined;
 }
 
-/** Fault-hook annotations (operator started with AURORA_OPERATOR_EXIT_AFTER_STEP_ACTION=1, see docs/restore.md). */
+/** Fault-hook annotations (operator run as the test world's `aurora-operator-test`, see docs/restore.md). */
 export const EXIT_AT = 'aurora-operator.io/test-exit-at';
 export const PAUSE_AT = 'aurora-operator.io/test-pause-at';
 export const CRASHED = 'aurora-operator.io/test-crashed-steps';
@@ -180,18 +179,17 @@ export function wipeCount(e: E2eEnv, ordinal: number, uid: string): number {
 /** startRestoreEnv: the local environment with the fault hook enabled and the example cluster Ready with a job. */
 export async function startRestoreEnv(zookeeperHost: string): Promise<E2eEnv> {
   const e = await startE2eEnv(zookeeperHost);
-  // the exit hook only fires for restores that carry the test annotation
-  await helm(e.ctx, [
-    'upgrade',
-    'aurora-operator',
-    join(REPO_ROOT, 'charts', 'aurora-operator'),
-    '--namespace',
+  // the test entry point plugs in the fault hook, which fires only for restores carrying the test annotations
+  await e.kubectl([
+    '-n',
     OPERATOR_NAMESPACE,
-    '--reuse-values',
-    '--set',
-    'extraEnv[0].name=AURORA_OPERATOR_EXIT_AFTER_STEP_ACTION',
-    '--set-string',
-    'extraEnv[0].value=1',
+    'patch',
+    'deploy/aurora-operator',
+    '--type=json',
+    '-p',
+    JSON.stringify([
+      { op: 'replace', path: '/spec/template/spec/containers/0/command', value: ['aurora-operator-test'] },
+    ]),
   ]);
   await e.kubectl([
     '-n',

@@ -61,7 +61,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 
 {{/*
 Least-privilege rules for reconciling AuroraClusters and AuroraRestores. Used by a ClusterRole when the operator
-watches all namespaces, and by a Role in watchNamespace otherwise. No wildcards.
+watches all namespaces, and by a Role in each watched namespace otherwise. No wildcards.
 */}}
 {{- define "aurora-operator.rules" -}}
 - apiGroups: ["aurora-operator.io"]
@@ -87,7 +87,10 @@ watches all namespaces, and by a Role in watchNamespace otherwise. No wildcards.
 - apiGroups: [""]
   resources: ["persistentvolumeclaims"]
   verbs: ["get", "list", "watch", "patch"]
-# ZooKeeper digest credentials named in an AuroraCluster spec; the backup agents' token Secret (created once)
+# ZooKeeper digest credentials named in an AuroraCluster spec; the backup agents' token Secret (created once).
+# RBAC cannot limit get or create to labels or to names chosen by users, so this reaches every Secret of the
+# namespaces the binding covers: all of them with the ClusterRole (see docs/security.md), only the watched ones with
+# watchNamespaces. No list or watch: the operator reads Secrets one by name and never caches them.
 - apiGroups: [""]
   resources: ["secrets"]
   verbs: ["get", "create"]
@@ -101,4 +104,16 @@ watches all namespaces, and by a Role in watchNamespace otherwise. No wildcards.
 - apiGroups: ["networking.k8s.io"]
   resources: ["networkpolicies"]
   verbs: ["get", "list", "watch", "create", "patch", "delete"]
+{{- end }}
+
+{{/*
+Namespaces the operator watches, comma-joined: watchNamespaces plus the older single watchNamespace. Empty means
+every namespace, which needs the ClusterRole; otherwise each namespace gets a Role and nothing is cluster-wide.
+*/}}
+{{- define "aurora-operator.watchNamespaces" -}}
+{{- $list := .Values.watchNamespaces | default list }}
+{{- if .Values.watchNamespace }}
+{{- $list = append $list .Values.watchNamespace }}
+{{- end }}
+{{- $list | uniq | join "," }}
 {{- end }}

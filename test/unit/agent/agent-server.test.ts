@@ -258,7 +258,12 @@ test('the operator client lists, reads markers and copies a backup from one agen
   a,
   b,
 }) => {
-  const client = createAgentClient({ token: TOKEN, timeoutMs: 5000, copyTimeoutMs: 5000 });
+  const client = createAgentClient({
+    token: TOKEN,
+    timeoutMs: 5000,
+    copyTimeoutMs: 5000,
+    trusted: () => true,
+  });
   const at = (x: Agent) => ({ host: '127.0.0.1', port: x.port });
   assert.equal(
     (await client.listBackups(at(a))).map((x) => x.name),
@@ -293,7 +298,12 @@ test('the operator client lists, reads markers and copies a backup from one agen
   } catch (err) {
     assert.match(String(err), /HTTP 404/);
   }
-  const stranger = createAgentClient({ token: 'nope', timeoutMs: 5000, copyTimeoutMs: 5000 });
+  const stranger = createAgentClient({
+    token: 'nope',
+    timeoutMs: 5000,
+    copyTimeoutMs: 5000,
+    trusted: () => true,
+  });
   try {
     await stranger.listBackups(at(a));
     assert.unreachable('a wrong token must fail');

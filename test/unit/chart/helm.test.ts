@@ -1,134 +1,26 @@
 // Lints the Helm chart and checks the rendered manifests: restricted security context, probes, leader election,
 // least-privilege RBAC (no wildcards) in both watch modes, and the CRDs shipped in crds/.
-import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseAllDocuments } from 'yaml';
-import { kubeBinDir } from '../../world/local-env/kube-binaries.ts';
-
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const CHART = join(ROOT, 'charts', 'aurora-operator');
-const CRDS = join(CHART, 'crds');
-const HELM = join(kubeBinDir(), 'helm');
-const KUBE_VERSION = '1.35.4';
-const NAMESPACE = 'aurora-system';
-const FULLNAME = 'rel-aurora-operator';
-
-interface Manifest {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string };
-  [key: string]: unknown;
-}
-
-interface Rule {
-  apiGroups: string[];
-  resources: string[];
-  verbs: string[];
-  resourceNames?: string[];
-}
-
-interface EnvVar {
-  name: string;
-  value?: string;
-  valueFrom?: { fieldRef?: { fieldPath: string } };
-}
-
-function helm(args: string[]): string {
-  return execFileSync(HELM, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-function render(set: string[] = [], extra: string[] = []): Manifest[] {
-  const args = ['template', 'rel', CHART, '--namespace', NAMESPACE, '--kube-version', KUBE_VERSION, ...extra];
-  for (const s of set) args.push('--set', s);
-  return parseAllDocuments(helm(args))
-    .map((doc) => {
-      assert.equal(doc.errors, [], 'rendered YAML parses');
-      return doc.toJS() as Manifest | null;
-    })
-    .filter((m): m is Manifest => m !== null);
-}
-
-function find(manifests: Manifest[], kind: string, name: string): Manifest {
-  const found = manifests.find((m) => m.kind === kind && m.metadata.name === name);
-  if (!found) assert.unreachable(`${kind}/${name} not rendered: ${manifests.map((m) => m.kind).join(', ')}`);
-  return found as Manifest;
-}
-
-function rulesOf(role: Manifest): Rule[] {
-  return role['rules'] as Rule[];
-}
-
-function verbsFor(rules: Rule[], group: string, resource: string): string[] {
-  const verbs = rules
-    .filter((r) => r.apiGroups.includes(group) && r.resources.includes(resource))
-    .flatMap((r) => r.verbs);
-  return [...new Set(verbs)].sort();
-}
-
-function operatorContainer(manifests: Manifest[]) {
-  const deployment = find(manifests, 'Deployment', FULLNAME) as Manifest & {
-    spec: { replicas: number; template: { spec: Record<string, unknown> & { containers: unknown[] } } };
-  };
-  const pod = deployment.spec.template.spec;
-  const container = pod.containers[0] as Record<string, unknown> & { env: EnvVar[] };
-  return { deployment, pod, container };
-}
-
-function envOf(container: { env: EnvVar[] }): Map<string, EnvVar> {
-  return new Map(container.env.map((e) => [e.name, e]));
-}
-
-const EXPECTED_RULES: Record<string, Record<string, string[]>> = {
-  'aurora-operator.io': {
-    auroraclusters: ['get', 'list', 'patch', 'update', 'watch'],
-    'auroraclusters/status': ['get', 'patch', 'update'],
-    'auroraclusters/finalizers': ['update'],
-    aurorarestores: ['get', 'list', 'patch', 'update', 'watch'],
-    'aurorarestores/status': ['get', 'patch', 'update'],
-    'aurorarestores/finalizers': ['update'],
-  },
-  apps: { statefulsets: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] },
-  '': {
-    services: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
-    configmaps: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
-    pods: ['delete', 'get', 'list', 'patch', 'watch'],
-    persistentvolumeclaims: ['get', 'list', 'patch', 'watch'],
-    secrets: ['create', 'get'],
-    events: ['create', 'patch'],
-  },
-  policy: { poddisruptionbudgets: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] },
-  'networking.k8s.io': { networkpolicies: ['create', 'delete', 'get', 'list', 'patch', 'watch'] },
-};
-
-function assertOperatorRules(rules: Rule[]): void {
-  for (const rule of rules) {
-    for (const field of [rule.apiGroups, rule.resources, rule.verbs]) {
-      assert.not.ok(field.includes('*'), `no wildcard in ${JSON.stringify(rule)}`);
-    }
-    assert.not.ok(rule.resources.includes('pods/log'), 'pods/log is not needed');
-  }
-  const granted = new Set(
-    rules.flatMap((r) => r.apiGroups.flatMap((g) => r.resources.map((res) => `${g}|${res}`))),
-  );
-  const expected = new Set<string>();
-  for (const [group, resources] of Object.entries(EXPECTED_RULES)) {
-    for (const [resource, verbs] of Object.entries(resources)) {
-      expected.add(`${group}|${resource}`);
-      assert.equal(verbsFor(rules, group, resource), verbs, `verbs on ${group}/${resource}`);
-    }
-  }
-  assert.equal([...granted].sort(), [...expected].sort(), 'no resources beyond the expected ones');
-}
-
-const helmMissing = !existsSync(HELM);
-if (helmMissing) {
-  console.log(`SKIP chart tests: helm binary not found at ${HELM} (scripts/build-kube.sh builds it)`);
-}
-const chartTest = helmMissing ? test.skip : test;
+import {
+  CHART,
+  CRDS,
+  FULLNAME,
+  NAMESPACE,
+  assertOperatorRules,
+  chartTest,
+  envOf,
+  find,
+  helm,
+  helmMissing,
+  operatorContainer,
+  render,
+  rulesOf,
+  verbsFor,
+  KUBE_VERSION,
+  type Manifest,
+} from './chart-fixture.ts';
 
 chartTest('helm lint --strict passes', () => {
   const out = helm(['lint', '--strict', CHART, '--kube-version', KUBE_VERSION]);
@@ -197,7 +89,7 @@ chartTest('default values: leader election and listen address in the environment
   assert.is(values['HTTP_PORT'], '8080');
   assert.is(values['LEADER_ELECT'], 'true');
   assert.is(values['LEASE_NAME'], `${FULLNAME}-leader`);
-  assert.is(values['WATCH_NAMESPACE'], '');
+  assert.is(values['WATCH_NAMESPACES'], '');
   assert.is(values['PROBE_CONCURRENCY'], '16');
   assert.is(values['PROBE_TIMEOUT_MS'], '2000');
   assert.is(values['LOG_LEVEL'], 'info');
@@ -239,7 +131,7 @@ chartTest('watchNamespace set: Role and RoleBinding in that namespace, no cluste
   assert.is(binding.metadata.namespace, 'aurora');
   assert.equal(binding['roleRef'], { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: FULLNAME });
   assert.equal(binding['subjects'], [{ kind: 'ServiceAccount', name: FULLNAME, namespace: NAMESPACE }]);
-  assert.is(envOf(operatorContainer(manifests).container).get('WATCH_NAMESPACE')?.value, 'aurora');
+  assert.is(envOf(operatorContainer(manifests).container).get('WATCH_NAMESPACES')?.value, 'aurora');
   // the Lease stays in the release namespace
   assert.is(find(manifests, 'Role', `${FULLNAME}-leader-election`).metadata.namespace, NAMESPACE);
 });

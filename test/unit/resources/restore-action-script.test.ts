@@ -36,12 +36,12 @@ test('wipe-and-recover runs recovery-tool only on the chosen ordinal', () => {
   assert.not.match(b.calls(), '-from BACKUP');
 });
 
-test("recovery-tool gets the schedulers' ZooKeeper credentials and JVM options when they are set", () => {
+test("recovery-tool gets the schedulers' ZooKeeper credentials file and JVM options when they are set", () => {
   const a = setup();
-  const env = { ZK_DIGEST_CREDENTIALS: 'aurora:secret', JAVA_OPTS: '-Xmx1g' };
+  const env = { ZK_DIGEST_FILE: '/etc/aurora-operator/zk-digest/credentials', JAVA_OPTS: '-Xmx1g' };
   const r = a.run('example-0', { ...WIPE, action: 'wipe-and-recover', recoverOrdinal: '0' }, env);
   assert.is(r.status, 0, r.stdout + r.stderr);
-  assert.match(a.calls(), '-zk_digest_credentials=aurora:secret');
+  assert.match(a.calls(), '-zk_digest_credentials @/etc/aurora-operator/zk-digest/credentials');
   assert.match(a.calls(), 'JAVA_OPTS=-Xmx1g');
   const b = setup();
   b.run('example-0', { ...WIPE, action: 'wipe-and-recover', recoverOrdinal: '0' });

@@ -33,7 +33,8 @@ const FULL = makeCluster({
 });
 
 function flagName(arg: string): string {
-  return /^-([a-z0-9_]+)=/.exec(arg)?.[1] ?? `<malformed ${arg}>`;
+  // `-flag=value`, or a bare `-flag` whose value (an `@file`) follows
+  return /^-([a-z0-9_]+)(=|$)/.exec(arg)?.[1] ?? `<malformed ${arg}>`;
 }
 
 test('a minimal cluster gets every required flag with defaults', () => {
@@ -61,7 +62,6 @@ test('every optional spec field maps to its flag, extraArgs last', () => {
   for (const expected of [
     '-zk_endpoints=127.0.3.1:2181,127.0.3.2:2181',
     '-zk_chroot_path=/aurora-chroot',
-    '-zk_digest_credentials=$(ZK_DIGEST_CREDENTIALS)',
     '-zk_session_timeout=20secs',
     '-zk_connection_timeout=5secs',
     '-framework_name=Aurora',
@@ -85,7 +85,10 @@ test('every optional spec field maps to its flag, extraArgs last', () => {
 
 test('every flag produced exists in Aurora 0.22, once, and gc_executor_path never appears', () => {
   for (const mode of ['normal', 'recovery'] as const) {
-    const names = buildSchedulerArgs(FULL, mode).map(flagName);
+    // an `@file` argument is the value of the flag before it (JCommander expands it to the file's lines)
+    const names = buildSchedulerArgs(FULL, mode)
+      .filter((a) => !a.startsWith('@'))
+      .map(flagName);
     for (const name of names) assert.ok(SCHEDULER_FLAGS.has(name), `${mode}: -${name}`);
     assert.is(new Set(names).size, names.length, `${mode}: duplicate flag`);
     assert.not.ok(names.includes('gc_executor_path'));
@@ -123,6 +126,20 @@ test('recovery mode cannot reach Mesos, never times out registration and delays 
 test('the ZooKeeper secret never appears literally in the arguments', () => {
   const args = buildSchedulerArgs(FULL, 'normal').join(' ');
   assert.not.match(args, 'zk-auth');
+});
+
+test('digest credentials travel as an @file argument: argv holds the path, never the secret or an env reference', () => {
+  const args = buildSchedulerArgs(FULL, 'normal');
+  const at = args.indexOf('-zk_digest_credentials');
+  assert.ok(at >= 0, args.join(' '));
+  assert.is(args[at + 1], '@/etc/aurora-operator/zk-digest/credentials');
+  assert.not.ok(
+    args.some((a) => a.includes('ZK_DIGEST')),
+    'no $(VAR) reference that the kubelet would expand into argv',
+  );
+  const { zookeeper } = FULL.spec;
+  const plain = makeCluster({ zookeeper: { endpoints: zookeeper.endpoints } });
+  assert.not.ok(buildSchedulerArgs(plain, 'normal').some((a) => a.includes('zk_digest')));
 });
 
 test.run();

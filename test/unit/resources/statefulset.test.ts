@@ -96,7 +96,6 @@ test('scheduler container: command, env, ports, probes, mounts', () => {
     { name: 'LIBPROCESS_PORT', value: '8083' },
     { name: 'GLOG_v', value: '0' },
     { name: 'JAVA_OPTS', value: '-Xms1g -Xmx1g' },
-    { name: 'ZK_DIGEST_CREDENTIALS', valueFrom: { secretKeyRef: { name: 'zk-auth', key: 'digest' } } },
   ]);
   assert.equal(c.ports, [
     { name: 'http', containerPort: 8081, protocol: 'TCP' },
@@ -113,6 +112,7 @@ test('scheduler container: command, env, ports, probes, mounts', () => {
   assert.equal(c.volumeMounts, [
     { name: 'log', mountPath: '/var/lib/aurora/scheduler/db' },
     { name: 'backups', mountPath: '/var/lib/aurora/scheduler/backups', subPath: 'scheduler-backups' },
+    { name: 'zk-digest-credentials', mountPath: '/etc/aurora-operator/zk-digest', readOnly: true },
   ]);
   assert.ok(c.args?.includes('-backup_dir=/var/lib/aurora/scheduler/backups'), 'the flag names the mount');
   assert.equal(c.resources, { limits: { cpu: '2' }, requests: { cpu: '500m', memory: '1Gi' } });
@@ -193,7 +193,7 @@ test('backup-agent sidecar: the whole backups volume, both directories and the r
   );
 });
 
-test("log-init gets the schedulers' JAVA_OPTS and ZooKeeper credentials, for recovery-tool", () => {
+test("log-init gets the schedulers' JAVA_OPTS and ZooKeeper credentials file, for recovery-tool", () => {
   const cluster = makeCluster({
     jvm: { options: ['-Xmx2g'] },
     zookeeper: {
@@ -205,11 +205,46 @@ test("log-init gets the schedulers' JAVA_OPTS and ZooKeeper credentials, for rec
   const scheduler = buildStatefulSet(cluster).spec!.template.spec!.containers[0]!;
   const pick = (env: typeof init.env, name: string) => env?.find((e) => e.name === name);
   assert.equal(pick(init.env, 'JAVA_OPTS'), pick(scheduler.env, 'JAVA_OPTS'));
-  assert.equal(pick(init.env, 'ZK_DIGEST_CREDENTIALS'), {
-    name: 'ZK_DIGEST_CREDENTIALS',
-    valueFrom: { secretKeyRef: { name: 'zk', key: 'digest' } },
+  assert.equal(pick(init.env, 'ZK_DIGEST_FILE'), {
+    name: 'ZK_DIGEST_FILE',
+    value: '/etc/aurora-operator/zk-digest/credentials',
   });
-  assert.match(init.command![2]!, '-zk_digest_credentials="$ZK_DIGEST_CREDENTIALS"');
+  assert.match(init.command![2]!, '-zk_digest_credentials "@$ZK_DIGEST_FILE"');
+  const mount = {
+    name: 'zk-digest-credentials',
+    mountPath: '/etc/aurora-operator/zk-digest',
+    readOnly: true,
+  };
+  assert.ok(init.volumeMounts?.some((m) => JSON.stringify(m) === JSON.stringify(mount)));
+});
+
+test('ZooKeeper credentials reach the pod only as a Secret volume file, never as env or argv', () => {
+  const cluster = makeCluster({
+    zookeeper: { endpoints: ['127.0.3.1:2181'], digestCredentialsSecret: { name: 'zk', key: 'digest' } },
+  });
+  const pod = buildStatefulSet(cluster).spec!.template.spec!;
+  assert.equal(
+    pod.volumes?.find((v) => v.name === 'zk-digest-credentials'),
+    {
+      name: 'zk-digest-credentials',
+      secret: { secretName: 'zk', items: [{ key: 'digest', path: 'credentials' }] },
+    },
+  );
+  for (const c of [...pod.initContainers!, ...pod.containers]) {
+    assert.not.ok(
+      (c.env ?? []).some((e) => e.valueFrom?.secretKeyRef?.name === 'zk'),
+      `${c.name}: the credentials Secret is not in the environment`,
+    );
+  }
+  const scheduler = pod.containers[0]!;
+  assert.ok(scheduler.volumeMounts?.some((m) => m.name === 'zk-digest-credentials' && m.readOnly));
+  const agent = pod.containers.find((c) => c.name === 'backup-agent')!;
+  assert.not.ok(
+    agent.volumeMounts?.some((m) => m.name === 'zk-digest-credentials'),
+    'the agent does not see it',
+  );
+  const plain = buildStatefulSet(makeCluster({})).spec!.template.spec!;
+  assert.not.ok(plain.volumes?.some((v) => v.name === 'zk-digest-credentials'));
 });
 
 test('placement and pod extras come from the spec', () => {

@@ -39,7 +39,12 @@ const definitions: ImageDefinition[] = [
     },
     entrypoint: ['aurora-scheduler'],
   },
-  { name: 'aurora-operator', programs: { 'aurora-operator': 'src/cli.ts' }, entrypoint: ['aurora-operator'] },
+  {
+    name: 'aurora-operator',
+    // aurora-operator-test adds the restore fault hook; e2e suites switch the Deployment's command to it
+    programs: { 'aurora-operator': 'src/cli.ts', 'aurora-operator-test': 'test/world/operator-test-main.ts' },
+    entrypoint: ['aurora-operator'],
+  },
 ];
 
 const shellRepositories = new Set(['busybox', 'alpine', 'debian', 'bash']);

@@ -4,6 +4,7 @@
 // duration of the write it is a replica in the ZooKeeper log group and an elected writer, with
 // -native_log_quorum_size defaulting to 1. Its election supersedes any writer that is still running (a scheduler
 // leader), whose next append then fails; the tool reports that conflict and exits 1.
+import { expandArgFiles } from './arg-files.ts';
 import { readBackupFile } from './backups.ts';
 import { splitFlags } from './flag-parser.ts';
 import { convertFlag, FLAG_DEFAULTS } from './flags.ts';
@@ -48,7 +49,7 @@ function fail(message: string, withUsage = false): never {
 
 let flags: Map<string, string>;
 try {
-  flags = splitFlags(process.argv.slice(2), KNOWN);
+  flags = splitFlags(expandArgFiles(process.argv.slice(2)), KNOWN);
 } catch (err) {
   fail((err as Error).message, true);
 }

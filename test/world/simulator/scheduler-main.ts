@@ -1,4 +1,5 @@
 // Entry point of the simulated `aurora-scheduler` program: argv are Aurora 0.22 flags.
+import { expandArgFiles } from './arg-files.ts';
 import { schedulerConfig } from './config.ts';
 import { parseFaults } from './faults.ts';
 import { FlagError, parametersBlock, parseSchedulerFlags, usage, type ParsedFlags } from './flags.ts';
@@ -13,7 +14,7 @@ if (zone) process.env['TZ'] = zone;
 
 let flags: ParsedFlags;
 try {
-  flags = parseSchedulerFlags(process.argv.slice(2));
+  flags = parseSchedulerFlags(expandArgFiles(process.argv.slice(2)));
 } catch (err) {
   if (!(err instanceof FlagError)) throw err;
   process.stderr.write(usage());
