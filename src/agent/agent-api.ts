@@ -25,3 +25,18 @@ export const MarkerList = z.object({ markers: z.array(z.string()) });
 
 /** Carries a backup file's write time from GET to PUT, so a copy keeps the original's mtime. */
 export const MTIME_HEADER = 'x-backup-mtime';
+
+/** What the agent found when it decoded a backup file where it lies, before a restore touches any log. */
+export const BackupCheck = z.object({
+  name: z.string(),
+  size: z.int().min(0),
+  /** unchecked: too large to decode in the agent's memory; the restore goes on with a warning */
+  verdict: z.enum(['readable', 'unreadable', 'unchecked']),
+  /** tasks in the snapshot, when readable */
+  tasks: z.int().min(0).optional(),
+  /** the snapshot's own timestamp (ms), when readable */
+  timestamp: z.number().optional(),
+  /** why the file is not a backup Aurora can load */
+  problem: z.string().optional(),
+});
+export type BackupCheck = z.infer<typeof BackupCheck>;

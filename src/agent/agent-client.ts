@@ -1,6 +1,6 @@
 // The operator's client of the backup agents: every call is authenticated and bounded by a timeout.
 import { Agent, request } from 'undici';
-import { BackupList, MarkerList, MTIME_HEADER, type BackupFile } from './agent-api.ts';
+import { BackupCheck, BackupList, MarkerList, MTIME_HEADER, type BackupFile } from './agent-api.ts';
 import { succeededMarkerName } from '../api/contracts.ts';
 import { AgentError } from './agent-errors.ts';
 
@@ -12,6 +12,8 @@ export interface AgentEndpoint {
 export interface AgentClient {
   listBackups(at: AgentEndpoint): Promise<BackupFile[]>;
   listMarkers(at: AgentEndpoint): Promise<string[]>;
+  /** Has the agent decode a backup where it lies: whether Aurora could load it, and how many tasks it holds. */
+  checkBackup(at: AgentEndpoint, name: string): Promise<BackupCheck>;
   /** Records on the replica's volume that the restore succeeded, which lets its moved-aside log expire. */
   markSucceeded(at: AgentEndpoint, restoreId: string): Promise<void>;
   /** Streams a backup from one agent straight into another; resolves to the bytes copied. */
@@ -44,13 +46,13 @@ export function createAgentClient(opts: AgentClientOptions): AgentClient {
         );
     }
   };
-  async function getJson(url: string): Promise<unknown> {
+  async function getJson(url: string, timeoutMs = opts.timeoutMs): Promise<unknown> {
     const res = await request(url, {
       dispatcher,
       headers,
-      signal: AbortSignal.timeout(opts.timeoutMs),
-      headersTimeout: opts.timeoutMs,
-      bodyTimeout: opts.timeoutMs,
+      signal: AbortSignal.timeout(timeoutMs),
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
     });
     const text = await res.body.text();
     if (res.statusCode !== 200)
@@ -65,6 +67,12 @@ export function createAgentClient(opts: AgentClientOptions): AgentClient {
     async listMarkers(at) {
       checked(at);
       return MarkerList.parse(await getJson(`${base(at)}/markers`)).markers;
+    },
+    async checkBackup(at, name) {
+      checked(at);
+      // decoding reads the whole file: bounded like a copy, not like a listing
+      const url = `${base(at)}/backups/${encodeURIComponent(name)}/check`;
+      return BackupCheck.parse(await getJson(url, opts.copyTimeoutMs));
     },
     async markSucceeded(at, restoreId) {
       checked(at);

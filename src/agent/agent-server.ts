@@ -16,6 +16,7 @@ import {
   type BackupFile,
 } from './agent-api.ts';
 import { AgentError } from './agent-errors.ts';
+import { checkBackupFile } from './backup-check.ts';
 
 export interface AgentServerOptions {
   /** the scheduler's -backup_dir: only backup files */
@@ -154,6 +155,8 @@ async function handle(
   }
   const marker = /^\/markers\/([^/]+)$/.exec(url.pathname)?.[1];
   if (marker !== undefined) return handleMarker(opts, req, res, decodeURIComponent(marker));
+  const checked = /^\/backups\/([^/]+)\/check$/.exec(url.pathname)?.[1];
+  if (checked !== undefined) return handleCheck(opts, req, res, decodeURIComponent(checked));
   const match = /^\/backups\/([^/]+)$/.exec(url.pathname);
   const name = match?.[1] ? decodeURIComponent(match[1]) : undefined;
   if (!name) return send(res, 404, { error: `no route ${req.method} ${url.pathname}` });
@@ -204,6 +207,22 @@ async function transfer(
     res.setHeader('connection', 'close');
     return send(res, 413, { error: err.message });
   }
+}
+
+async function handleCheck(
+  opts: AgentServerOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  name: string,
+): Promise<void> {
+  if (req.method !== 'GET') return send(res, 405, { error: `method ${req.method} not allowed` });
+  if (!BACKUP_NAME_PATTERN.test(name)) return send(res, 400, { error: `invalid backup name ${name}` });
+  const path = join(opts.backupDir, name);
+  const st = await stat(path).catch(() => undefined);
+  if (!st?.isFile()) return send(res, 404, { error: `backup ${name} not found` });
+  const result = await checkBackupFile(name, path);
+  opts.log.info({ backup: name, verdict: result.verdict, tasks: result.tasks }, 'Checked a backup file');
+  return send(res, 200, result);
 }
 
 async function handleMarker(

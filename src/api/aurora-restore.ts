@@ -148,6 +148,11 @@ export const AuroraRestoreStatus = z
         pod: z.string().describe('Scheduler pod whose backup directory holds the backup.'),
         takenAt: Time.optional().describe('Modification time of the backup file.'),
         size: z.int().min(0).optional().describe('Size of the backup file in bytes.'),
+        tasks: z
+          .int()
+          .min(0)
+          .optional()
+          .describe('Tasks in the backup, decoded by the backup agent before anything was touched.'),
       })
       .optional()
       .describe('Where validation found the backup.'),

@@ -32,6 +32,11 @@ const TERMINAL_CODES = {
     meaning: 'No replica holds the requested backup and every replica answered; the cluster was not touched.',
     retries: false,
   },
+  BackupUnreadable: {
+    meaning:
+      'The backup agent beside the backup file could not decode it as a Thrift Snapshot (truncated, corrupt or not an Aurora backup); checked before any log is moved aside, so the cluster was not touched.',
+    retries: false,
+  },
   AuroraRpcFailed: {
     meaning: 'An admin call of a restore step got a non-transient error from the scheduler.',
     retries: false,

@@ -3,10 +3,38 @@ import { formatAgeMs } from '../api/age.ts';
 import { TerminalError } from '../controller/result.ts';
 import { listReplicaBackups } from '../agent/newest-backup.ts';
 import type { StepContext, StepOutcome } from './step.ts';
-import { livePods } from './world.ts';
+import type { AgentClient } from '../agent/agent-client.ts';
+import { livePods, type WorldPod } from './world.ts';
 
 /** Restoring a backup older than this kills every task rescheduled since, so the seed advises against it. */
 export const OLD_BACKUP_MS = 4 * 60 * 60 * 1000;
+
+/**
+ * checkSource has the agent beside the file decode it: a file Aurora could not load fails the restore here, while
+ * every log is still in place, rather than after the logs were moved aside.
+ */
+async function checkSource(
+  ctx: StepContext,
+  agents: AgentClient,
+  pods: readonly WorldPod[],
+  pod: string,
+  backupId: string,
+): Promise<{ note: string; tasks?: number }> {
+  const cluster = ctx.world.cluster;
+  const ip = pods.find((p) => p.name === pod)?.podIP;
+  if (!cluster || !ip) throw new Error(`${pod} has no IP to check ${backupId} at`);
+  const check = await agents.checkBackup({ host: ip, port: cluster.spec.backupAgent.port }, backupId);
+  if (check.verdict === 'unreadable') {
+    throw new TerminalError(
+      'BackupUnreadable',
+      `backup ${backupId} on ${pod} is not a backup Aurora can load: ${check.problem ?? 'unknown problem'}. ` +
+        'Pick another backupId (status.newestBackup of the AuroraCluster lists the newest). The cluster was not ' +
+        'touched.',
+    );
+  }
+  if (check.verdict === 'unchecked') return { note: `not decoded: ${check.problem ?? 'too large'}` };
+  return { note: `${check.tasks ?? 0} tasks`, ...(check.tasks !== undefined ? { tasks: check.tasks } : {}) };
+}
 
 export async function findBackup(ctx: StepContext): Promise<StepOutcome> {
   const cluster = ctx.world.cluster;
@@ -35,9 +63,19 @@ export async function findBackup(ctx: StepContext): Promise<StepOutcome> {
             .map((c) => c.pod)
             .join(', ')} are ignored`
         : '';
+    const check = await checkSource(ctx, agents, pods, pod, backupId);
     return {
-      message: `found ${backupId} on ${pod} (${file.size} bytes, ${formatAgeMs(age)} old)${warning}${others}`,
-      status: { source: { pod, takenAt: file.mtime, size: file.size } },
+      message:
+        `found ${backupId} on ${pod} (${file.size} bytes, ${formatAgeMs(age)} old, ${check.note})` +
+        `${warning}${others}`,
+      status: {
+        source: {
+          pod,
+          takenAt: file.mtime,
+          size: file.size,
+          ...(check.tasks !== undefined ? { tasks: check.tasks } : {}),
+        },
+      },
     };
   }
   const silent = pods.filter((p) => !replicas.some((r) => r.pod === p.name)).map((p) => p.name);

@@ -62,6 +62,8 @@ export class FakeAurora {
   readonly replicas = new Map<number, Replica>();
   /** backup contents by backup id */
   readonly contents = new Map<string, string[]>();
+  /** backups whose file the agent cannot decode, with the agent's reason */
+  readonly unreadable = new Map<string, string>();
   readonly onCommit: CommitScript[] = [];
   /** a non-transient ERROR stageRecovery answers with, e.g. "Backup ... does not exist." */
   stageError: string | undefined;
@@ -166,6 +168,19 @@ export class FakeAurora {
     return {
       listBackups: async (e) => structuredClone(at(e.host).backups),
       listMarkers: async (e) => [...at(e.host).markers],
+      checkBackup: async (e, name) => {
+        const file = at(e.host).backups.find((b) => b.name === name);
+        if (!file) throw new Error(`${name} not found on ${e.host}`);
+        const problem = this.unreadable.get(name);
+        return problem
+          ? { name, size: file.size, verdict: 'unreadable' as const, problem }
+          : {
+              name,
+              size: file.size,
+              verdict: 'readable' as const,
+              tasks: this.contents.get(name)?.length ?? 0,
+            };
+      },
       markSucceeded: async (e, restoreId) => {
         const r = at(e.host);
         const marker = succeededMarkerName(restoreId);

@@ -312,4 +312,37 @@ test('the operator client lists, reads markers and copies a backup from one agen
   }
 });
 
+test('the operator client has the agent decode a backup where it lies; a missing one is 404', async ({
+  a,
+}) => {
+  const client = createAgentClient({
+    token: TOKEN,
+    timeoutMs: 5000,
+    copyTimeoutMs: 5000,
+    trusted: () => true,
+  });
+  const at = { host: '127.0.0.1', port: a.port };
+  const good = 'scheduler-backup-2024-02-02-00-00';
+  // an empty Snapshot with its timestamp: field 1 (i64) = 7, then STOP
+  writeFileSync(join(a.dir, good), Buffer.from([10, 0, 1, 0, 0, 0, 0, 0, 0, 0, 7, 0]));
+  assert.equal(await client.checkBackup(at, good), {
+    name: good,
+    size: 12,
+    verdict: 'readable',
+    tasks: 0,
+    timestamp: 7,
+  });
+  const text = await client.checkBackup(at, B2);
+  assert.is(text.verdict, 'unreadable', 'a text file is no snapshot');
+  assert.match(text.problem ?? '', 'not a Thrift Snapshot');
+  try {
+    await client.checkBackup(at, 'scheduler-backup-2020-01-01-00-00');
+    assert.unreachable('checking a missing backup must fail');
+  } catch (err) {
+    assert.match(String(err), /HTTP 404/);
+  }
+  const unauthorized = await fetch(`${a.url}/backups/${good}/check`);
+  assert.is(unauthorized.status, 401);
+});
+
 test.run();

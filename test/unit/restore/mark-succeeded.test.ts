@@ -16,6 +16,7 @@ function recordingAgents(calls: string[]): AgentClient {
   return {
     listBackups: unused,
     listMarkers: unused,
+    checkBackup: unused,
     copyBackup: unused,
     markSucceeded: async (at: AgentEndpoint, restoreId: string) =>
       void calls.push(`${at.host}:${at.port} ${restoreId}`),

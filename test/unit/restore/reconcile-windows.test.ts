@@ -149,6 +149,18 @@ test('a terminal error before commit rolls back: RollingBack, then Failed with t
   assert.ok(world.kube.events.some((e) => e.reason === 'RolledBack'));
 });
 
+test('a backup its agent cannot decode fails at Validate: no lock, no wipe, no configuration touched', async () => {
+  const world = stagedWorld();
+  world.aurora.unreadable.set(BACKUP, 'TBinaryProtocol: unexpected end of data');
+  const log = await world.drive();
+  // a terminal error always passes RollingBack, which has nothing to undo here
+  assert.equal(log.phases, ['RollingBack', 'Failed']);
+  const status = world.restore().status;
+  assert.is(status?.error?.step, 'Validate');
+  assert.match(status?.error?.message ?? '', /is not a backup Aurora can load: TBinaryProtocol/);
+  assert.equal(world.summary(), released(BEFORE, { wipes: [0, 0, 0] }));
+});
+
 test('cancel before the intent rolls back; the staged backup is unloaded', async () => {
   const world = stagedWorld({ approval: { required: true } });
   const log = await world.drive({
