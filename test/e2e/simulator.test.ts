@@ -187,6 +187,34 @@ test('three replicas elect one leader, replicate tasks, back up, fail over and s
   assert.is((await runningTasks(third, 3)).length, 3);
 });
 
+test('the wrong order of a quorum change (new replicas with quorum 3 beside old ones at 2) refuses to write', async () => {
+  // Aurora's "Changing the Quorum Size": raise the old replicas first, then start the new ones; here the reverse
+  const dirs = [1, 2, 3].map((i) => join(root, `q${i}`));
+  for (const d of dirs) assert.is(init(join(d, 'db')).code, 0);
+  const old = [1, 2, 3].map((i) => start(20 + i, { quorum: 2, dir: join(root, `q${i}`) }));
+  const leader = await leaderOf(old);
+  await client(leader).createJob({ key: JOB, instanceCount: 1, taskConfig: { isService: true } });
+  await runningTasks(leader, 1);
+  // two new replicas join the group with the new quorum while the old ones still run with 2
+  const added = [4, 5].map((i) => start(20 + i, { quorum: 3, dir: join(root, `q${i}`) }));
+  await waitFor('five members in the log group', async () =>
+    (await zkChildren('/aurora/replicated-log')).length === 5 ? true : undefined,
+  );
+  const job = { ...JOB, name: 'after-growth' };
+  const write = await client(leader)
+    .createJob({ key: job, instanceCount: 1, taskConfig: { isService: true } })
+    .then(
+      () => 'written',
+      (err: unknown) => String(err),
+    );
+  const refused = await waitFor('the writer to refuse', async () =>
+    leader.stderr().includes('the log may be corrupted') ? leader.stderr() : undefined,
+  );
+  assert.match(refused, 'quorum 2 is not a majority of the 5 replicas in the log group');
+  assert.is.not(write, 'written', 'the append after the wrong order is not acknowledged');
+  await Promise.all(added.map((s) => s.stop('SIGKILL')));
+});
+
 test('staged recovery restores the backup tasks (partially disabled leader, bypass header)', async () => {
   const src = join(root, 'r-src');
   assert.is(init(join(src, 'db')).code, 0);
