@@ -125,6 +125,7 @@ export async function startOperator(
     metrics,
     informers,
     serverset,
+    zkSessions,
     membership: createZkMembershipReader(zkSessions),
     initMarkers,
     kubernetesCluster: identity.id,

@@ -7,6 +7,7 @@ import type { KubeClient } from '../k8s/kube-client.ts';
 import type { Logger } from '../log.ts';
 import { buildDesiredResources } from '../resources/desired-resources.ts';
 import { statefulSetName } from '../resources/names.ts';
+import type { DesiredApplier } from './apply-if-changed.ts';
 import { ensureLeaderLabels } from './leader-labels.ts';
 import { ensureLogInitEvidence, type LogInitGuardDeps } from './log-init-guard.ts';
 import { ensureLockReleased, withStatefulSetPrecondition } from './lock-guard.ts';
@@ -17,6 +18,8 @@ export interface ApplyDeps extends LogInitGuardDeps {
   log: Logger;
   /** creates the backup agents' token Secret once, before the pods that need it */
   ensureAgentSecret?(cluster: AuroraCluster): Promise<void>;
+  /** skips applies that would change nothing; without it every pass applies every object */
+  applier?: DesiredApplier | undefined;
 }
 
 export type ApplyOutcome = 'lock-released' | 'applied' | 'held';
@@ -81,7 +84,9 @@ export async function applyClusterPlan(
   await deps.ensureAgentSecret?.(cluster);
   const logInitAllowed = await ensureLogInitEvidence(cluster, plan.logInit, deps);
   for (const obj of buildDesiredResources(cluster, { logInitAllowed })) {
-    await deps.kube.apply(withStatefulSetPrecondition(obj, obs.observed.statefulSet.resourceVersion));
+    const pinned = withStatefulSetPrecondition(obj, obs.observed.statefulSet.resourceVersion);
+    if (deps.applier) await deps.applier.ensureApplied(deps.kube, pinned);
+    else await deps.kube.apply(pinned);
   }
   const leader = plan.leader.kind === 'elected' ? plan.leader.pod?.name : undefined;
   await ensureLeaderLabels(deps.kube, cluster.metadata.namespace ?? 'default', obs.observed.pods, leader);

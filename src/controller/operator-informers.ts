@@ -12,6 +12,7 @@ import { AURORA_CLUSTER, AURORA_RESTORE, GROUP, VERSION } from '../api/group.ts'
 import type { OperatorConfig } from '../config.ts';
 import { buildCustomObjectInformer } from '../k8s/custom-object-informer.ts';
 import { superviseInformer } from '../k8s/supervised-informer.ts';
+import { buildOwnedObjectInformers } from './owned-object-informers.ts';
 import type { Logger } from '../log.ts';
 
 const MANAGED_SELECTOR = 'app.kubernetes.io/managed-by=aurora-operator';
@@ -69,6 +70,7 @@ export function buildInformers(kc: KubeConfig, config: OperatorConfig, log: Logg
       ),
       { name: 'persistentvolumeclaims', log },
     ),
+    ...buildOwnedObjectInformers(kc, ns, log),
     restores: buildCustomObjectInformer(
       kc,
       { group: GROUP, version: VERSION, plural: AURORA_RESTORE.plural },

@@ -87,10 +87,11 @@ watches all namespaces, and by a Role in watchNamespace otherwise. No wildcards.
 - apiGroups: [""]
   resources: ["persistentvolumeclaims"]
   verbs: ["get", "list", "watch", "patch"]
-# ZooKeeper digest credentials named in an AuroraCluster spec; the backup agents' token Secret (created once)
+# ZooKeeper digest credentials named in an AuroraCluster spec; the backup agents' token Secret (created once);
+# both are watched so reconcile passes read them from a cache
 - apiGroups: [""]
   resources: ["secrets"]
-  verbs: ["get", "create"]
+  verbs: ["get", "list", "watch", "create"]
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create", "patch"]
