@@ -1,15 +1,9 @@
 // The Secrets a reconcile pass needs, read from watches instead of a GET per pass: the operator's own Secrets from
 // the managed-object cache, a user's digest-credentials Secret from a watch of that one name started on first use.
-import {
-  CoreV1Api,
-  ListWatch,
-  Watch,
-  type KubeConfig,
-  type ObjectCache,
-  type V1Secret,
-} from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig, type ObjectCache, type V1Secret } from '@kubernetes/client-node';
 import type { AuroraCluster } from '../api/aurora-cluster.ts';
 import { AGENT_TOKEN_KEY, agentSecretName } from '../api/contracts.ts';
+import { makeBookmarkInformer } from '../k8s/bookmark-informer.ts';
 import { superviseInformer, type SupervisedInformer } from '../k8s/supervised-informer.ts';
 import type { Logger } from '../log.ts';
 
@@ -34,11 +28,10 @@ export function createCachedSecrets(
   const named = new Map<string, Promise<SupervisedInformer<V1Secret>>>();
   const watchOne = async (namespace: string, name: string): Promise<SupervisedInformer<V1Secret>> => {
     const fieldSelector = `metadata.name=${name}`;
-    const list = new ListWatch<V1Secret>(
+    const list = makeBookmarkInformer<V1Secret>(
+      kc,
       `/api/v1/namespaces/${namespace}/secrets`,
-      new Watch(kc),
       () => core.listNamespacedSecret({ namespace, fieldSelector }),
-      false,
       undefined,
       fieldSelector,
     );

@@ -2,7 +2,6 @@
 import {
   AppsV1Api,
   CoreV1Api,
-  makeInformer,
   type KubeConfig,
   type V1PersistentVolumeClaim,
   type V1Pod,
@@ -11,6 +10,7 @@ import {
 import { AURORA_CLUSTER, AURORA_RESTORE, GROUP, VERSION } from '../api/group.ts';
 import type { OperatorConfig } from '../config.ts';
 import { buildCustomObjectInformer } from '../k8s/custom-object-informer.ts';
+import { makeBookmarkInformer } from '../k8s/bookmark-informer.ts';
 import { superviseInformer } from '../k8s/supervised-informer.ts';
 import { buildOwnedObjectInformers } from './owned-object-informers.ts';
 import type { Logger } from '../log.ts';
@@ -35,7 +35,7 @@ export function buildInformers(kc: KubeConfig, config: OperatorConfig, log: Logg
       log,
     ),
     statefulSets: superviseInformer(
-      makeInformer<V1StatefulSet>(
+      makeBookmarkInformer<V1StatefulSet>(
         kc,
         `/apis/apps/v1${prefix}/statefulsets`,
         () =>
@@ -47,7 +47,7 @@ export function buildInformers(kc: KubeConfig, config: OperatorConfig, log: Logg
       { name: 'statefulsets', log },
     ),
     pods: superviseInformer(
-      makeInformer<V1Pod>(
+      makeBookmarkInformer<V1Pod>(
         kc,
         `/api/v1${prefix}/pods`,
         () =>
@@ -59,7 +59,7 @@ export function buildInformers(kc: KubeConfig, config: OperatorConfig, log: Logg
       { name: 'pods', log },
     ),
     claims: superviseInformer(
-      makeInformer<V1PersistentVolumeClaim>(
+      makeBookmarkInformer<V1PersistentVolumeClaim>(
         kc,
         `/api/v1${prefix}/persistentvolumeclaims`,
         () =>

@@ -3,7 +3,6 @@
 import {
   CoreV1Api,
   PolicyV1Api,
-  makeInformer,
   type KubeConfig,
   type KubernetesObject,
   type V1ConfigMap,
@@ -11,6 +10,7 @@ import {
   type V1Secret,
   type V1Service,
 } from '@kubernetes/client-node';
+import { makeBookmarkInformer } from '../k8s/bookmark-informer.ts';
 import { superviseInformer, type SupervisedInformer } from '../k8s/supervised-informer.ts';
 import type { Logger } from '../log.ts';
 
@@ -28,7 +28,7 @@ function managed<T extends KubernetesObject>(
   name: string,
   log: Logger,
 ): SupervisedInformer<T> {
-  return superviseInformer(makeInformer<T>(kc, path, list, MANAGED_SELECTOR), { name, log });
+  return superviseInformer(makeBookmarkInformer<T>(kc, path, list, MANAGED_SELECTOR), { name, log });
 }
 
 export function buildOwnedObjectInformers(kc: KubeConfig, namespace: string | undefined, log: Logger) {
