@@ -87,8 +87,8 @@ function lists(d: Record<string, number>): Record<string, number> {
   );
 }
 
-/** The leading operator's aurora_operator_reconcile_total for AuroraClusters, read from its /metrics. */
-async function clusterPasses(e: E2eEnv): Promise<number> {
+/** The leading operator's /metrics. */
+async function operatorMetrics(e: E2eEnv): Promise<string> {
   const ips = await e.kubectl([
     '-n',
     'aurora-operator',
@@ -101,14 +101,24 @@ async function clusterPasses(e: E2eEnv): Promise<number> {
     const body = await fetch(`http://${ip}:8080/metrics`)
       .then((r) => r.text())
       .catch(() => '');
-    if (!/^aurora_operator_leader 1$/m.test(body)) continue;
-    return [
-      ...body.matchAll(/^aurora_operator_reconcile_total\{[^}]*controller="auroracluster"[^}]*\} (\d+)/gm),
-    ]
-      .map((m) => Number(m[1]))
-      .reduce((a, b) => a + b, 0);
+    if (/^aurora_operator_leader 1$/m.test(body)) return body;
   }
   throw new Error('no leading operator answers /metrics');
+}
+
+/** aurora_operator_reconcile_total of the AuroraCluster controller, summed over results. */
+async function clusterPasses(e: E2eEnv): Promise<number> {
+  const body = await operatorMetrics(e);
+  return [
+    ...body.matchAll(/^aurora_operator_reconcile_total\{[^}]*controller="auroracluster"[^}]*\} (\d+)/gm),
+  ]
+    .map((m) => Number(m[1]))
+    .reduce((a, b) => a + b, 0);
+}
+
+function mebibytes(body: string, metric: string): string {
+  const value = new RegExp(`^${metric} (\\S+)$`, 'm').exec(body)?.[1];
+  return value === undefined ? '?' : (Number(value) / 1048576).toFixed(0);
 }
 
 // one scheduler and hour-long backup and snapshot intervals: no backup lands in the window to change the status
@@ -147,6 +157,11 @@ test('an idle Ready cluster: no write and no LIST by the operator over 100 s of 
   const passes = (await clusterPasses(e)) - passesBefore;
 
   const d = delta(before, after);
+  const metrics = await operatorMetrics(e);
+  process.stdout.write(
+    `\n  leading operator: RSS ${mebibytes(metrics, 'process_resident_memory_bytes')} MiB, heap used ` +
+      `${mebibytes(metrics, 'nodejs_heap_size_used_bytes')} MiB`,
+  );
   process.stdout.write(
     `\n  idle window ${WINDOW_MS / 1000}s: ${passes} passes; every request by verb and resource: ${JSON.stringify(d)}\n`,
   );
