@@ -132,6 +132,7 @@ export async function startOperator(
     metrics,
     informers,
     serverset,
+    zkSessions,
     membership: createZkMembershipReader(zkSessions),
     initMarkers,
     kubernetesCluster: identity.id,

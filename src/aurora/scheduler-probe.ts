@@ -2,6 +2,7 @@
 import { Agent, request } from 'undici';
 import type { Limiter } from './concurrency-limit.ts';
 import { LIFECYCLE_STATES, type LifecycleState } from './lifecycle.ts';
+import { taskStoreCounts, type TaskStoreCounts } from './task-store-vars.ts';
 
 export type LeaderHealth = 'leading' | 'not-leading' | 'no-leader' | 'unknown';
 
@@ -16,6 +17,8 @@ export interface SchedulerProbe {
   backupSuccess?: number;
   backupFailed?: number;
   uptimeSecs?: number;
+  /** the leader's task counts, when it exports them */
+  taskStore?: TaskStoreCounts;
   error?: string;
 }
 
@@ -82,6 +85,8 @@ export async function probeScheduler(target: ProbeTarget, timeoutMs = 2000): Pro
     if (success !== undefined) probe.backupSuccess = success;
     if (failed !== undefined) probe.backupFailed = failed;
     if (uptime !== undefined) probe.uptimeSecs = uptime;
+    const taskStore = taskStoreCounts(parsed);
+    if (taskStore) probe.taskStore = taskStore;
   }
   if (metrics.status === 'fulfilled' && metrics.value.status === 200) {
     const parsed = JSON.parse(metrics.value.body) as Record<string, unknown>;

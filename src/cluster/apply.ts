@@ -8,6 +8,7 @@ import type { Logger } from '../log.ts';
 import { buildDesiredResources } from '../resources/desired-resources.ts';
 import { statefulSetName } from '../resources/names.ts';
 import { buildStatefulSet } from '../resources/statefulset.ts';
+import type { DesiredApplier } from './apply-if-changed.ts';
 import { ensureScalingAction } from './ensure-scaling.ts';
 import { ensureLeaderLabels } from './leader-labels.ts';
 import { ensureLogInitEvidence, type LogInitGuardDeps } from './log-init-guard.ts';
@@ -19,6 +20,8 @@ export interface ApplyDeps extends LogInitGuardDeps {
   log: Logger;
   /** creates the backup agents' token Secret once, before the pods that need it */
   ensureAgentSecret?(cluster: AuroraCluster): Promise<void>;
+  /** skips applies that would change nothing; without it every pass applies every object */
+  applier?: DesiredApplier | undefined;
 }
 
 export type ApplyOutcome = 'lock-released' | 'applied' | 'held';
@@ -90,7 +93,9 @@ export async function applyClusterPlan(
       desired.kind === 'StatefulSet'
         ? buildStatefulSet(cluster, { ...target, ...(claimSizes ? { claimSizes } : {}) })
         : desired;
-    await deps.kube.apply(withStatefulSetPrecondition(obj, obs.observed.statefulSet.resourceVersion));
+    const pinned = withStatefulSetPrecondition(obj, obs.observed.statefulSet.resourceVersion);
+    if (deps.applier) await deps.applier.ensureApplied(deps.kube, pinned);
+    else await deps.kube.apply(pinned);
   }
   const leader = plan.leader.kind === 'elected' ? plan.leader.pod?.name : undefined;
   await ensureLeaderLabels(deps.kube, cluster.metadata.namespace ?? 'default', obs.observed.pods, leader);

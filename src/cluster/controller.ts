@@ -5,20 +5,25 @@ import {
   CustomObjectsApi,
   type KubeConfig,
   type KubernetesObject,
+  type V1ConfigMap,
   type V1PersistentVolumeClaim,
   type V1Pod,
+  type V1PodDisruptionBudget,
+  type V1Secret,
+  type V1Service,
   type V1StatefulSet,
 } from '@kubernetes/client-node';
-import type { AuroraCluster } from '../api/aurora-cluster.ts';
 import { AURORA_RESTORE, GROUP, VERSION } from '../api/group.ts';
 import { createAgentClient } from '../agent/agent-client.ts';
-import { ensureAgentSecret, readAgentToken } from '../agent/agent-secret.ts';
+import { ensureAgentSecret } from '../agent/agent-secret.ts';
 import { agentHostGuard } from '../agent/agent-targets.ts';
 import { computeNewestBackup, listReplicaBackups } from '../agent/newest-backup.ts';
 import type { Limiter } from '../aurora/concurrency-limit.ts';
 import type { ZkMembershipReader } from '../aurora/zk-membership.ts';
 import type { InitMarkerStore } from '../aurora/init-marker-store.ts';
 import type { ServersetReader } from '../aurora/serverset.ts';
+import { createServersetWatch } from '../aurora/serverset-watch.ts';
+import type { ZkSessions } from '../aurora/zk-sessions.ts';
 import { runController, type RunningController } from '../controller/controller.ts';
 import type { ControllerMetrics } from '../controller/metrics.ts';
 import { WorkQueue } from '../controller/work-queue.ts';
@@ -27,6 +32,8 @@ import type { KubeClient } from '../k8s/kube-client.ts';
 import type { SupervisedInformer } from '../k8s/supervised-informer.ts';
 import type { Logger } from '../log.ts';
 import { CLUSTER_LABEL, statefulSetName } from '../resources/names.ts';
+import { createDesiredApplier, type CachedRef } from './apply-if-changed.ts';
+import { createCachedSecrets } from './cached-secrets.ts';
 import { reconcileAuroraCluster } from './reconcile.ts';
 
 export interface ClusterInformers {
@@ -34,6 +41,10 @@ export interface ClusterInformers {
   statefulSets: SupervisedInformer<V1StatefulSet>;
   pods: SupervisedInformer<V1Pod>;
   claims: SupervisedInformer<V1PersistentVolumeClaim>;
+  configMaps: SupervisedInformer<V1ConfigMap>;
+  services: SupervisedInformer<V1Service>;
+  podDisruptionBudgets: SupervisedInformer<V1PodDisruptionBudget>;
+  secrets: SupervisedInformer<V1Secret>;
 }
 
 export interface ClusterControllerDeps {
@@ -43,6 +54,8 @@ export interface ClusterControllerDeps {
   metrics: ControllerMetrics;
   informers: ClusterInformers;
   serverset: ServersetReader;
+  /** the sessions the serverset reader uses; with them a serverset change enqueues its cluster at once */
+  zkSessions?: ZkSessions | undefined;
   membership?: ZkMembershipReader | undefined;
   initMarkers: InitMarkerStore;
   /** the Kubernetes cluster the operator runs in, written into markers; undefined when unknown */
@@ -67,25 +80,27 @@ export function startClusterController(deps: ClusterControllerDeps): RunningCont
   const { informers } = deps;
   const queue = new WorkQueue();
   informers.clusters.onChange((obj) => queue.add(keyOf(obj)));
-  for (const owned of [informers.statefulSets, informers.pods] as SupervisedInformer<KubernetesObject>[]) {
-    owned.onChange((obj) => {
+  const owned = [
+    informers.statefulSets,
+    informers.pods,
+    informers.configMaps,
+    informers.services,
+    informers.podDisruptionBudgets,
+  ] as SupervisedInformer<KubernetesObject>[];
+  // a change to any applied object (a drifted field) brings its cluster back for a pass
+  for (const informer of owned) {
+    informer.onChange((obj) => {
       const key = keyOfOwned(obj);
       if (key) queue.add(key);
     });
   }
   for (const obj of informers.clusters.cache.list()) queue.add(keyOf(obj));
   const log = deps.log.child({ controller: 'auroracluster' });
-  const digestCredentials = async (cluster: AuroraCluster): Promise<string | undefined> => {
-    const ref = cluster.spec.zookeeper.digestCredentialsSecret;
-    if (!ref) return undefined;
-    const secret = await core.readNamespacedSecret({
-      name: ref.name,
-      namespace: cluster.metadata.namespace ?? 'default',
-    });
-    const value = secret.data?.[ref.key];
-    return value ? Buffer.from(value, 'base64').toString('utf8') : undefined;
-  };
-  return runController({
+  const secrets = createCachedSecrets(deps.kc, informers.secrets.cache, log);
+  const applier = createDesiredApplier(cachedObjects(informers));
+  const watch =
+    deps.zkSessions && createServersetWatch(deps.zkSessions, deps.serverset, (key) => queue.add(key));
+  const controller = runController({
     name: 'auroracluster',
     queue,
     metrics: deps.metrics,
@@ -98,7 +113,7 @@ export function startClusterController(deps: ClusterControllerDeps): RunningCont
         statefulSet: (namespace, name) => informers.statefulSets.cache.get(name, namespace),
         pods: (namespace, cluster) =>
           informers.pods.cache.list(namespace).filter((p) => p.metadata?.labels?.[CLUSTER_LABEL] === cluster),
-        serverset: deps.serverset,
+        serverset: watch ? watch.readerFor(key) : deps.serverset,
         membership: deps.membership,
         initMarkers: deps.initMarkers,
         kubernetesCluster: deps.kubernetesCluster,
@@ -108,13 +123,16 @@ export function startClusterController(deps: ClusterControllerDeps): RunningCont
             .filter((c) => c.metadata?.labels?.['app.kubernetes.io/instance'] === cluster),
         limit: deps.limit,
         probeTimeoutMs: deps.probeTimeoutMs,
-        digestCredentials,
+        digestCredentials: (cluster) => secrets.digestCredentials(cluster),
+        applier,
         kube: deps.kube,
         log,
         now: () => new Date(),
         readyRequeueMs: deps.readyRequeueMs,
         notReadyRequeueMs: deps.notReadyRequeueMs,
-        ensureAgentSecret: (cluster) => ensureAgentSecret(core, cluster),
+        ensureAgentSecret: async (cluster) => {
+          if (!secrets.hasAgentSecret(cluster)) await ensureAgentSecret(core, cluster);
+        },
         getRestore: (namespace, name) =>
           custom
             .getNamespacedCustomObject({
@@ -126,7 +144,7 @@ export function startClusterController(deps: ClusterControllerDeps): RunningCont
             })
             .catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err))),
         newestBackup: async (cluster, pods) => {
-          const token = await readAgentToken(core, cluster).catch(() => undefined);
+          const token = secrets.agentToken(cluster);
           if (!token) return undefined;
           const namespace = cluster.metadata.namespace ?? 'default';
           const agents = createAgentClient({
@@ -142,4 +160,21 @@ export function startClusterController(deps: ClusterControllerDeps): RunningCont
         },
       }),
   });
+  return {
+    async stop() {
+      await controller.stop();
+      await secrets.stop();
+    },
+  };
+}
+
+// the kinds apply writes, each compared against its informer's copy before a write
+function cachedObjects(informers: ClusterInformers): (ref: CachedRef) => KubernetesObject | undefined {
+  const caches: Record<string, SupervisedInformer<KubernetesObject>['cache']> = {
+    StatefulSet: informers.statefulSets.cache,
+    ConfigMap: informers.configMaps.cache,
+    Service: informers.services.cache,
+    PodDisruptionBudget: informers.podDisruptionBudgets.cache,
+  };
+  return (ref) => caches[ref.kind]?.get(ref.name, ref.namespace);
 }

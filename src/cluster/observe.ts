@@ -69,6 +69,7 @@ export async function observeCluster(cluster: AuroraCluster, deps: ObserveDeps):
         ...(p.podIP ? { podIP: p.podIP } : {}),
         // Thrift reads need READY storage, which only an ACTIVE leader has
         leading: p.probe?.leaderHealth === 'leading' && p.probe.lifecycle === 'ACTIVE',
+        ...(p.probe?.taskStore ? { taskStore: p.probe.taskStore } : {}),
       })),
     members: serverset.members,
     httpPort,

@@ -3,7 +3,6 @@
 import {
   AppsV1Api,
   CoreV1Api,
-  makeInformer,
   type KubeConfig,
   type V1PersistentVolumeClaim,
   type V1Pod,
@@ -12,8 +11,10 @@ import {
 import { AURORA_CLUSTER, AURORA_RESTORE, GROUP, VERSION } from '../api/group.ts';
 import type { OperatorConfig } from '../config.ts';
 import { buildCustomObjectInformer } from '../k8s/custom-object-informer.ts';
+import { makeBookmarkInformer } from '../k8s/bookmark-informer.ts';
 import { buildWatchInformer } from '../k8s/namespaced-informers.ts';
 import { superviseInformer } from '../k8s/supervised-informer.ts';
+import { buildOwnedObjectInformers } from './owned-object-informers.ts';
 import type { Logger } from '../log.ts';
 
 const MANAGED_SELECTOR = 'app.kubernetes.io/managed-by=aurora-operator';
@@ -28,6 +29,15 @@ export function buildInformers(kc: KubeConfig, config: OperatorConfig, log: Logg
   const namespaces = config.watchNamespaces;
   const prefix = (ns: string | undefined): string => (ns ? `/namespaces/${ns}` : '');
   const labelSelector = MANAGED_SELECTOR;
+  const owned = new Map<string | undefined, ReturnType<typeof buildOwnedObjectInformers>>();
+  // the four owned-object informers of one namespace (or of all), built once however many fields use them
+  const ownedIn = (ns: string | undefined) => {
+    const existing = owned.get(ns);
+    if (existing) return existing;
+    const built = buildOwnedObjectInformers(kc, ns, log);
+    owned.set(ns, built);
+    return built;
+  };
   return {
     clusters: buildWatchInformer(namespaces, (ns) =>
       buildCustomObjectInformer(
@@ -39,7 +49,7 @@ export function buildInformers(kc: KubeConfig, config: OperatorConfig, log: Logg
     ),
     statefulSets: buildWatchInformer(namespaces, (ns) =>
       superviseInformer(
-        makeInformer<V1StatefulSet>(
+        makeBookmarkInformer<V1StatefulSet>(
           kc,
           `/apis/apps/v1${prefix(ns)}/statefulsets`,
           () =>
@@ -53,7 +63,7 @@ export function buildInformers(kc: KubeConfig, config: OperatorConfig, log: Logg
     ),
     pods: buildWatchInformer(namespaces, (ns) =>
       superviseInformer(
-        makeInformer<V1Pod>(
+        makeBookmarkInformer<V1Pod>(
           kc,
           `/api/v1${prefix(ns)}/pods`,
           () =>
@@ -67,7 +77,7 @@ export function buildInformers(kc: KubeConfig, config: OperatorConfig, log: Logg
     ),
     claims: buildWatchInformer(namespaces, (ns) =>
       superviseInformer(
-        makeInformer<V1PersistentVolumeClaim>(
+        makeBookmarkInformer<V1PersistentVolumeClaim>(
           kc,
           `/api/v1${prefix(ns)}/persistentvolumeclaims`,
           () =>
@@ -79,6 +89,10 @@ export function buildInformers(kc: KubeConfig, config: OperatorConfig, log: Logg
         { name: 'persistentvolumeclaims', log },
       ),
     ),
+    configMaps: buildWatchInformer(namespaces, (ns) => ownedIn(ns).configMaps),
+    services: buildWatchInformer(namespaces, (ns) => ownedIn(ns).services),
+    podDisruptionBudgets: buildWatchInformer(namespaces, (ns) => ownedIn(ns).podDisruptionBudgets),
+    secrets: buildWatchInformer(namespaces, (ns) => ownedIn(ns).secrets),
     restores: buildWatchInformer(namespaces, (ns) =>
       buildCustomObjectInformer(
         kc,

@@ -109,20 +109,28 @@ export interface BackupFacts {
   now: Date;
 }
 
+/** The newest backup time among the leader's and another feature's, as milliseconds since the epoch. */
+function newestBackupMs(facts: Pick<BackupFacts, 'status' | 'otherNewestAt'>): number | undefined {
+  const times = [facts.status?.newestAt, facts.otherNewestAt]
+    .filter((t): t is string => t !== undefined)
+    .map((t) => Date.parse(t));
+  return times.length ? Math.max(...times) : undefined;
+}
+
 /** Age in seconds of the newest backup, counting from the end of its minute so it is never overstated. */
 export function newestBackupAgeSecs(
   facts: Pick<BackupFacts, 'status' | 'otherNewestAt' | 'now'>,
 ): number | undefined {
-  const times = [facts.status?.newestAt, facts.otherNewestAt]
-    .filter((t): t is string => t !== undefined)
-    .map((t) => Date.parse(t));
-  if (!times.length) return undefined;
-  return Math.max(0, (facts.now.getTime() - (Math.max(...times) + 60_000)) / 1000);
+  const newest = newestBackupMs(facts);
+  if (newest === undefined) return undefined;
+  return Math.max(0, (facts.now.getTime() - (newest + 60_000)) / 1000);
 }
 
+// messages name times, never ages: a status that changed on every pass would be written on every pass
 export function backupsHealthy(facts: BackupFacts): ConditionBody {
   const { status } = facts;
   const limitSecs = (2 * facts.effectiveIntervalMs) / 1000;
+  const limit = formatAgeMs(2 * facts.effectiveIntervalMs);
   const remedy =
     'Check the scheduler log for "Failed to prepare backup", free space and permissions of -backup_dir, and that ' +
     'the leader is ACTIVE (backups run with the periodic log snapshot on the leader only).';
@@ -139,8 +147,8 @@ export function backupsHealthy(facts: BackupFacts): ConditionBody {
     if ((facts.leaderUptimeSecs ?? 0) > limitSecs) {
       return conditionFalse(
         'BackupStale',
-        `No backup on ${status.leader} although it has run for ${formatAgeMs((facts.leaderUptimeSecs ?? 0) * 1000)}, ` +
-          `more than twice the effective backup interval (${formatAgeMs(facts.effectiveIntervalMs)}). ${remedy}`,
+        `No backup on ${status.leader} although it has run for more than ${limit}, twice the effective backup ` +
+          `interval (${formatAgeMs(facts.effectiveIntervalMs)}). ${remedy}`,
       );
     }
     return conditionTrue(
@@ -149,15 +157,13 @@ export function backupsHealthy(facts: BackupFacts): ConditionBody {
     );
   }
   const newest = status?.newest ?? 'the newest backup';
+  const takenAt = new Date(newestBackupMs(facts) ?? 0).toISOString();
   if (age > limitSecs) {
     return conditionFalse(
       'BackupStale',
-      `Backups stale: ${newest} is ${formatAgeMs(age * 1000)} old, more than twice the effective interval ` +
+      `Backups stale: ${newest} (${takenAt}) is more than ${limit} old, twice the effective interval ` +
         `max(backup_interval, dlog_snapshot_interval) = ${formatAgeMs(facts.effectiveIntervalMs)}. ${remedy}`,
     );
   }
-  return conditionTrue(
-    'BackupsRecent',
-    `${newest} is at most ${formatAgeMs(age * 1000)} old (limit ${formatAgeMs(2 * facts.effectiveIntervalMs)}).`,
-  );
+  return conditionTrue('BackupsRecent', `${newest} (${takenAt}) is at most ${limit} old.`);
 }

@@ -5,11 +5,13 @@ import { connect } from 'node:net';
 import { createAuroraAdminClient } from '../aurora/admin-client.ts';
 import type { Limiter } from '../aurora/concurrency-limit.ts';
 import type { ServersetMember } from '../aurora/serverset.ts';
+import type { TaskStoreCounts } from '../aurora/task-store-vars.ts';
 import { ScheduleStatus, type ScheduledTask } from '../thrift/api-types.ts';
+import { planTaskRead, type TaskRead } from './task-read-plan.ts';
 import type { AdvertisedEndpoint, DiagnosticSignals, TaskOutcome } from './signals.ts';
 
 export interface SignalTargets {
-  pods: ReadonlyArray<{ name: string; podIP?: string; leading: boolean }>;
+  pods: ReadonlyArray<{ name: string; podIP?: string; leading: boolean; taskStore?: TaskStoreCounts }>;
   members: readonly ServersetMember[];
   httpPort: number;
   libprocessPort: number;
@@ -68,6 +70,12 @@ async function resolveEndpoint(member: ServersetMember, timeoutMs: number): Prom
   return { ...base, address, reachable: await tcpReachable(address, member.port, timeoutMs) };
 }
 
+// the task read gets its own client: its timeout scales with the task count, the other calls' does not
+function readTasks(baseUrl: string, read: TaskRead): Promise<ScheduledTask[]> {
+  const client = createAuroraAdminClient({ baseUrl, timeoutMs: read.timeoutMs, bypassLeaderRedirect: true });
+  return client.getTasksWithoutConfigs({ statuses: QUERIED, limit: read.limit });
+}
+
 const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 export async function collectSignals(t: SignalTargets): Promise<DiagnosticSignals> {
@@ -82,13 +90,11 @@ export async function collectSignals(t: SignalTargets): Promise<DiagnosticSignal
   };
   const leader = t.pods.find((p) => p.leading && p.podIP);
   if (!leader?.podIP) return signals;
-  const client = createAuroraAdminClient({
-    baseUrl: `http://${leader.podIP}:${t.httpPort}`,
-    timeoutMs: t.timeoutMs,
-    bypassLeaderRedirect: true,
-  });
+  const baseUrl = `http://${leader.podIP}:${t.httpPort}`;
+  const client = createAuroraAdminClient({ baseUrl, timeoutMs: t.timeoutMs, bypassLeaderRedirect: true });
+  const read = planTaskRead(leader.taskStore, t.timeoutMs);
   const [tasks, backups] = await Promise.allSettled([
-    t.limit(() => client.getTasksWithoutConfigs({ statuses: QUERIED })),
+    read ? t.limit(() => readTasks(baseUrl, read)) : Promise.resolve([]),
     t.limit(() => client.listBackups()),
   ]);
   signals.tasks =

@@ -1,11 +1,7 @@
 // A supervised informer over one custom resource kind, in one namespace or cluster-wide.
-import {
-  CustomObjectsApi,
-  makeInformer,
-  type KubeConfig,
-  type KubernetesObject,
-} from '@kubernetes/client-node';
+import { CustomObjectsApi, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import { makeBookmarkInformer } from './bookmark-informer.ts';
 import { superviseInformer, type SupervisedInformer } from './supervised-informer.ts';
 
 export interface CustomResourceRef {
@@ -30,7 +26,7 @@ export function buildCustomObjectInformer(
       metadata?: { resourceVersion?: string };
     }>;
   return superviseInformer(
-    makeInformer<KubernetesObject>(kc, `/apis/${group}/${version}${prefix}/${plural}`, list),
+    makeBookmarkInformer<KubernetesObject>(kc, `/apis/${group}/${version}${prefix}/${plural}`, list),
     {
       name: plural,
       log,

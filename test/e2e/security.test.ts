@@ -85,7 +85,7 @@ const OPERATOR = [
   'services [] [] [get list watch create patch update delete]',
   'pods [] [] [get list watch patch delete]',
   'persistentvolumeclaims [] [] [get list watch patch]',
-  'secrets [] [] [get create]',
+  'secrets [] [] [get list watch create]',
   'events [] [] [create patch]',
   'poddisruptionbudgets.policy [] [] [get list watch create patch update delete]',
   'networkpolicies.networking.k8s.io [] [] [get list watch create patch delete]',

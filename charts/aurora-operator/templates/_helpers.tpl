@@ -88,12 +88,13 @@ watches all namespaces, and by a Role in each watched namespace otherwise. No wi
   resources: ["persistentvolumeclaims"]
   verbs: ["get", "list", "watch", "patch"]
 # ZooKeeper digest credentials named in an AuroraCluster spec; the backup agents' token Secret (created once).
-# RBAC cannot limit get or create to labels or to names chosen by users, so this reaches every Secret of the
-# namespaces the binding covers: all of them with the ClusterRole (see docs/security.md), only the watched ones with
-# watchNamespaces. No list or watch: the operator reads Secrets one by name and never caches them.
+# RBAC cannot limit get, list, watch or create to labels or to names chosen by users, so this reaches every Secret
+# of the namespaces the binding covers: all of them with the ClusterRole (see docs/security.md), only the watched
+# ones with watchNamespaces. The operator's watches ask only for its own Secrets (by label) and for each referenced
+# credentials Secret (by name), so it never caches any other Secret.
 - apiGroups: [""]
   resources: ["secrets"]
-  verbs: ["get", "create"]
+  verbs: ["get", "list", "watch", "create"]
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create", "patch"]

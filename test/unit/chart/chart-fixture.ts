@@ -96,7 +96,7 @@ export const EXPECTED_RULES: Record<string, Record<string, string[]>> = {
     configmaps: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
     pods: ['delete', 'get', 'list', 'patch', 'watch'],
     persistentvolumeclaims: ['get', 'list', 'patch', 'watch'],
-    secrets: ['create', 'get'],
+    secrets: ['create', 'get', 'list', 'watch'],
     events: ['create', 'patch'],
   },
   policy: { poddisruptionbudgets: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] },

@@ -98,7 +98,13 @@ chartTest('default values: leader election and listen address in the environment
 
 chartTest('default values: cluster-wide least-privilege RBAC and the Lease Role', () => {
   const manifests = render();
-  assertOperatorRules(rulesOf(find(manifests, 'ClusterRole', FULLNAME)));
+  const clusterRules = rulesOf(find(manifests, 'ClusterRole', FULLNAME));
+  // cluster-wide only: get on the one namespace whose UID names the Kubernetes cluster in ZooKeeper markers
+  const identity = clusterRules.filter((r) => r.resources.includes('namespaces'));
+  assert.equal(identity, [
+    { apiGroups: [''], resources: ['namespaces'], resourceNames: ['kube-system'], verbs: ['get'] },
+  ]);
+  assertOperatorRules(clusterRules.filter((r) => !r.resources.includes('namespaces')));
   const binding = find(manifests, 'ClusterRoleBinding', FULLNAME);
   assert.equal(binding['roleRef'], {
     apiGroup: 'rbac.authorization.k8s.io',

@@ -57,16 +57,19 @@ chartTest('watchNamespaces entries must be namespace names', () => {
   assert.throws(() => render(['watchNamespaces={Team_A}']), /watchNamespaces/);
 });
 
-chartTest('Secrets: get and create only, never list or watch, in both install modes', () => {
-  for (const set of [[], ['watchNamespaces={team-a}']]) {
-    const manifests = render(set);
-    const role = manifests.find(
-      (m) => (m.kind === 'ClusterRole' || m.kind === 'Role') && m.metadata.name === FULLNAME,
-    );
-    if (!role) assert.unreachable(`no operator role rendered with ${set.join(' ')}`);
-    assert.equal(verbsFor(rulesOf(role as Manifest), '', 'secrets'), ['create', 'get']);
-  }
-});
+chartTest(
+  'Secrets: get, list, watch (for label- and name-selected watches) and create, in both install modes',
+  () => {
+    for (const set of [[], ['watchNamespaces={team-a}']]) {
+      const manifests = render(set);
+      const role = manifests.find(
+        (m) => (m.kind === 'ClusterRole' || m.kind === 'Role') && m.metadata.name === FULLNAME,
+      );
+      if (!role) assert.unreachable(`no operator role rendered with ${set.join(' ')}`);
+      assert.equal(verbsFor(rulesOf(role as Manifest), '', 'secrets'), ['create', 'get', 'list', 'watch']);
+    }
+  },
+);
 
 chartTest('the fault hook cannot be enabled: extraEnv refuses its variable and NODE_OPTIONS', () => {
   for (const name of ['AURORA_OPERATOR_EXIT_AFTER_STEP_ACTION', 'NODE_OPTIONS']) {

@@ -12,6 +12,7 @@ import { startLibprocess } from './libprocess-server.ts';
 import { createLeadership, type Leadership } from './leadership.ts';
 import { lookupLeader } from './serverset.ts';
 import type { SimLog } from './sim-log.ts';
+import { ScheduleStatus } from '../../../src/thrift/api-types.ts';
 import { createVars, LIFECYCLE_STATES, ZK_STATES, type LifecycleState } from './vars.ts';
 import { connectZk, type ZkConnectionState, type ZkSession } from './zk-client.ts';
 
@@ -47,6 +48,12 @@ export function createScheduler(cfg: SchedulerConfig, log: SimLog, initialFaults
   vars.gauge('framework_registered', () => (leadership?.registered() ? 1 : 0));
   vars.incr('scheduler_backup_success', 0);
   vars.incr('scheduler_backup_failed', 0);
+  // Aurora's TaskVars: the leader's task count per status, once its storage is ready
+  for (const [status, code] of Object.entries(ScheduleStatus)) {
+    vars.gauge(`task_store_${status}`, () =>
+      leadership?.storageReady() ? leadership.state().tasks.filter((t) => t.status === code).length : 0,
+    );
+  }
   for (const s of ZK_STATES) vars.incr(`zk_connection_state_${s}_counter`, 0);
 
   const self = { host: advertisedHost(cfg), port: 0 };
