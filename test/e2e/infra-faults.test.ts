@@ -98,8 +98,8 @@ async function assertNoDuplicateActions(ctx: Ctx, operatorRestartsAllowed = 0): 
 }
 
 /**
- * reconcileProbe creates a cluster the operator must mark Degraded (an unknown flag, so no pods) and returns how
- * long that took: it proves the AuroraCluster watch and the status writes work again.
+ * reconcileProbe creates a cluster the operator must mark Degraded (example's ZooKeeper paths, so a path conflict
+ * and no pods) and returns how long that took: it proves the AuroraCluster watch and the status writes work again.
  */
 async function reconcileProbe(ctx: Ctx, boundMs: number): Promise<number> {
   const e = need(ctx.env, 'env');
@@ -107,15 +107,16 @@ async function reconcileProbe(ctx: Ctx, boundMs: number): Promise<number> {
   const manifest = e
     .exampleManifest()
     .replace('name: example', `name: ${name}`)
-    .replace('replicas: 3', 'replicas: 1')
-    .replace('- -allowed_container_types=MESOS,DOCKER', '- -no_such_flag=1');
+    .replace('replicas: 3', 'replicas: 1');
   const started = Date.now();
   await waitFor(`${name} to be created`, boundMs, async () => {
     await e.kubectl(['apply', '-f', '-'], manifest);
     return true;
   });
-  await waitFor(`${name} Degraded InvalidSpec`, boundMs, async () =>
-    conditionOf(await getCluster(e, NS, name), 'Degraded')?.reason === 'InvalidSpec' ? true : undefined,
+  await waitFor(`${name} Degraded ZooKeeperPathConflict`, boundMs, async () =>
+    conditionOf(await getCluster(e, NS, name), 'Degraded')?.reason === 'ZooKeeperPathConflict'
+      ? true
+      : undefined,
   );
   await e.kubectl(['-n', NS, 'delete', 'auroracluster', name, '--wait=false']);
   return Date.now() - started;

@@ -104,18 +104,19 @@ const sameState = (a: StoredState | null, b: StoredState | null): boolean =>
 /**
  * quorumHazard: two write quorums of a group must share a replica, so every quorum setting in use must exceed half
  * the group. A replica started with another setting than its peers (the wrong order of Aurora's "Changing the
- * Quorum Size", or extra replicas the quorum was not raised for) breaks that: the message says how.
+ * Quorum Size") breaks that: the message says how.
  */
 export function quorumHazard(
   own: number,
   members: number,
   peerQuorums: readonly number[],
 ): string | undefined {
+  // only differing settings are the guide's hazard: equal ones (a recovery-tool joining a 1-replica group at
+  // quorum 1) are how Mesos is run, and its coordinator election then settles who writes
+  if (!peerQuorums.some((q) => q !== own)) return undefined;
   const lowest = Math.min(own, ...peerQuorums);
   if (2 * lowest > members) return undefined;
-  const mixed = peerQuorums.some((q) => q !== own)
-    ? ` (quorum settings ${own} and ${peerQuorums.join(', ')} differ)`
-    : '';
+  const mixed = ` (quorum settings ${own} and ${peerQuorums.join(', ')} differ)`;
   return `quorum ${lowest} is not a majority of the ${members} replicas in the log group${mixed}: two writers can both reach a quorum`;
 }
 
