@@ -118,6 +118,9 @@ export function createAgentClient(opts: AgentClientOptions): AgentClient {
         signal,
       });
       const text = await dst.body.text();
+      if (dst.statusCode === 507) {
+        throw new AgentError('AGENT_VOLUME_FULL', `PUT ${base(to)}${path}: ${text.slice(0, 300)}`);
+      }
       if (dst.statusCode !== 201) {
         throw new AgentError(
           'AGENT_HTTP_STATUS',

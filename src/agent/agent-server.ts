@@ -94,6 +94,18 @@ function limitBytes(max: number): Transform {
   });
 }
 
+/** uploadRefusal: the answers an upload failure deserves besides 500; the partial file is already removed. */
+export function uploadRefusal(err: unknown): { status: number; error: string } | undefined {
+  if (err instanceof UploadTooLarge) return { status: 413, error: err.message };
+  if ((err as NodeJS.ErrnoException | undefined)?.code === 'ENOSPC') {
+    return {
+      status: 507,
+      error: `no space left on this replica's backups volume: ${(err as Error).message}`,
+    };
+  }
+  return undefined;
+}
+
 async function receive(opts: AgentServerOptions, name: string, req: IncomingMessage): Promise<number> {
   const incoming = join(opts.operatorDir, 'incoming');
   await mkdir(incoming, { recursive: true });
@@ -203,9 +215,10 @@ async function transfer(
     opts.log.info({ backup: name, size }, 'Received a backup file');
     return send(res, 201, { name, size });
   } catch (err) {
-    if (!(err instanceof UploadTooLarge)) throw err;
+    const refusal = uploadRefusal(err);
+    if (!refusal) throw err;
     res.setHeader('connection', 'close');
-    return send(res, 413, { error: err.message });
+    return send(res, refusal.status, { error: refusal.error });
   }
 }
 

@@ -32,6 +32,11 @@ const TERMINAL_CODES = {
     meaning: 'No replica holds the requested backup and every replica answered; the cluster was not touched.',
     retries: false,
   },
+  BackupVolumeFull: {
+    meaning:
+      'The backups volume of the replica that must hold the backup is full; the restore rolls back before the commit, nothing is lost. Free space there or grow spec.backup.storage.size, then restore again.',
+    retries: false,
+  },
   BackupUnreadable: {
     meaning:
       'The backup agent beside the backup file could not decode it as a Thrift Snapshot (truncated, corrupt or not an Aurora backup); checked before any log is moved aside, so the cluster was not touched.',
@@ -102,6 +107,11 @@ const AGENT_CODES = {
   AGENT_TOKEN_MISSING: { meaning: "The cluster's backup-agent Secret has no token key.", retries: true },
   AGENT_UPLOAD_INCOMPLETE: {
     meaning: 'An upload to a backup agent did not match its Content-Length; the agent discarded the file.',
+    retries: true,
+  },
+  AGENT_VOLUME_FULL: {
+    meaning:
+      "A backup agent answered 507: the replica's backups volume has no space left for the file; the agent kept no partial file.",
     retries: true,
   },
   AGENT_UNTRUSTED_TARGET: {

@@ -1,4 +1,5 @@
 // Steps both strategies share: validation, the cluster lock, traffic blocking, stopping, readiness and unlock.
+import { AgentError } from '../agent/agent-errors.ts';
 import type { AuroraCluster } from '../api/aurora-cluster.ts';
 import { RESTORE_LOCK_ANNOTATION, succeededMarkerName } from '../api/contracts.ts';
 import { TerminalError } from '../controller/result.ts';
@@ -212,7 +213,19 @@ export async function copyBackupTo(
   const agents = await ctx.fx.agents(cluster);
   const port = cluster.spec.backupAgent.port;
   const id = ctx.restore.spec.backupId;
-  const size = await agents.copyBackup({ host: source.podIP, port }, { host: target.podIP, port }, id);
+  const size = await agents
+    .copyBackup({ host: source.podIP, port }, { host: target.podIP, port }, id)
+    .catch((err: unknown) => {
+      // a full volume does not empty itself: waiting would hold the cluster in the restore configuration
+      if (err instanceof AgentError && err.code === 'AGENT_VOLUME_FULL') {
+        throw new TerminalError(
+          'BackupVolumeFull',
+          `the backups volume of ${target.name} has no space for ${id}: ${err.message}. Free space there or grow ` +
+            'spec.backup.storage.size, then restore again; this restore rolls back.',
+        );
+      }
+      throw err;
+    });
   return { message: `copied ${id} (${size} bytes) from ${source.name} to ${target.name}` };
 }
 

@@ -1,5 +1,6 @@
 // A scripted Aurora cluster behind the operator's admin, agent and probe clients: each replica's backups volume
 // (markers, backup files), one replicated log, the leader, and the recovery a partially disabled leader stages.
+import { AgentError } from '../../src/agent/agent-errors.ts';
 import type { BackupFile } from '../../src/agent/agent-api.ts';
 import type { AgentClient } from '../../src/agent/agent-client.ts';
 import { succeededMarkerName } from '../../src/api/contracts.ts';
@@ -62,6 +63,8 @@ export class FakeAurora {
   readonly replicas = new Map<number, Replica>();
   /** backup contents by backup id */
   readonly contents = new Map<string, string[]>();
+  /** ordinals whose backups volume is full: an upload there answers 507 */
+  readonly fullVolumes = new Set<number>();
   /** backups whose file the agent cannot decode, with the agent's reason */
   readonly unreadable = new Map<string, string>();
   readonly onCommit: CommitScript[] = [];
@@ -189,6 +192,8 @@ export class FakeAurora {
       copyBackup: async (from, to, name) => {
         const file = at(from.host).backups.find((b) => b.name === name);
         if (!file) throw new Error(`${name} not found on ${from.host}`);
+        const full = this.running.find((p) => p.podIP === to.host && this.fullVolumes.has(p.ordinal));
+        if (full) throw new AgentError('AGENT_VOLUME_FULL', `PUT ${to.host}: no space left on device`);
         const target = at(to.host);
         target.backups = [...target.backups.filter((b) => b.name !== name), { ...file }];
         return file.size;

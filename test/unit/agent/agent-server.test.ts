@@ -17,7 +17,7 @@ import { dirname, join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createAgentClient } from '../../../src/agent/agent-client.ts';
-import { createAgentServer, listBackupFiles } from '../../../src/agent/agent-server.ts';
+import { createAgentServer, listBackupFiles, uploadRefusal } from '../../../src/agent/agent-server.ts';
 import { createLogger } from '../../../src/log.ts';
 
 const TOKEN = 'test-token-0123456789';
@@ -343,6 +343,16 @@ test('the operator client has the agent decode a backup where it lies; a missing
   }
   const unauthorized = await fetch(`${a.url}/backups/${good}/check`);
   assert.is(unauthorized.status, 401);
+});
+
+test('an upload that fills the volume answers 507 with the reason; other failures stay 500', () => {
+  const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+  assert.equal(uploadRefusal(full), {
+    status: 507,
+    error: "no space left on this replica's backups volume: ENOSPC: no space left on device, write",
+  });
+  assert.is(uploadRefusal(new Error('EIO')), undefined);
+  assert.is(uploadRefusal(undefined), undefined);
 });
 
 test.run();

@@ -161,6 +161,23 @@ test('a backup its agent cannot decode fails at Validate: no lock, no wipe, no c
   assert.equal(world.summary(), released(BEFORE, { wipes: [0, 0, 0] }));
 });
 
+test("the target replica's backups volume is full: PlaceBackup fails terminally and the restore rolls back", async () => {
+  const world = stagedWorld();
+  // the backup lies on ordinal 2; whichever other replica leads must receive a copy, and its volume is full
+  world.aurora.fullVolumes.add(0);
+  world.aurora.fullVolumes.add(1);
+  const log = await world.drive();
+  assert.equal(log.phases, ['Running', 'RollingBack', 'Failed']);
+  const status = world.restore().status;
+  assert.is(status?.error?.step, 'PlaceBackup');
+  assert.match(status?.error?.message ?? '', /backups volume of example-[01] has no space/);
+  assert.is(status?.commitRequestedAt, undefined);
+  const summary = world.summary();
+  assert.equal(summary.log, [...BEFORE].sort(), 'the log holds what it held before');
+  assert.is(summary.lock, undefined);
+  assert.is(summary.mode, 'normal');
+});
+
 test('cancel before the intent rolls back; the staged backup is unloaded', async () => {
   const world = stagedWorld({ approval: { required: true } });
   const log = await world.drive({
