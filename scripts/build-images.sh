@@ -93,13 +93,13 @@ if [ -n "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f "$NODE_EXTRA_CA_CERTS" ] && [ "$bui
   BUILD_ARGS+=(--volume "$NODE_EXTRA_CA_CERTS:/tmp/build-ca.crt:ro" --build-arg NODE_EXTRA_CA_CERTS=/tmp/build-ca.crt)
 fi
 
-operator_files=(Containerfile .dockerignore package.json package-lock.json bin/aurora-operator src images/prune-node-modules.mjs)
+operator_files=(Containerfile .dockerignore package.json package-lock.json bin/aurora-operator src)
 operator_hash=$(inputs_hash "$base_hash" "${operator_files[@]}")
 stage_context "$cache/context-operator" "${operator_files[@]}"
 build_image aurora-operator "$operator_hash" "$cache/context-operator/Containerfile" "$cache/context-operator" \
   "aurora-operator:$version" "aurora-operator:$revision"
 
-simulator_files=(images/simulator images/prune-node-modules.mjs package.json package-lock.json src test/world/simulator)
+simulator_files=(images/simulator package.json package-lock.json src test/world/simulator)
 simulator_hash=$(inputs_hash "$base_hash" "${simulator_files[@]}")
 stage_context "$cache/context-simulator" "${simulator_files[@]}"
 # aurora-scheduler:0.22.0 is the image AuroraClusters default to: the simulator stands in for Aurora 0.22
