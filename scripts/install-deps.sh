@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the system packages the local environment runs on: ZooKeeper (with Java), bubblewrap and openssl.
+# Installs the system packages the local environment runs on: ZooKeeper (with Java), bubblewrap and openssl, and
+# the image tools (`npm run image`): buildah, mmdebstrap and skopeo, with podman and runc to run the images by hand.
 set -euo pipefail
 
 need=()
@@ -8,6 +9,10 @@ command -v bwrap >/dev/null || need+=(bubblewrap)
 command -v openssl >/dev/null || need+=(openssl)
 command -v java >/dev/null || need+=(default-jre-headless)
 command -v ss >/dev/null || need+=(iproute2)
+command -v nsenter >/dev/null || need+=(util-linux)
+for tool in buildah mmdebstrap skopeo podman runc; do
+  command -v $tool >/dev/null || need+=($tool)
+done
 
 if [ ${#need[@]} -eq 0 ]; then
   echo "[install-deps] system packages present" >&2

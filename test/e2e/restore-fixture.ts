@@ -1,5 +1,5 @@
 // Shared helpers of the AuroraRestore e2e suites: restores, backups, tasks through Aurora's Thrift API, markers.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { OPERATOR_STATE_SUBDIR, SCHEDULER_BACKUPS_SUBDIR } from '../../src/api/contracts.ts';
@@ -176,6 +176,11 @@ export function wipeCount(e: E2eEnv, ordinal: number, uid: string): number {
   return logs.match(new RegExp(`restore ${uid}: wiped and initialized`, 'g'))?.length ?? 0;
 }
 
+const PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+const OPERATOR_TEST_IMAGE = `aurora-operator-test:${PACKAGE.version}`;
+
 /** startRestoreEnv: the local environment with the fault hook enabled and the example cluster Ready with a job. */
 export async function startRestoreEnv(zookeeperHost: string): Promise<E2eEnv> {
   const e = await startE2eEnv(zookeeperHost);
@@ -188,6 +193,8 @@ export async function startRestoreEnv(zookeeperHost: string): Promise<E2eEnv> {
     '--type=json',
     '-p',
     JSON.stringify([
+      // the test image: the operator image plus the fault-hook entry point (scripts/build-images.sh)
+      { op: 'replace', path: '/spec/template/spec/containers/0/image', value: OPERATOR_TEST_IMAGE },
       { op: 'replace', path: '/spec/template/spec/containers/0/command', value: ['aurora-operator-test'] },
     ]),
   ]);

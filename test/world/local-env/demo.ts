@@ -61,6 +61,7 @@ if (!ready) {
       '  kubectl -n aurora get auroraclusters',
       '  kubectl -n aurora describe auroracluster example',
       '  kubectl -n aurora get pods -L aurora-operator.io/role',
+      '  kubectl -n aurora describe pod example-0   # Image ID: every pod runs from a locally built image',
       '  operator and scheduler logs: .local-env/pods/logs/<namespace>_<pod>_<uid>/<container>/',
       'Stop everything with: npm run env:down',
       '',

@@ -1,131 +1,121 @@
-// Maps container images to local programs: each known image is a directory of wrapper scripts put first on PATH.
+// The local image store: an OCI layout that `npm run image` fills, where the pod runtime looks images up by name.
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../src/..');
+/** Where `scripts/build-images.sh` caches its work; the same defaults and environment variables as that script. */
+export function imageCacheDir(): string {
+  const xdg = process.env['XDG_CACHE_HOME'] || path.join(os.homedir(), '.cache');
+  return process.env['AURORA_IMAGE_CACHE'] || path.join(xdg, 'aurora-operator', 'images');
+}
+
+export function imageStoreDir(): string {
+  return process.env['AURORA_IMAGE_STORE'] || path.join(imageCacheDir(), 'oci');
+}
+
+/** An image that is not in the local store: the kubelet's ErrImagePull, since nothing can be pulled here. */
+export class ImageNotFoundError extends Error {
+  override readonly name = 'ImageNotFoundError';
+}
+
+/** A layout, manifest or config that cannot be read: the image is there but broken. */
+export class BrokenImageError extends Error {
+  override readonly name = 'BrokenImageError';
+}
+
+export interface ImageConfig {
+  entrypoint: string[];
+  cmd: string[];
+  env: Record<string, string>;
+  workingDir: string;
+  user: string;
+}
 
 export interface LocalImage {
-  /** Short name of the local image ("aurora-scheduler", "aurora-operator", "shell"). */
-  name: string;
-  /** Directory to put first on the container's PATH, or undefined when the system PATH is enough. */
-  binDir: string | undefined;
-  /** Stable identifier reported as the container status imageID. */
-  imageID: string;
-  /** Default entrypoint when a container sets no command. */
-  entrypoint: string[];
-  /** Host paths the image's programs run from (wrappers, node, the repository). */
-  runtimePaths: string[];
-}
-
-export class UnknownImageError extends Error {
-  override readonly name = 'UnknownImageError';
-}
-
-interface ImageDefinition {
-  name: string;
-  /** command name → repository-relative TypeScript entry point */
-  programs: Record<string, string>;
-  entrypoint: string[];
-}
-
-const definitions: ImageDefinition[] = [
-  {
-    name: 'aurora-scheduler',
-    programs: {
-      'aurora-scheduler': 'test/world/simulator/scheduler-main.ts',
-      'mesos-log': 'test/world/simulator/mesos-log-main.ts',
-      'recovery-tool': 'test/world/simulator/recovery-tool-main.ts',
-    },
-    entrypoint: ['aurora-scheduler'],
-  },
-  {
-    name: 'aurora-operator',
-    // aurora-operator-test adds the restore fault hook; e2e suites switch the Deployment's command to it
-    programs: { 'aurora-operator': 'src/cli.ts', 'aurora-operator-test': 'test/world/operator-test-main.ts' },
-    entrypoint: ['aurora-operator'],
-  },
-];
-
-const shellRepositories = new Set(['busybox', 'alpine', 'debian', 'bash']);
-
-/** Repository part of an image reference: registry host, tag and digest removed. */
-export function imageRepository(image: string): string {
-  const withoutDigest = image.split('@')[0] ?? image;
-  const lastSlash = withoutDigest.lastIndexOf('/');
-  const colon = withoutDigest.lastIndexOf(':');
-  return colon > lastSlash ? withoutDigest.slice(0, colon) : withoutDigest;
-}
-
-function definitionFor(image: string): ImageDefinition | 'shell' | undefined {
-  const repository = imageRepository(image);
-  const last = repository.slice(repository.lastIndexOf('/') + 1);
-  if (shellRepositories.has(last)) return 'shell';
-  return definitions.find((d) => repository.endsWith(d.name));
-}
-
-/** Whether the local environment can run containers of this image. */
-export function isKnownImage(image: string): boolean {
-  return definitionFor(image) !== undefined;
+  /** The reference as the store names it ("aurora-operator:0.1.0"). */
+  ref: string;
+  /** Digest of the image manifest: the identity the root filesystem is cached under. */
+  digest: string;
+  /** Layer blob files, lowest first. */
+  layers: string[];
+  config: ImageConfig;
 }
 
 /**
- * Resolves an image to its local form, writing the wrapper scripts into stateDir/images/<name>/bin.
- * Throws UnknownImageError for images the local environment cannot run.
+ * The store name of an image reference, as a container runtime normalizes it: Docker Hub's "docker.io/library/"
+ * and a "localhost/" prefix dropped, "latest" when no tag is given, a digest kept only when there is no tag.
  */
-export async function resolveImage(
-  image: string,
-  opts: { stateDir: string; nodePath?: string },
-): Promise<LocalImage> {
-  const def = definitionFor(image);
-  if (def === undefined) {
-    throw new UnknownImageError(
-      `image "${image}" is not available in the local environment (known: aurora-scheduler, aurora-operator, ${[...shellRepositories].join(', ')})`,
+export function storeReference(image: string): string {
+  let ref = image.trim();
+  for (const prefix of ['docker.io/library/', 'index.docker.io/library/', 'docker.io/', 'localhost/']) {
+    if (ref.startsWith(prefix)) ref = ref.slice(prefix.length);
+  }
+  const at = ref.indexOf('@');
+  const name = at >= 0 ? ref.slice(0, at) : ref;
+  const lastSlash = name.lastIndexOf('/');
+  if (name.lastIndexOf(':') > lastSlash) return name;
+  return at >= 0 ? ref : `${name}:latest`;
+}
+
+interface Descriptor {
+  digest: string;
+  annotations?: Record<string, string>;
+}
+
+function blobPath(store: string, digest: string): string {
+  const [algorithm, hex] = digest.split(':');
+  if (!algorithm || !hex || !/^[a-f0-9]+$/.test(hex))
+    throw new BrokenImageError(`invalid digest "${digest}"`);
+  return path.join(store, 'blobs', algorithm, hex);
+}
+
+async function readJson<T>(file: string, what: string): Promise<T> {
+  try {
+    return JSON.parse(await fs.readFile(file, 'utf8')) as T;
+  } catch (err) {
+    throw new BrokenImageError(`cannot read the ${what} (${(err as Error).message})`);
+  }
+}
+
+/** Looks an image up in the store; throws ImageNotFoundError when it was never built here. */
+export async function findImage(image: string, store = imageStoreDir()): Promise<LocalImage> {
+  const ref = storeReference(image);
+  const index = await fs.readFile(path.join(store, 'index.json'), 'utf8').catch(() => undefined);
+  const manifests = index === undefined ? [] : (JSON.parse(index) as { manifests: Descriptor[] }).manifests;
+  const digest = ref.includes('@') ? ref.slice(ref.indexOf('@') + 1) : undefined;
+  const entry = manifests.find((m) =>
+    digest ? m.digest === digest : m.annotations?.['org.opencontainers.image.ref.name'] === ref,
+  );
+  if (!entry) {
+    throw new ImageNotFoundError(
+      `image "${image}" is not in the local image store ${store} and no registry can be reached: ` +
+        'build it with `npm run image`',
     );
   }
-  if (def === 'shell')
-    return {
-      name: 'shell',
-      binDir: undefined,
-      imageID: 'local://shell',
-      entrypoint: ['sh'],
-      runtimePaths: [],
-    };
-  const nodePath = opts.nodePath ?? process.execPath;
-  const binDir = path.join(opts.stateDir, 'images', def.name, 'bin');
-  await fs.mkdir(binDir, { recursive: true });
-  for (const [command, entry] of Object.entries(def.programs)) {
-    const script = `#!/bin/sh\nexec '${nodePath}' '${path.join(repoRoot, entry)}' "$@"\n`;
-    await writeIfChanged(path.join(binDir, command), script);
+  const manifest = await readJson<{ config: Descriptor; layers: Descriptor[] }>(
+    blobPath(store, entry.digest),
+    `manifest of ${ref}`,
+  );
+  const raw = await readJson<{ config?: Record<string, unknown> }>(
+    blobPath(store, manifest.config.digest),
+    `config of ${ref}`,
+  );
+  const c = raw.config ?? {};
+  const env: Record<string, string> = {};
+  for (const pair of (c['Env'] as string[] | undefined) ?? []) {
+    const eq = pair.indexOf('=');
+    if (eq > 0) env[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
   return {
-    name: def.name,
-    binDir,
-    imageID: `local://${def.name}`,
-    entrypoint: def.entrypoint,
-    runtimePaths: [binDir, repoRoot, path.dirname(nodePath)],
+    ref,
+    digest: entry.digest,
+    layers: manifest.layers.map((l) => blobPath(store, l.digest)),
+    config: {
+      entrypoint: (c['Entrypoint'] as string[] | null | undefined) ?? [],
+      cmd: (c['Cmd'] as string[] | null | undefined) ?? [],
+      env,
+      workingDir: (c['WorkingDir'] as string | undefined) || '/',
+      user: (c['User'] as string | undefined) ?? '',
+    },
   };
-}
-
-async function writeIfChanged(file: string, content: string): Promise<void> {
-  const current = await fs.readFile(file, 'utf8').catch(() => undefined);
-  if (current === content) return;
-  // write then rename so a container starting concurrently never executes a half-written script
-  const tmp = `${file}.${process.pid}.tmp`;
-  await fs.writeFile(tmp, content, { mode: 0o755 });
-  await fs.rename(tmp, file);
-}
-
-/**
- * A pod volume mounted over a parent of the image's own files (an emptyDir at /tmp while the repository lives
- * under /tmp) would hide them, so those paths are bound again on top, read-only, as an image's files would be.
- */
-export function keepImageVisible(image: LocalImage, mountArgs: readonly string[]): string[] {
-  const targets: string[] = [];
-  for (let i = 0; i < mountArgs.length; i++) {
-    if (mountArgs[i] === '--bind' || mountArgs[i] === '--ro-bind') targets.push(mountArgs[i + 2] ?? '');
-  }
-  const covered = (p: string): boolean =>
-    targets.some((t) => t !== '/' && (p === t || p.startsWith(`${t}/`)));
-  return image.runtimePaths.filter(covered).flatMap((p) => ['--ro-bind', p, p]);
 }

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../../../src/log.ts';
 import { startControlPlane } from './control-plane.ts';
+import { buildLocalImages } from './image-build.ts';
 import { helm, kubectl, type ToolContext } from './kubectl.ts';
 import { isAlive, startDaemon, stopDaemon } from './processes.ts';
 import { ensureMesosMaster, startZooKeeperDaemon } from './zookeeper.ts';
@@ -85,6 +86,8 @@ export async function startLocalEnv(opts: LocalEnvOptions): Promise<LocalEnvStat
   const stateDir = resolve(opts.stateDir);
   mkdirSync(join(stateDir, 'logs'), { recursive: true });
   const { log } = opts;
+  // every pod runs from an image in the local store; the build is skipped when its inputs are unchanged
+  buildLocalImages();
   const pids: Record<string, number> = {};
   const cp = await startControlPlane({ stateDir: join(stateDir, 'control-plane'), log, repoRoot: REPO_ROOT });
   Object.assign(pids, cp.pids);

@@ -1,17 +1,21 @@
-// One container instance: a bubblewrap process in its own process group with the pod's mounts and hostname.
+// One container instance: a bubblewrap process in its own process group, rooted in its image, with the pod's mounts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { constants } from 'node:os';
+import { finishArgs, rootArgs, type ContainerRoot } from './container-root.ts';
 
 export interface ContainerSpawnSpec {
   argv: string[];
   env: Record<string, string>;
-  workingDir?: string | undefined;
-  /** bubblewrap bind arguments from PodVolumes.mountArgs */
+  workingDir: string;
+  /** bubblewrap bind arguments from PodVolumes.mountArgs (targets inside the image) */
   mountArgs: string[];
   /** UTS hostname; undefined keeps the host's (hostNetwork pods). */
   hostname?: string | undefined;
+  root: ContainerRoot;
+  /** The command that runs bubblewrap (overlayLauncher): it mounts the root first. */
+  launcher: string[];
   logFile: string;
   /** Records the process group so a restarted runtime can kill groups a crashed one left behind. */
   pidFile: string;
@@ -23,17 +27,17 @@ export interface ContainerExit {
   finishedAt: Date;
 }
 
-/** Arguments for bubblewrap: host root, fresh /dev and /proc, then the container's mounts. */
-export function bwrapArgs(opts: {
-  mountArgs: string[];
-  hostname?: string | undefined;
-  workingDir?: string | undefined;
-}): string[] {
-  const args = ['--bind', '/', '/', '--dev', '/dev', '--proc', '/proc'];
-  if (opts.hostname) args.push('--unshare-uts', '--hostname', opts.hostname);
-  args.push(...opts.mountArgs);
-  if (opts.workingDir) args.push('--chdir', opts.workingDir);
-  return args;
+/** Arguments for bubblewrap: the image root, fresh /dev and /proc, the container's mounts, then its user. */
+export function bwrapArgs(
+  spec: Pick<ContainerSpawnSpec, 'root' | 'mountArgs' | 'hostname' | 'workingDir'>,
+): string[] {
+  return [
+    ...rootArgs(spec.root, spec.hostname),
+    ...spec.mountArgs,
+    ...finishArgs(spec.root),
+    '--chdir',
+    spec.workingDir,
+  ];
 }
 
 export class ContainerProcess {
@@ -70,14 +74,15 @@ export class ContainerProcess {
     fs.mkdirSync(path.dirname(spec.pidFile), { recursive: true });
     const logFd = fs.openSync(spec.logFile, 'a');
     try {
-      const args = [...bwrapArgs(spec), '--info-fd', '3', '--', ...spec.argv];
-      const child = spawn('bwrap', args, {
+      const [launcher = 'bwrap', ...launcherArgs] = spec.launcher;
+      const args = [...launcherArgs, ...bwrapArgs(spec), '--info-fd', '3', '--', ...spec.argv];
+      const child = spawn(launcher, args, {
         env: spec.env,
         detached: true,
         stdio: ['ignore', logFd, logFd, 'pipe'],
       });
       child.on('error', (err) =>
-        fs.appendFileSync(spec.logFile, `pod-runtime: cannot start bwrap: ${err.message}\n`),
+        fs.appendFileSync(spec.logFile, `pod-runtime: cannot start ${launcher}: ${err.message}\n`),
       );
       if (child.pid !== undefined) fs.writeFileSync(spec.pidFile, String(child.pid));
       return new ContainerProcess(child, spec.pidFile);
@@ -88,6 +93,11 @@ export class ContainerProcess {
 
   get pid(): number | undefined {
     return this.innerPid ?? this.child.pid;
+  }
+
+  /** The container's main process inside its namespaces, once bubblewrap reported it. */
+  get containerPid(): number | undefined {
+    return this.innerPid;
   }
 
   /** SIGTERM to the container's main process, SIGKILL to the whole group after the grace period. */
@@ -123,9 +133,9 @@ export function killRecordedGroups(runDir: string): number {
   for (const podDir of podDirs) {
     for (const name of fs.readdirSync(path.join(runDir, podDir))) {
       const pgid = Number(fs.readFileSync(path.join(runDir, podDir, name), 'utf8'));
-      const leader = safeRead(`/proc/${pgid}/cmdline`);
-      // a live leader that is not bwrap means the pid was reused: leave that group alone
-      if (pgid > 1 && (leader === '' || leader.startsWith('bwrap'))) killed += signalGroup(pgid) ? 1 : 0;
+      const leader = path.basename(safeRead(`/proc/${pgid}/cmdline`).split('\0')[0] ?? '');
+      // a live leader that is not bwrap (or its launcher) means the pid was reused: leave that group alone
+      if (pgid > 1 && ['', 'bwrap', 'unshare', 'sh'].includes(leader)) killed += signalGroup(pgid) ? 1 : 0;
     }
     fs.rmSync(path.join(runDir, podDir), { recursive: true, force: true });
   }

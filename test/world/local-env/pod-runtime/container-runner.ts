@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { V1Container, V1ContainerStatus, V1Probe } from '@kubernetes/client-node';
 import type { Logger } from '../../../../src/log.ts';
-import { UnknownImageError } from '../images.ts';
+import { BrokenImageError, ImageNotFoundError } from '../images.ts';
 import { RestartBackoff, type BackoffPolicy } from './backoff.ts';
 import type { ContainerStatusJson, TerminatedState } from './container-status.ts';
 import { ContainerProcess, type ContainerExit, type ContainerSpawnSpec } from './container-process.ts';
@@ -112,13 +112,22 @@ export class ContainerRunner {
       plan = await this.ctx.plan(this.container);
     } catch (err) {
       if (this.stopping) return 'stopped';
-      const reason =
-        err instanceof UnknownImageError
-          ? 'ErrImagePull'
-          : err instanceof ContainerConfigError
-            ? 'CreateContainerConfigError'
-            : 'ContainerCreating';
-      const message = errorMessage(err);
+      const imageError = err instanceof ImageNotFoundError || err instanceof BrokenImageError;
+      // the kubelet reports the first failed pull, then backs off between retries
+      const pullReason =
+        this.status.state.waiting?.reason === 'ErrImagePull' ||
+        this.status.state.waiting?.reason === 'ImagePullBackOff'
+          ? 'ImagePullBackOff'
+          : 'ErrImagePull';
+      const reason = imageError
+        ? pullReason
+        : err instanceof ContainerConfigError
+          ? 'CreateContainerConfigError'
+          : 'ContainerCreating';
+      const message =
+        reason === 'ImagePullBackOff'
+          ? `Back-off pulling image "${this.container.image}": ${errorMessage(err)}`
+          : errorMessage(err);
       // retries repeat the same failure every few seconds: log only when it changes
       if (this.status.state.waiting?.message !== message) {
         this.ctx.log.warn({ container: this.container.name, reason, err: message }, 'Container not started');
@@ -141,7 +150,11 @@ export class ContainerRunner {
     this.status.state = { running: { startedAt } };
     this.status.started = !this.container.startupProbe;
     this.status.ready = this.status.started && !this.container.readinessProbe;
-    this.startProbes(plan.probeTarget);
+    this.startProbes({ ...plan.probeTarget, containerPid: () => proc.containerPid });
+    this.ctx.log.info(
+      { container: name, image: this.container.image, imageID: plan.imageID },
+      'Container started from its image',
+    );
     this.ctx.onChange();
     const exit = await proc.exited;
     this.stopProbes();

@@ -2,6 +2,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { V1Container, V1Volume } from '@kubernetes/client-node';
+import { resolveInRoot } from './container-root.ts';
 import { isNotFound } from './kube.ts';
 import { expandVars } from './var-expansion.ts';
 import { VolumeNotReadyError, volumeFiles, writeFileSet, type FileSourceContext } from './volume-files.ts';
@@ -59,8 +60,8 @@ export class PodVolumes {
     }
   }
 
-  /** bubblewrap arguments binding each of the container's mounts (parents before children). */
-  async mountArgs(container: V1Container, env: Record<string, string>): Promise<string[]> {
+  /** bubblewrap arguments binding each of the container's mounts into its image's root (parents before children). */
+  async mountArgs(container: V1Container, env: Record<string, string>, rootfs: string): Promise<string[]> {
     const mounts = [...(container.volumeMounts ?? [])];
     if (
       this.resolved.has(syntheticTokenVolume) &&
@@ -81,7 +82,7 @@ export class PodVolumes {
         const exists = await fs.stat(source).catch(() => undefined);
         if (!exists) await fs.mkdir(source, { recursive: true });
       }
-      const target = await hostResolved(mount.mountPath);
+      const target = await resolveInRoot(rootfs, mount.mountPath);
       args.push(mount.readOnly || volume.readOnly ? '--ro-bind' : '--bind', source, target);
     }
     return args;
@@ -145,21 +146,6 @@ export class PodVolumes {
       throw new VolumeNotReadyError(`persistentvolume "${pvName}" is not a hostPath or local volume`);
     await fs.mkdir(hostPath, { recursive: true });
     return hostPath;
-  }
-}
-
-/**
- * The container's root is the host's, so host symlinks (like /var/run -> /run) are resolved here:
- * bubblewrap cannot create a mount point below an absolute symlink.
- */
-async function hostResolved(mountPath: string): Promise<string> {
-  const rest: string[] = [];
-  let existing = path.resolve('/', mountPath);
-  for (;;) {
-    const real = await fs.realpath(existing).catch(() => undefined);
-    if (real !== undefined) return path.join(real, ...rest);
-    rest.unshift(path.basename(existing));
-    existing = path.dirname(existing);
   }
 }
 

@@ -1,17 +1,20 @@
 // Runs one pod bound to this node: volumes, init containers in order, app containers, status, and graceful deletion.
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { V1Container, V1Pod, V1Probe } from '@kubernetes/client-node';
 import type { Logger } from '../../../../src/log.ts';
-import { keepImageVisible, resolveImage } from '../images.ts';
+import { findImage } from '../images.ts';
 import type { BackoffPolicy } from './backoff.ts';
 import { buildContainerEnv } from './container-env.ts';
+import { containerUser, overlayLauncher, type ContainerRoot } from './container-root.ts';
 import {
   ContainerRunner,
   type RestartPolicy,
   type RunnerContext,
   type StartPlan,
 } from './container-runner.ts';
-import type { PodPlacement } from './field-ref.ts';
+import { ContainerConfigError, type PodPlacement } from './field-ref.ts';
+import { imageRootfs } from './image-rootfs.ts';
 import type { Kube } from './kube.ts';
 import { apiStatusCode, errorMessage, rfc3339 } from './kube.ts';
 import { PodStatusWriter } from './pod-status-writer.ts';
@@ -40,6 +43,7 @@ export class PodWorker {
   private readonly app: ContainerRunner[];
   private readonly writer: PodStatusWriter;
   private readonly hostname: string | undefined;
+  private readonly podDir: string;
   private readonly fileCtx: FileSourceContext;
   private stopping = false;
   private refreshTimer: NodeJS.Timeout | undefined;
@@ -52,6 +56,7 @@ export class PodWorker {
     const spec = opts.pod.spec!;
     this.hostname = spec.hostNetwork ? undefined : (spec.hostname ?? meta.name!).slice(0, 63);
     const podDir = path.join(opts.stateDir, 'pods', meta.uid!);
+    this.podDir = podDir;
     const tokens = new ServiceAccountTokens(opts.kube, opts.pod);
     this.fileCtx = {
       kube: opts.kube,
@@ -188,27 +193,60 @@ export class PodWorker {
   }
 
   private async plan(container: V1Container): Promise<StartPlan> {
-    const image = await resolveImage(container.image ?? '', { stateDir: this.opts.stateDir });
+    const image = await findImage(container.image ?? '');
+    const rootfs = await imageRootfs(image);
     await this.volumes.prepare();
-    const baseEnv = {
-      PATH: image.binDir ? `${image.binDir}:${defaultPath}` : defaultPath,
-      HOSTNAME: this.hostname ?? (process.env['HOSTNAME'] || 'localhost'),
-      HOME: '/root',
-    };
+    const user = await containerUser(rootfs, image.config.user, container, this.pod.spec?.securityContext);
+    const hostname = this.hostname ?? (process.env['HOSTNAME'] || 'localhost');
+    const baseEnv = { PATH: defaultPath, HOME: user.home, ...image.config.env, HOSTNAME: hostname };
     const env = await buildContainerEnv(
       { kube: this.opts.kube, pod: this.pod, placement: this.opts.placement, baseEnv },
       container,
     );
     const lookup = (name: string): string | undefined => env[name];
-    const command = container.command?.length ? container.command : image.entrypoint;
-    const argv = [...command, ...(container.args ?? [])].map((a) => expandVars(a, lookup));
-    const volumeArgs = await this.volumes.mountArgs(container, env);
-    const mountArgs = [...volumeArgs, ...keepImageVisible(image, volumeArgs)];
+    const expand = (list: string[] | undefined): string[] => (list ?? []).map((a) => expandVars(a, lookup));
+    // as the kubelet: command replaces the image's entrypoint and drops its cmd; args alone replace only the cmd
+    const argv = container.command?.length
+      ? [...expand(container.command), ...expand(container.args)]
+      : [...image.config.entrypoint, ...(container.args?.length ? expand(container.args) : image.config.cmd)];
+    if (argv.length === 0) throw new ContainerConfigError('no command specified');
+    const root: ContainerRoot = {
+      rootfs,
+      layerDir: path.join(this.podDir, 'containers', container.name),
+      readOnly: container.securityContext?.readOnlyRootFilesystem ?? false,
+      uid: user.uid,
+      gid: user.gid,
+      hostsFile: await this.hostsFile(),
+    };
+    const mountArgs = await this.volumes.mountArgs(container, env, rootfs);
     const podIP = this.opts.placement.podIP;
     return {
-      spawn: { argv, env, workingDir: container.workingDir, mountArgs, hostname: this.hostname },
-      imageID: image.imageID,
-      probeTarget: { podIP, container, env, mountArgs, hostname: this.hostname },
+      spawn: {
+        argv,
+        env,
+        workingDir: container.workingDir || image.config.workingDir,
+        mountArgs,
+        hostname: this.hostname,
+        root,
+        launcher: await overlayLauncher(root),
+      },
+      imageID: `${image.ref.replace(/:[^:/@]*$/, '')}@${image.digest}`,
+      probeTarget: { podIP, container, env, containerPid: () => undefined },
     };
+  }
+
+  /** The pod's /etc/hosts as the kubelet writes it; host-network pods see the host's. */
+  private async hostsFile(): Promise<string> {
+    if (this.pod.spec?.hostNetwork) return '/etc/hosts';
+    const file = path.join(this.podDir, 'etc-hosts');
+    const lines = [
+      '# Kubernetes-managed hosts file (local pod runtime).',
+      '127.0.0.1\tlocalhost',
+      '::1\tlocalhost ip6-localhost ip6-loopback',
+      `${this.opts.placement.podIP}\t${this.hostname ?? 'localhost'}`,
+    ];
+    await fs.mkdir(this.podDir, { recursive: true });
+    await fs.writeFile(file, `${lines.join('\n')}\n`);
+    return file;
   }
 }

@@ -1,9 +1,9 @@
-// Startup, liveness and readiness probes with the kubelet's thresholds: httpGet, tcpSocket and exec (inside the mounts).
+// Startup, liveness and readiness probes with the kubelet's thresholds: httpGet, tcpSocket and exec (inside the container).
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import type { V1Container, V1Probe } from '@kubernetes/client-node';
 import { Agent, request } from 'undici';
-import { bwrapArgs } from './container-process.ts';
+import { hostProgram } from './container-root.ts';
 
 export type ProbeKind = 'startup' | 'liveness' | 'readiness';
 
@@ -11,8 +11,8 @@ export interface ProbeTarget {
   podIP: string;
   container: V1Container;
   env: Record<string, string>;
-  mountArgs: string[];
-  hostname: string | undefined;
+  /** The running container's main process, whose namespaces and root an exec probe enters. */
+  containerPid: () => number | undefined;
 }
 
 // keep-alive off and no certificate checks, as the kubelet's prober
@@ -59,17 +59,12 @@ function tcpProbe(probe: V1Probe, target: ProbeTarget, timeoutMs: number): Promi
 }
 
 function execProbe(probe: V1Probe, target: ProbeTarget, timeoutMs: number): Promise<boolean> {
-  const args = [
-    ...bwrapArgs({
-      mountArgs: target.mountArgs,
-      hostname: target.hostname,
-      workingDir: target.container.workingDir,
-    }),
-    '--',
-    ...(probe.exec?.command ?? []),
-  ];
+  const pid = target.containerPid();
+  if (pid === undefined) return Promise.resolve(false);
+  // the command runs in the container's mount and UTS namespaces, its root and working directory
+  const args = ['-t', String(pid), '-m', '-u', '-r', '-w', '--', ...(probe.exec?.command ?? [])];
   return new Promise((resolve) => {
-    const child = spawn('bwrap', args, { env: target.env, detached: true, stdio: 'ignore' });
+    const child = spawn(hostProgram('nsenter'), args, { env: target.env, detached: true, stdio: 'ignore' });
     const timer = setTimeout(() => {
       if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
     }, timeoutMs);
