@@ -175,8 +175,35 @@ const degraded: Rule = (facts) => {
   return { ...body, message: body.message + note };
 };
 
+/** stuckMessage: each pod container that cannot start, with the kubelet's reason and message (shortened). */
+function stuckMessage(pods: ObservedCluster['pods'], pull: boolean): string | undefined {
+  const lines = pods.flatMap((p) =>
+    (p.stuck ?? [])
+      .filter((c) => (pull ? IMAGE_REASONS.has(c.reason) : isStuckSidecar(c)))
+      .map((c) => `${p.name}/${c.container}: ${c.reason}${c.message ? ` (${c.message.slice(0, 200)})` : ''}`),
+  );
+  return lines.length ? lines.join('; ') : undefined;
+}
+
+const IMAGE_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);
+
+// the scheduler's crash loops have their own rule (planned exits), and log-init retries by design while it waits
+function isStuckSidecar(c: { container: string; reason: string }): boolean {
+  if (c.reason === 'CreateContainerConfigError' || c.reason === 'CreateContainerError') return true;
+  return c.reason === 'CrashLoopBackOff' && c.container !== 'scheduler' && c.container !== 'log-init';
+}
+
 const degradedBody: Rule = ({ problem, observed, quorum, initialized }) => {
   if (problem) return conditionTrue(problem.reason, problem.message);
+  // a container that can never start keeps a new cluster "Creating" forever unless it is named here
+  const pulls = stuckMessage(observed.pods, true);
+  if (pulls)
+    return conditionTrue(
+      'ImagePullFailed',
+      `Containers cannot start, their image is not available: ${pulls}.`,
+    );
+  const sidecars = stuckMessage(observed.pods, false);
+  if (sidecars) return conditionTrue('ContainerNotStarting', `Containers cannot start: ${sidecars}.`);
   const healthy = observed.pods.filter((p) => p.probe?.healthy === true).length;
   const crashing = observed.pods.filter((p) => p.waitingReason === 'CrashLoopBackOff').map((p) => p.name);
   // schedulers of a brand-new cluster are expected to be down while they start; ReplicatedLogInitialized tells why

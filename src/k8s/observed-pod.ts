@@ -21,6 +21,36 @@ export interface ObservedPod {
   startedAt?: string;
   /** The main container's previous run, from lastState.terminated. */
   lastTermination?: { exitCode: number; startedAt?: string; finishedAt?: string; reason?: string };
+  /** Containers of any kind (init, sidecar, main) that cannot start: image pulls, bad config, crash loops. */
+  stuck?: StuckContainer[];
+}
+
+export interface StuckContainer {
+  container: string;
+  reason: string;
+  message?: string;
+}
+
+/** Waiting reasons the kubelet keeps repeating without help: a person has to fix the image or the spec. */
+export const STUCK_REASONS: ReadonlySet<string> = new Set([
+  'ErrImagePull',
+  'ImagePullBackOff',
+  'InvalidImageName',
+  'ErrImageNeverPull',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'CrashLoopBackOff',
+]);
+
+function stuckContainers(pod: V1Pod): StuckContainer[] {
+  const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+  return statuses.flatMap((c) => {
+    const waiting = c.state?.waiting;
+    if (!waiting?.reason || !STUCK_REASONS.has(waiting.reason)) return [];
+    return [
+      { container: c.name, reason: waiting.reason, ...(waiting.message ? { message: waiting.message } : {}) },
+    ];
+  });
 }
 
 function ordinalOf(name: string): number {
@@ -48,6 +78,8 @@ export function toObservedPod(pod: V1Pod): ObservedPod {
   if (revision) observed.revision = revision;
   if (exitCode !== undefined) observed.lastExitCode = exitCode;
   if (waiting) observed.waitingReason = waiting;
+  const stuck = stuckContainers(pod);
+  if (stuck.length) observed.stuck = stuck;
   const running = main?.state?.running?.startedAt;
   if (running) observed.startedAt = new Date(running).toISOString();
   const last = main?.lastState?.terminated;
