@@ -367,6 +367,9 @@ export function createReplica(opts: ReplicaOptions): Replica {
     const hazard = quorumHazard(opts.quorum, targets.length + 1, electedWith);
     if (hazard) throw corrupted(hazard);
     const needed = opts.quorum - 1;
+    // a group larger than this writer's quorum was sized for is only safe if no peer runs another setting, which
+    // the writer learns from the answers: it then waits for every peer before it counts the append as written
+    const oversized = 2 * opts.quorum <= targets.length + 1;
     await new Promise<void>((resolve, reject) => {
       let acks = 0;
       let pending = targets.length;
@@ -394,7 +397,7 @@ export function createReplica(opts: ReplicaOptions): Replica {
           if (mixed) settle(corrupted(mixed));
           if (r?.promised !== undefined && r.promised > proposal) settle(superseded(r.promised));
           if (r?.ok) acks++;
-          if (acks >= needed) settle();
+          if (acks >= needed && (!oversized || pending === 0)) settle();
           else if (pending === 0)
             settle(
               fail(`Log append at position ${position} reached no quorum: ${acks + 1} of ${opts.quorum}`),
