@@ -261,4 +261,59 @@ test('namespaced install: Roles in the watched namespaces only, and only they ar
   });
 });
 
+test('restricted Pod Security: every rendered manifest passes a server dry-run, and the operator pod restarts under it', async (ctx) => {
+  const e = env(ctx);
+  // enforce, not only warn: a pod the operator's Deployment creates from now on must meet the restricted level
+  await e.kubectl([
+    'label',
+    '--overwrite',
+    'namespace',
+    OPERATOR_NAMESPACE,
+    'pod-security.kubernetes.io/enforce=restricted',
+    'pod-security.kubernetes.io/enforce-version=latest',
+  ]);
+  const rendered = await helm(e.ctx, [
+    'template',
+    'aurora-operator',
+    join(REPO_ROOT, 'charts', 'aurora-operator'),
+    '--namespace',
+    OPERATOR_NAMESPACE,
+  ]);
+  const accepted = await e.kubectl(
+    ['apply', '--dry-run=server', '-n', OPERATOR_NAMESPACE, '-f', '-'],
+    rendered,
+  );
+  assert.match(accepted, 'deployment.apps/aurora-operator');
+  assert.match(accepted, '(server dry run)');
+  const before = (
+    await e.kubectl(['-n', OPERATOR_NAMESPACE, 'get', 'pods', '-o', 'jsonpath={.items[*].metadata.name}'])
+  )
+    .split(' ')
+    .filter(Boolean);
+  assert.ok(before.length > 0, 'operator pods exist');
+  await e.kubectl(['-n', OPERATOR_NAMESPACE, 'delete', 'pod', ...before, '--wait=false']);
+  await e.kubectl([
+    '-n',
+    OPERATOR_NAMESPACE,
+    'rollout',
+    'status',
+    'deploy/aurora-operator',
+    '--timeout=180s',
+  ]);
+  const pods = JSON.parse(await e.kubectl(['-n', OPERATOR_NAMESPACE, 'get', 'pods', '-o', 'json'])) as {
+    items: Array<{
+      metadata: { name: string };
+      spec: {
+        containers: Array<{ securityContext?: { readOnlyRootFilesystem?: boolean; runAsUser?: number } }>;
+      };
+    }>;
+  };
+  const fresh = pods.items.filter((p) => !before.includes(p.metadata.name));
+  assert.ok(fresh.length > 0, 'new operator pods were admitted under the restricted level');
+  for (const p of fresh) {
+    assert.is(p.spec.containers[0]?.securityContext?.readOnlyRootFilesystem, true);
+    assert.is(p.spec.containers[0]?.securityContext?.runAsUser, 65532);
+  }
+});
+
 test.run();
