@@ -34,7 +34,7 @@ function sessionsOver(tree: Record<string, string>, seen: ZooKeeperTarget[]): Zk
 
 test('hostOfPid takes the ip of a libprocess PID', () => {
   assert.is(hostOfPid('log-replica(1)@127.0.5.8:8083'), '127.0.5.8');
-  assert.is(hostOfPid(' log-replica(1)@10.1.2.3:41000\n'), '10.1.2.3');
+  assert.is(hostOfPid(' log-replica(1)@127.1.2.3:41000\n'), '127.1.2.3');
   assert.is(hostOfPid('not a pid'), undefined);
 });
 

@@ -39,7 +39,7 @@ test('a Ready cluster with recent backups keeps the same status for the next hou
 test('semanticSubset ignores defaulted fields but not a changed owned one', () => {
   const owned = { spec: { ports: [{ port: 8081 }], selector: { a: '1' } }, metadata: { labels: {} } };
   const served = {
-    spec: { ports: [{ port: 8081, protocol: 'TCP' }], selector: { a: '1' }, clusterIP: '10.0.0.1' },
+    spec: { ports: [{ port: 8081, protocol: 'TCP' }], selector: { a: '1' }, clusterIP: '127.0.0.1' },
     metadata: { uid: 'u' },
   };
   assert.ok(semanticSubset(owned, served));
