@@ -134,8 +134,8 @@ export function killRecordedGroups(runDir: string): number {
     for (const name of fs.readdirSync(path.join(runDir, podDir))) {
       const pgid = Number(fs.readFileSync(path.join(runDir, podDir, name), 'utf8'));
       const leader = path.basename(safeRead(`/proc/${pgid}/cmdline`).split('\0')[0] ?? '');
-      // a live leader that is not bwrap (or its launcher) means the pid was reused: leave that group alone
-      if (pgid > 1 && ['', 'bwrap', 'unshare', 'sh'].includes(leader)) killed += signalGroup(pgid) ? 1 : 0;
+      // a live leader that is not bwrap (the launcher execs it at once) means the pid was reused: leave it alone
+      if (pgid > 1 && (leader === '' || leader === 'bwrap')) killed += signalGroup(pgid) ? 1 : 0;
     }
     fs.rmSync(path.join(runDir, podDir), { recursive: true, force: true });
   }
