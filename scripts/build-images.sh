@@ -16,8 +16,11 @@ while [ $# -gt 0 ]; do
 done
 
 cache=${AURORA_IMAGE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/aurora-operator/images}
-store=${AURORA_IMAGE_STORE:-$cache/oci}
-mkdir -p "$cache" "$store"
+# checkouts of different code share the base and the builder's content-tagged images, but each has its own store
+# and stamps: otherwise one checkout's build would retag aurora-operator:0.1.0 under another's running tests
+checkout=$cache/checkouts/$(printf '%s' "$(pwd -P)" | sha256sum | cut -c1-12)
+store=${AURORA_IMAGE_STORE:-$checkout/oci}
+mkdir -p "$cache" "$checkout" "$store"
 # environments starting side by side share the cache: one build at a time
 exec 9>"$cache/.lock"
 flock 9
@@ -54,12 +57,14 @@ stage_context() {
 build_image() {
   local name=$1 hash=$2 containerfile=$3 context=$4
   shift 4
-  local tags=("$@") stamp=$cache/$name.inputs
-  if [ "$(cat "$stamp" 2>/dev/null)" = "$hash" ] && store_has "${tags[0]}" && builder_has "localhost/${tags[0]}"; then
+  local tags=("$@") stamp=$checkout/$name.inputs
+  if [ "$(cat "$stamp" 2>/dev/null)" = "$hash" ] && store_has "${tags[0]}" && builder_has "localhost/$name:$hash"; then
     echo "[image] $name is up to date ($hash)" >&2
   else
     local start=$SECONDS
-    builder_build "$containerfile" "$context" "localhost/$name:$hash" "${BUILD_ARGS[@]}"
+    # another checkout with the same inputs may have built it already: the builder tags images by input hash
+    builder_has "localhost/$name:$hash" ||
+      builder_build "$containerfile" "$context" "localhost/$name:$hash" "${BUILD_ARGS[@]}"
     for tag in "${tags[@]}"; do store_export "localhost/$name:$hash" "$tag"; done
     echo "$hash" >"$stamp"
     echo "[image] built $name in $((SECONDS - start)) s: ${tags[*]}" >&2
@@ -67,7 +72,7 @@ build_image() {
   for tag in "${tags[@]}"; do
     builder_tag "localhost/$name:$hash" "localhost/$tag"
     store_has "$tag" || store_export "localhost/$name:$hash" "$tag"
-    [ -z "$archives" ] || builder_archive "localhost/$tag" "$archives/${tag//[:\/]/_}.tar" "$tag"
+    [ -z "$archives" ] || builder_archive "localhost/$name:$hash" "$archives/${tag//[:\/]/_}.tar" "$tag"
   done
 }
 
@@ -95,8 +100,8 @@ fi
 
 operator_files=(Containerfile .dockerignore package.json package-lock.json bin/aurora-operator src)
 operator_hash=$(inputs_hash "$base_hash" "${operator_files[@]}")
-stage_context "$cache/context-operator" "${operator_files[@]}"
-build_image aurora-operator "$operator_hash" "$cache/context-operator/Containerfile" "$cache/context-operator" \
+stage_context "$checkout/context-operator" "${operator_files[@]}"
+build_image aurora-operator "$operator_hash" "$checkout/context-operator/Containerfile" "$checkout/context-operator" \
   "aurora-operator:$version" "aurora-operator:$revision"
 
 # the operator plus the test world's fault-hook entry point, for the e2e suites that crash it on purpose
@@ -111,15 +116,16 @@ BUILD_ARGS=("${saved_args[@]}")
 
 simulator_files=(images/simulator package.json package-lock.json src test/world/simulator)
 simulator_hash=$(inputs_hash "$base_hash" "${simulator_files[@]}")
-stage_context "$cache/context-simulator" "${simulator_files[@]}"
+stage_context "$checkout/context-simulator" "${simulator_files[@]}"
 # aurora-scheduler:0.22.0 is the image AuroraClusters default to: the simulator stands in for Aurora 0.22
-build_image aurora-scheduler-simulator "$simulator_hash" "$cache/context-simulator/images/simulator/Containerfile" \
-  "$cache/context-simulator" "aurora-scheduler-simulator:$version" "aurora-scheduler-simulator:$revision" \
+build_image aurora-scheduler-simulator "$simulator_hash" "$checkout/context-simulator/images/simulator/Containerfile" \
+  "$checkout/context-simulator" "aurora-scheduler-simulator:$version" "aurora-scheduler-simulator:$revision" \
   "aurora-scheduler:0.22.0"
 
 busybox_hash=$(inputs_hash "" images/busybox)
-if [ "$(cat "$cache/busybox.inputs" 2>/dev/null)" != "$busybox_hash" ] || ! store_has busybox:latest; then
-  ctx=$cache/context-busybox
+if [ "$(cat "$checkout/busybox.inputs" 2>/dev/null)" != "$busybox_hash" ] || ! store_has busybox:latest ||
+  ! builder_has "localhost/busybox:$busybox_hash"; then
+  ctx=$checkout/context-busybox
   rm -rf "$ctx" && mkdir -p "$ctx"
   bash images/busybox/build-rootfs.sh "$ctx/rootfs.tar"
   cp images/busybox/Containerfile "$ctx/"

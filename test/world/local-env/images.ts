@@ -1,7 +1,12 @@
 // The local image store: an OCI layout that `npm run image` fills, where the pod runtime looks images up by name.
+import { createHash } from 'node:crypto';
+import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../src/..');
 
 /** Where `scripts/build-images.sh` caches its work; the same defaults and environment variables as that script. */
 export function imageCacheDir(): string {
@@ -9,8 +14,10 @@ export function imageCacheDir(): string {
   return process.env['AURORA_IMAGE_CACHE'] || path.join(xdg, 'aurora-operator', 'images');
 }
 
+/** This checkout's image store: the script keys it by the checkout's real path, so checkouts never share tags. */
 export function imageStoreDir(): string {
-  return process.env['AURORA_IMAGE_STORE'] || path.join(imageCacheDir(), 'oci');
+  const checkout = createHash('sha256').update(fsSync.realpathSync(repoRoot)).digest('hex').slice(0, 12);
+  return process.env['AURORA_IMAGE_STORE'] || path.join(imageCacheDir(), 'checkouts', checkout, 'oci');
 }
 
 /** An image that is not in the local store: the kubelet's ErrImagePull, since nothing can be pulled here. */
