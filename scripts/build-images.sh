@@ -107,11 +107,11 @@ build_image aurora-operator "$operator_hash" "$checkout/context-operator/Contain
 # the operator plus the test world's fault-hook entry point, for the e2e suites that crash it on purpose
 test_files=(images/operator-test test/world/operator-test-main.ts)
 test_hash=$(inputs_hash "$operator_hash" "${test_files[@]}")
-stage_context "$cache/context-operator-test" "${test_files[@]}"
+stage_context "$checkout/context-operator-test" "${test_files[@]}"
 saved_args=("${BUILD_ARGS[@]}")
 BUILD_ARGS=(--build-arg "OPERATOR_IMAGE=localhost/aurora-operator:$operator_hash")
-build_image aurora-operator-test "$test_hash" "$cache/context-operator-test/images/operator-test/Containerfile" \
-  "$cache/context-operator-test" "aurora-operator-test:$version"
+build_image aurora-operator-test "$test_hash" "$checkout/context-operator-test/images/operator-test/Containerfile" \
+  "$checkout/context-operator-test" "aurora-operator-test:$version"
 BUILD_ARGS=("${saved_args[@]}")
 
 simulator_files=(images/simulator package.json package-lock.json src test/world/simulator)

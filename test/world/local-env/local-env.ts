@@ -31,6 +31,8 @@ export interface LocalEnvOptions {
   operatorReplicas?: number;
   /** pods get 127.<podSubnet>.x.y; environments running side by side need different subnets */
   podSubnet?: number;
+  /** fleet mode: one fleet-host process runs every scheduler and backup-agent container (benchmarks at scale) */
+  fleet?: boolean;
   log: Logger;
 }
 
