@@ -115,6 +115,21 @@ export async function startLocalEnv(opts: LocalEnvOptions): Promise<LocalEnvStat
     save();
     await ensureMesosMaster(zk.connectString, '/mesos');
     log.info({ zookeeper: zk.connectString }, 'ZooKeeper is up with a Mesos master entry at /mesos');
+    const fleetSocket = join(stateDir, 'fleet-host.sock');
+    if (opts.fleet) {
+      pids['fleet-host'] = startDaemon({
+        name: 'fleet-host',
+        command: process.execPath,
+        args: [
+          join(REPO_ROOT, 'test', 'world', 'local-env', 'fleet-host', 'main.ts'),
+          `--socket=${fleetSocket}`,
+        ],
+        logFile: join(stateDir, 'logs', 'fleet-host.log'),
+        cwd: REPO_ROOT,
+      });
+      save();
+      await waitForSocket(fleetSocket, pids['fleet-host']);
+    }
     pids['pod-runtime'] = startDaemon({
       name: 'pod-runtime',
       command: process.execPath,
@@ -123,6 +138,7 @@ export async function startLocalEnv(opts: LocalEnvOptions): Promise<LocalEnvStat
         `--kubeconfig=${cp.kubeconfigPath}`,
         `--state-dir=${join(stateDir, 'pods')}`,
         `--pod-subnet=${opts.podSubnet ?? 2}`,
+        ...(opts.fleet ? [`--fleet-host=${fleetSocket}`] : []),
       ],
       logFile: join(stateDir, 'logs', 'pod-runtime.log'),
       cwd: REPO_ROOT,
@@ -138,6 +154,15 @@ export async function startLocalEnv(opts: LocalEnvOptions): Promise<LocalEnvStat
   }
 }
 
+async function waitForSocket(socket: string, pid: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!existsSync(socket)) {
+    if (!isAlive(pid) || Date.now() > deadline)
+      throw new Error('the fleet host did not start; see logs/fleet-host.log');
+    await sleep(100);
+  }
+}
+
 async function waitForNode(ctx: ToolContext, runtimePid: number): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
@@ -150,7 +175,14 @@ async function waitForNode(ctx: ToolContext, runtimePid: number): Promise<void> 
 }
 
 // The pod runtime goes first so it can stop its pods while the apiserver still answers.
-const STOP_ORDER = ['pod-runtime', 'kube-controller-manager', 'kube-apiserver', 'etcd', 'zookeeper'];
+const STOP_ORDER = [
+  'pod-runtime',
+  'fleet-host',
+  'kube-controller-manager',
+  'kube-apiserver',
+  'etcd',
+  'zookeeper',
+];
 
 export async function stopLocalEnv(state: LocalEnvState): Promise<void> {
   for (const name of STOP_ORDER) {

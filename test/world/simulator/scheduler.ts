@@ -21,7 +21,15 @@ export interface SchedulerProcess {
   shutdown(reason: string, code?: number): Promise<void>;
 }
 
-export function createScheduler(cfg: SchedulerConfig, log: SimLog, initialFaults: Faults): SchedulerProcess {
+/** Ends the program with an exit code: process.exit in a process of its own, a callback where many share one. */
+export type ExitProgram = (code: number) => void;
+
+export function createScheduler(
+  cfg: SchedulerConfig,
+  log: SimLog,
+  initialFaults: Faults,
+  exit: ExitProgram = (code) => process.exit(code),
+): SchedulerProcess {
   const vars = createVars();
   const started = Date.now();
   let lifecycle: LifecycleState = 'IDLE';
@@ -101,11 +109,11 @@ export function createScheduler(cfg: SchedulerConfig, log: SimLog, initialFaults
       faults: () => faults,
       updateFaults: (u) => {
         faults = mergeFaults(faults, u);
-        if (faults.crash !== undefined) setTimeout(() => process.exit(faults.crash), 20);
+        if (faults.crash !== undefined) setTimeout(() => exit(faults.crash ?? 1), 20);
         return faults;
       },
       quit: () => void shutdown('Received quit request via /quitquitquit.'),
-      abort: () => process.exit(0),
+      abort: () => exit(0),
     });
     httpPort = await listen(http, cfg.httpPort, cfg.ip ?? '0.0.0.0');
     self.port = httpPort;
@@ -164,7 +172,7 @@ export function createScheduler(cfg: SchedulerConfig, log: SimLog, initialFaults
     stopping = true;
     log.info(reason);
     setLifecycle('DEAD');
-    const force = setTimeout(() => process.exit(code), 4000);
+    const force = setTimeout(() => exit(code), 4000);
     force.unref();
     leadership?.stop();
     replica?.stop();
@@ -178,7 +186,8 @@ export function createScheduler(cfg: SchedulerConfig, log: SimLog, initialFaults
     lib?.closeAllConnections();
     lib?.close();
     releaseLock?.();
-    process.exit(code);
+    clearTimeout(force);
+    exit(code);
   }
 
   return { start, shutdown };

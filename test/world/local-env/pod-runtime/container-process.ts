@@ -27,6 +27,15 @@ export interface ContainerExit {
   finishedAt: Date;
 }
 
+/** A running container instance, whatever runs it. */
+export interface ContainerHandle {
+  readonly startedAt: Date;
+  readonly exited: Promise<ContainerExit>;
+  /** The main process inside the container's namespaces, for exec probes; undefined when there is none. */
+  readonly containerPid: number | undefined;
+  terminate(graceMs: number): Promise<ContainerExit>;
+}
+
 /** Arguments for bubblewrap: the image root, fresh /dev and /proc, the container's mounts, then its user. */
 export function bwrapArgs(
   spec: Pick<ContainerSpawnSpec, 'root' | 'mountArgs' | 'hostname' | 'workingDir'>,
@@ -40,7 +49,7 @@ export function bwrapArgs(
   ];
 }
 
-export class ContainerProcess {
+export class ContainerProcess implements ContainerHandle {
   readonly startedAt = new Date();
   readonly exited: Promise<ContainerExit>;
   private readonly child: ChildProcess;

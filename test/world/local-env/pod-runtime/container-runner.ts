@@ -6,7 +6,8 @@ import type { Logger } from '../../../../src/log.ts';
 import { BrokenImageError, ImageNotFoundError } from '../images.ts';
 import { RestartBackoff, type BackoffPolicy } from './backoff.ts';
 import type { ContainerStatusJson, TerminatedState } from './container-status.ts';
-import { ContainerProcess, type ContainerExit, type ContainerSpawnSpec } from './container-process.ts';
+import type { ContainerExit, ContainerHandle, ContainerSpawnSpec } from './container-process.ts';
+import type { ContainerLauncher } from './fleet-client.ts';
 import { ContainerConfigError } from './field-ref.ts';
 import { errorMessage, rfc3339 } from './kube.ts';
 import { ProbeWorker, type ProbeKind, type ProbeTarget } from './probes.ts';
@@ -27,6 +28,7 @@ export interface RunnerContext {
   backoff: BackoffPolicy;
   log: Logger;
   plan(container: V1Container): Promise<StartPlan>;
+  launch: ContainerLauncher;
   /** Grace period for kills caused by probes. */
   probeGraceSeconds(probe: V1Probe): number;
   onChange(): void;
@@ -39,7 +41,7 @@ export class ContainerRunner {
   private readonly container: V1Container;
   private readonly ctx: RunnerContext;
   private readonly backoff: RestartBackoff;
-  private process: ContainerProcess | undefined;
+  private process: ContainerHandle | undefined;
   private probes: ProbeWorker[] = [];
   private stopping = false;
   private wake: (() => void) | undefined;
@@ -138,7 +140,7 @@ export class ContainerRunner {
     }
     if (this.stopping) return 'stopped';
     const name = this.container.name;
-    const proc = ContainerProcess.start({
+    const proc = this.ctx.launch({
       ...plan.spawn,
       logFile: path.join(this.ctx.logDir, name, `${this.status.restartCount}.log`),
       pidFile: path.join(this.ctx.runDir, `${name}.pid`),

@@ -5,7 +5,8 @@ import { parseArgs } from 'node:util';
 import type { V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
 import { createLogger, type Logger } from '../../../../src/log.ts';
 import { kubeletBackoff, type BackoffPolicy } from './backoff.ts';
-import { killRecordedGroups } from './container-process.ts';
+import { ContainerProcess, killRecordedGroups } from './container-process.ts';
+import { FleetClient } from './fleet-client.ts';
 import { startInformer } from './informer.ts';
 import { loadKube } from './kube.ts';
 import { startNodeAgent } from './node-agent.ts';
@@ -26,6 +27,8 @@ export interface PodRuntimeOptions {
   shutdownGraceMs?: number;
   /** Pod IPs come from 127.<podSubnet>.0.0/16 (default 2). */
   podSubnet?: number;
+  /** Fleet mode: the socket of a fleet host that runs every scheduler and backup-agent container. */
+  fleetHost?: string;
 }
 
 export interface PodRuntime {
@@ -43,6 +46,9 @@ export async function startPodRuntime(opts: PodRuntimeOptions): Promise<PodRunti
   const leftovers = killRecordedGroups(path.join(stateDir, 'run'));
   if (leftovers > 0) log.warn({ leftovers }, 'Killed container processes left by a previous runtime');
   const kube = loadKube(opts.kubeconfigPath);
+  const fleet = opts.fleetHost ? await FleetClient.connect(opts.fleetHost) : undefined;
+  const ownProcess = (spec: Parameters<typeof ContainerProcess.start>[0]): ContainerProcess =>
+    ContainerProcess.start(spec);
   const node = await startNodeAgent({ kube, nodeName, nodeIP, log });
   const pods = new PodManager({
     kube,
@@ -53,6 +59,7 @@ export async function startPodRuntime(opts: PodRuntimeOptions): Promise<PodRunti
     volumeRefreshMs: opts.volumeRefreshMs ?? 60_000,
     log,
     ...(opts.podSubnet !== undefined ? { podSubnet: opts.podSubnet } : {}),
+    launch: fleet ? fleet.launcher(ownProcess) : ownProcess,
   });
   const binder = new PodBinder(kube, nodeName, log);
   const podInformer = startInformer<V1Pod>({
@@ -93,6 +100,7 @@ export async function startPodRuntime(opts: PodRuntimeOptions): Promise<PodRunti
       node.stop();
       await Promise.all([podInformer.stop(), claimInformer.stop()]);
       await pods.stop(opts.shutdownGraceMs ?? 10_000);
+      fleet?.close();
       log.info('Pod runtime stopped');
     },
   };
@@ -105,11 +113,12 @@ async function main(): Promise<void> {
       'state-dir': { type: 'string' },
       'node-name': { type: 'string', default: 'local-node' },
       'pod-subnet': { type: 'string', default: '2' },
+      'fleet-host': { type: 'string' },
     },
   });
   if (!values.kubeconfig || !values['state-dir']) {
     console.error(
-      'usage: main.ts --kubeconfig=PATH --state-dir=DIR [--node-name=local-node] [--pod-subnet=2]',
+      'usage: main.ts --kubeconfig=PATH --state-dir=DIR [--node-name=local-node] [--pod-subnet=2] [--fleet-host=SOCKET]',
     );
     process.exit(2);
   }
@@ -118,6 +127,7 @@ async function main(): Promise<void> {
     stateDir: values['state-dir'],
     nodeName: values['node-name'],
     podSubnet: Number(values['pod-subnet']),
+    ...(values['fleet-host'] ? { fleetHost: values['fleet-host'] } : {}),
   });
   let stopping = false;
   const shutdown = (): void => {

@@ -7,6 +7,7 @@ import type { BackoffPolicy } from './backoff.ts';
 import { IpAllocator } from './ip-allocator.ts';
 import type { Kube } from './kube.ts';
 import { errorMessage } from './kube.ts';
+import type { ContainerLauncher } from './fleet-client.ts';
 import { PodWorker } from './pod-worker.ts';
 
 export interface PodManagerOptions {
@@ -19,6 +20,7 @@ export interface PodManagerOptions {
   log: Logger;
   /** second octet of the pod IP range 127.<podSubnet>.0.0/16 */
   podSubnet?: number;
+  launch: ContainerLauncher;
 }
 
 export class PodManager {
@@ -104,6 +106,7 @@ export class PodManager {
       backoff: this.opts.backoff,
       volumeRefreshMs: this.opts.volumeRefreshMs,
       log: this.opts.log.child({ pod: podKey(pod) }),
+      launch: this.opts.launch,
     });
   }
 }

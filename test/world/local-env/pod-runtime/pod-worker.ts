@@ -14,6 +14,7 @@ import {
   type StartPlan,
 } from './container-runner.ts';
 import { ContainerConfigError, type PodPlacement } from './field-ref.ts';
+import type { ContainerLauncher } from './fleet-client.ts';
 import { imageRootfs } from './image-rootfs.ts';
 import type { Kube } from './kube.ts';
 import { apiStatusCode, errorMessage, rfc3339 } from './kube.ts';
@@ -33,6 +34,7 @@ export interface PodWorkerOptions {
   backoff: BackoffPolicy;
   volumeRefreshMs: number;
   log: Logger;
+  launch: ContainerLauncher;
 }
 
 export class PodWorker {
@@ -73,6 +75,7 @@ export class PodWorker {
       backoff: opts.backoff,
       log: opts.log,
       plan: (c) => this.plan(c),
+      launch: opts.launch,
       probeGraceSeconds: (p: V1Probe) =>
         p.terminationGracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30,
       onChange: () => this.writer.schedule(),
