@@ -6,6 +6,8 @@ import { decodeBinaryStruct, encodeBinaryStruct } from '../src/thrift/binary-pro
 import { decodeJsonStruct, encodeJsonStruct } from '../src/thrift/json-protocol.ts';
 import { SnapshotSpec } from '../src/thrift/storage-schema.ts';
 import { syntheticCluster, syntheticObservation, syntheticSnapshot } from './fleet-fixtures.ts';
+import { taskReadSection } from './task-read.ts';
+import { formatLine } from './task-read-targets.ts';
 
 interface Result {
   name: string;
@@ -132,5 +134,11 @@ for (const r of results) {
     `${ok ? 'ok  ' : 'MISS'} ${r.name.padEnd(60)} ${value} ${r.unit} (target ${r.lowerIsBetter ? '≤' : '≥'} ${r.target.toLocaleString('en')})\n`,
   );
 }
-process.stdout.write(`${results.length - failed} passed, ${failed} failed\n`);
+// task reads against a real simulated leader of 1,000 to 20,000 tasks (bench/task-read.ts)
+const section = await taskReadSection();
+for (const line of section) process.stdout.write(`${formatLine(line)}\n`);
+const checked = section.filter((l) => l.status !== 'info');
+const missed = checked.filter((l) => l.status === 'MISS').length;
+failed += missed;
+process.stdout.write(`${results.length + checked.length - failed} passed, ${failed} failed\n`);
 process.exitCode = failed ? 1 : 0;
