@@ -99,7 +99,10 @@ export async function collectSignals(t: SignalTargets): Promise<DiagnosticSignal
   ]);
   signals.tasks =
     tasks.status === 'fulfilled'
-      ? { outcomes: tasks.value.map(taskOutcome) }
+      ? {
+          outcomes: tasks.value.map(taskOutcome),
+          ...(read && tasks.value.length >= read.limit ? { truncatedAt: read.limit } : {}),
+        }
       : { outcomes: [], error: messageOf(tasks.reason) };
   signals.backups =
     backups.status === 'fulfilled'

@@ -15,7 +15,7 @@ export function crashedTasks(outcomes: readonly TaskOutcome[], sinceMs: number):
 }
 
 export function executorHealthy(
-  tasks: { outcomes: readonly TaskOutcome[]; error?: string } | undefined,
+  tasks: { outcomes: readonly TaskOutcome[]; error?: string; truncatedAt?: number } | undefined,
   now: Date,
   windowMs: number,
 ): ConditionBody {
@@ -23,6 +23,15 @@ export function executorHealthy(
   if (tasks.error)
     return conditionUnknown('TasksUnreadable', `getTasksWithoutConfigs on the leader failed: ${tasks.error}`);
   const crashed = crashedTasks(tasks.outcomes, now.getTime() - windowMs);
+  // a cut read may miss the newest failures or the start that clears them: neither answer would be proven
+  if (tasks.truncatedAt !== undefined) {
+    return conditionUnknown(
+      'TaskReadTruncated',
+      `The leader holds more STARTING, RUNNING, FAILED and LOST tasks than one read returns ` +
+        `(${tasks.truncatedAt}); ${crashed.length} of the tasks read went to FAILED or LOST without STARTING or ` +
+        'RUNNING. Look for failing tasks in the Aurora UI.',
+    );
+  }
   if (!crashed.length) {
     return conditionTrue(
       'NoLaunchFailures',

@@ -27,7 +27,12 @@ export interface DiagnosticSignals {
   libprocessReachable: Record<string, boolean>;
   advertised: AdvertisedEndpoint[];
   /** Recent tasks from getTasksWithoutConfigs on the leader; undefined without an active leader. */
-  tasks?: { outcomes: TaskOutcome[]; error?: string };
+  tasks?: {
+    outcomes: TaskOutcome[];
+    error?: string;
+    /** the read returned as many tasks as its limit allowed: some were left out */
+    truncatedAt?: number;
+  };
   /** listBackups on the leader. */
   backups?: { names: string[]; error?: string };
 }

@@ -62,4 +62,20 @@ test('executorHealthy names example task ids and the sandbox remedy', () => {
   assert.is(executorHealthy({ outcomes: [], error: 'boom' }, now, 600_000).reason, 'TasksUnreadable');
 });
 
+test('a cut read proves neither a crash nor its absence: Unknown TaskReadTruncated, with the crashes it saw', () => {
+  const outcomes = [crashed('a', t - 1000), ran('b', t - 5000)];
+  const cut = executorHealthy({ outcomes, truncatedAt: 20_000 }, now, 3_600_000);
+  assert.is(cut.status, 'Unknown');
+  assert.is(cut.reason, 'TaskReadTruncated');
+  assert.match(cut.message, /\(20000\); 1 of the tasks read/);
+  const whole = executorHealthy({ outcomes }, now, 3_600_000);
+  assert.is(whole.reason, 'ExecutorCrashing');
+  const quietButCut = executorHealthy(
+    { outcomes: [ran('b', t - 5000)], truncatedAt: 20_000 },
+    now,
+    3_600_000,
+  );
+  assert.is(quietButCut.reason, 'TaskReadTruncated');
+});
+
 test.run();
