@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createAgentServer } from '../agent/agent-server.ts';
 import { startPreRestoreLogPruning } from '../agent/pre-restore-retention.ts';
 import { LEGACY_OPERATOR_STATE_DIR } from '../api/contracts.ts';
-import { isDuration, parseDuration } from '../api/duration.ts';
+import { isDuration, parseDuration } from '../api/duration-syntax.ts';
 import { createLogger } from '../log.ts';
 import type { Command } from './command.ts';
 
