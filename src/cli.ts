@@ -1,20 +1,37 @@
 // The `aurora-operator` program: a small subcommand dispatcher.
 import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
-import { backupAgentCommand } from './cli/backup-agent-command.ts';
-import { crdsCommand } from './cli/crds-command.ts';
-import { diagnoseCommand } from './cli/diagnose-command.ts';
 import type { CliIo, Command } from './cli/command.ts';
-import { renderCommand } from './cli/render-command.ts';
-import { runCommand } from './cli/run-command.ts';
 
-// `run` (the operator itself) and `diagnose` are added here by their owners
-export const COMMANDS: Readonly<Record<string, Command>> = {
-  run: runCommand,
-  render: renderCommand,
-  crds: crdsCommand,
-  diagnose: diagnoseCommand,
-  'backup-agent': backupAgentCommand,
+/** A command as the dispatcher knows it before loading it: the summary `usage` lists, and how to load the rest. */
+export interface CommandEntry {
+  readonly summary: string;
+  readonly load: () => Promise<Command>;
+}
+
+// each command loads only when run: the backup-agent sidecar in every scheduler pod never loads client-node
+export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  run: {
+    summary: 'run the operator (configured through environment variables, see README)',
+    load: async () => (await import('./cli/run-command.ts')).runCommand,
+  },
+  render: {
+    summary: 'print every object the operator would create for an AuroraCluster manifest',
+    load: async () => (await import('./cli/render-command.ts')).renderCommand,
+  },
+  crds: {
+    summary: 'print the CustomResourceDefinitions (--write regenerates crds/ and the chart copies)',
+    load: async () => (await import('./cli/crds-command.ts')).crdsCommand,
+  },
+  diagnose: {
+    summary:
+      'print a plain-text diagnosis of one AuroraCluster (status, pods, live probes, conditions with remedies)',
+    load: async () => (await import('./cli/diagnose-command.ts')).diagnoseCommand,
+  },
+  'backup-agent': {
+    summary: 'serve the backup directory to the operator (sidecar of every scheduler pod)',
+    load: async () => (await import('./cli/backup-agent-command.ts')).backupAgentCommand,
+  },
 };
 
 function usage(): string {
@@ -29,11 +46,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stdout(usage());
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!entry) {
     io.stderr(`unknown command ${JSON.stringify(name)}\n${usage()}`);
     return 2;
   }
+  const command = await entry.load();
   return command.run(rest, io);
 }
 

@@ -1,8 +1,14 @@
 // Wire shapes of the backup agent's HTTP API, shared by its server and the operator's client.
 import { z } from 'zod';
 
-export const BACKUP_FILE_PREFIX = 'scheduler-backup-';
-export const BACKUP_NAME_PATTERN = /^scheduler-backup-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}$/;
+export {
+  BACKUP_FILE_PREFIX,
+  BACKUP_NAME_PATTERN,
+  isRestoreId,
+  MAX_RESTORE_ID_LENGTH,
+  MTIME_HEADER,
+  RESTORE_ID_PATTERN,
+} from './agent-names.ts';
 
 export const BackupFile = z.object({
   name: z.string(),
@@ -12,19 +18,8 @@ export const BackupFile = z.object({
 });
 export type BackupFile = z.infer<typeof BackupFile>;
 
-/** A restore id as it appears in marker names: the AuroraRestore's uid (or a DNS-subdomain name), never a path. */
-export const RESTORE_ID_PATTERN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-export const MAX_RESTORE_ID_LENGTH = 253;
-
-export function isRestoreId(id: string): boolean {
-  return id.length <= MAX_RESTORE_ID_LENGTH && RESTORE_ID_PATTERN.test(id);
-}
-
 export const BackupList = z.object({ backups: z.array(BackupFile) });
 export const MarkerList = z.object({ markers: z.array(z.string()) });
-
-/** Carries a backup file's write time from GET to PUT, so a copy keeps the original's mtime. */
-export const MTIME_HEADER = 'x-backup-mtime';
 
 /** What the agent found when it decoded a backup file where it lies, before a restore touches any log. */
 export const BackupCheck = z.object({

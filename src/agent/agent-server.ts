@@ -8,14 +8,9 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { succeededMarkerName } from '../api/contracts.ts';
 import type { Logger } from '../log.ts';
-import {
-  BACKUP_FILE_PREFIX,
-  BACKUP_NAME_PATTERN,
-  isRestoreId,
-  MTIME_HEADER,
-  type BackupFile,
-} from './agent-api.ts';
+import type { BackupFile } from './agent-api.ts';
 import { AgentError } from './agent-errors.ts';
+import { BACKUP_FILE_PREFIX, BACKUP_NAME_PATTERN, isRestoreId, MTIME_HEADER } from './agent-names.ts';
 import { checkBackupFile } from './backup-check.ts';
 
 export interface AgentServerOptions {

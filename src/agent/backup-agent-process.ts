@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import type { Logger } from '../log.ts';
 import { LEGACY_OPERATOR_STATE_DIR } from '../api/contracts.ts';
-import { isDuration, parseDuration } from '../api/duration.ts';
+import { isDuration, parseDuration } from '../api/duration-syntax.ts';
 import { createAgentServer } from './agent-server.ts';
 import { startPreRestoreLogPruning } from './pre-restore-retention.ts';
 

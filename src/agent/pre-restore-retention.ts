@@ -3,7 +3,7 @@ import { lstat, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PRE_RESTORE_LOG_PREFIX, succeededMarkerName } from '../api/contracts.ts';
 import type { Logger } from '../log.ts';
-import { isRestoreId } from './agent-api.ts';
+import { isRestoreId } from './agent-names.ts';
 
 export const PRUNE_INTERVAL_MS = 60_000;
 

@@ -1,0 +1,65 @@
+// The dispatcher loads only the command it runs: the backup-agent sidecar, in every scheduler pod, must never pay
+// for @kubernetes/client-node (about 80 MiB RSS) or zod. Each case runs in a fresh Node process, since this one
+// has loaded everything already.
+import { execFileSync } from 'node:child_process';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { COMMANDS } from '../../../src/cli.ts';
+
+const CLI_URL = new URL('../../../src/cli.ts', import.meta.url).href;
+
+/** dispatch runs main(args) in a child process and returns its exit code and every module URL it resolved. */
+function dispatch(args: readonly string[]): { code: number; loaded: string[] } {
+  // a resolve hook sees every import, of the project's files and of packages' own files alike
+  const script = `
+    import { registerHooks } from 'node:module';
+    const loaded = [];
+    registerHooks({ resolve(specifier, context, next) { const r = next(specifier, context); loaded.push(r.url); return r; } });
+    const { main } = await import(${JSON.stringify(CLI_URL)});
+    const io = { stdout() {}, stderr() {}, readFile: async () => '', readStdin: async () => '' };
+    const code = await main(${JSON.stringify(args)}, io);
+    process.stdout.write(JSON.stringify({ code, loaded }));
+  `;
+  const env = { ...process.env };
+  // without these the agent command returns at once, after its module graph has loaded
+  delete env['AGENT_TOKEN'];
+  delete env['BACKUP_DIR'];
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env });
+  return JSON.parse(out.toString()) as { code: number; loaded: string[] };
+}
+
+const has = (loaded: readonly string[], fragment: string): boolean =>
+  loaded.some((url) => url.includes(fragment));
+
+test('backup-agent loads its command but neither client-node nor zod', () => {
+  const { code, loaded } = dispatch(['backup-agent']);
+  assert.is(code, 2, 'the agent refuses to start without AGENT_TOKEN and BACKUP_DIR');
+  assert.ok(has(loaded, '/src/cli/backup-agent-command.ts'), 'the hook saw the agent command load');
+  assert.ok(has(loaded, '/src/agent/agent-server.ts'), 'the hook saw the agent server load');
+  assert.not.ok(has(loaded, '/@kubernetes/client-node/'), '@kubernetes/client-node was loaded');
+  assert.not.ok(has(loaded, '/node_modules/zod/'), 'zod was loaded');
+});
+
+test('usage loads no command module', () => {
+  const { code, loaded } = dispatch(['--help']);
+  assert.is(code, 0);
+  assert.equal(
+    loaded.filter((url) => url.includes('-command.ts')),
+    [],
+  );
+});
+
+test('an unknown command, even an Object.prototype name, is refused without loading anything', () => {
+  const { code, loaded } = dispatch(['toString']);
+  assert.is(code, 2);
+  assert.not.ok(has(loaded, '-command.ts'));
+});
+
+test("each command's summary in the dispatcher's table is the command's own", async () => {
+  for (const [name, entry] of Object.entries(COMMANDS)) {
+    const command = await entry.load();
+    assert.is(entry.summary, command.summary, name);
+  }
+});
+
+test.run();
