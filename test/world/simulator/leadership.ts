@@ -145,13 +145,14 @@ export function createLeadership(d: LeadershipDeps): Leadership {
 
   async function lead(): Promise<void> {
     d.setLifecycle('LEADER_AWAITING_REGISTRATION');
-    later(cfg.maxLeadingDurationMs, () => d.shutdown('Triggering automatic failover.'));
     try {
       await startStorage();
     } catch (err) {
       d.shutdown(`Storage failed to start: ${(err as Error).message}`);
       return;
     }
+    // Aurora arms the failover timer once storage has started, so a slow writer election does not shorten the term.
+    later(cfg.maxLeadingDurationMs, () => d.shutdown('Triggering automatic failover.'));
     later(cfg.maxRegistrationDelayMs, () => {
       if (!isRegistered) d.shutdown('Framework has not been registered within the tolerated delay.');
     });
