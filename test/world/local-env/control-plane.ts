@@ -26,6 +26,8 @@ export interface ControlPlaneOptions {
   stateDir: string;
   log?: Logger;
   repoRoot?: string;
+  /** when set, the apiserver writes a Metadata-level audit log here (benchmarks attribute requests to callers) */
+  auditLog?: string;
 }
 
 // Service addresses stay on loopback so that even a mistaken connection to a ClusterIP never leaves the machine.
@@ -99,10 +101,29 @@ interface ApiServerArgsInput {
   port: number;
   certs: ReturnType<typeof ensureCerts>;
   tokenFile: string;
+  auditLog?: string | undefined;
 }
 
-function apiServerArgs({ dir, etcdPort, port, certs, tokenFile }: ApiServerArgsInput): string[] {
+// one event per request at ResponseComplete, so counting lines counts requests
+const AUDIT_POLICY = [
+  'apiVersion: audit.k8s.io/v1',
+  'kind: Policy',
+  'omitStages: [RequestReceived, ResponseStarted]',
+  'rules:',
+  '  - level: Metadata',
+  '',
+].join('\n');
+
+function auditArgs(dir: string, auditLog: string | undefined): string[] {
+  if (auditLog === undefined) return [];
+  const policy = join(dir, 'audit-policy.yaml');
+  writeFileSync(policy, AUDIT_POLICY);
+  return [`--audit-policy-file=${policy}`, `--audit-log-path=${auditLog}`, '--audit-log-format=json'];
+}
+
+function apiServerArgs({ dir, etcdPort, port, certs, tokenFile, auditLog }: ApiServerArgsInput): string[] {
   return [
+    ...auditArgs(dir, auditLog),
     `--etcd-servers=http://127.0.0.1:${etcdPort}`,
     '--bind-address=127.0.0.1',
     '--advertise-address=127.0.0.1',
@@ -173,7 +194,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     pids['kube-apiserver'] = startDaemon({
       name: 'kube-apiserver',
       command: join(binDir, 'kube-apiserver'),
-      args: apiServerArgs({ dir, etcdPort, port, certs, tokenFile }),
+      args: apiServerArgs({ dir, etcdPort, port, certs, tokenFile, auditLog: opts.auditLog }),
       logFile: log('kube-apiserver'),
     });
     const server = `https://127.0.0.1:${port}`;

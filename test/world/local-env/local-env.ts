@@ -33,6 +33,8 @@ export interface LocalEnvOptions {
   podSubnet?: number;
   /** fleet mode: one fleet-host process runs every scheduler and backup-agent container (benchmarks at scale) */
   fleet?: boolean;
+  /** path of a kube-apiserver audit log (Metadata level); off when unset */
+  auditLog?: string;
   log: Logger;
 }
 
@@ -91,7 +93,12 @@ export async function startLocalEnv(opts: LocalEnvOptions): Promise<LocalEnvStat
   // every pod runs from an image in the local store; the build is skipped when its inputs are unchanged
   buildLocalImages();
   const pids: Record<string, number> = {};
-  const cp = await startControlPlane({ stateDir: join(stateDir, 'control-plane'), log, repoRoot: REPO_ROOT });
+  const cp = await startControlPlane({
+    stateDir: join(stateDir, 'control-plane'),
+    log,
+    repoRoot: REPO_ROOT,
+    ...(opts.auditLog === undefined ? {} : { auditLog: opts.auditLog }),
+  });
   Object.assign(pids, cp.pids);
   const state: LocalEnvState = {
     stateDir,
