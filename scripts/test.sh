@@ -49,6 +49,9 @@ else
   check system-packages bash scripts/install-deps.sh
   check kubernetes-binaries bash scripts/build-kube.sh
   suite e2e npm run --silent test:e2e
+  # a smoke run of the fleet benchmark's harness (a few clusters in fleet mode); it fails only when the harness
+  # breaks: its targets are judged by `npm run bench:fleet` at 100 clusters, not here
+  check fleet-bench-smoke npm run --silent bench:fleet -- --smoke
 fi
 
 echo "$passed passed, $failed failed, $skipped skipped" > .cache/test-summary
