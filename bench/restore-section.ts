@@ -1,0 +1,152 @@
+// The restore benchmark section: one Staged and one Offline restore on a Ready cluster, each broken down per step
+// into intrinsic waits measured from the world and operator overhead, judged against 10 s of overhead.
+import {
+  createJob,
+  GiveUp,
+  readCluster,
+  takeBackup,
+  taskIds,
+  until,
+  waitReady,
+  type BenchEnv,
+} from './restore-aurora.ts';
+import { breakdown, formatBreakdown, type Breakdown, type StepTiming } from './restore-breakdown.ts';
+import { recordWorld } from './restore-world.ts';
+
+export interface SectionResult {
+  status: 'ok' | 'MISS' | 'info';
+  name: string;
+  measured: string;
+  target: string;
+}
+
+export interface RestoreSectionOptions {
+  namespace?: string;
+  cluster?: string;
+  /** overhead allowed per restore, seconds */
+  targetS?: number;
+  /** world probes and ZooKeeper polls, ms */
+  pollMs?: number;
+  print?: (text: string) => void;
+}
+
+interface RestoreView {
+  metadata: { creationTimestamp?: string };
+  status?: {
+    phase?: string;
+    error?: { step?: string; message?: string };
+    timeline?: StepTiming[];
+  };
+}
+
+async function runRestore(
+  env: BenchEnv,
+  o: Required<RestoreSectionOptions>,
+  strategy: 'Staged' | 'Offline',
+  backupId: string,
+): Promise<Breakdown> {
+  const cluster = await readCluster(env, o.namespace, o.cluster);
+  const recorder = await recordWorld({
+    kubeconfigPath: env.state.kubeconfigPath,
+    namespace: o.namespace,
+    cluster: o.cluster,
+    zookeeper: env.state.zookeeper,
+    zkPaths: [cluster.spec.serversetPath, cluster.spec.replicatedLog.zkGroupPath],
+    httpPort: cluster.spec.httpPort,
+    libprocessPort: cluster.spec.libprocessPort,
+    pollMs: o.pollMs,
+  });
+  const name = `bench-${strategy.toLowerCase()}-${Date.now().toString(36)}`;
+  // Staged runs with approval, as an operator on call would: the wait for the approver is not operator time
+  const approval = strategy === 'Staged' ? { approval: { required: true } } : {};
+  const manifest = {
+    apiVersion: 'aurora-operator.io/v1alpha1',
+    kind: 'AuroraRestore',
+    metadata: { name, namespace: o.namespace },
+    spec: { cluster: o.cluster, backupId, strategy, ...approval },
+  };
+  await env.kubectl(['apply', '-f', '-'], JSON.stringify(manifest));
+  const createdMs = Date.now();
+  let approvedMs: number | undefined;
+  const done = await until(`${name} to finish`, 900_000, async () => {
+    const r = JSON.parse(
+      await env.kubectl(['-n', o.namespace, 'get', 'aurorarestore', name, '-o', 'json']),
+    ) as RestoreView;
+    const phase = r.status?.phase;
+    if (phase === 'Failed') {
+      throw new GiveUp(`${name} failed at ${r.status?.error?.step}: ${r.status?.error?.message}`);
+    }
+    if (phase === 'AwaitingApproval' && approvedMs === undefined) {
+      const patch = '{"spec":{"approval":{"approved":true}}}';
+      await env.kubectl(['-n', o.namespace, 'patch', 'aurorarestore', name, '--type=merge', '-p', patch]);
+      approvedMs = Date.now();
+    }
+    return phase === 'Succeeded' ? r : undefined;
+  }).catch(async (err: unknown) => {
+    await recorder.stop();
+    throw err;
+  });
+  let world = await recorder.stop();
+  const timeline = done.status?.timeline ?? [];
+  const approvalStart = timeline.find((t) => t.step === 'Approval')?.startedAt;
+  if (approvalStart && approvedMs !== undefined) {
+    world = [
+      ...world,
+      { kind: 'approval', startMs: Date.parse(approvalStart), endMs: approvedMs, subject: 'bench' },
+    ];
+  }
+  // the restore's creation starts the clock, so the operator's first reaction counts as a gap
+  const created = new Date(createdMs).toISOString();
+  return breakdown([{ step: '(created)', startedAt: created, finishedAt: created }, ...timeline], world);
+}
+
+export async function restoreSection(
+  env: BenchEnv,
+  opts: RestoreSectionOptions = {},
+): Promise<SectionResult[]> {
+  const o: Required<RestoreSectionOptions> = {
+    namespace: opts.namespace ?? 'aurora',
+    cluster: opts.cluster ?? 'example',
+    targetS: opts.targetS ?? 10,
+    pollMs: opts.pollMs ?? 500,
+    print: opts.print ?? ((t) => process.stdout.write(`${t}\n`)),
+  };
+  const results: SectionResult[] = [];
+  const cluster = await waitReady(env, o.namespace, o.cluster);
+  o.print(
+    `ZooKeeper session timeout of ${o.cluster}: ${cluster.spec.zookeeper.sessionTimeout ?? 'Aurora default'}`,
+  );
+  for (const strategy of ['Staged', 'Offline'] as const) {
+    await createJob(env, o.namespace, o.cluster, 2);
+    const { backupId, tasks } = await takeBackup(env, o.namespace, o.cluster);
+    // a job created after the backup must be gone after the restore
+    await createJob(env, o.namespace, o.cluster, 1);
+    const b = await runRestore(env, o, strategy, backupId);
+    o.print(formatBreakdown(`\n${strategy} restore of ${backupId} (${tasks.length} tasks)`, b));
+    const restored = await until('the restored tasks', 120_000, async () => {
+      const ids = await taskIds(env, o.namespace, o.cluster);
+      return JSON.stringify(ids) === JSON.stringify(tasks) ? ids : undefined;
+    }).catch(() => undefined);
+    results.push(
+      {
+        status: b.totalOverheadS <= o.targetS ? 'ok' : 'MISS',
+        name: `restore overhead (${strategy})`,
+        measured: `${b.totalOverheadS.toFixed(1)} s`,
+        target: `${o.targetS} s`,
+      },
+      {
+        status: 'info',
+        name: `restore wall / intrinsic (${strategy})`,
+        measured: `${b.totalWallS.toFixed(1)} s / ${b.totalIntrinsicS.toFixed(1)} s`,
+        target: '',
+      },
+      {
+        status: restored ? 'ok' : 'MISS',
+        name: `restored tasks equal the backup (${strategy})`,
+        measured: String(restored?.length ?? 'differ'),
+        target: String(tasks.length),
+      },
+    );
+  }
+  return results;
+}
