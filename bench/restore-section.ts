@@ -11,7 +11,8 @@ import {
   type BenchEnv,
 } from './restore-aurora.ts';
 import { breakdown, formatBreakdown, type Breakdown, type StepTiming } from './restore-breakdown.ts';
-import { recordWorld } from './restore-world.ts';
+import { diffCounters, scrapeLeader } from './restore-metrics.ts';
+import { recordWorld, type TraceEntry } from './restore-world.ts';
 
 export interface SectionResult {
   status: 'ok' | 'MISS' | 'info';
@@ -28,15 +29,33 @@ export interface RestoreSectionOptions {
   /** world probes and ZooKeeper polls, ms */
   pollMs?: number;
   print?: (text: string) => void;
+  /** print the steps and the world transitions in time order after each restore */
+  trace?: boolean;
 }
 
 interface RestoreView {
-  metadata: { creationTimestamp?: string };
   status?: {
     phase?: string;
     error?: { step?: string; message?: string };
-    timeline?: StepTiming[];
+    timeline?: Array<StepTiming & { message?: string }>;
   };
+}
+
+function traceLines(createdMs: number, r: RestoreView, world: readonly TraceEntry[]): string {
+  const rows: TraceEntry[] = [...world];
+  for (const t of r.status?.timeline ?? []) {
+    if (t.startedAt) rows.push({ atMs: Date.parse(t.startedAt), subject: t.step, what: 'started' });
+    const what = `finished${t.message ? `: ${t.message}` : ''}`;
+    if (t.finishedAt) rows.push({ atMs: Date.parse(t.finishedAt), subject: t.step, what });
+  }
+  return rows
+    .filter((e) => e.atMs >= createdMs - 2000)
+    .sort((a, b) => a.atMs - b.atMs)
+    .map(
+      (e) =>
+        `  +${((e.atMs - createdMs) / 1000).toFixed(2).padStart(6)} s  ${e.subject.padEnd(22)} ${e.what}`,
+    )
+    .join('\n');
 }
 
 async function runRestore(
@@ -56,6 +75,7 @@ async function runRestore(
     libprocessPort: cluster.spec.libprocessPort,
     pollMs: o.pollMs,
   });
+  const before = await scrapeLeader(env).catch(() => undefined);
   const name = `bench-${strategy.toLowerCase()}-${Date.now().toString(36)}`;
   // Staged runs with approval, as an operator on call would: the wait for the approver is not operator time
   const approval = strategy === 'Staged' ? { approval: { required: true } } : {};
@@ -97,6 +117,15 @@ async function runRestore(
   }
   // the restore's creation starts the clock, so the operator's first reaction counts as a gap
   const created = new Date(createdMs).toISOString();
+  if (o.trace) o.print(traceLines(createdMs, done, recorder.trace));
+  const after = await scrapeLeader(env).catch(() => undefined);
+  if (before && after) {
+    const d = diffCounters(before, after);
+    o.print(
+      `restore controller: ${d.passes} reconcile passes, ${d.seconds} s inside them ` +
+        `(${d.slowPasses} over 1 s), ${d.errors} retried with backoff`,
+    );
+  }
   return breakdown([{ step: '(created)', startedAt: created, finishedAt: created }, ...timeline], world);
 }
 
@@ -110,6 +139,7 @@ export async function restoreSection(
     targetS: opts.targetS ?? 10,
     pollMs: opts.pollMs ?? 500,
     print: opts.print ?? ((t) => process.stdout.write(`${t}\n`)),
+    trace: opts.trace ?? false,
   };
   const results: SectionResult[] = [];
   const cluster = await waitReady(env, o.namespace, o.cluster);

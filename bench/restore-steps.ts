@@ -17,7 +17,11 @@ try {
   await env.kubectl(['apply', '-f', '-'], manifest);
   await waitReady(env, NS, 'example');
   for (const instances of [2, 3]) await createJob(env, NS, 'example', instances);
-  const results = await restoreSection(env, { namespace: NS, cluster: 'example' });
+  const results = await restoreSection(env, {
+    namespace: NS,
+    cluster: 'example',
+    trace: process.argv.includes('--trace'),
+  });
   process.stdout.write('\n');
   for (const r of results) {
     if (r.status === 'MISS') failed++;

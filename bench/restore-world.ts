@@ -43,37 +43,67 @@ export interface WorldOptions {
 export interface WorldRecorder {
   /** stops recording and turns what was seen into intervals */
   stop(): Promise<WorldInterval[]>;
+  trace: TraceEntry[];
 }
 
 const ms = (t: Date | string | undefined): number | undefined => (t ? new Date(t).getTime() : undefined);
 
-function observePod(pods: Map<string, PodRecord>, pod: V1Pod, deleted: boolean): void {
+/** A world transition as it reached the API server's watch, for the trace printed with --trace. */
+export interface TraceEntry {
+  atMs: number;
+  subject: string;
+  what: string;
+}
+
+function observePod(pods: Map<string, PodRecord>, pod: V1Pod, deleted: boolean, trace: TraceEntry[]): void {
+  const now = Date.now();
   const uid = pod.metadata?.uid ?? '';
-  const r: PodRecord = pods.get(uid) ?? {
-    name: pod.metadata?.name ?? '',
-    createdMs: ms(pod.metadata?.creationTimestamp) ?? Date.now(),
-    incarnations: new Map(),
-  };
-  pods.set(uid, r);
+  const name = pod.metadata?.name ?? '';
+  const note = (what: string): void => void trace.push({ atMs: now, subject: name, what });
+  let r = pods.get(uid);
+  if (!r) {
+    // creationTimestamp has whole seconds only; the watch event's arrival is the precise creation time
+    const created = ms(pod.metadata?.creationTimestamp) ?? now;
+    r = { name, createdMs: now - created > 2000 ? created : now, incarnations: new Map() };
+    pods.set(uid, r);
+    note('created');
+  }
   if (pod.status?.podIP) r.ip = pod.status.podIP;
-  const deletionMs = ms(pod.metadata?.deletionTimestamp);
-  if (deletionMs !== undefined) r.deletionMs ??= deletionMs;
-  if (deleted) r.goneMs ??= Date.now();
+  if (pod.metadata?.deletionTimestamp && r.deletionMs === undefined) {
+    r.deletionMs = now;
+    note('deletion requested');
+  }
+  if (deleted && r.goneMs === undefined) {
+    r.goneMs = now;
+    note('gone');
+  }
   const statuses = pod.status?.containerStatuses ?? [];
-  const started = statuses.map((c) => ms(c.state?.running?.startedAt));
-  if (statuses.length > 0 && started.every((t) => t !== undefined)) r.runningMs ??= Math.max(...started);
+  const running = statuses.length > 0 && statuses.every((c) => c.state?.running);
+  // the pod is up for whoever watches it once its status says Running with every container running
+  if (pod.status?.phase === 'Running' && running && r.runningMs === undefined) {
+    r.runningMs = now;
+    note('Running, all containers running');
+  }
   const sched = statuses.find((c) => c.name === SCHEDULER_CONTAINER);
   const startedAt = sched?.state?.running?.startedAt;
   if (!startedAt) return;
   const key = String(startedAt);
-  const inc: Incarnation = r.incarnations.get(key) ?? { startedMs: ms(startedAt) ?? Date.now() };
-  const previousEnd = ms(sched.lastState?.terminated?.finishedAt);
-  if (previousEnd !== undefined && previousEnd <= inc.startedMs) inc.previousEndMs ??= previousEnd;
+  let inc = r.incarnations.get(key);
+  if (!inc) {
+    inc = { startedMs: ms(startedAt) ?? now };
+    const previousEnd = ms(sched.lastState?.terminated?.finishedAt);
+    if (r.current !== undefined && previousEnd !== undefined && previousEnd <= inc.startedMs) {
+      inc.previousEndMs = previousEnd;
+      note(`scheduler restarted (exited ${((inc.startedMs - previousEnd) / 1000).toFixed(1)} s before)`);
+    }
+    r.incarnations.set(key, inc);
+    r.current = key;
+  }
   const ready = pod.status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'True');
-  const readyMs = ms(ready?.lastTransitionTime);
-  if (readyMs !== undefined && readyMs >= inc.startedMs - 1000) inc.readyMs ??= readyMs;
-  r.incarnations.set(key, inc);
-  r.current = key;
+  if (ready && inc.readyMs === undefined) {
+    inc.readyMs = now;
+    note('Ready');
+  }
 }
 
 function intervalsOf(pods: Map<string, PodRecord>, endMs: number): WorldInterval[] {
@@ -117,13 +147,14 @@ export async function recordWorld(opts: WorldOptions): Promise<WorldRecorder> {
   const kc = new KubeConfig();
   kc.loadFromFile(opts.kubeconfigPath);
   const pods = new Map<string, PodRecord>();
+  const trace: TraceEntry[] = [];
   let stopped = false;
   let abort: AbortController | undefined;
   const startWatch = async (): Promise<void> => {
     abort = await new Watch(kc).watch(
       `/api/v1/namespaces/${opts.namespace}/pods`,
       { labelSelector: `app.kubernetes.io/instance=${opts.cluster}` },
-      (phase, obj: V1Pod) => observePod(pods, obj, phase === 'DELETED'),
+      (phase, obj: V1Pod) => observePod(pods, obj, phase === 'DELETED', trace),
       () => {
         // the server ends watches now and then; a restarted watch lists the pods again as ADDED
         if (!stopped) void startWatch();
@@ -142,17 +173,23 @@ export async function recordWorld(opts: WorldOptions): Promise<WorldRecorder> {
           const host = { host: p.ip, httpPort: opts.httpPort, libprocessPort: opts.libprocessPort };
           const probe = await probeScheduler(host, 1000).catch(() => undefined);
           // the milestone happened between the previous probe and this one; the send time bounds it within pollMs
-          if (probe?.logRecovered) inc.logRecoveredMs ??= sentMs;
-          const leading =
-            probe?.lifecycle === 'LEADER_AWAITING_REGISTRATION' || probe?.lifecycle === 'ACTIVE';
-          if (leading) inc.leaderMs ??= sentMs;
-          if (probe?.frameworkRegistered) inc.registeredMs ??= sentMs;
+          const seen = (field: 'logRecoveredMs' | 'leaderMs' | 'registeredMs', what: string): void => {
+            if (inc[field] !== undefined) return;
+            inc[field] = sentMs;
+            trace.push({ atMs: sentMs, subject: p.name, what });
+          };
+          if (probe?.logRecovered) seen('logRecoveredMs', 'log recovered');
+          const lifecycle = probe?.lifecycle;
+          if (lifecycle === 'LEADER_AWAITING_REGISTRATION' || lifecycle === 'ACTIVE')
+            seen('leaderMs', `leading (${lifecycle})`);
+          if (probe?.frameworkRegistered) seen('registeredMs', 'framework registered');
         }),
       );
       await new Promise((r) => setTimeout(r, Math.max(0, opts.pollMs - (Date.now() - sentMs))));
     }
   })();
   return {
+    trace,
     async stop() {
       stopped = true;
       abort?.abort();
