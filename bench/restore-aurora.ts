@@ -10,6 +10,7 @@ export interface ClusterView {
   spec: {
     httpPort: number;
     libprocessPort: number;
+    backupAgent: { port: number };
     serversetPath: string;
     replicatedLog: { zkGroupPath: string };
     zookeeper: { sessionTimeout?: string };

@@ -73,6 +73,7 @@ async function runRestore(
     zkPaths: [cluster.spec.serversetPath, cluster.spec.replicatedLog.zkGroupPath],
     httpPort: cluster.spec.httpPort,
     libprocessPort: cluster.spec.libprocessPort,
+    agentPort: cluster.spec.backupAgent.port,
     pollMs: o.pollMs,
   });
   const before = await scrapeLeader(env).catch(() => undefined);

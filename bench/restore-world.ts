@@ -25,6 +25,8 @@ interface PodRecord {
   goneMs?: number;
   /** all app containers running */
   runningMs?: number;
+  /** the backup agent answers /healthz: the operator reads the pod's markers through it */
+  agentUpMs?: number;
   incarnations: Map<string, Incarnation>;
   current?: string;
 }
@@ -37,6 +39,7 @@ export interface WorldOptions {
   zkPaths: readonly string[];
   httpPort: number;
   libprocessPort: number;
+  agentPort: number;
   pollMs: number;
 }
 
@@ -119,6 +122,7 @@ function intervalsOf(pods: Map<string, PodRecord>, endMs: number): WorldInterval
   for (const p of pods.values()) {
     if (p.deletionMs !== undefined) add('pod-stop', p.deletionMs, p.goneMs ?? endMs, p.name);
     add('pod-start', p.createdMs, p.runningMs, p.name);
+    add('pod-start', p.createdMs, p.agentUpMs, p.name);
     for (const inc of p.incarnations.values()) {
       add('pod-start', inc.previousEndMs, inc.startedMs, p.name);
       add('log-recovery', inc.startedMs, inc.logRecoveredMs, p.name);
@@ -168,8 +172,19 @@ export async function recordWorld(opts: WorldOptions): Promise<WorldRecorder> {
       const sentMs = Date.now();
       await Promise.all(
         [...pods.values()].map(async (p) => {
+          if (!p.ip || p.goneMs !== undefined || p.deletionMs !== undefined) return;
+          if (p.agentUpMs === undefined) {
+            const url = `http://${p.ip}:${opts.agentPort}/healthz`;
+            const up = await fetch(url, { signal: AbortSignal.timeout(1000) })
+              .then((r) => r.ok)
+              .catch(() => false);
+            if (up) {
+              p.agentUpMs = sentMs;
+              trace.push({ atMs: sentMs, subject: p.name, what: 'backup agent answers' });
+            }
+          }
           const inc = p.current ? p.incarnations.get(p.current) : undefined;
-          if (!p.ip || !inc || p.goneMs !== undefined) return;
+          if (!inc) return;
           const host = { host: p.ip, httpPort: opts.httpPort, libprocessPort: opts.libprocessPort };
           const probe = await probeScheduler(host, 1000).catch(() => undefined);
           // the milestone happened between the previous probe and this one; the send time bounds it within pollMs
