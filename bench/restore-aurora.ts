@@ -13,7 +13,7 @@ export interface ClusterView {
     backupAgent: { port: number };
     serversetPath: string;
     replicatedLog: { zkGroupPath: string };
-    zookeeper: { sessionTimeout?: string };
+    zookeeper: { sessionTimeout?: string; chrootPath?: string };
   };
   status?: {
     leader?: string;

@@ -70,7 +70,10 @@ async function runRestore(
     namespace: o.namespace,
     cluster: o.cluster,
     zookeeper: env.state.zookeeper,
-    zkPaths: [cluster.spec.serversetPath, cluster.spec.replicatedLog.zkGroupPath],
+    // the schedulers' paths are relative to the cluster's chroot
+    zkPaths: [cluster.spec.serversetPath, cluster.spec.replicatedLog.zkGroupPath].map(
+      (p) => `${cluster.spec.zookeeper.chrootPath ?? ''}${p}`,
+    ),
     httpPort: cluster.spec.httpPort,
     libprocessPort: cluster.spec.libprocessPort,
     agentPort: cluster.spec.backupAgent.port,
@@ -119,6 +122,7 @@ async function runRestore(
   // the restore's creation starts the clock, so the operator's first reaction counts as a gap
   const created = new Date(createdMs).toISOString();
   if (o.trace) o.print(traceLines(createdMs, done, recorder.trace));
+  o.print(recorder.zkSummary());
   const after = await scrapeLeader(env).catch(() => undefined);
   if (before && after) {
     const d = diffCounters(before, after);

@@ -47,6 +47,8 @@ export interface WorldRecorder {
   /** stops recording and turns what was seen into intervals */
   stop(): Promise<WorldInterval[]>;
   trace: TraceEntry[];
+  /** what the ZooKeeper poll saw, so that "no stale session" is not mistaken for "nothing polled" */
+  zkSummary(): string;
 }
 
 const ms = (t: Date | string | undefined): number | undefined => (t ? new Date(t).getTime() : undefined);
@@ -203,8 +205,10 @@ export async function recordWorld(opts: WorldOptions): Promise<WorldRecorder> {
       await new Promise((r) => setTimeout(r, Math.max(0, opts.pollMs - (Date.now() - sentMs))));
     }
   })();
+  let summary = 'ZooKeeper not polled';
   return {
     trace,
+    zkSummary: () => summary,
     async stop() {
       stopped = true;
       abort?.abort();
@@ -215,6 +219,10 @@ export async function recordWorld(opts: WorldOptions): Promise<WorldRecorder> {
         kind: 'zk-session-expiry' as const,
         ...s,
       }));
+      const sessions = new Set(sightings.map((s) => s.owner)).size;
+      summary =
+        `ZooKeeper: ${sightings.length} ephemeral nodes of ${sessions} sessions seen under ` +
+        `${opts.zkPaths.join(', ')}; ${zkIntervals.length} outlived their scheduler`;
       return [...intervalsOf(pods, end), ...zkIntervals];
     },
   };
