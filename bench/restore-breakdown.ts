@@ -50,6 +50,8 @@ export const STEP_WAITS: Readonly<Record<string, readonly WaitKind[]>> = {
   StartSchedulers: ['pod-start'],
   FindLeader: ['pod-start', 'log-recovery', 'leader-election', 'zk-session-expiry'],
   Approval: ['approval'],
+  // commitRecovery makes the leader exit; the commit is verified on the scheduler that leads after it
+  Commit: ['pod-start', 'log-recovery', 'leader-election', 'zk-session-expiry'],
   RestoreConfiguration: ['pod-stop', 'pod-start'],
   StartQuorum: ['pod-start', 'log-recovery', 'zk-session-expiry'],
   SnapshotQuorum: ['log-recovery', 'leader-election', 'zk-session-expiry'],
