@@ -8,11 +8,13 @@ export interface FleetOptions {
   json?: string;
   strict: boolean;
   smoke: boolean;
+  /** one Staged and one Offline restore on a fleet cluster, broken down per step */
+  restores: boolean;
 }
 
 export const USAGE = [
   'usage: node bench/fleet.ts [--clusters N] [--replicas R] [--fleet|--no-fleet] [--idle-seconds S]',
-  '                           [--leader-samples K] [--json FILE] [--strict] [--smoke]',
+  '                           [--leader-samples K] [--json FILE] [--strict] [--smoke] [--no-restores]',
 ].join('\n');
 
 const DEFAULTS: FleetOptions = {
@@ -23,8 +25,15 @@ const DEFAULTS: FleetOptions = {
   leaderSamples: 5,
   strict: false,
   smoke: false,
+  restores: true,
 };
-const SMOKE: Partial<FleetOptions> = { clusters: 4, idleSeconds: 30, leaderSamples: 2, fleet: true };
+const SMOKE: Partial<FleetOptions> = {
+  clusters: 4,
+  idleSeconds: 30,
+  leaderSamples: 2,
+  fleet: true,
+  restores: false,
+};
 const NUMERIC = {
   '--clusters': 'clusters',
   '--replicas': 'replicas',
@@ -53,6 +62,8 @@ export function parseFleetArgs(argv: readonly string[]): FleetOptions {
     else if (flag === '--no-fleet') given.fleet = false;
     else if (flag === '--strict') given.strict = true;
     else if (flag === '--smoke') given.smoke = true;
+    else if (flag === '--restores') given.restores = true;
+    else if (flag === '--no-restores') given.restores = false;
     else if (flag === '--json') {
       const file = value();
       if (!file) throw new Error('--json needs a file');

@@ -9,6 +9,7 @@ import { idleSection } from './fleet-idle.ts';
 import { leaderSection } from './fleet-leader.ts';
 import { machineLines } from './fleet-machine.ts';
 import { fmt, formatLine, info, misses, type ResultLine } from './fleet-report.ts';
+import './fleet-restore.ts';
 import { extraSections, type FleetContext, type FleetSection } from './fleet-sections.ts';
 
 const BUILT_IN: Array<{ name: string; run: FleetSection }> = [
