@@ -1,5 +1,6 @@
 // Loads the Kubernetes client configuration, refusing client-node's silent fallback to localhost:8080.
 import { KubeConfig } from '@kubernetes/client-node';
+import { shareDispatcher } from './shared-dispatcher.ts';
 
 export function loadKubeConfig(): KubeConfig {
   const kc = new KubeConfig();
@@ -11,5 +12,5 @@ export function loadKubeConfig(): KubeConfig {
       'no Kubernetes configuration found: set KUBECONFIG or run in a pod with a service account',
     );
   }
-  return kc;
+  return shareDispatcher(kc);
 }
