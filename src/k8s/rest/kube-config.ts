@@ -13,6 +13,8 @@ export interface KubeConfig {
   readonly cert?: Buffer | undefined;
   readonly key?: Buffer | undefined;
   readonly insecureSkipTlsVerify: boolean;
+  /** the name to verify the server's certificate against when it differs from the server URL's host */
+  readonly tlsServerName?: string | undefined;
   /** the Authorization header value for the next request, undefined when the user has no token or password */
   authorization(): string | undefined;
 }

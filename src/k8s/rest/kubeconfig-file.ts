@@ -1,6 +1,7 @@
 // Reads kubeconfig files (as KUBECONFIG lists them) into the current context's server, TLS material and credentials.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { execTokenReader, type ExecConfig } from './exec-credential.ts';
 import { tokenFileReader, type KubeConfig } from './kube-config.ts';
 
 interface Named<T> {
@@ -55,8 +56,13 @@ function material(fields: Fields, key: string, dir: string): Buffer | undefined 
 }
 
 function authorizationOf(user: Fields, dir: string): () => string | undefined {
-  if (user['exec'] !== undefined || user['auth-provider'] !== undefined)
-    throw new Error('kubeconfig users with exec or auth-provider credentials are not supported');
+  if (user['auth-provider'] !== undefined)
+    throw new Error('kubeconfig users with auth-provider credentials are not supported (use an exec plugin)');
+  const exec = user['exec'];
+  if (isFields(exec) && typeof exec['command'] === 'string') {
+    const read = execTokenReader(exec as unknown as ExecConfig, dir);
+    return () => `Bearer ${read()}`;
+  }
   const token = str(user['token']);
   if (token) return () => `Bearer ${token}`;
   const tokenFile = str(user['tokenFile']);
@@ -88,6 +94,7 @@ export function configFromKubeconfig(merged: Merged): KubeConfig {
     cert: material(user.fields, 'client-certificate', user.dir),
     key: material(user.fields, 'client-key', user.dir),
     insecureSkipTlsVerify: cluster.fields['insecure-skip-tls-verify'] === true,
+    tlsServerName: str(cluster.fields['tls-server-name']),
     authorization: authorizationOf(user.fields, user.dir),
   };
 }

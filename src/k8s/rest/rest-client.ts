@@ -55,6 +55,7 @@ export function createRestClient(config: KubeConfig, opts: RestClientOptions = {
         cert: config.cert,
         key: config.key,
         rejectUnauthorized: !config.insecureSkipTlsVerify,
+        ...(config.tlsServerName ? { servername: config.tlsServerName } : {}),
       })
     : new HttpAgent({ keepAlive: true });
   const send = secure ? httpsRequest : httpRequest;

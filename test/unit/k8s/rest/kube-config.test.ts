@@ -118,20 +118,33 @@ test(
 );
 
 test(
-  'users with exec or auth-provider credentials are refused with a clear error',
+  'auth-provider users are refused; exec users run their plugin (a relative command from the kubeconfig dir)',
   withDir(async (dir) => {
     const file = join(dir, 'config');
-    writeFileSync(
-      file,
-      [
-        'current-context: c',
-        'clusters: [{ name: k, cluster: { server: "https://127.0.0.5:6443" } }]',
-        'users: [{ name: u, user: { exec: { command: get-token } } }]',
-        'contexts: [{ name: c, context: { cluster: k, user: u } }]',
-      ].join('\n'),
-    );
+    const write = (user: string, cluster = '{ server: "https://127.0.0.5:6443" }') =>
+      writeFileSync(
+        file,
+        [
+          'current-context: c',
+          `clusters: [{ name: k, cluster: ${cluster} }]`,
+          `users: [{ name: u, user: ${user} }]`,
+          'contexts: [{ name: c, context: { cluster: k, user: u } }]',
+        ].join('\n'),
+      );
+    write('{ auth-provider: { name: gcp } }');
     const err = await readKubeconfigFiles([file]).catch((e: unknown) => e);
-    assert.match(String(err), /exec or auth-provider/);
+    assert.match(String(err), /auth-provider credentials are not supported/);
+    mkdirSync(join(dir, 'bin'));
+    writeFileSync(join(dir, 'bin', 'plugin.sh'), `#!/bin/sh\necho '{"status":{"token":"from-plugin"}}'\n`, {
+      mode: 0o755,
+    });
+    write(
+      '{ exec: { apiVersion: client.authentication.k8s.io/v1beta1, command: ./bin/plugin.sh } }',
+      '{ server: "https://127.0.0.5:6443", tls-server-name: api.internal }',
+    );
+    const kc = await readKubeconfigFiles([file]);
+    assert.is(kc.tlsServerName, 'api.internal');
+    assert.is(kc.authorization(), 'Bearer from-plugin');
   }),
 );
 
