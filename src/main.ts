@@ -16,6 +16,7 @@ import { createClusterMetrics, type ClusterMetrics } from './diagnostics/cluster
 import { readKubernetesClusterId } from './k8s/cluster-identity.ts';
 import { createKubeClient } from './k8s/kube-client.ts';
 import { loadKubeConfig } from './k8s/load-kube-config.ts';
+import { createRestClient } from './k8s/rest/rest-client.ts';
 import { buildInformers } from './controller/operator-informers.ts';
 import type { SupervisedInformer } from './k8s/supervised-informer.ts';
 import { createLogger } from './log.ts';
@@ -44,11 +45,11 @@ export async function startOperator(
   extensions: OperatorExtensions = {},
 ): Promise<RunningOperator> {
   const config = loadConfig(env);
-  const kc = loadKubeConfig();
-  const kube = createKubeClient(kc);
+  const client = createRestClient(await loadKubeConfig());
+  const kube = createKubeClient(client);
   const metrics = createControllerMetrics();
   const clusterMetrics = createClusterMetrics(metrics.registry);
-  const informers = buildInformers(kc, config, log);
+  const informers = buildInformers(client, config, log);
   const all: SupervisedInformer<KubernetesObject>[] = Object.values(
     informers,
   ) as SupervisedInformer<KubernetesObject>[];
@@ -88,7 +89,7 @@ export async function startOperator(
 
   const elector = config.leaderElect
     ? new LeaderElector({
-        kubeConfig: kc,
+        client,
         namespace: config.podNamespace,
         name: config.leaseName,
         identity: config.podName,
@@ -117,7 +118,7 @@ export async function startOperator(
   }
   leading = true;
   metrics.isLeader.set(1);
-  const identity = await readKubernetesClusterId(kc, config.kubernetesClusterId);
+  const identity = await readKubernetesClusterId(client, config.kubernetesClusterId);
   if (identity.error)
     log.warn(
       { err: identity.error },
@@ -126,7 +127,7 @@ export async function startOperator(
   for (const informer of all) await informer.start();
   synced = true;
   running.controller = startClusterController({
-    kc,
+    client,
     kube,
     log,
     metrics,
@@ -143,7 +144,7 @@ export async function startOperator(
     workers: config.workers,
   });
   running.restore = startRestoreController({
-    kc,
+    client,
     kube,
     log,
     metrics,

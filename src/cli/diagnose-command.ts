@@ -1,6 +1,6 @@
 // `aurora-operator diagnose <cluster> [-n namespace]`: one plain-text report of a cluster from its status, pods and
 // events (KUBECONFIG), plus live probes of the schedulers and the serverset when they are reachable from here.
-import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import type { CoreV1EventList, V1PodList } from '@kubernetes/client-node';
 import { parseArgs } from 'node:util';
 import type { AuroraClusterSpec, AuroraClusterStatus } from '../api/aurora-cluster.ts';
 import { AURORA_CLUSTER, GROUP, VERSION } from '../api/group.ts';
@@ -8,6 +8,8 @@ import { probeScheduler, type SchedulerProbe } from '../aurora/scheduler-probe.t
 import { createServersetReader, type ServersetMember } from '../aurora/serverset.ts';
 import { buildReport } from '../diagnostics/report.ts';
 import { loadKubeConfig } from '../k8s/load-kube-config.ts';
+import { createRestClient, type RestClient } from '../k8s/rest/rest-client.ts';
+import { resourcePath } from '../k8s/rest/resource-path.ts';
 import { toObservedPod } from '../k8s/observed-pod.ts';
 import { CLUSTER_LABEL } from '../resources/names.ts';
 import type { CliIo, Command } from './command.ts';
@@ -20,7 +22,7 @@ interface ClusterObject {
   status?: AuroraClusterStatus;
 }
 
-// client-node types these as Date, but MicroTime fields can arrive as strings
+// client-node types these as Date, but they arrive as strings
 function isoTime(value: Date | string | undefined): string | undefined {
   const date = value === undefined ? undefined : new Date(value);
   return date && !Number.isNaN(date.getTime()) ? date.toISOString() : undefined;
@@ -64,24 +66,24 @@ async function readServerset(
 }
 
 export async function diagnose(
-  kc: KubeConfig,
+  client: RestClient,
   namespace: string,
   name: string,
   opts: { probe: boolean; timeoutMs: number },
 ): Promise<string> {
-  const custom = kc.makeApiClient(CustomObjectsApi);
-  const core = kc.makeApiClient(CoreV1Api);
-  const cluster = (await custom.getNamespacedCustomObject({
-    group: GROUP,
-    version: VERSION,
-    namespace,
-    plural: AURORA_CLUSTER.plural,
-    name,
-  })) as ClusterObject;
-  const podList = await core.listNamespacedPod({ namespace, labelSelector: `${CLUSTER_LABEL}=${name}` });
+  const cluster = await client.request<ClusterObject>({
+    path: resourcePath({ apiVersion: `${GROUP}/${VERSION}`, plural: AURORA_CLUSTER.plural, namespace, name }),
+  });
+  const podList = await client.request<V1PodList>({
+    path: resourcePath({ apiVersion: 'v1', plural: 'pods', namespace }),
+    query: { labelSelector: `${CLUSTER_LABEL}=${name}` },
+  });
   const pods = podList.items.map(toObservedPod).sort((a, b) => a.ordinal - b.ordinal);
-  const events = await core
-    .listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${name}` })
+  const events = await client
+    .request<CoreV1EventList>({
+      path: resourcePath({ apiVersion: 'v1', plural: 'events', namespace }),
+      query: { fieldSelector: `involvedObject.name=${name}` },
+    })
     .then((list) =>
       list.items
         .map((e) => ({
@@ -96,7 +98,7 @@ export async function diagnose(
     .catch(() => []);
   const live = opts.probe ? await liveProbes(pods, cluster.spec, opts.timeoutMs) : undefined;
   const serverset = opts.probe ? await readServerset(cluster.spec, opts.timeoutMs) : undefined;
-  const zkPaths = await readZkPaths(kc, cluster, pods, serverset, opts);
+  const zkPaths = await readZkPaths(client, cluster, pods, serverset, opts);
   return buildReport({
     namespace,
     name,
@@ -133,10 +135,9 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     return 2;
   }
   try {
-    const kc = loadKubeConfig();
-    const namespace =
-      parsed.values.namespace ?? kc.getContextObject(kc.getCurrentContext())?.namespace ?? 'default';
-    const report = await diagnose(kc, namespace, name, {
+    const client = createRestClient(await loadKubeConfig());
+    const namespace = parsed.values.namespace ?? client.namespace;
+    const report = await diagnose(client, namespace, name, {
       probe: !parsed.values['no-probe'],
       timeoutMs: Number(parsed.values['timeout-ms']),
     });

@@ -1,6 +1,5 @@
 // Reads what `diagnose` shows about a cluster's ZooKeeper paths: the AuroraClusters it overlaps (all namespaces
 // the caller may list), the log's owner marker and the participants that are no pods of the cluster.
-import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { AuroraCluster } from '../api/aurora-cluster.ts';
 import { AURORA_CLUSTER, GROUP, VERSION } from '../api/group.ts';
 import { createInitMarkerStore, initMarkerPath } from '../aurora/init-marker-store.ts';
@@ -14,23 +13,27 @@ import { isSameOwner, type MarkerObservation } from '../cluster/plan-log-init.ts
 import type { ZkPathsInput } from '../diagnostics/zk-paths-section.ts';
 import { readKubernetesClusterId } from '../k8s/cluster-identity.ts';
 import type { ObservedPod } from '../k8s/observed-pod.ts';
+import type { RestClient } from '../k8s/rest/rest-client.ts';
+import { resourcePath } from '../k8s/rest/resource-path.ts';
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
-async function listPeers(kc: KubeConfig, namespace: string): Promise<{ items: unknown[]; error?: string }> {
-  const custom = kc.makeApiClient(CustomObjectsApi);
-  const base = { group: GROUP, version: VERSION, plural: AURORA_CLUSTER.plural };
+async function listPeers(
+  client: RestClient,
+  namespace: string,
+): Promise<{ items: unknown[]; error?: string }> {
+  const base = { apiVersion: `${GROUP}/${VERSION}`, plural: AURORA_CLUSTER.plural };
   try {
-    const all = (await custom.listClusterCustomObject(base)) as { items?: unknown[] };
+    const all = await client.request<{ items?: unknown[] }>({ path: resourcePath(base) });
     return { items: all.items ?? [] };
   } catch (err) {
-    const ns = (await custom.listNamespacedCustomObject({ ...base, namespace })) as { items?: unknown[] };
+    const ns = await client.request<{ items?: unknown[] }>({ path: resourcePath({ ...base, namespace }) });
     return { items: ns.items ?? [], error: `only namespace ${namespace} was listed (${message(err)})` };
   }
 }
 
 async function readZooKeeper(
-  kc: KubeConfig,
+  client: RestClient,
   cluster: AuroraCluster,
   pods: readonly ObservedPod[],
   members: readonly ServersetMember[],
@@ -44,7 +47,7 @@ async function readZooKeeper(
     const read: MarkerObservation = await store
       .read({ endpoints }, path)
       .catch((err: unknown) => ({ kind: 'unreadable', error: message(err) }) as const);
-    const { id } = await readKubernetesClusterId(kc, undefined);
+    const { id } = await readKubernetesClusterId(client, undefined);
     const sameOwner = read.kind === 'present' && isSameOwner(read.marker, cluster, id);
     const reader = createZkMembershipReader(sessions);
     const [election, logGroup] = await Promise.all([
@@ -64,7 +67,7 @@ async function readZooKeeper(
 
 /** readZkPaths never throws for ZooKeeper: what it cannot read is said in the section. */
 export async function readZkPaths(
-  kc: KubeConfig,
+  client: RestClient,
   raw: unknown,
   pods: readonly ObservedPod[],
   serverset: { members: ServersetMember[]; error?: string } | undefined,
@@ -74,7 +77,7 @@ export async function readZkPaths(
   if (!parsed.success) return undefined;
   const cluster = parsed.data;
   const namespace = cluster.metadata.namespace ?? 'default';
-  const peers = await listPeers(kc, namespace);
+  const peers = await listPeers(client, namespace);
   const all = [cluster, ...parsePeers(cluster, peers.items)];
   const refused = all
     .filter((p) => p !== cluster)
@@ -98,7 +101,7 @@ export async function readZkPaths(
   try {
     return {
       ...input,
-      ...(await readZooKeeper(kc, cluster, pods, serverset?.members ?? [], opts.timeoutMs)),
+      ...(await readZooKeeper(client, cluster, pods, serverset?.members ?? [], opts.timeoutMs)),
     };
   } catch (err) {
     return { ...input, zkNotRead: message(err) };

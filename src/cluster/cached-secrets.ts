@@ -1,9 +1,12 @@
 // The Secrets a reconcile pass needs, read from watches instead of a GET per pass: the operator's own Secrets from
 // the managed-object cache, a user's digest-credentials Secret from a watch of that one name started on first use.
-import { CoreV1Api, type KubeConfig, type ObjectCache, type V1Secret } from '@kubernetes/client-node';
+import type { V1Secret } from '@kubernetes/client-node';
 import type { AuroraCluster } from '../api/aurora-cluster.ts';
 import { AGENT_TOKEN_KEY, agentSecretName } from '../api/contracts.ts';
 import { makeBookmarkInformer } from '../k8s/bookmark-informer.ts';
+import type { ObjectCache } from '../k8s/rest/object-store.ts';
+import type { RestClient } from '../k8s/rest/rest-client.ts';
+import { resourcePath } from '../k8s/rest/resource-path.ts';
 import { superviseInformer, type SupervisedInformer } from '../k8s/supervised-informer.ts';
 import type { Logger } from '../log.ts';
 
@@ -20,18 +23,16 @@ const decode = (value: string | undefined): string | undefined =>
   value ? Buffer.from(value, 'base64').toString('utf8') : undefined;
 
 export function createCachedSecrets(
-  kc: KubeConfig,
+  client: RestClient,
   managed: ObjectCache<V1Secret>,
   log: Logger,
 ): CachedSecrets {
-  const core = kc.makeApiClient(CoreV1Api);
   const named = new Map<string, Promise<SupervisedInformer<V1Secret>>>();
   const watchOne = async (namespace: string, name: string): Promise<SupervisedInformer<V1Secret>> => {
     const fieldSelector = `metadata.name=${name}`;
     const list = makeBookmarkInformer<V1Secret>(
-      kc,
-      `/api/v1/namespaces/${namespace}/secrets`,
-      () => core.listNamespacedSecret({ namespace, fieldSelector }),
+      client,
+      resourcePath({ apiVersion: 'v1', plural: 'secrets', namespace }),
       undefined,
       fieldSelector,
     );

@@ -1,17 +1,14 @@
 // Wiring of the AuroraCluster controller: its queue fed by the cluster and owned-object informers, the effects,
 // and the reconcile function.
-import {
-  CoreV1Api,
-  CustomObjectsApi,
-  type KubeConfig,
-  type KubernetesObject,
-  type V1ConfigMap,
-  type V1PersistentVolumeClaim,
-  type V1Pod,
-  type V1PodDisruptionBudget,
-  type V1Secret,
-  type V1Service,
-  type V1StatefulSet,
+import type {
+  KubernetesObject,
+  V1ConfigMap,
+  V1PersistentVolumeClaim,
+  V1Pod,
+  V1PodDisruptionBudget,
+  V1Secret,
+  V1Service,
+  V1StatefulSet,
 } from '@kubernetes/client-node';
 import { AURORA_RESTORE, GROUP, VERSION } from '../api/group.ts';
 import { createAgentClient } from '../agent/agent-client.ts';
@@ -29,6 +26,8 @@ import type { ControllerMetrics } from '../controller/metrics.ts';
 import { WorkQueue } from '../controller/work-queue.ts';
 import { isNotFound } from '../k8s/errors.ts';
 import type { KubeClient } from '../k8s/kube-client.ts';
+import type { RestClient } from '../k8s/rest/rest-client.ts';
+import { resourcePath } from '../k8s/rest/resource-path.ts';
 import type { SupervisedInformer } from '../k8s/supervised-informer.ts';
 import type { Logger } from '../log.ts';
 import { CLUSTER_LABEL, statefulSetName } from '../resources/names.ts';
@@ -48,7 +47,7 @@ export interface ClusterInformers {
 }
 
 export interface ClusterControllerDeps {
-  kc: KubeConfig;
+  client: RestClient;
   kube: KubeClient;
   log: Logger;
   metrics: ControllerMetrics;
@@ -75,8 +74,6 @@ function keyOfOwned(obj: KubernetesObject): string | undefined {
 }
 
 export function startClusterController(deps: ClusterControllerDeps): RunningController {
-  const core = deps.kc.makeApiClient(CoreV1Api);
-  const custom = deps.kc.makeApiClient(CustomObjectsApi);
   const { informers } = deps;
   const queue = new WorkQueue();
   informers.clusters.onChange((obj) => queue.add(keyOf(obj)));
@@ -96,7 +93,7 @@ export function startClusterController(deps: ClusterControllerDeps): RunningCont
   }
   for (const obj of informers.clusters.cache.list()) queue.add(keyOf(obj));
   const log = deps.log.child({ controller: 'auroracluster' });
-  const secrets = createCachedSecrets(deps.kc, informers.secrets.cache, log);
+  const secrets = createCachedSecrets(deps.client, informers.secrets.cache, log);
   const applier = createDesiredApplier(cachedObjects(informers));
   const watch =
     deps.zkSessions && createServersetWatch(deps.zkSessions, deps.serverset, (key) => queue.add(key));
@@ -131,16 +128,17 @@ export function startClusterController(deps: ClusterControllerDeps): RunningCont
         readyRequeueMs: deps.readyRequeueMs,
         notReadyRequeueMs: deps.notReadyRequeueMs,
         ensureAgentSecret: async (cluster) => {
-          if (!secrets.hasAgentSecret(cluster)) await ensureAgentSecret(core, cluster);
+          if (!secrets.hasAgentSecret(cluster)) await ensureAgentSecret(deps.client, cluster);
         },
         getRestore: (namespace, name) =>
-          custom
-            .getNamespacedCustomObject({
-              group: GROUP,
-              version: VERSION,
-              plural: AURORA_RESTORE.plural,
-              namespace,
-              name,
+          deps.client
+            .request({
+              path: resourcePath({
+                apiVersion: `${GROUP}/${VERSION}`,
+                plural: AURORA_RESTORE.plural,
+                namespace,
+                name,
+              }),
             })
             .catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err))),
         newestBackup: async (cluster, pods) => {

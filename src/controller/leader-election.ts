@@ -1,5 +1,5 @@
 // Lease leader election with client-go's timing rules, so that of several operator replicas at most one acts at a time.
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { RestClient } from '../k8s/rest/rest-client.ts';
 import type { Logger } from '../log.ts';
 import { JITTER_FACTOR, systemClock, validateTiming, within } from './election-timing.ts';
 import type { Clock, LeaderElectionTiming, Timing } from './election-timing.ts';
@@ -9,7 +9,7 @@ export type LeaderElectionOptions = LeaderElectionTiming & {
   identity: string;
   log: Logger;
   clock?: Clock;
-} & ({ store: LeaseStore } | { kubeConfig: KubeConfig; namespace: string; name: string });
+} & ({ store: LeaseStore } | { client: RestClient; namespace: string; name: string });
 
 type Attempt = 'held' | 'heldByOther' | 'failed';
 
@@ -34,7 +34,7 @@ export class LeaderElector {
 
   constructor(opts: LeaderElectionOptions) {
     this.#timing = validateTiming(opts);
-    this.#store = 'store' in opts ? opts.store : createLeaseStore(opts.kubeConfig, opts.namespace, opts.name);
+    this.#store = 'store' in opts ? opts.store : createLeaseStore(opts.client, opts.namespace, opts.name);
     this.#clock = opts.clock ?? systemClock;
     this.#log = opts.log;
     this.#identity = opts.identity;

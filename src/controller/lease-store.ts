@@ -1,12 +1,8 @@
 // Puts the Lease's read and optimistic writes behind a tiny interface so leader election can run against a fake.
-import {
-  CoordinationV1Api,
-  V1MicroTime,
-  type KubeConfig,
-  type V1Lease,
-  type V1LeaseSpec,
-} from '@kubernetes/client-node';
+import type { V1Lease, V1LeaseSpec } from '@kubernetes/client-node';
 import { isConflict, isNotFound } from '../k8s/errors.ts';
+import type { RestClient } from '../k8s/rest/rest-client.ts';
+import { resourcePath } from '../k8s/rest/resource-path.ts';
 
 /** LeaseRecord is the part of a Lease that leader election reads and writes; times are epoch milliseconds. */
 export interface LeaseRecord {
@@ -38,7 +34,7 @@ export interface LeaseStore {
   replace(record: LeaseRecord, resourceVersion: string): Promise<StoredLease>;
 }
 
-// the client hands MicroTime fields back as strings or Dates depending on the path, so accept both
+// MicroTime fields arrive as strings (client-node's types say Date), so accept both
 function millisOf(time: unknown): number {
   if (typeof time !== 'string' && !(time instanceof Date)) return 0;
   const ms = new Date(time).getTime();
@@ -59,15 +55,23 @@ function toStored(lease: V1Lease): StoredLease {
   };
 }
 
-// V1MicroTime serializes with the six fractional digits the apiserver requires
-function toSpec(record: LeaseRecord): V1LeaseSpec {
-  const spec: V1LeaseSpec = {
+// a MicroTime needs six fractional digits where toISOString gives three
+const microTime = (ms: number): string => new Date(Math.floor(ms)).toISOString().replace(/Z$/, '000Z');
+
+// the wire form: MicroTimes as strings, which the client-node type declares as Date
+type LeaseSpecJson = Omit<V1LeaseSpec, 'acquireTime' | 'renewTime'> & {
+  acquireTime?: string;
+  renewTime?: string;
+};
+
+function toSpec(record: LeaseRecord): LeaseSpecJson {
+  const spec: LeaseSpecJson = {
     leaseDurationSeconds: record.leaseDurationSeconds,
     leaseTransitions: record.leaseTransitions,
   };
   if (record.holderIdentity) spec.holderIdentity = record.holderIdentity;
-  if (record.acquireTime > 0) spec.acquireTime = new V1MicroTime(Math.floor(record.acquireTime));
-  if (record.renewTime > 0) spec.renewTime = new V1MicroTime(Math.floor(record.renewTime));
+  if (record.acquireTime > 0) spec.acquireTime = microTime(record.acquireTime);
+  if (record.renewTime > 0) spec.renewTime = microTime(record.renewTime);
   return spec;
 }
 
@@ -79,30 +83,32 @@ function conflictOr(err: unknown): unknown {
 }
 
 /** createLeaseStore reads and writes one Lease through the coordination.k8s.io/v1 API. */
-export function createLeaseStore(kubeConfig: KubeConfig, namespace: string, name: string): LeaseStore {
-  const api = kubeConfig.makeApiClient(CoordinationV1Api);
+export function createLeaseStore(client: RestClient, namespace: string, name: string): LeaseStore {
+  const apiVersion = 'coordination.k8s.io/v1';
+  const collection = resourcePath({ apiVersion, plural: 'leases', namespace });
+  const path = resourcePath({ apiVersion, plural: 'leases', namespace, name });
   return {
     async get() {
       try {
-        return toStored(await api.readNamespacedLease({ name, namespace }));
+        return toStored(await client.request<V1Lease>({ path }));
       } catch (err) {
         if (isNotFound(err)) return undefined;
         throw err;
       }
     },
     async create(record) {
-      const body: V1Lease = { metadata: { name, namespace }, spec: toSpec(record) };
+      const body = { metadata: { name, namespace }, spec: toSpec(record) };
       try {
-        return toStored(await api.createNamespacedLease({ namespace, body }));
+        return toStored(await client.request<V1Lease>({ method: 'POST', path: collection, body }));
       } catch (err) {
         throw conflictOr(err);
       }
     },
     async replace(record, resourceVersion) {
       // the elector owns the whole Lease, so a body without labels or annotations loses nothing
-      const body: V1Lease = { metadata: { name, namespace, resourceVersion }, spec: toSpec(record) };
+      const body = { metadata: { name, namespace, resourceVersion }, spec: toSpec(record) };
       try {
-        return toStored(await api.replaceNamespacedLease({ name, namespace, body }));
+        return toStored(await client.request<V1Lease>({ method: 'PUT', path, body }));
       } catch (err) {
         throw conflictOr(err);
       }

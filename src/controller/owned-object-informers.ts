@@ -1,82 +1,31 @@
 // Watches of the objects the operator applies besides the StatefulSet (ConfigMaps, Services, PDBs) and its
 // Secrets, so that reconcile compares and reads them from caches instead of asking the API server every pass.
-import {
-  CoreV1Api,
-  PolicyV1Api,
-  type KubeConfig,
-  type KubernetesObject,
-  type V1ConfigMap,
-  type V1PodDisruptionBudget,
-  type V1Secret,
-  type V1Service,
+import type {
+  KubernetesObject,
+  V1ConfigMap,
+  V1PodDisruptionBudget,
+  V1Secret,
+  V1Service,
 } from '@kubernetes/client-node';
 import { makeBookmarkInformer } from '../k8s/bookmark-informer.ts';
+import type { RestClient } from '../k8s/rest/rest-client.ts';
+import { resourcePath } from '../k8s/rest/resource-path.ts';
 import { superviseInformer, type SupervisedInformer } from '../k8s/supervised-informer.ts';
 import type { Logger } from '../log.ts';
 
 const MANAGED_SELECTOR = 'app.kubernetes.io/managed-by=aurora-operator';
 
-interface ListResult<T> {
-  items: T[];
-  metadata?: { resourceVersion?: string };
-}
-
-function managed<T extends KubernetesObject>(
-  kc: KubeConfig,
-  path: string,
-  list: () => Promise<ListResult<T>>,
-  name: string,
-  log: Logger,
-): SupervisedInformer<T> {
-  return superviseInformer(makeBookmarkInformer<T>(kc, path, list, MANAGED_SELECTOR), { name, log });
-}
-
-export function buildOwnedObjectInformers(kc: KubeConfig, namespace: string | undefined, log: Logger) {
-  const core = kc.makeApiClient(CoreV1Api);
-  const policy = kc.makeApiClient(PolicyV1Api);
-  const prefix = namespace ? `/namespaces/${namespace}` : '';
-  const labelSelector = MANAGED_SELECTOR;
+export function buildOwnedObjectInformers(client: RestClient, namespace: string | undefined, log: Logger) {
+  const managed = <T extends KubernetesObject>(apiVersion: string, plural: string): SupervisedInformer<T> =>
+    superviseInformer(
+      makeBookmarkInformer<T>(client, resourcePath({ apiVersion, plural, namespace }), MANAGED_SELECTOR),
+      { name: plural, log },
+    );
   return {
-    configMaps: managed<V1ConfigMap>(
-      kc,
-      `/api/v1${prefix}/configmaps`,
-      () =>
-        namespace
-          ? core.listNamespacedConfigMap({ namespace, labelSelector })
-          : core.listConfigMapForAllNamespaces({ labelSelector }),
-      'configmaps',
-      log,
-    ),
-    services: managed<V1Service>(
-      kc,
-      `/api/v1${prefix}/services`,
-      () =>
-        namespace
-          ? core.listNamespacedService({ namespace, labelSelector })
-          : core.listServiceForAllNamespaces({ labelSelector }),
-      'services',
-      log,
-    ),
-    podDisruptionBudgets: managed<V1PodDisruptionBudget>(
-      kc,
-      `/apis/policy/v1${prefix}/poddisruptionbudgets`,
-      () =>
-        namespace
-          ? policy.listNamespacedPodDisruptionBudget({ namespace, labelSelector })
-          : policy.listPodDisruptionBudgetForAllNamespaces({ labelSelector }),
-      'poddisruptionbudgets',
-      log,
-    ),
+    configMaps: managed<V1ConfigMap>('v1', 'configmaps'),
+    services: managed<V1Service>('v1', 'services'),
+    podDisruptionBudgets: managed<V1PodDisruptionBudget>('policy/v1', 'poddisruptionbudgets'),
     // only the operator's own Secrets (the backup agents' token) carry the managed-by label
-    secrets: managed<V1Secret>(
-      kc,
-      `/api/v1${prefix}/secrets`,
-      () =>
-        namespace
-          ? core.listNamespacedSecret({ namespace, labelSelector })
-          : core.listSecretForAllNamespaces({ labelSelector }),
-      'secrets',
-      log,
-    ),
+    secrets: managed<V1Secret>('v1', 'secrets'),
   };
 }

@@ -1,26 +1,19 @@
 // An informer whose watches ask for bookmarks: a quiet resource's watch then resumes from a recent
 // resourceVersion instead of one etcd compacted away, which would answer 410 Gone and cost a full LIST.
-import {
-  ListWatch,
-  Watch,
-  type KubeConfig,
-  type KubernetesObject,
-  type ListPromise,
-} from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { ListWatch } from './rest/list-watch.ts';
+import type { RestClient } from './rest/rest-client.ts';
 
-class BookmarkWatch extends Watch {
-  override watch(...args: Parameters<Watch['watch']>): ReturnType<Watch['watch']> {
-    const [path, queryParams, callback, done] = args;
-    return super.watch(path, { ...queryParams, allowWatchBookmarks: true }, callback, done);
-  }
-}
-
+/** makeBookmarkInformer lists and watches path with the same selectors; it starts when start() is called. */
 export function makeBookmarkInformer<T extends KubernetesObject>(
-  kc: KubeConfig,
+  client: RestClient,
   path: string,
-  list: ListPromise<T>,
   labelSelector?: string,
   fieldSelector?: string,
 ): ListWatch<T> {
-  return new ListWatch<T>(path, new BookmarkWatch(kc), list, false, labelSelector, fieldSelector);
+  return new ListWatch<T>(client, path, {
+    labelSelector,
+    fieldSelector,
+    watchQuery: { allowWatchBookmarks: true },
+  });
 }

@@ -1,7 +1,9 @@
 // A supervised informer over one custom resource kind, in one namespace or cluster-wide.
-import { CustomObjectsApi, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { makeBookmarkInformer } from './bookmark-informer.ts';
+import type { RestClient } from './rest/rest-client.ts';
+import { resourcePath } from './rest/resource-path.ts';
 import { superviseInformer, type SupervisedInformer } from './supervised-informer.ts';
 
 export interface CustomResourceRef {
@@ -11,25 +13,11 @@ export interface CustomResourceRef {
 }
 
 export function buildCustomObjectInformer(
-  kc: KubeConfig,
+  client: RestClient,
   { group, version, plural }: CustomResourceRef,
   namespace: string | undefined,
   log: Logger,
 ): SupervisedInformer<KubernetesObject> {
-  const custom = kc.makeApiClient(CustomObjectsApi);
-  const prefix = namespace ? `/namespaces/${namespace}` : '';
-  const list = () =>
-    (namespace
-      ? custom.listNamespacedCustomObject({ group, version, namespace, plural })
-      : custom.listClusterCustomObject({ group, version, plural })) as Promise<{
-      items: KubernetesObject[];
-      metadata?: { resourceVersion?: string };
-    }>;
-  return superviseInformer(
-    makeBookmarkInformer<KubernetesObject>(kc, `/apis/${group}/${version}${prefix}/${plural}`, list),
-    {
-      name: plural,
-      log,
-    },
-  );
+  const path = resourcePath({ apiVersion: `${group}/${version}`, plural, namespace });
+  return superviseInformer(makeBookmarkInformer<KubernetesObject>(client, path), { name: plural, log });
 }

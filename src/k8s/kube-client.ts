@@ -1,15 +1,9 @@
 // The operator's only write paths to Kubernetes: server-side apply with one field manager, status apply,
 // label merge patches, deletes and events.
-import {
-  CoreV1Api,
-  CustomObjectsApi,
-  KubernetesObjectApi,
-  PatchStrategy,
-  setHeaderOptions,
-  type KubeConfig,
-  type KubernetesObject,
-} from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import { isNotFound } from './errors.ts';
+import { CONTENT_TYPE, type RestClient } from './rest/rest-client.ts';
+import { pluralOf, resourcePath } from './rest/resource-path.ts';
 
 export const FIELD_MANAGER = 'aurora-operator';
 
@@ -36,20 +30,23 @@ export interface KubeClient {
   recordEvent(event: EventInput): Promise<void>;
 }
 
-function splitApiVersion(apiVersion: string): { group: string; version: string } {
-  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
-  return { group: group ?? '', version: version ?? apiVersion };
+function pathOf(
+  ref: { apiVersion: string; kind: string; namespace: string; name: string },
+  sub?: string,
+): string {
+  return resourcePath({
+    apiVersion: ref.apiVersion,
+    plural: pluralOf(ref.kind),
+    namespace: ref.namespace,
+    name: ref.name,
+    subresource: sub,
+  });
 }
 
-function plural(kind: string): string {
-  const lower = kind.toLowerCase();
-  return lower.endsWith('s') ? `${lower}es` : `${lower}s`;
-}
-
-export function createKubeClient(kc: KubeConfig, component = FIELD_MANAGER): KubeClient {
-  const objects = KubernetesObjectApi.makeApiClient(kc);
-  const custom = kc.makeApiClient(CustomObjectsApi);
-  const core = kc.makeApiClient(CoreV1Api);
+export function createKubeClient(client: RestClient, component = FIELD_MANAGER): KubeClient {
+  // like client-node's object API, an object without a namespace is taken to be in the configured one
+  const at = (ref: Omit<ObjectRef, 'uid'>, sub?: string): string =>
+    pathOf({ ...ref, namespace: ref.namespace || client.namespace }, sub);
   const meta = (ref: ObjectRef): KubernetesObject => ({
     apiVersion: ref.apiVersion,
     kind: ref.kind,
@@ -58,55 +55,49 @@ export function createKubeClient(kc: KubeConfig, component = FIELD_MANAGER): Kub
 
   return {
     async apply(obj) {
-      return (await objects.patch(
-        obj,
-        undefined,
-        undefined,
-        FIELD_MANAGER,
-        true,
-        PatchStrategy.ServerSideApply,
-      )) as typeof obj;
+      const path = at({
+        apiVersion: obj.apiVersion ?? '',
+        kind: obj.kind ?? '',
+        namespace: obj.metadata?.namespace ?? '',
+        name: obj.metadata?.name ?? '',
+      });
+      return client.request<typeof obj>({
+        method: 'PATCH',
+        path,
+        query: { fieldManager: FIELD_MANAGER, force: true },
+        body: obj,
+        contentType: CONTENT_TYPE.apply,
+      });
     },
     async applyStatus(ref, status) {
-      const { group, version } = splitApiVersion(ref.apiVersion);
-      await custom.patchNamespacedCustomObjectStatus(
-        {
-          group,
-          version,
-          namespace: ref.namespace,
-          plural: plural(ref.kind),
-          name: ref.name,
-          body: { ...meta(ref), status },
-          fieldManager: FIELD_MANAGER,
-          force: true,
-        },
-        setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply),
-      );
+      await client.request({
+        method: 'PATCH',
+        path: at(ref, 'status'),
+        query: { fieldManager: FIELD_MANAGER, force: true },
+        body: { ...meta(ref), status },
+        contentType: CONTENT_TYPE.apply,
+      });
     },
     async mergePatch(ref, patch) {
       // the patch's own metadata (labels, annotations) must not drop the name and namespace the URL is built from
       const base = meta(ref);
       const metadata = { ...(patch['metadata'] as Record<string, unknown> | undefined), ...base.metadata };
-      await objects.patch(
-        { ...base, ...patch, metadata } as KubernetesObject,
-        undefined,
-        undefined,
-        FIELD_MANAGER,
-        undefined,
-        PatchStrategy.MergePatch,
-      );
+      await client.request({
+        method: 'PATCH',
+        path: at(ref),
+        query: { fieldManager: FIELD_MANAGER },
+        body: { ...base, ...patch, metadata },
+        contentType: CONTENT_TYPE.mergePatch,
+      });
     },
     async delete(ref, opts = {}) {
       try {
-        await objects.delete(
-          meta(ref),
-          undefined,
-          undefined,
-          opts.gracePeriodSeconds,
-          undefined,
-          undefined,
-          opts.uid ? { preconditions: { uid: opts.uid } } : undefined,
-        );
+        await client.request({
+          method: 'DELETE',
+          path: at(ref),
+          query: { gracePeriodSeconds: opts.gracePeriodSeconds },
+          body: opts.uid ? { preconditions: { uid: opts.uid } } : undefined,
+        });
         return true;
       } catch (err) {
         if (isNotFound(err)) return false;
@@ -116,8 +107,9 @@ export function createKubeClient(kc: KubeConfig, component = FIELD_MANAGER): Kub
     async recordEvent(event) {
       const now = new Date();
       const { regarding } = event;
-      await core.createNamespacedEvent({
-        namespace: regarding.namespace,
+      await client.request({
+        method: 'POST',
+        path: resourcePath({ apiVersion: 'v1', plural: 'events', namespace: regarding.namespace }),
         body: {
           metadata: { generateName: `${regarding.name}.`, namespace: regarding.namespace },
           involvedObject: {

@@ -1,7 +1,9 @@
-// Keeps an informer running: client-node stops an informer on any non-timeout error, so this restarts it with
+// Keeps an informer running: an informer stops on any non-timeout error, so this restarts it with
 // backoff and also restarts a watch that has gone silent for too long.
-import type { Informer, KubernetesObject, ObjectCache } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import type { Informer } from './rest/list-watch.ts';
+import type { ObjectCache } from './rest/object-store.ts';
 
 export interface SupervisedInformer<T extends KubernetesObject> {
   cache: ObjectCache<T>;

@@ -1,8 +1,16 @@
 // The NetworkPolicy that blocks client traffic to the schedulers while a restore replaces their state.
-import type { V1NetworkPolicy } from '@kubernetes/client-node';
+import type { V1NetworkPolicy, V1NetworkPolicyIngressRule } from '@kubernetes/client-node';
 import type { AuroraCluster } from '../api/aurora-cluster.ts';
 import { buildObjectMeta, buildSelectorLabels } from './labels.ts';
 import { restoreNetworkPolicyName } from './names.ts';
+
+// the object as sent: client-node's model calls an ingress rule's `from` `_from`, and nothing renames it on the wire
+type IngressRuleJson = Omit<V1NetworkPolicyIngressRule, '_from'> & {
+  from?: V1NetworkPolicyIngressRule['_from'];
+};
+export type NetworkPolicyJson = Omit<V1NetworkPolicy, 'spec'> & {
+  spec: Omit<NonNullable<V1NetworkPolicy['spec']>, 'ingress'> & { ingress?: IngressRuleJson[] };
+};
 
 export interface OperatorPeer {
   readonly namespace: string;
@@ -13,7 +21,7 @@ export interface OperatorPeer {
  * buildRestoreNetworkPolicy admits only the operator and the cluster's own pods, which need each other's
  * libprocess port for log replication; every other client is refused, as the restore guide recommends.
  */
-export function buildRestoreNetworkPolicy(cluster: AuroraCluster, operator: OperatorPeer): V1NetworkPolicy {
+export function buildRestoreNetworkPolicy(cluster: AuroraCluster, operator: OperatorPeer): NetworkPolicyJson {
   const selector = { matchLabels: buildSelectorLabels(cluster) };
   return {
     apiVersion: 'networking.k8s.io/v1',
@@ -22,11 +30,10 @@ export function buildRestoreNetworkPolicy(cluster: AuroraCluster, operator: Oper
     spec: {
       podSelector: selector,
       policyTypes: ['Ingress'],
-      // client-node's model names the field _from; its serializer writes it as from
       ingress: [
-        { _from: [{ podSelector: selector }] },
+        { from: [{ podSelector: selector }] },
         {
-          _from: [
+          from: [
             {
               namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': operator.namespace } },
               podSelector: { matchLabels: { ...operator.matchLabels } },

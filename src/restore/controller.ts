@@ -1,13 +1,5 @@
 // Wiring of the AuroraRestore controller: its informer, queue, effects and the reconcile function.
-import {
-  CoreV1Api,
-  CustomObjectsApi,
-  NetworkingV1Api,
-  type KubeConfig,
-  type KubernetesObject,
-  type V1Pod,
-  type V1StatefulSet,
-} from '@kubernetes/client-node';
+import type { KubernetesObject, V1ConfigMap, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import type { AuroraCluster } from '../api/aurora-cluster.ts';
 import { AuroraRestore } from '../api/aurora-restore.ts';
 import { AURORA_RESTORE, GROUP, VERSION } from '../api/group.ts';
@@ -22,6 +14,8 @@ import type { ControllerMetrics } from '../controller/metrics.ts';
 import { WorkQueue } from '../controller/work-queue.ts';
 import { isNotFound } from '../k8s/errors.ts';
 import type { KubeClient } from '../k8s/kube-client.ts';
+import type { RestClient } from '../k8s/rest/rest-client.ts';
+import { resourcePath } from '../k8s/rest/resource-path.ts';
 import type { SupervisedInformer } from '../k8s/supervised-informer.ts';
 import type { Logger } from '../log.ts';
 import { statefulSetName } from '../resources/names.ts';
@@ -32,7 +26,7 @@ import { reconcileAuroraRestore } from './reconcile.ts';
 import type { RestoreEffects } from './step.ts';
 
 export interface RestoreControllerDeps {
-  kc: KubeConfig;
+  client: RestClient;
   kube: KubeClient;
   log: Logger;
   metrics: ControllerMetrics;
@@ -52,9 +46,7 @@ export interface RestoreControllerDeps {
 }
 
 export function startRestoreController(deps: RestoreControllerDeps): RunningController {
-  const core = deps.kc.makeApiClient(CoreV1Api);
-  const networking = deps.kc.makeApiClient(NetworkingV1Api);
-  const custom = deps.kc.makeApiClient(CustomObjectsApi);
+  const { client } = deps;
   const log = deps.log.child({ controller: 'aurorarestore' });
   const queue = new WorkQueue();
   deps.restores.onChange((obj) => queue.add(`${obj.metadata?.namespace}/${obj.metadata?.name}`));
@@ -62,7 +54,7 @@ export function startRestoreController(deps: RestoreControllerDeps): RunningCont
   const agents = async (cluster: AuroraCluster) => {
     const namespace = cluster.metadata.namespace ?? 'default';
     return createAgentClient({
-      token: await readAgentToken(core, cluster),
+      token: await readAgentToken(client, cluster),
       timeoutMs: deps.probeTimeoutMs,
       copyTimeoutMs: 5 * 60_000,
       trusted: agentHostGuard(
@@ -89,12 +81,13 @@ export function startRestoreController(deps: RestoreControllerDeps): RunningCont
     p.catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)));
   const readRestore = (namespace: string, name: string) =>
     orUndefined(
-      custom.getNamespacedCustomObject({
-        group: GROUP,
-        version: VERSION,
-        plural: AURORA_RESTORE.plural,
-        namespace,
-        name,
+      client.request({
+        path: resourcePath({
+          apiVersion: `${GROUP}/${VERSION}`,
+          plural: AURORA_RESTORE.plural,
+          namespace,
+          name,
+        }),
       }),
     );
   const faultHook = deps.faultHook?.({
@@ -122,9 +115,24 @@ export function startRestoreController(deps: RestoreControllerDeps): RunningCont
             statefulSet: deps.statefulSet,
             pods: deps.pods,
             readConfigMap: async (namespace, name) =>
-              (await orUndefined(core.readNamespacedConfigMap({ namespace, name })))?.data,
+              (
+                await orUndefined(
+                  client.request<V1ConfigMap>({
+                    path: resourcePath({ apiVersion: 'v1', plural: 'configmaps', namespace, name }),
+                  }),
+                )
+              )?.data,
             networkPolicyExists: async (namespace, name) =>
-              (await orUndefined(networking.readNamespacedNetworkPolicy({ namespace, name }))) !== undefined,
+              (await orUndefined(
+                client.request({
+                  path: resourcePath({
+                    apiVersion: 'networking.k8s.io/v1',
+                    plural: 'networkpolicies',
+                    namespace,
+                    name,
+                  }),
+                }),
+              )) !== undefined,
             agents,
             admin,
             probe: (target) => probeScheduler(target, deps.probeTimeoutMs),

@@ -6,10 +6,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { runUntilSignal } from '../../src/cli/run-command.ts';
 import { createKubeClient } from '../../src/k8s/kube-client.ts';
 import { loadKubeConfig } from '../../src/k8s/load-kube-config.ts';
+import { createRestClient } from '../../src/k8s/rest/rest-client.ts';
 import { startOperator } from '../../src/main.ts';
 import { createFaultHook } from '../../src/restore/fault-hook.ts';
 
-const kube = createKubeClient(loadKubeConfig());
+const kube = createKubeClient(createRestClient(await loadKubeConfig()));
 const namespace = process.env['POD_NAMESPACE'] ?? 'default';
 const name = process.env['POD_NAME'] ?? '';
 

@@ -9,7 +9,10 @@ import { COMMANDS } from '../../../src/cli.ts';
 const CLI_URL = new URL('../../../src/cli.ts', import.meta.url).href;
 
 /** dispatch runs main(args) in a child process and returns its exit code and every module URL it resolved. */
-function dispatch(args: readonly string[]): { code: number; loaded: string[] } {
+function dispatch(
+  args: readonly string[],
+  extraEnv: Record<string, string> = {},
+): { code: number; loaded: string[] } {
   // a resolve hook sees every import, of the project's files and of packages' own files alike
   const script = `
     import { registerHooks } from 'node:module';
@@ -20,7 +23,7 @@ function dispatch(args: readonly string[]): { code: number; loaded: string[] } {
     const code = await main(${JSON.stringify(args)}, io);
     process.stdout.write(JSON.stringify({ code, loaded }));
   `;
-  const env = { ...process.env };
+  const env = { ...process.env, ...extraEnv };
   // without these the agent command returns at once, after its module graph has loaded
   delete env['AGENT_TOKEN'];
   delete env['BACKUP_DIR'];
@@ -38,6 +41,19 @@ test('backup-agent loads its command but neither client-node nor zod', () => {
   assert.ok(has(loaded, '/src/agent/agent-server.ts'), 'the hook saw the agent server load');
   assert.not.ok(has(loaded, '/@kubernetes/client-node/'), '@kubernetes/client-node was loaded');
   assert.not.ok(has(loaded, '/node_modules/zod/'), 'zod was loaded');
+});
+
+test("run loads the whole operator but not client-node: the operator's REST layer replaces it", () => {
+  // a kubeconfig that does not exist stops the operator at its first Kubernetes step, after every import
+  const { code, loaded } = dispatch(['run'], {
+    KUBECONFIG: '/nonexistent/aurora-operator-test-kubeconfig',
+  });
+  assert.is(code, 1);
+  assert.ok(has(loaded, '/src/main.ts'), 'the hook saw main.ts load');
+  assert.ok(has(loaded, '/src/controller/operator-informers.ts'), 'the hook saw the informers load');
+  assert.ok(has(loaded, '/src/cluster/controller.ts'), 'the hook saw the cluster controller load');
+  assert.ok(has(loaded, '/src/restore/controller.ts'), 'the hook saw the restore controller load');
+  assert.not.ok(has(loaded, '/@kubernetes/client-node/'), '@kubernetes/client-node was loaded');
 });
 
 test('usage loads no command module', () => {

@@ -1,5 +1,6 @@
 // A namespaced install's informers: one per watched namespace, routed by namespace, none cluster-wide.
-import type { KubernetesObject, ObjectCache } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { ObjectCache } from '../../../src/k8s/rest/object-store.ts';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadConfig, watchNamespacesOf } from '../../../src/config.ts';

@@ -1,7 +1,9 @@
-import type { Informer, KubernetesObject, ObjectCache } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { Informer } from '../../../src/k8s/rest/list-watch.ts';
+import type { ObjectCache } from '../../../src/k8s/rest/object-store.ts';
 import { superviseInformer } from '../../../src/k8s/supervised-informer.ts';
 import { createLogger } from '../../../src/log.ts';
 

@@ -1,0 +1,125 @@
+// A minimal Kubernetes REST client on node:http(s): JSON in and out, the API server's content types for patches,
+// non-2xx answers as KubeApiError, and raw streaming GETs for watches.
+import { Agent as HttpAgent, request as httpRequest, STATUS_CODES, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { KubeApiError } from './api-error.ts';
+import type { KubeConfig } from './kube-config.ts';
+
+export type Query = Readonly<Record<string, string | number | boolean | undefined>>;
+
+export const CONTENT_TYPE = {
+  json: 'application/json',
+  mergePatch: 'application/merge-patch+json',
+  apply: 'application/apply-patch+yaml',
+} as const;
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  query?: Query | undefined;
+  /** sent as JSON (valid YAML too, so also for server-side apply) */
+  body?: unknown;
+  contentType?: string;
+}
+
+export interface RestClient {
+  /** the configuration's default namespace */
+  readonly namespace: string;
+  /** request resolves to the parsed JSON answer (undefined when empty) or rejects with KubeApiError on non-2xx */
+  request<T = unknown>(opts: RequestOptions): Promise<T>;
+  /** openStream starts a GET and resolves to the response as soon as its headers arrive, whatever its status */
+  openStream(path: string, query: Query, signal: AbortSignal): Promise<IncomingMessage>;
+}
+
+export interface RestClientOptions {
+  /** an answer slower than this fails; the API server itself ends any non-watch request after 60 s */
+  timeoutMs?: number;
+}
+
+/** readText collects a response body as UTF-8. */
+export async function readText(res: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of res) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function createRestClient(config: KubeConfig, opts: RestClientOptions = {}): RestClient {
+  const timeoutMs = opts.timeoutMs ?? 70_000;
+  const base = new URL(config.server);
+  const secure = base.protocol === 'https:';
+  // one keep-alive pool: watches hold their sockets, short requests reuse the rest
+  const agent = secure
+    ? new HttpsAgent({
+        keepAlive: true,
+        ca: config.ca,
+        cert: config.cert,
+        key: config.key,
+        rejectUnauthorized: !config.insecureSkipTlsVerify,
+        ...(config.tlsServerName ? { servername: config.tlsServerName } : {}),
+      })
+    : new HttpAgent({ keepAlive: true });
+  const send = secure ? httpsRequest : httpRequest;
+  const prefix = base.pathname.replace(/\/+$/, '');
+
+  const urlOf = (path: string, query: Query = {}): URL => {
+    const url = new URL(`${base.origin}${prefix}${path}`);
+    for (const [key, value] of Object.entries(query))
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    return url;
+  };
+  const headersOf = (contentType: string | undefined, body: string | undefined): Record<string, string> => {
+    const auth = config.authorization();
+    return {
+      accept: CONTENT_TYPE.json,
+      // an explicit length: node would send a DELETE's body without one
+      ...(contentType && body !== undefined
+        ? { 'content-type': contentType, 'content-length': String(Buffer.byteLength(body)) }
+        : {}),
+      ...(auth ? { authorization: auth } : {}),
+    };
+  };
+  const open = (
+    method: string,
+    url: URL,
+    contentType: string | undefined,
+    body?: string,
+    signal?: AbortSignal,
+  ) =>
+    new Promise<IncomingMessage>((resolve, reject) => {
+      const req = send(
+        url,
+        { method, agent, headers: headersOf(contentType, body), ...(signal ? { signal } : {}) },
+        resolve,
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+
+  return {
+    namespace: config.namespace,
+    async request<T>(o: RequestOptions): Promise<T> {
+      const method = o.method ?? 'GET';
+      const hasBody = o.body !== undefined;
+      const signal = AbortSignal.timeout(timeoutMs);
+      const res = await open(
+        method,
+        urlOf(o.path, o.query),
+        hasBody ? (o.contentType ?? CONTENT_TYPE.json) : undefined,
+        hasBody ? JSON.stringify(o.body) : undefined,
+        signal,
+      );
+      const text = await readText(res);
+      const status = res.statusCode ?? 0;
+      if (status < 200 || status > 299)
+        throw new KubeApiError(
+          status,
+          res.statusMessage || STATUS_CODES[status] || 'Error',
+          text,
+          res.headers,
+        );
+      if (text === '') return undefined as T;
+      return (/json/.test(res.headers['content-type'] ?? '') ? JSON.parse(text) : text) as T;
+    },
+    openStream: (path, query, signal) => open('GET', urlOf(path, query), undefined, undefined, signal),
+  };
+}
