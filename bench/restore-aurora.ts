@@ -1,4 +1,5 @@
 // The bench's own view of the cluster: Aurora through the leader's API (jobs, backups, tasks) and kubectl reads.
+import { waitFor } from '../test/support/wait-for.ts';
 import { createAuroraAdminClient, type AuroraAdminClient } from '../src/aurora/admin-client.ts';
 
 export interface BenchEnv {
@@ -26,30 +27,8 @@ export async function readCluster(env: BenchEnv, ns: string, name: string): Prom
   return JSON.parse(await env.kubectl(['-n', ns, 'get', 'auroracluster', name, '-o', 'json'])) as ClusterView;
 }
 
-/** Thrown by an until probe to stop waiting at once: the awaited state can no longer come. */
-export class GiveUp extends Error {}
-
-export async function until<T>(
-  what: string,
-  timeoutMs: number,
-  probe: () => Promise<T | undefined>,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    const v = await probe().catch((err: unknown) => {
-      if (err instanceof GiveUp) throw err;
-      last = err;
-      return undefined;
-    });
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
-
 export async function waitReady(env: BenchEnv, ns: string, name: string): Promise<ClusterView> {
-  return until(`${name} Ready with a registered framework`, 300_000, async () => {
+  return waitFor(`${name} Ready with a registered framework`, 300_000, async () => {
     const c = await readCluster(env, ns, name);
     const up = (t: string) => c.status?.conditions?.some((x) => x.type === t && x.status === 'True');
     return up('Ready') && up('FrameworkRegistered') ? c : undefined;

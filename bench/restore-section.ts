@@ -1,15 +1,7 @@
 // The restore benchmark section: one Staged and one Offline restore on a Ready cluster, each broken down per step
 // into intrinsic waits measured from the world and operator overhead, judged against 10 s of overhead.
-import {
-  createJob,
-  GiveUp,
-  readCluster,
-  takeBackup,
-  taskIds,
-  until,
-  waitReady,
-  type BenchEnv,
-} from './restore-aurora.ts';
+import { createJob, readCluster, takeBackup, taskIds, waitReady, type BenchEnv } from './restore-aurora.ts';
+import { StopWaiting, waitFor } from '../test/support/wait-for.ts';
 import { breakdown, formatBreakdown, type Breakdown, type StepTiming } from './restore-breakdown.ts';
 import { diffCounters, scrapeLeader } from './restore-metrics.ts';
 import { recordWorld, type TraceEntry } from './restore-world.ts';
@@ -92,13 +84,13 @@ async function runRestore(
   await env.kubectl(['apply', '-f', '-'], JSON.stringify(manifest));
   const createdMs = Date.now();
   let approvedMs: number | undefined;
-  const done = await until(`${name} to finish`, 900_000, async () => {
+  const done = await waitFor(`${name} to finish`, 900_000, async () => {
     const r = JSON.parse(
       await env.kubectl(['-n', o.namespace, 'get', 'aurorarestore', name, '-o', 'json']),
     ) as RestoreView;
     const phase = r.status?.phase;
     if (phase === 'Failed') {
-      throw new GiveUp(`${name} failed at ${r.status?.error?.step}: ${r.status?.error?.message}`);
+      throw new StopWaiting(`${name} failed at ${r.status?.error?.step}: ${r.status?.error?.message}`);
     }
     if (phase === 'AwaitingApproval' && approvedMs === undefined) {
       const patch = '{"spec":{"approval":{"approved":true}}}';
@@ -158,7 +150,7 @@ export async function restoreSection(
     await createJob(env, o.namespace, o.cluster, 1);
     const b = await runRestore(env, o, strategy, backupId);
     o.print(formatBreakdown(`\n${strategy} restore of ${backupId} (${tasks.length} tasks)`, b));
-    const restored = await until('the restored tasks', 120_000, async () => {
+    const restored = await waitFor('the restored tasks', 120_000, async () => {
       const ids = await taskIds(env, o.namespace, o.cluster);
       return JSON.stringify(ids) === JSON.stringify(tasks) ? ids : undefined;
     }).catch(() => undefined);

@@ -6,6 +6,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { kubectl, type ToolContext } from '../world/local-env/kubectl.ts';
 import { REPO_ROOT, startLocalEnv, stopLocalEnv, type LocalEnvState } from '../world/local-env/local-env.ts';
 import { createLogger } from '../../src/log.ts';
+import { StopWaiting, waitFor } from '../support/wait-for.ts';
+
+export { StopWaiting, waitFor };
 
 export interface E2eEnv {
   state: LocalEnvState;
@@ -71,37 +74,6 @@ export async function startE2eEnv(
     },
     stop: () => stopLocalEnv(state),
   };
-}
-
-/** Thrown from a waitFor probe to end the wait at once: the awaited state can no longer come (e.g. Failed). */
-export class StopWaiting extends Error {
-  override readonly name = 'StopWaiting';
-}
-
-/**
- * waitFor polls until the probe returns a value. Errors a probe throws are remembered and retried (a server may be
- * restarting), except StopWaiting, which ends the wait immediately with that error.
- */
-export async function waitFor<T>(
-  what: string,
-  timeoutMs: number,
-  probe: () => Promise<T | undefined>,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (err) {
-      if (err instanceof StopWaiting) throw err;
-      lastError = err;
-    }
-    await sleep(1000);
-  }
-  throw new Error(
-    `timed out after ${timeoutMs}ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`,
-  );
 }
 
 /** holdsFor checks that a condition holds at every probe over a whole window, not at one instant. */

@@ -2,6 +2,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitFor as waitForProbe } from '../../../support/wait-for.ts';
 
 const SIM_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const SCHEDULER_MAIN = join(SIM_DIR, 'scheduler-main.ts');
@@ -98,23 +99,12 @@ export function runTool(
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-export async function waitFor<T>(
+export function waitFor<T>(
   what: string,
   probe: () => Promise<T | undefined>,
   timeoutMs = 20_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+  return waitForProbe(what, timeoutMs, probe, 200);
 }
 
 export async function getVars(url: string): Promise<Record<string, number>> {
