@@ -251,4 +251,38 @@ test('stop ends the watch without an error event and without reconnecting', asyn
   }
 });
 
+test('cached and announced objects carry no managedFields', async () => {
+  const managed = (o: Obj) => ({
+    ...o,
+    metadata: { ...o.metadata, managedFields: [{ manager: 'kubectl' }] },
+  });
+  const api = await startFakeApiServer(
+    scripted(
+      [(res) => json(res, 200, { metadata: { resourceVersion: '10' }, items: [managed(obj('a', '5'))] })],
+      [
+        (res) => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.write(line('ADDED', managed(obj('b', '11'))));
+          res.write(line('DELETED', managed(obj('a', '12'))));
+        },
+      ],
+    ),
+  );
+  try {
+    const informer = new ListWatch<Obj>(api.client(), PATH);
+    const announced: Obj[] = [];
+    informer.on('change', (o) => announced.push(o));
+    await informer.start();
+    await until('three events', () => announced.length === 3);
+    assert.equal(
+      announced.map((o) => `${o.metadata.name}@${o.metadata.resourceVersion}`),
+      ['a@5', 'b@11', 'a@12'],
+    );
+    for (const o of [...announced, ...informer.list()]) assert.not.ok('managedFields' in o.metadata);
+    await informer.stop();
+  } finally {
+    await api.close();
+  }
+});
+
 test.run();
