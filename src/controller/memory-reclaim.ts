@@ -1,35 +1,52 @@
-// Gives back the memory the JavaScript engine keeps after a burst of work: V8 pools the heap pages a shrinking heap
-// frees and releases them only on a memory-reducing collection, which a busy operator's engine rarely decides on.
+// Gives back the memory the JavaScript engine keeps after a burst of work: a grown heap of mostly garbage, and the
+// pages a shrinking heap frees, which V8 pools until a memory-reducing collection a busy operator rarely gets.
 import type { Logger } from '../log.ts';
 
 export interface MemorySample {
   rss: number;
-  heapTotal: number;
+  heapUsed: number;
   external: number;
 }
 
 export interface ReclaimPolicy {
-  /** resident memory the engine's own accounting does not explain (rss − heapTotal − external) that triggers one */
+  /** resident memory beyond the live heap and external memory (rss − heapUsed − external) that triggers one */
   unexplainedBytes: number;
-  /** the least time between two reclaims, so a process that keeps the memory for another reason is not GC-bound */
+  /** the least time between two reclaims while they pay off */
   minGapMs: number;
+  /** the gap doubles after each reclaim that freed less than usefulBytes, up to this */
+  maxGapMs: number;
+  usefulBytes: number;
 }
 
+const MIB = 1024 * 1024;
+
 export const DEFAULT_RECLAIM_POLICY: ReclaimPolicy = {
-  // a started operator's code, malloc arenas and thread stacks are about 60–90 MiB of it
-  unexplainedBytes: 128 * 1024 * 1024,
-  minGapMs: 5 * 60_000,
+  // a started operator's code, malloc arenas, thread stacks and heap slack are about 60–100 MiB of it
+  unexplainedBytes: 128 * MIB,
+  minGapMs: 60_000,
+  maxGapMs: 30 * 60_000,
+  usefulBytes: 32 * MIB,
 };
 
 /** planReclaim decides from one sample whether a memory-reducing collection is due now. */
 export function planReclaim(
   sample: MemorySample,
-  lastReclaimMs: number | undefined,
+  last: { atMs: number; gapMs: number } | undefined,
   nowMs: number,
   policy: ReclaimPolicy = DEFAULT_RECLAIM_POLICY,
 ): boolean {
-  if (lastReclaimMs !== undefined && nowMs - lastReclaimMs < policy.minGapMs) return false;
-  return sample.rss - sample.heapTotal - sample.external > policy.unexplainedBytes;
+  if (last !== undefined && nowMs - last.atMs < last.gapMs) return false;
+  return sample.rss - sample.heapUsed - sample.external > policy.unexplainedBytes;
+}
+
+/** nextGap keeps reclaims a minute apart while they free memory and backs off when they do not. */
+export function nextGap(
+  previousGapMs: number | undefined,
+  freedBytes: number,
+  policy: ReclaimPolicy,
+): number {
+  if (freedBytes >= policy.usefulBytes || previousGapMs === undefined) return policy.minGapMs;
+  return Math.min(previousGapMs * 2, policy.maxGapMs);
 }
 
 export interface MemoryReclaimDeps {
@@ -50,25 +67,32 @@ export function createMemoryReclaim(
   deps: MemoryReclaimDeps,
   policy: ReclaimPolicy = DEFAULT_RECLAIM_POLICY,
 ): MemoryReclaim {
-  let last: number | undefined;
+  let last: { atMs: number; gapMs: number } | undefined;
   let running = false;
   return {
     async check() {
       if (running) return false;
       const before = deps.sample();
-      if (!planReclaim(before, last, deps.now(), policy)) return false;
+      const startMs = deps.now();
+      if (!planReclaim(before, last, startMs, policy)) return false;
       running = true;
-      last = deps.now();
       try {
         await deps.collect();
         const freed = before.rss - deps.sample().rss;
+        last = { atMs: startMs, gapMs: nextGap(last?.gapMs, freed, policy) };
         deps.onReclaim?.(freed);
         deps.log.info(
-          { freedMiB: Math.round(freed / 1048576), rssMiB: Math.round((before.rss - freed) / 1048576) },
+          {
+            freedMiB: Math.round(freed / MIB),
+            rssMiB: Math.round((before.rss - freed) / MIB),
+            tookMs: deps.now() - startMs,
+            nextCheckAfterMs: last.gapMs,
+          },
           'Returned memory the JavaScript engine kept after a burst of work',
         );
         return true;
       } catch (err) {
+        last = { atMs: startMs, gapMs: policy.maxGapMs };
         deps.log.warn({ err }, 'A memory-reducing collection failed');
         return false;
       } finally {
@@ -94,6 +118,6 @@ export async function collectAllAvailableGarbage(): Promise<void> {
 }
 
 export const processMemory = (): MemorySample => {
-  const { rss, heapTotal, external } = process.memoryUsage();
-  return { rss, heapTotal, external };
+  const { rss, heapUsed, external } = process.memoryUsage();
+  return { rss, heapUsed, external };
 };

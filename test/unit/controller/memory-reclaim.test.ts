@@ -6,6 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   createMemoryReclaim,
+  nextGap,
   planReclaim,
   type MemorySample,
 } from '../../../src/controller/memory-reclaim.ts';
@@ -13,22 +14,32 @@ import { createLogger } from '../../../src/log.ts';
 
 const MIB = 1048576;
 const log = createLogger('memory-reclaim-test', 'silent');
-const policy = { unexplainedBytes: 128 * MIB, minGapMs: 300_000 };
+const policy = { unexplainedBytes: 128 * MIB, minGapMs: 60_000, maxGapMs: 480_000, usefulBytes: 32 * MIB };
 const sample = (rssMiB: number, heapMiB = 50, externalMiB = 5): MemorySample => ({
   rss: rssMiB * MIB,
-  heapTotal: heapMiB * MIB,
+  heapUsed: heapMiB * MIB,
   external: externalMiB * MIB,
 });
 
-test('plans a collection only when rss exceeds heap and external by the threshold, and not twice within the gap', () => {
+test('plans a collection only when rss exceeds the live heap and external memory by the threshold, and not twice within the gap', () => {
   assert.not.ok(planReclaim(sample(180), undefined, 0, policy), '125 MiB unexplained');
   assert.ok(planReclaim(sample(190), undefined, 0, policy), '135 MiB unexplained');
   assert.not.ok(
     planReclaim(sample(300, 200, 5), undefined, 0, policy),
     'a large live heap is not reclaimable',
   );
-  assert.not.ok(planReclaim(sample(400), 1000, 1000 + 299_999, policy));
-  assert.ok(planReclaim(sample(400), 1000, 1000 + 300_000, policy));
+  const last = { atMs: 1000, gapMs: 60_000 };
+  assert.not.ok(planReclaim(sample(400), last, 1000 + 59_999, policy));
+  assert.ok(planReclaim(sample(400), last, 1000 + 60_000, policy));
+});
+
+test('the gap stays at the minimum while reclaims free memory and doubles up to the maximum when they do not', () => {
+  assert.is(nextGap(undefined, 0, policy), 60_000);
+  assert.is(nextGap(60_000, 100 * MIB, policy), 60_000);
+  assert.is(nextGap(60_000, 10 * MIB, policy), 120_000);
+  assert.is(nextGap(240_000, 10 * MIB, policy), 480_000);
+  assert.is(nextGap(480_000, 10 * MIB, policy), 480_000);
+  assert.is(nextGap(480_000, 40 * MIB, policy), 60_000);
 });
 
 test('a check collects once, counts what it freed, and then waits out the gap', async () => {
@@ -52,11 +63,31 @@ test('a check collects once, counts what it freed, and then waits out the gap', 
   assert.ok(await reclaim.check());
   assert.equal(freed, [160]);
   rss = 300;
-  now += 60_000;
+  now += 59_000;
   assert.not.ok(await reclaim.check(), 'within the gap');
-  now += 240_000;
-  assert.ok(await reclaim.check());
+  now += 1000;
+  assert.ok(await reclaim.check(), 'a useful reclaim keeps the minimum gap');
   assert.is(collections, 2);
+});
+
+test('reclaims that free little back off', async () => {
+  let now = 0;
+  let collections = 0;
+  const reclaim = createMemoryReclaim(
+    {
+      sample: () => sample(300),
+      collect: async () => {
+        collections++;
+      },
+      now: () => now,
+      log,
+    },
+    policy,
+  );
+  const at: number[] = [];
+  for (; now <= 600_000; now += 30_000) if (await reclaim.check()) at.push(now / 1000);
+  assert.equal(at, [0, 60, 180, 420], 'gaps of 60, 120 and 240 s');
+  assert.is(collections, 4);
 });
 
 test('a failed collection is logged, not thrown, and a check during a collection does not start another', async () => {
@@ -74,7 +105,7 @@ test('a failed collection is logged, not thrown, and a check during a collection
       now: () => 0,
       log,
     },
-    { ...policy, minGapMs: 0 },
+    policy,
   );
   const first = reclaim.check();
   assert.not.ok(await reclaim.check(), 'one collection at a time');
