@@ -21,8 +21,8 @@ export interface ReclaimPolicy {
 const MIB = 1024 * 1024;
 
 export const DEFAULT_RECLAIM_POLICY: ReclaimPolicy = {
-  // a started operator's code, malloc arenas, thread stacks and heap slack are about 60–100 MiB of it
-  unexplainedBytes: 128 * MIB,
+  // a started operator's code, malloc arenas, thread stacks and heap slack are about 60–90 MiB of it
+  unexplainedBytes: 96 * MIB,
   minGapMs: 60_000,
   maxGapMs: 30 * 60_000,
   usefulBytes: 32 * MIB,
