@@ -58,5 +58,13 @@ export function memoryLines(metrics: string, clusters: number): ResultLine[] {
     clusters >= RSS_JUDGED_FROM
       ? atMost('leading operator RSS after idle', rss, RSS_TARGET_MIB, ' MiB')
       : info('leading operator RSS after idle', `${fmt(rss)} MiB (judged from ${RSS_JUDGED_FROM} clusters)`);
-  return [rssLine, info('leading operator heap used after idle', `${fmt(heap)} MiB`)];
+  const reclaimed = /^aurora_operator_memory_reclaimed_bytes_total (\S+)$/m.exec(metrics)?.[1];
+  return [
+    rssLine,
+    info('leading operator heap used after idle', `${fmt(heap)} MiB`),
+    info(
+      'memory returned by reclaims since start',
+      reclaimed === undefined ? 'not reported' : `${fmt(Number(reclaimed) / MIB)} MiB`,
+    ),
+  ];
 }

@@ -1,25 +1,12 @@
 // Where the client configuration comes from: KUBECONFIG, else ~/.kube/config, else the pod's service account, else
 // an error (never client-node's fallback to localhost:8080).
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { b64, withDir } from '../../support/temp-dir.ts';
 import { loadKubeConfig } from '../../../src/k8s/load-kube-config.ts';
 import { inClusterConfig } from '../../../src/k8s/rest/kube-config.ts';
-
-function withDir(run: (dir: string) => Promise<void>): () => Promise<void> {
-  return async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kube-config-test-'));
-    try {
-      await run(dir);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  };
-}
-
-const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
 test(
   "in a pod: the service account's token, CA and namespace, and the API server from the environment",

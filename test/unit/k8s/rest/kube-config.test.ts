@@ -1,25 +1,12 @@
 // The client configuration from kubeconfig files (tokens, client certificates, CA data or files, insecure,
 // namespace, several files) and the service-account token re-read as it rotates.
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { b64, withDir } from '../../../support/temp-dir.ts';
 import { readKubeconfigFiles } from '../../../../src/k8s/rest/kubeconfig-file.ts';
 import { tokenFileReader } from '../../../../src/k8s/rest/kube-config.ts';
-
-function withDir(run: (dir: string) => Promise<void>): () => Promise<void> {
-  return async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kube-config-test-'));
-    try {
-      await run(dir);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  };
-}
-
-const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
 test(
   'a kubeconfig with a token, CA data and the context namespace',
