@@ -5,7 +5,7 @@ import { isIPv6 } from 'node:net';
 import { join } from 'node:path';
 
 export interface KubeConfig {
-  /** the API server's base URL, e.g. https://10.96.0.1:443 */
+  /** the API server's base URL, e.g. https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT in a pod */
   readonly server: string;
   /** the current context's namespace (in a pod, the pod's own), 'default' when none is set */
   readonly namespace: string;
