@@ -15,7 +15,7 @@ test('parseDuration converts every Aurora unit to milliseconds', () => {
 test('forms Aurora rejects are rejected', () => {
   for (const bad of ['1min', '360min', '1h', '1 secs', 'secs', '-1secs', '1.5hrs', '1Hrs', '']) {
     assert.not.ok(isDuration(bad), bad);
-    assert.throws(() => parseDuration(bad));
+    assert.throws(() => parseDuration(bad), /^invalid Aurora duration "/, bad);
     assert.not.ok(Duration.safeParse(bad).success, bad);
   }
 });
@@ -30,7 +30,7 @@ test('formatDuration picks the largest exact unit and round-trips', () => {
   for (const value of ['15secs', '1mins', '6hrs', '365days', '250ms']) {
     assert.is(formatDuration(parseDuration(value)), value);
   }
-  assert.throws(() => formatDuration(-1));
+  assert.throws(() => formatDuration(-1), /cannot format -1 ms as an Aurora duration/);
 });
 
 test.run();
