@@ -12,11 +12,7 @@ import { loadConfig } from './config.ts';
 import type { RunningController } from './controller/controller.ts';
 import { LeaderElector } from './controller/leader-election.ts';
 import { createControllerMetrics } from './controller/metrics.ts';
-import {
-  collectAllAvailableGarbage,
-  createMemoryReclaim,
-  processMemory,
-} from './controller/memory-reclaim.ts';
+import { startMemoryReclaim } from './controller/memory-reclaim-loop.ts';
 import { createClusterMetrics, type ClusterMetrics } from './diagnostics/cluster-metrics.ts';
 import { readKubernetesClusterId } from './k8s/cluster-identity.ts';
 import { createKubeClient } from './k8s/kube-client.ts';
@@ -44,9 +40,6 @@ export interface OperatorExtensions {
   faultHook?: FaultHookFactory;
 }
 
-// memory is sampled every 30 s; a collection runs only when the reclaim policy says the engine kept a burst's pages
-const MEMORY_CHECK_INTERVAL_MS = 30_000;
-
 export async function startOperator(
   env: NodeJS.ProcessEnv = process.env,
   log = createLogger('aurora-operator'),
@@ -70,14 +63,13 @@ export async function startOperator(
     readyz: () => !stopping && (synced || !leading),
   });
   log.info({ host: config.listenHost, port: config.httpPort }, 'Serving /healthz, /readyz and /metrics');
-  const reclaim = createMemoryReclaim({
-    sample: processMemory,
-    collect: collectAllAvailableGarbage,
-    now: Date.now,
+  const reclaim = startMemoryReclaim({
+    config,
     log,
-    onReclaim: (freed) => metrics.memoryReclaimedBytes.inc(Math.max(0, freed)),
+    metrics,
+    restores: () => informers.restores.cache.list(),
+    clusters: () => informers.clusters.cache.list(),
   });
-  const reclaimTimer = setInterval(() => void reclaim.check(), MEMORY_CHECK_INTERVAL_MS).unref();
 
   // one cached ZooKeeper session per ensemble serves the serverset reads and the init markers
   const zkSessions = createZkSessions(config.probeTimeoutMs);
@@ -117,7 +109,7 @@ export async function startOperator(
     if (stopping) return;
     stopping = true;
     log.info('Stopping the operator');
-    clearInterval(reclaimTimer);
+    reclaim.stop();
     await running.controller?.stop();
     await running.restore?.stop();
     await Promise.all(all.map((i) => i.stop()));

@@ -55,7 +55,15 @@ export interface MemoryReclaimDeps {
   collect(): Promise<void>;
   now(): number;
   log: Logger;
-  onReclaim?(freedBytes: number): void;
+  /** what a collection must not pause now (e.g. a restore with its schedulers stopped), or undefined */
+  blockedBy?(): string | undefined;
+  onReclaim?(reclaim: ReclaimResult): void;
+}
+
+export interface ReclaimResult {
+  freedBytes: number;
+  /** wall time of the collection, during which the process runs nothing else */
+  pauseSeconds: number;
 }
 
 export interface MemoryReclaim {
@@ -69,23 +77,40 @@ export function createMemoryReclaim(
 ): MemoryReclaim {
   let last: { atMs: number; gapMs: number } | undefined;
   let running = false;
+  let loggedBlock: string | undefined;
+  // a due reclaim waits while something must not be paused; each new reason is logged once
+  const blocked = (): boolean => {
+    let by: string | undefined;
+    try {
+      by = deps.blockedBy?.();
+    } catch (err) {
+      // an unreadable cache proves nothing is safe to pause
+      by = `the block check failed: ${err instanceof Error ? err.message : String(err)}`;
+    }
+    if (by !== undefined && by !== loggedBlock) deps.log.info({ blockedBy: by }, 'Memory reclaim deferred');
+    loggedBlock = by;
+    return by !== undefined;
+  };
   return {
     async check() {
       if (running) return false;
       const before = deps.sample();
       const startMs = deps.now();
-      if (!planReclaim(before, last, startMs, policy)) return false;
+      if (!planReclaim(before, last, startMs, policy) || blocked()) return false;
       running = true;
       try {
+        // timed apart from the sampling and the block check, so the histogram holds only the pause itself
+        const collectStartMs = deps.now();
         await deps.collect();
+        const pauseMs = deps.now() - collectStartMs;
         const freed = before.rss - deps.sample().rss;
         last = { atMs: startMs, gapMs: nextGap(last?.gapMs, freed, policy) };
-        deps.onReclaim?.(freed);
+        deps.onReclaim?.({ freedBytes: freed, pauseSeconds: pauseMs / 1000 });
         deps.log.info(
           {
             freedMiB: Math.round(freed / MIB),
             rssMiB: Math.round((before.rss - freed) / MIB),
-            tookMs: deps.now() - startMs,
+            pauseMs,
             nextCheckAfterMs: last.gapMs,
           },
           'Returned memory the JavaScript engine kept after a burst of work',

@@ -2,6 +2,8 @@
 // really returns a burst's pooled heap pages to the system in a real Node process.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { Counter, Registry } from 'prom-client';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
@@ -10,6 +12,10 @@ import {
   planReclaim,
   type MemorySample,
 } from '../../../src/controller/memory-reclaim.ts';
+import {
+  createReclaimPauseHistogram,
+  recordReclaim,
+} from '../../../src/controller/memory-reclaim-metrics.ts';
 import { createLogger } from '../../../src/log.ts';
 
 const MIB = 1048576;
@@ -20,6 +26,18 @@ const sample = (rssMiB: number, heapMiB = 50, externalMiB = 5): MemorySample => 
   heapUsed: heapMiB * MIB,
   external: externalMiB * MIB,
 });
+
+/** a logger destination that keeps each JSON line, to check what the reclaim logs */
+function jsonLines() {
+  const lines: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { lines, sink };
+}
 
 test('plans a collection only when rss exceeds the live heap and external memory by the threshold, and not twice within the gap', () => {
   assert.not.ok(planReclaim(sample(180), undefined, 0, policy), '125 MiB unexplained');
@@ -56,7 +74,7 @@ test('a check collects once, counts what it freed, and then waits out the gap', 
       },
       now: () => now,
       log,
-      onReclaim: (bytes) => freed.push(bytes / MIB),
+      onReclaim: ({ freedBytes }) => freed.push(freedBytes / MIB),
     },
     policy,
   );
@@ -112,6 +130,92 @@ test('a failed collection is logged, not thrown, and a check during a collection
   release();
   assert.not.ok(await first);
   assert.is(calls, 1);
+});
+
+test('the wall time of each collection is the pause handed on, logged, and observed by the histogram', async () => {
+  let now = 5000;
+  const { lines, sink } = jsonLines();
+  const registry = new Registry();
+  const reclaimed = new Counter({ name: 'reclaimed_bytes_total', help: 'test', registers: [registry] });
+  const pause = createReclaimPauseHistogram(registry);
+  let rss = 300;
+  const reclaim = createMemoryReclaim(
+    {
+      sample: () => sample(rss),
+      collect: async () => {
+        now += 240;
+        rss = 150;
+      },
+      now: () => now,
+      log: createLogger('memory-reclaim-test', 'info', sink),
+      onReclaim: recordReclaim(reclaimed, pause),
+    },
+    policy,
+  );
+  assert.ok(await reclaim.check());
+  const text = await registry.metrics();
+  assert.match(text, /^aurora_operator_memory_reclaim_pause_seconds_count 1$/m);
+  assert.match(text, /^aurora_operator_memory_reclaim_pause_seconds_sum 0\.24$/m);
+  assert.match(text, /^aurora_operator_memory_reclaim_pause_seconds_bucket\{le="0\.2"\} 0$/m);
+  assert.match(text, /^aurora_operator_memory_reclaim_pause_seconds_bucket\{le="0\.25"\} 1$/m);
+  assert.match(text, /^reclaimed_bytes_total 157286400$/m, '150 MiB freed');
+  const logged = lines.find((l) => typeof l['freedMiB'] === 'number');
+  assert.is(logged?.['pauseMs'], 240);
+});
+
+test('a due reclaim waits while something must not be paused, logs each reason once, and runs once free', async () => {
+  let now = 0;
+  let collections = 0;
+  let block: string | undefined = 'AuroraRestore ns/r at step Commit';
+  const { lines, sink } = jsonLines();
+  const reclaim = createMemoryReclaim(
+    {
+      sample: () => sample(400),
+      collect: async () => {
+        collections++;
+      },
+      now: () => now,
+      log: createLogger('memory-reclaim-test', 'info', sink),
+      blockedBy: () => block,
+    },
+    policy,
+  );
+  assert.not.ok(await reclaim.check());
+  now += 30_000;
+  assert.not.ok(await reclaim.check());
+  block = 'AuroraCluster ns/c scaling (step AddReplicas)';
+  now += 30_000;
+  assert.not.ok(await reclaim.check());
+  assert.is(collections, 0, 'no collection while blocked');
+  const deferred = lines.filter((l) => l['blockedBy'] !== undefined).map((l) => l['blockedBy']);
+  assert.equal(deferred, [
+    'AuroraRestore ns/r at step Commit',
+    'AuroraCluster ns/c scaling (step AddReplicas)',
+  ]);
+  block = undefined;
+  now += 30_000;
+  assert.ok(await reclaim.check(), 'runs at the first check after the block ends');
+  assert.is(collections, 1);
+});
+
+test('a block check that throws defers the reclaim instead of running it', async () => {
+  let collections = 0;
+  const reclaim = createMemoryReclaim(
+    {
+      sample: () => sample(400),
+      collect: async () => {
+        collections++;
+      },
+      now: () => 0,
+      log,
+      blockedBy: () => {
+        throw new Error('cache unreadable');
+      },
+    },
+    policy,
+  );
+  assert.not.ok(await reclaim.check());
+  assert.is(collections, 0);
 });
 
 test('in a real process, the collection returns the pages a dropped burst left resident', () => {
