@@ -7,6 +7,7 @@ import { podHostCpu, podHostLines } from './fleet-convergence.ts';
 import { counterSum, leaderMetrics, metricValue } from './fleet-env.ts';
 import { atMost, fmt, formatCounts, info, type ResultLine } from './fleet-report.ts';
 import type { FleetContext } from './fleet-sections.ts';
+import { describePauses } from './reclaim-pauses.ts';
 
 const SETTLE_QUIET_MS = 20_000;
 const RSS_TARGET_MIB = 150;
@@ -66,5 +67,6 @@ export function memoryLines(metrics: string, clusters: number): ResultLine[] {
       'memory returned by reclaims since start',
       reclaimed === undefined ? 'not reported' : `${fmt(Number(reclaimed) / MIB)} MiB`,
     ),
+    info('memory reclaim pauses since start', describePauses(metrics)),
   ];
 }
