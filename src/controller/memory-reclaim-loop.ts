@@ -3,7 +3,12 @@
 import type { OperatorConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { ControllerMetrics } from './metrics.ts';
-import { collectAllAvailableGarbage, createMemoryReclaim, processMemory } from './memory-reclaim.ts';
+import {
+  collectAllAvailableGarbage,
+  createMemoryReclaim,
+  processMemory,
+  type MemoryReclaimDeps,
+} from './memory-reclaim.ts';
 import { createReclaimPauseHistogram, recordReclaim } from './memory-reclaim-metrics.ts';
 import { planReclaimBlock, type ReclaimBlock } from './reclaim-window.ts';
 
@@ -14,6 +19,8 @@ export interface MemoryReclaimWiring {
   /** the cached AuroraRestores and AuroraClusters, read at each due reclaim */
   restores(): readonly unknown[];
   clusters(): readonly unknown[];
+  /** the process's memory, V8's collection and the clock unless a test replaces them */
+  engine?: Partial<Pick<MemoryReclaimDeps, 'sample' | 'collect' | 'now'>>;
 }
 
 export function describeReclaimBlock(block: ReclaimBlock): string {
@@ -34,6 +41,7 @@ export function startMemoryReclaim(wiring: MemoryReclaimWiring): { stop(): void 
     sample: processMemory,
     collect: collectAllAvailableGarbage,
     now: Date.now,
+    ...wiring.engine,
     log,
     blockedBy: () => {
       const block = planReclaimBlock(wiring.restores(), wiring.clusters());
