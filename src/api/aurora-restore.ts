@@ -121,6 +121,15 @@ export const AuroraRestoreStatus = z
           startedAt: Time.optional().describe('When the step started.'),
           finishedAt: Time.optional().describe('When the step finished.'),
           message: z.string().optional().describe('What happened.'),
+          waitingSince: Time.optional().describe(
+            'Since when the step has been retrying after transient faults (a refusal, a scheduler or API server ' +
+              'that does not answer); cleared when the step makes progress. Such faults never fail the restore.',
+          ),
+          retries: z
+            .int()
+            .min(0)
+            .optional()
+            .describe('Transient failures of the step since waitingSince; they spend no attempt budget.'),
         }),
       )
       .optional()
@@ -170,11 +179,23 @@ export const AuroraRestoreStatus = z
     logSnapshotAt: Time.optional().describe(
       'Offline: when a log snapshot wrote the restored state to a quorum, before the other replicas started.',
     ),
+    commitSentTo: z
+      .string()
+      .optional()
+      .describe(
+        'The uid of the scheduler pod the last commitRecovery without an answer went to. A commit that lands ' +
+          'ends in that scheduler exiting, so finding it still holding the staged snapshot proves the attempt did ' +
+          'not land, and it is not counted.',
+      ),
     commitAttempts: z
       .int()
       .min(0)
       .optional()
-      .describe('How many times commitRecovery was sent; a commit that did not land is staged again.'),
+      .describe(
+        'How many times commitRecovery reached a leader whose storage answered and that held the staged ' +
+          'snapshot; a refusal (ERROR_TRANSIENT, connection refused) is not counted. A commit that did not land ' +
+          'is staged again.',
+      ),
   })
   .describe('Progress of the restore, written by the operator.');
 

@@ -75,9 +75,10 @@ export function createAuroraAdminClient(opts: AuroraAdminClientOptions): AuroraA
         signal: AbortSignal.timeout(opts.timeoutMs),
       });
     } catch (err) {
-      const e = err as Error;
+      const e = err as Error & { code?: string };
       const what = e.name === 'TimeoutError' ? `timed out after ${opts.timeoutMs}ms` : e.message;
-      throw new AuroraHttpError(method, `POST ${url} failed: ${what}`);
+      const transport = e.name === 'TimeoutError' ? 'TimeoutError' : (e.code ?? e.name);
+      throw new AuroraHttpError(method, `POST ${url} failed: ${what}`, undefined, undefined, transport);
     }
     const text = await res.body.text();
     if (res.statusCode !== 200) {

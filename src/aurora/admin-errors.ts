@@ -46,12 +46,16 @@ export class AuroraHttpError extends OperatorError<AuroraErrorCode> {
   /** Location header of a 307 from a non-leader. */
   readonly location: string | undefined;
 
-  constructor(method: string, message: string, status?: number, location?: string) {
+  /** the socket error's code (ECONNREFUSED, ECONNRESET, UND_ERR_SOCKET...) or TimeoutError, when no reply came */
+  readonly transport: string | undefined;
+
+  constructor(method: string, message: string, status?: number, location?: string, transport?: string) {
     super(httpCode(status), `${method}: ${message}`);
     this.name = 'AuroraHttpError';
     this.method = method;
     this.status = status;
     this.location = location;
+    this.transport = transport;
   }
 }
 

@@ -23,6 +23,7 @@ import { createServersetWatch } from '../aurora/serverset-watch.ts';
 import type { ZkSessions } from '../aurora/zk-sessions.ts';
 import { runController, type RunningController } from '../controller/controller.ts';
 import type { ControllerMetrics } from '../controller/metrics.ts';
+import { createChangeFilter } from '../controller/change-filter.ts';
 import { WorkQueue } from '../controller/work-queue.ts';
 import { isNotFound } from '../k8s/errors.ts';
 import type { KubeClient } from '../k8s/kube-client.ts';
@@ -68,6 +69,9 @@ export interface ClusterControllerDeps {
 
 const keyOf = (obj: KubernetesObject): string => `${obj.metadata?.namespace}/${obj.metadata?.name}`;
 
+// a failing cluster pass is retried at most 2 minutes apart, so a cluster recovers soon after its fault clears
+const CLUSTER_MAX_BACKOFF_MS = 120_000;
+
 function keyOfOwned(obj: KubernetesObject): string | undefined {
   const cluster = obj.metadata?.labels?.[CLUSTER_LABEL];
   return cluster ? `${obj.metadata?.namespace}/${cluster}` : undefined;
@@ -75,8 +79,12 @@ function keyOfOwned(obj: KubernetesObject): string | undefined {
 
 export function startClusterController(deps: ClusterControllerDeps): RunningController {
   const { informers } = deps;
-  const queue = new WorkQueue();
-  informers.clusters.onChange((obj) => queue.add(keyOf(obj)));
+  const queue = new WorkQueue({ maxDelayMs: CLUSTER_MAX_BACKOFF_MS });
+  const changes = createChangeFilter();
+  informers.clusters.onChange((obj) => {
+    const gone = !informers.clusters.cache.get(obj.metadata?.name ?? '', obj.metadata?.namespace);
+    if (changes.relevant(obj, gone)) queue.add(keyOf(obj));
+  });
   const owned = [
     informers.statefulSets,
     informers.pods,

@@ -57,6 +57,8 @@ function invalidSpecMessage(error: {
   return error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
 }
 
+const SCALING_REQUEUE_MS = 1000;
+
 export async function reconcileAuroraCluster(
   key: string,
   deps: ClusterReconcilerDeps,
@@ -102,5 +104,7 @@ export async function reconcileAuroraCluster(
   await writeStatus(deps, ref, cluster.status, status);
   const ready = status.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
   const calm = ready && !plan.refusal && !volumeRefusal && !plan.scaling.progress;
+  // the status write above does not bring the cluster back, so a scaling step's next one is asked for here
+  if (plan.scaling.progress) return { requeueAfterMs: Math.min(SCALING_REQUEUE_MS, deps.notReadyRequeueMs) };
   return { requeueAfterMs: calm ? deps.readyRequeueMs : deps.notReadyRequeueMs };
 }

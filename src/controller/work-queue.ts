@@ -17,8 +17,9 @@ export class WorkQueue {
   #shuttingDown = false;
 
   constructor(opts: WorkQueueOptions = {}) {
-    this.#baseDelayMs = opts.baseDelayMs ?? 500;
-    this.#maxDelayMs = opts.maxDelayMs ?? 5 * 60_000;
+    // client-go's controller defaults: 5 ms doubling per failure of the key, capped at 1000 s
+    this.#baseDelayMs = opts.baseDelayMs ?? 5;
+    this.#maxDelayMs = opts.maxDelayMs ?? 1_000_000;
   }
 
   add(key: string): void {

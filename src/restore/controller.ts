@@ -9,6 +9,7 @@ import { agentHostGuard } from '../agent/agent-targets.ts';
 import { createAuroraAdminClient } from '../aurora/admin-client.ts';
 import type { Limiter } from '../aurora/concurrency-limit.ts';
 import { probeScheduler } from '../aurora/scheduler-probe.ts';
+import { createChangeFilter } from '../controller/change-filter.ts';
 import { runController, type RunningController } from '../controller/controller.ts';
 import type { ControllerMetrics } from '../controller/metrics.ts';
 import { WorkQueue } from '../controller/work-queue.ts';
@@ -48,8 +49,13 @@ export interface RestoreControllerDeps {
 export function startRestoreController(deps: RestoreControllerDeps): RunningController {
   const { client } = deps;
   const log = deps.log.child({ controller: 'aurorarestore' });
-  const queue = new WorkQueue();
-  deps.restores.onChange((obj) => queue.add(`${obj.metadata?.namespace}/${obj.metadata?.name}`));
+  // a restore holds its cluster down, so its retries stay at most 30 s apart however long a fault lasts
+  const queue = new WorkQueue({ maxDelayMs: 30_000 });
+  const changes = createChangeFilter();
+  deps.restores.onChange((obj) => {
+    const gone = !deps.restores.cache.get(obj.metadata?.name ?? '', obj.metadata?.namespace);
+    if (changes.relevant(obj, gone)) queue.add(`${obj.metadata?.namespace}/${obj.metadata?.name}`);
+  });
   for (const obj of deps.restores.cache.list()) queue.add(`${obj.metadata?.namespace}/${obj.metadata?.name}`);
   const agents = async (cluster: AuroraCluster) => {
     const namespace = cluster.metadata.namespace ?? 'default';

@@ -58,6 +58,10 @@ function leaderLost(s: Situation): string | undefined {
   if (pod.lifecycle !== undefined && pod.lifecycle !== 'LEADER_AWAITING_REGISTRATION') {
     return `leader ${status.leader} is now ${pod.lifecycle}`;
   }
+  // a scheduler process restarted in the same pod leads again, but the backup it had staged is gone
+  if (finishedSteps(s.restore).has('StageRecovery') && s.world.staged?.kind === 'none') {
+    return `the backup staged on ${status.leader} is gone (its scheduler restarted); staging it again`;
+  }
   // a hung leader answers no probe, but another scheduler leading means its ZooKeeper session is gone
   const other = s.world.pods.find(
     (p) => p.name !== status.leader && !p.deleting && p.lifecycle === 'LEADER_AWAITING_REGISTRATION',

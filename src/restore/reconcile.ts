@@ -13,6 +13,8 @@ import {
   markComplete,
   markFailed,
   markFinished,
+  markProgress,
+  markRetrying,
   markRolledBack,
   markRollingBack,
   markRunning,
@@ -112,7 +114,7 @@ async function runStep(
     if (await fault('before')) return { requeueAfterMs: 0 };
     const outcome = await step.run(ctx);
     await fault('after');
-    const next = markRunning(
+    const next = markProgress(
       { ...status, ...outcome.status },
       step.name,
       outcome.phase ?? phase,
@@ -140,7 +142,8 @@ async function runStep(
       await event(deps, restore, true, 'RestoreFailed', `${step.name}: ${message} (${what})`);
       return committed ? DONE : { requeueAfterMs: 0 };
     }
-    await write(markRunning(status, step.name, phase, `retrying: ${message}`, deps.fx.now()));
+    // a transient fault keeps the phase and spends no budget; the work queue's back-off spaces the retries
+    await write(markRetrying(status, step.name, phase, message, deps.fx.now()));
     throw err;
   }
 }

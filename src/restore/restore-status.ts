@@ -45,8 +45,40 @@ export function markRunning(
   return condition({ ...next, phase, step }, progressing, now);
 }
 
+/** markProgress: the step ran without a fault, so any transient wait it was in is over. */
+export function markProgress(
+  status: AuroraRestoreStatus,
+  step: string,
+  phase: RestorePhase,
+  message: string | undefined,
+  now: Date,
+): AuroraRestoreStatus {
+  const next = markRunning(status, step, phase, message, now);
+  return withEntry(next, step, ({ waitingSince: _w, retries: _r, ...e }) => e);
+}
+
+/**
+ * markRetrying: a transient fault keeps the phase and says what happened and for how long, e.g.
+ * "retrying for 4 s (3 tries): commitRecovery refused: ERROR_TRANSIENT: Storage is not READY".
+ */
+export function markRetrying(
+  status: AuroraRestoreStatus,
+  step: string,
+  phase: RestorePhase,
+  fault: string,
+  now: Date,
+): AuroraRestoreStatus {
+  const entry = status.timeline?.find((t) => t.step === step);
+  const since = entry?.waitingSince ?? now.toISOString();
+  const retries = (entry?.retries ?? 0) + 1;
+  const seconds = Math.round((now.getTime() - new Date(since).getTime()) / 1000);
+  const message = `retrying for ${seconds} s (${retries} ${retries === 1 ? 'try' : 'tries'}): ${fault}`;
+  const next = markRunning(status, step, phase, message, now);
+  return withEntry(next, step, (e) => ({ ...e, waitingSince: since, retries }));
+}
+
 export function markFinished(status: AuroraRestoreStatus, step: string, now: Date): AuroraRestoreStatus {
-  return withEntry(status, step, (e) => ({
+  return withEntry(status, step, ({ waitingSince: _w, ...e }) => ({
     ...e,
     startedAt: e.startedAt ?? now.toISOString(),
     finishedAt: now.toISOString(),

@@ -1,4 +1,5 @@
-// Maps Aurora response codes onto the reconcile contract: ERROR_TRANSIENT retries, ERROR fails the step.
+// Maps Aurora response codes onto the reconcile contract: ERROR_TRANSIENT (and a lost staged backup) retries,
+// any other ERROR fails the step.
 import { AuroraRpcError } from '../aurora/admin-client.ts';
 import { TerminalError } from '../controller/result.ts';
 
@@ -13,6 +14,8 @@ export async function checkedRpc<T>(
     if (!(err instanceof AuroraRpcError)) throw err;
     if (err.transient) throw err;
     if (accept(err.messages)) return 'accepted';
+    // the staged backup went with a restarted leader: the plan stages it again, nothing here is terminal
+    if (err.messages.some((m) => /no backup loaded/i.test(m))) throw err;
     throw new TerminalError('AuroraRpcFailed', err.message);
   }
 }

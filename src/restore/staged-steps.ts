@@ -20,6 +20,7 @@ import {
 } from './common-steps.ts';
 import { computePreview } from './preview.ts';
 import { checkedRpc } from './rpc.ts';
+import { deliveryOf } from '../aurora/rpc-delivery.ts';
 import { digestTaskIds } from './task-digest.ts';
 import type { RestoreStep, StepContext } from './step.ts';
 import {
@@ -90,11 +91,25 @@ export const placeBackup: RestoreStep = {
   run: (ctx) => copyBackupTo(ctx, leaderPod(ctx)?.name),
 };
 
+/**
+ * requireStorage: a bounded read proves the leader's storage answers before a call that needs it, so a leader
+ * whose log writer is not elected yet refuses nothing that counts; its refusal is a transient fault.
+ */
+async function requireStorage(ctx: StepContext, before: string): Promise<void> {
+  try {
+    await admin(ctx).getTasksWithoutConfigs({ limit: 1 });
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new Error(`${before} not sent: the leader's storage does not answer (${why})`, { cause: err });
+  }
+}
+
 export const stageRecovery: RestoreStep = {
   name: 'StageRecovery',
   done: (s) => s.world.staged?.kind === 'staged',
   async run(ctx) {
     const id = ctx.restore.spec.backupId;
+    await requireStorage(ctx, 'stageRecovery');
     await checkedRpc(
       () => admin(ctx).stageRecovery(id),
       (m) => m.some((x) => x.includes('Another backup is already loaded')),
@@ -170,6 +185,7 @@ export function committedAsStaged(s: Situation): boolean {
   );
 }
 
+/** Commits that could have landed and did not show in the log; refusals are never counted. */
 const MAX_COMMIT_ATTEMPTS = 3;
 
 export const commit: RestoreStep = {
@@ -197,22 +213,35 @@ export const commit: RestoreStep = {
         `the staged snapshot (${staged.taskIds.length} tasks) differs from the one previewed (${expected.taskCount} tasks)`,
       );
     }
-    const attempts = ctx.restore.status?.commitAttempts ?? 0;
+    const leader = leaderPod(ctx);
+    const sentTo = ctx.restore.status?.commitSentTo;
+    // a landed commit ends in its scheduler exiting: the same scheduler still holding the snapshot proves it did not
+    const unlanded = sentTo !== undefined && sentTo === leader?.uid ? 1 : 0;
+    const attempts = (ctx.restore.status?.commitAttempts ?? 0) - unlanded;
     if (attempts >= MAX_COMMIT_ATTEMPTS) {
       throw new TerminalError(
         'CommitNotVerified',
-        `commitRecovery was sent ${attempts} times and the log never held the staged snapshot; the cluster stays in the partially disabled configuration`,
+        `commitRecovery reached a leader holding the staged snapshot ${attempts} times and the log never held ` +
+          'it; the cluster stays in the partially disabled configuration',
       );
     }
-    await ctx.saveStatus({ commitAttempts: attempts + 1 });
-    // an ERROR here (e.g. the staged backup vanished with a leader change) is retried: the stored state decides
-    await admin(ctx)
-      .commitRecovery()
-      .catch((err: unknown) => {
-        throw new Error(`commitRecovery: ${err instanceof Error ? err.message : String(err)}`);
+    await requireStorage(ctx, 'commitRecovery');
+    try {
+      await admin(ctx).commitRecovery();
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      if (deliveryOf(err) === 'refused') {
+        throw new Error(`commitRecovery refused, not counted as an attempt: ${why}`, { cause: err });
+      }
+      // the reply was lost after the request went out: the stored state decides whether it landed
+      await ctx.saveStatus({ commitAttempts: attempts + 1, ...(leader?.uid ? { commitSentTo: leader.uid } : {}) });
+      throw new Error(`commitRecovery attempt ${attempts + 1} got no answer: ${why}; verifying the log`, {
+        cause: err,
       });
+    }
+    await ctx.saveStatus({ commitAttempts: attempts + 1, commitSentTo: undefined });
     return {
-      message: `commitRecovery sent (${expected.taskCount} tasks); verifying the log after the mandatory failover`,
+      message: `commitRecovery accepted (${expected.taskCount} tasks, attempt ${attempts + 1}); verifying the log after the mandatory failover`,
     };
   },
 };

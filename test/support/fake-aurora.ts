@@ -6,6 +6,7 @@ import type { AgentClient } from '../../src/agent/agent-client.ts';
 import { succeededMarkerName } from '../../src/api/contracts.ts';
 import { AuroraHttpError, AuroraRpcError, type AuroraAdminClient } from '../../src/aurora/admin-client.ts';
 import type { SchedulerProbe } from '../../src/aurora/scheduler-probe.ts';
+import { type RpcFault, withAgentFaults, withRpcFaults } from './aurora-faults.ts';
 import { markerName, type RestoreAction } from '../../src/resources/restore-config.ts';
 import type { SchedulerMode } from '../../src/resources/scheduler-args.ts';
 import {
@@ -78,6 +79,10 @@ export class FakeAurora {
   /** how many more storage reads answer "Storage is not READY", as a new leader's may */
   unreadyReads = 0;
   readonly quorum: number;
+  /** a nemesis's draws: a fault for the next admin call, a failing agent call, an unanswered probe */
+  rpcFault: ((method: string) => RpcFault | undefined) | undefined;
+  agentFault: ((method: string) => boolean) | undefined;
+  probeFault: ((host: string) => boolean) | undefined;
 
   constructor(log: string[], quorum: number) {
     this.log = [...log];
@@ -141,6 +146,7 @@ export class FakeAurora {
   }
 
   probe(host: string): SchedulerProbe {
+    if (this.probeFault?.(host)) return { healthy: false, leaderHealth: 'unknown', error: 'probe timed out' };
     const s = this.running.find((p) => p.podIP === host);
     if (!s) return { healthy: false, leaderHealth: 'unknown', error: `connect ECONNREFUSED ${host}` };
     if (this.leader === undefined) {
@@ -163,6 +169,18 @@ export class FakeAurora {
   }
 
   agents(): AgentClient {
+    const agents = this.plainAgents();
+    const draw = this.agentFault;
+    return draw ? withAgentFaults(agents, draw) : agents;
+  }
+
+  admin(podIP: string): AuroraAdminClient {
+    const admin = this.plainAdmin(podIP);
+    const draw = this.rpcFault;
+    return draw ? withRpcFaults(admin, draw) : admin;
+  }
+
+  private plainAgents(): AgentClient {
     const at = (host: string): Replica => {
       const s = this.running.find((p) => p.podIP === host);
       if (!s) throw new Error(`connect ECONNREFUSED ${host}`);
@@ -201,11 +219,18 @@ export class FakeAurora {
     };
   }
 
-  admin(podIP: string): AuroraAdminClient {
+  private plainAdmin(podIP: string): AuroraAdminClient {
     /** only the leader awaiting registration answers the recovery calls (Bypass-Leader-Redirect) */
     const leader = (method: string, mode?: SchedulerMode): RunningScheduler => {
       const s = this.running.find((p) => p.podIP === podIP);
-      if (!s) throw new AuroraHttpError(method, `POST http://${podIP}/api failed: connect ECONNREFUSED`);
+      if (!s)
+        throw new AuroraHttpError(
+          method,
+          `POST http://${podIP}/api failed: connect ECONNREFUSED`,
+          undefined,
+          undefined,
+          'ECONNREFUSED',
+        );
       if (s.ordinal !== this.leader || (mode && s.mode !== mode)) {
         throw rpcError(method, 'Storage is not READY', ResponseCode.ERROR_TRANSIENT);
       }
@@ -267,7 +292,13 @@ export class FakeAurora {
     if (script === 'lose-leader') {
       // the leader dies before the snapshot is written: nothing lands, the staged backup goes with it
       this.failover();
-      throw new AuroraHttpError('commitRecovery', 'POST /api failed: other side closed');
+      throw new AuroraHttpError(
+        'commitRecovery',
+        'POST /api failed: other side closed',
+        undefined,
+        undefined,
+        'UND_ERR_SOCKET',
+      );
     }
     this.log = script === 'write-other' ? ['intruder-job-x-0'] : [...taskIds];
     // commitRecovery ends in a mandatory failover

@@ -178,12 +178,17 @@ test('Commit is done only when the log holds exactly the staged snapshot, never 
   const unknown = { kind: 'unknown' as const, reason: 'no leader' };
   assertChooses('Commit', { ...recovering(), staged: { kind: 'none' }, stored: unknown }, intent);
   assertSkips('Commit', { ...recovering(), staged: { kind: 'none' }, stored: stored(['t2', 't1']) }, intent);
-  // the stored state proves nothing without the intent
-  assertChooses(
+  // the stored state proves nothing without the intent; before it, nothing staged means the staged backup is gone
+  const lost = moveAt(
     'Commit',
     { ...recovering(), staged: { kind: 'none' }, stored: stored(['t1', 't2']) },
     approved,
   );
+  assert.equal(lost, {
+    kind: 'rewind',
+    to: 'FindLeader',
+    reason: 'the backup staged on example-1 is gone (its scheduler restarted); staging it again',
+  });
 });
 
 test('after the intent, an empty log with nothing staged means the commit never landed: stage again', () => {

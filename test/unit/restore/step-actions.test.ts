@@ -53,6 +53,7 @@ function ctxOf(kube: MemoryKube, world: World, restore: AuroraRestore, trail: st
   let status = restore.status ?? {};
   const admin = {
     commitRecovery: async () => void trail.push('commitRecovery'),
+    getTasksWithoutConfigs: async (q: { limit?: number }) => void trail.push(`read storage limit=${q.limit}`),
   } as unknown as AuroraAdminClient;
   return {
     restore,
@@ -216,8 +217,9 @@ test('CommitPoint and Commit record commitRequestedAt through saveStatus before 
   assert.equal(stagedTrail, [
     'saveStatus commitRequestedAt,commitAttempts',
     'fault intent',
-    'saveStatus commitAttempts',
+    'read storage limit=1',
     'commitRecovery',
+    'saveStatus commitAttempts,commitSentTo',
   ]);
 });
 
