@@ -51,15 +51,18 @@ export function finishedSteps(restore: AuroraRestore): Set<string> {
 /** leaderLost: before the commit point, the partially disabled leader staging the backup went away. */
 function leaderLost(s: Situation): string | undefined {
   const status = s.restore.status;
-  if (s.restore.spec.strategy !== 'Staged' || isCommitted(s.restore) || !status?.leader) return undefined;
-  if (!finishedSteps(s.restore).has('FindLeader')) return undefined;
+  if (s.restore.spec.strategy !== 'Staged' || !status?.leader) return undefined;
+  const finished = finishedSteps(s.restore);
+  // after the commit intent only a re-staging (a commit that did not land) can lose its leader this way
+  if (isCommitted(s.restore) && finished.has('StageRecovery')) return undefined;
+  if (!finished.has('FindLeader')) return undefined;
   const pod = s.world.pods.find((p) => p.name === status.leader);
   if (!pod || pod.deleting) return `leader ${status.leader} is gone`;
   if (pod.lifecycle !== undefined && pod.lifecycle !== 'LEADER_AWAITING_REGISTRATION') {
     return `leader ${status.leader} is now ${pod.lifecycle}`;
   }
   // a scheduler process restarted in the same pod leads again, but the backup it had staged is gone
-  if (finishedSteps(s.restore).has('StageRecovery') && s.world.staged?.kind === 'none') {
+  if (finished.has('StageRecovery') && s.world.staged?.kind === 'none') {
     return `the backup staged on ${status.leader} is gone (its scheduler restarted); staging it again`;
   }
   // a hung leader answers no probe, but another scheduler leading means its ZooKeeper session is gone

@@ -20,6 +20,7 @@ import type { FaultHook } from '../../src/restore/fault-hook.ts';
 import { observeRestoreWorld } from '../../src/restore/observe.ts';
 import { reconcileAuroraRestore, type RestoreReconcilerDeps } from '../../src/restore/reconcile.ts';
 import type { World } from '../../src/restore/world.ts';
+import type { KubeClient } from '../../src/k8s/kube-client.ts';
 import { FakeAurora } from './fake-aurora.ts';
 import { FakeKubelet } from './fake-kubelet.ts';
 import { MemoryKube, type StoredRef } from './memory-kube.ts';
@@ -37,6 +38,10 @@ export interface DriveOptions {
   faultHook?: FaultHook;
   /** runs after the world's tick and before the reconcile pass, e.g. to approve or cancel */
   beforePass?: (world: RestoreWorld) => void;
+  /** the operator's writes go through this client instead of the memory API server itself, e.g. to add faults */
+  operatorKube?: KubeClient;
+  /** true makes the pass's reads of the API server fail, as an apiserver answering 500 does */
+  readFault?: () => boolean;
 }
 
 export interface DriveLog {
@@ -179,12 +184,21 @@ export class RestoreWorld {
     });
   }
 
-  deps(faultHook?: FaultHook): RestoreReconcilerDeps {
+  deps(faultHook?: FaultHook, kube: KubeClient = this.kube, readFault = () => false): RestoreReconcilerDeps {
+    const read = (what: string) => {
+      if (readFault()) throw new Error(`GET ${what}: HTTP 500 etcdserver: request timed out`);
+    };
     return {
-      getRestore: async (namespace, name) => this.kube.get({ ...this.restoreRef, namespace, name }),
-      observe: (restore) => this.observe(restore),
+      getRestore: async (namespace, name) => {
+        read('aurorarestores');
+        return this.kube.get({ ...this.restoreRef, namespace, name });
+      },
+      observe: async (restore) => {
+        read('configmaps');
+        return this.observe(restore);
+      },
       fx: {
-        kube: this.kube,
+        kube,
         agents: async () => this.aurora.agents(),
         admin: (podIP) => this.aurora.admin(podIP),
         operatorPeer: { namespace: 'aurora-operator', matchLabels: { app: 'aurora-operator' } },
@@ -205,7 +219,7 @@ export class RestoreWorld {
       this.tick();
       opts.beforePass?.(this);
       try {
-        await reconcileAuroraRestore(key, this.deps(opts.faultHook));
+        await reconcileAuroraRestore(key, this.deps(opts.faultHook, opts.operatorKube, opts.readFault));
       } catch (err) {
         log.errors.push(err);
         if (this.kube.killed) this.kube.revive();
