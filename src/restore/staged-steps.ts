@@ -234,7 +234,10 @@ export const commit: RestoreStep = {
         throw new Error(`commitRecovery refused, not counted as an attempt: ${why}`, { cause: err });
       }
       // the reply was lost after the request went out: the stored state decides whether it landed
-      await ctx.saveStatus({ commitAttempts: attempts + 1, ...(leader?.uid ? { commitSentTo: leader.uid } : {}) });
+      await ctx.saveStatus({
+        commitAttempts: attempts + 1,
+        ...(leader?.uid ? { commitSentTo: leader.uid } : {}),
+      });
       throw new Error(`commitRecovery attempt ${attempts + 1} got no answer: ${why}; verifying the log`, {
         cause: err,
       });
