@@ -24,6 +24,7 @@ import { createLogger } from './log.ts';
 import { startOperatorHttp } from './operator-http.ts';
 import { CLUSTER_LABEL } from './resources/names.ts';
 import { startRestoreController } from './restore/controller.ts';
+import { clusterOfOwned } from './restore/world-events.ts';
 import type { FaultHookFactory } from './restore/fault-hook.ts';
 
 function updateClusterMetrics(metrics: ClusterMetrics, obj: KubernetesObject, gone: boolean): void {
@@ -158,6 +159,11 @@ export async function startOperator(
     log,
     metrics,
     restores: informers.restores,
+    worldInformers: [
+      { informer: informers.clusters, clusterOf: (obj) => obj.metadata?.name },
+      { informer: informers.pods as SupervisedInformer<KubernetesObject>, clusterOf: clusterOfOwned },
+      { informer: informers.statefulSets as SupervisedInformer<KubernetesObject>, clusterOf: clusterOfOwned },
+    ],
     getCluster: (namespace, name) => informers.clusters.cache.get(name, namespace),
     statefulSet: (namespace, name) => informers.statefulSets.cache.get(name, namespace),
     pods: (namespace, cluster) =>

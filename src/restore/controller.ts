@@ -24,6 +24,7 @@ import type { OperatorPeer } from '../resources/network-policy.ts';
 import type { FaultHookFactory } from './fault-hook.ts';
 import { observeRestoreWorld } from './observe.ts';
 import { reconcileAuroraRestore } from './reconcile.ts';
+import { restoresConcerned } from './world-events.ts';
 import type { RestoreEffects } from './step.ts';
 
 export interface RestoreControllerDeps {
@@ -32,6 +33,11 @@ export interface RestoreControllerDeps {
   log: Logger;
   metrics: ControllerMetrics;
   restores: SupervisedInformer<KubernetesObject>;
+  /** the informers of what a restore waits on, each with the cluster an object belongs to */
+  worldInformers?: {
+    informer: SupervisedInformer<KubernetesObject>;
+    clusterOf(obj: KubernetesObject): string | undefined;
+  }[];
   getCluster(namespace: string, name: string): unknown;
   statefulSet(namespace: string, name: string): V1StatefulSet | undefined;
   pods(namespace: string, cluster: string): V1Pod[];
@@ -56,6 +62,15 @@ export function startRestoreController(deps: RestoreControllerDeps): RunningCont
     const gone = !deps.restores.cache.get(obj.metadata?.name ?? '', obj.metadata?.namespace);
     if (changes.relevant(obj, gone)) queue.add(`${obj.metadata?.namespace}/${obj.metadata?.name}`);
   });
+  // a step waiting on pods, the StatefulSet or the cluster's status ends at their event, not at its next poll
+  for (const { informer, clusterOf } of deps.worldInformers ?? []) {
+    informer.onChange((obj) => {
+      const namespace = obj.metadata?.namespace;
+      for (const key of restoresConcerned(namespace, clusterOf(obj), deps.restores.cache.list(namespace))) {
+        queue.add(key);
+      }
+    });
+  }
   for (const obj of deps.restores.cache.list()) queue.add(`${obj.metadata?.namespace}/${obj.metadata?.name}`);
   const agents = async (cluster: AuroraCluster) => {
     const namespace = cluster.metadata.namespace ?? 'default';

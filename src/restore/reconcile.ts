@@ -155,7 +155,7 @@ export async function reconcileAuroraRestore(
   const [namespace = 'default', name = ''] = key.split('/');
   const parsed = AuroraRestore.safeParse(await deps.getRestore(namespace, name));
   if (!parsed.success) return DONE;
-  const restore = parsed.data;
+  let restore = parsed.data;
   const finalizers = finalizersOf(restore);
   const deleting = isDeleting(restore);
   const plan = choosePlan(restore);
@@ -175,9 +175,18 @@ export async function reconcileAuroraRestore(
     return { requeueAfterMs: 0 };
   }
   const world = await deps.observe(restore);
-  const move = nextMove(plan.steps, { restore, world });
-  const status = restore.status ?? {};
   const now = deps.fx.now();
+  // steps whose postcondition this observation shows are checkpointed one by one, then the next move is taken
+  // on the same observation instead of a pass each
+  let move = nextMove(plan.steps, { restore, world });
+  for (let i = 0; move.kind === 'mark-done' && i < plan.steps.length; i++) {
+    const finished = markFinished(restore.status ?? {}, move.step.name, now);
+    await deps.fx.kube.applyStatus(refOf(restore), finished);
+    await event(deps, restore, false, 'StepFinished', `${move.step.name} finished`);
+    restore = { ...restore, status: finished };
+    move = nextMove(plan.steps, { restore, world });
+  }
+  const status = restore.status ?? {};
   switch (move.kind) {
     case 'complete': {
       if (plan.mode === 'restore' || plan.mode === 'cancel') {
@@ -218,8 +227,6 @@ export async function reconcileAuroraRestore(
       );
       return { requeueAfterMs: deps.activeRequeueMs };
     case 'mark-done':
-      await deps.fx.kube.applyStatus(refOf(restore), markFinished(status, move.step.name, now));
-      await event(deps, restore, false, 'StepFinished', `${move.step.name} finished`);
       return { requeueAfterMs: 0 };
     case 'run':
       return runStep(deps, restore, world, move.step, plan.mode);

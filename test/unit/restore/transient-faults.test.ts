@@ -94,8 +94,9 @@ test('storage not READY before the commit: commitRecovery is not sent until a bo
   };
   const log = await world.drive({
     beforePass: (w) => {
-      const previewed = w.restore().status?.timeline?.some((t) => t.step === 'Preview' && t.finishedAt);
-      if (previewed && !held) {
+      // after staging nothing reads storage before the commit does
+      const staged = w.restore().status?.timeline?.some((t) => t.step === 'StageRecovery' && t.finishedAt);
+      if (staged && !held) {
         held = true;
         w.aurora.unreadyReads = 8;
       }
