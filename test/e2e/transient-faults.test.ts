@@ -71,8 +71,7 @@ async function assertNothingWritten(e: E2eEnv, proxy: ListRefusingProxy, what: s
     const written = await writtenByOperator(e);
     const through = proxy.seen.filter(isWrite).map((r) => `${r.method} ${r.path}`);
     if (written.length === 0 && through.length === 0) return true;
-    console.log(`${what}: written ${JSON.stringify([...written, ...through])}`);
-    return false;
+    throw new Error(`${what}, but the operator wrote: ${[...written, ...through].join('; ')}`);
   });
 }
 
