@@ -38,6 +38,7 @@ export function combineNamespaceInformers<T extends KubernetesObject>(
     stop: async () => {
       await Promise.all(all.map((i) => i.stop()));
     },
+    hasSynced: () => all.every((i) => i.hasSynced()),
     restarts: () => all.reduce((n, i) => n + i.restarts(), 0),
   };
 }

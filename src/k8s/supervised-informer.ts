@@ -1,5 +1,5 @@
-// Keeps an informer running: an informer stops on any non-timeout error, so this restarts it with
-// backoff and also restarts a watch that has gone silent for too long.
+// An informer as the controllers use it: its cache, its changes, whether it is synced, and its failures logged and
+// counted. The informer retries failed lists and watches itself, with the back-off of ./rest/backoff.ts.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Informer } from './rest/list-watch.ts';
@@ -8,86 +8,46 @@ import type { ObjectCache } from './rest/object-store.ts';
 export interface SupervisedInformer<T extends KubernetesObject> {
   cache: ObjectCache<T>;
   onChange(cb: (obj: T) => void): void;
+  /** start resolves once the first LIST succeeded; it rejects only when stop() comes first */
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** hasSynced is true while the cache holds a complete LIST and the watch events after it */
+  hasSynced(): boolean;
+  /** restarts counts the failed lists and watches the informer retried */
   restarts(): number;
 }
 
 export interface SupervisorOptions {
   name: string;
   log: Logger;
-  stallMs?: number;
-  maxBackoffMs?: number;
 }
 
 export function superviseInformer<T extends KubernetesObject>(
   informer: Informer<T> & ObjectCache<T>,
   opts: SupervisorOptions,
 ): SupervisedInformer<T> {
-  const stallMs = opts.stallMs ?? 5 * 60_000;
-  const maxBackoffMs = opts.maxBackoffMs ?? 30_000;
-  let lastActivity = Date.now();
-  let failures = 0;
   let restartCount = 0;
   let stopped = true;
-  let restartTimer: NodeJS.Timeout | undefined;
-  let watchdog: NodeJS.Timeout | undefined;
-  const touch = (): void => {
-    lastActivity = Date.now();
-  };
-
-  const restart = (reason: string, delayMs: number): void => {
-    if (stopped || restartTimer) return;
-    restartCount++;
-    opts.log.warn({ informer: opts.name, reason, delayMs }, 'Restarting informer');
-    restartTimer = setTimeout(() => {
-      restartTimer = undefined;
-      touch();
-      void informer
-        .stop()
-        .then(() => informer.start())
-        .then(() => {
-          failures = 0;
-        })
-        .catch((err: unknown) => {
-          failures++;
-          restart(String(err), Math.min(1000 * 2 ** failures, maxBackoffMs));
-        });
-    }, delayMs);
-  };
-
-  informer.on('connect', touch);
-  informer.on('change', touch);
   informer.on('error', (err: unknown) => {
-    failures++;
-    restart(err instanceof Error ? err.message : String(err), Math.min(500 * 2 ** failures, maxBackoffMs));
+    if (stopped) return;
+    restartCount++;
+    const reason = err instanceof Error ? err.message : String(err);
+    opts.log.warn({ informer: opts.name, reason, synced: informer.hasSynced() }, 'Informer failed, retrying');
   });
-
   return {
     cache: informer,
     onChange(cb) {
-      informer.on('add', cb);
-      informer.on('update', cb);
-      informer.on('delete', cb);
+      informer.on('change', cb);
     },
     async start() {
       stopped = false;
-      touch();
       await informer.start();
-      watchdog = setInterval(
-        () => {
-          if (Date.now() - lastActivity > stallMs) restart('watch stalled', 0);
-        },
-        Math.min(stallMs, 30_000),
-      );
-      watchdog.unref();
     },
     async stop() {
       stopped = true;
-      if (watchdog) clearInterval(watchdog);
-      if (restartTimer) clearTimeout(restartTimer);
       await informer.stop();
     },
+    hasSynced: () => informer.hasSynced(),
     restarts: () => restartCount,
   };
 }

@@ -48,13 +48,22 @@ export class ObjectStore<T extends StoredObject> implements ObjectCache<T> {
     return true;
   }
 
-  /** retainOnly drops every stored object a fresh list no longer has and returns them */
-  retainOnly(items: readonly T[]): T[] {
-    const keep = new Set(items.map((o) => `${o.metadata?.namespace || ''}/${o.metadata?.name || ''}`));
-    const gone = this.list().filter(
-      (o) => !keep.has(`${o.metadata?.namespace || ''}/${o.metadata?.name || ''}`),
-    );
-    for (const obj of gone) this.remove(obj);
-    return gone;
+  /**
+   * replace swaps in a fresh list's objects at once, so no reader sees a partial cache, and returns what changed:
+   * the objects gone, and those added or changed (an unchanged resourceVersion is no change).
+   */
+  replace(items: readonly T[]): { gone: T[]; changed: Array<{ verb: 'add' | 'update'; obj: T }> } {
+    const previous = this.#byNamespace;
+    const next = new ObjectStore<T>();
+    const changed: Array<{ verb: 'add' | 'update'; obj: T }> = [];
+    for (const obj of items) {
+      const found = previous.get(obj.metadata?.namespace || '')?.get(obj.metadata?.name || '');
+      if (found) next.upsert(found);
+      const verb = next.upsert(obj);
+      if (verb) changed.push({ verb: found ? 'update' : 'add', obj });
+    }
+    const gone = this.list().filter((o) => !next.get(o.metadata?.name || '', o.metadata?.namespace));
+    this.#byNamespace = next.#byNamespace;
+    return { gone, changed };
   }
 }

@@ -20,6 +20,8 @@ export interface RequestOptions {
   /** sent as JSON (valid YAML too, so also for server-side apply) */
   body?: unknown;
   contentType?: string;
+  /** ends the request early, e.g. when its informer stops */
+  signal?: AbortSignal | undefined;
 }
 
 export interface RestClient {
@@ -100,7 +102,8 @@ export function createRestClient(config: KubeConfig, opts: RestClientOptions = {
     async request<T>(o: RequestOptions): Promise<T> {
       const method = o.method ?? 'GET';
       const hasBody = o.body !== undefined;
-      const signal = AbortSignal.timeout(timeoutMs);
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const signal = o.signal ? AbortSignal.any([timeout, o.signal]) : timeout;
       const res = await open(
         method,
         urlOf(o.path, o.query),

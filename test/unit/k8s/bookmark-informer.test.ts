@@ -18,9 +18,11 @@ test('list and watch of the same path and selectors, the watch with allowWatchBo
     while (api.seen.length < 2) await sleep(5);
     const [list, watch] = api.seen;
     assert.is(list?.path, path);
-    assert.equal(list?.query, { labelSelector: 'app=x', fieldSelector: 'metadata.name=s' });
+    assert.equal(list?.query, { labelSelector: 'app=x', fieldSelector: 'metadata.name=s', limit: '500' });
     assert.is(watch?.path, path);
-    assert.equal(watch?.query, {
+    const { timeoutSeconds, ...query } = watch?.query ?? {};
+    assert.ok(Number(timeoutSeconds) >= 300 && Number(timeoutSeconds) <= 600, 'a 5 to 10 minute watch');
+    assert.equal(query, {
       allowWatchBookmarks: 'true',
       resourceVersion: '3',
       labelSelector: 'app=x',

@@ -11,6 +11,7 @@ function fakeInformer(namespace: string | undefined, names: string[]) {
   const objects = names.map((name) => ({ metadata: { name, namespace: namespace ?? 'any' } }));
   const listeners: ((o: KubernetesObject) => void)[] = [];
   let started = 0;
+  let synced = false;
   const cache: ObjectCache<KubernetesObject> = {
     get: (name, ns) =>
       objects.find((o) => o.metadata.name === name && (ns === undefined || o.metadata.namespace === ns)),
@@ -19,11 +20,20 @@ function fakeInformer(namespace: string | undefined, names: string[]) {
   const informer: SupervisedInformer<KubernetesObject> = {
     cache,
     onChange: (cb) => void listeners.push(cb),
-    start: async () => void started++,
+    start: async () => {
+      started++;
+      synced = true;
+    },
     stop: async () => undefined,
+    hasSynced: () => synced,
     restarts: () => 1,
   };
-  return { informer, emit: (o: KubernetesObject) => listeners.forEach((l) => l(o)), started: () => started };
+  return {
+    informer,
+    emit: (o: KubernetesObject) => listeners.forEach((l) => l(o)),
+    started: () => started,
+    unsync: () => (synced = false),
+  };
 }
 
 test('no namespaces: one cluster-wide informer', () => {
@@ -56,11 +66,15 @@ test('several namespaces: one informer each, lookups routed, changes and starts 
   combined.onChange((o) => seen.push(o.metadata?.name ?? ''));
   fakes.get('team-b')?.emit({ metadata: { name: 'x' } });
   assert.equal(seen, ['x']);
+  assert.not.ok(combined.hasSynced());
   await combined.start();
   assert.equal(
     [...fakes.values()].map((f) => f.started()),
     [1, 1],
   );
+  assert.ok(combined.hasSynced());
+  fakes.get('team-a')?.unsync();
+  assert.not.ok(combined.hasSynced(), 'synced only while every namespace is');
   assert.is(combined.restarts(), 2);
 });
 

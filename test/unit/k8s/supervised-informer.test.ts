@@ -1,5 +1,6 @@
+// The supervised informer as the controllers see it: start waits for the informer's first sync, hasSynced follows
+// it, each failure the informer retries is counted and logged, and nothing is counted after stop.
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Informer } from '../../../src/k8s/rest/list-watch.ts';
@@ -7,64 +8,65 @@ import type { ObjectCache } from '../../../src/k8s/rest/object-store.ts';
 import { superviseInformer } from '../../../src/k8s/supervised-informer.ts';
 import { createLogger } from '../../../src/log.ts';
 
-// A stand-in informer that records start/stop calls and lets the test fire its events.
+// A stand-in informer whose first sync the test releases and whose events the test fires.
 function scriptedInformer() {
   const handlers = new Map<string, Array<(arg?: unknown) => void>>();
   const calls: string[] = [];
+  let synced = false;
+  let sync: () => void = () => undefined;
   const informer = {
     on(verb: string, cb: (arg?: unknown) => void) {
       handlers.set(verb, [...(handlers.get(verb) ?? []), cb]);
     },
-    off() {},
-    async start() {
+    start() {
       calls.push('start');
+      return new Promise<void>((resolve) => {
+        sync = () => {
+          synced = true;
+          resolve();
+        };
+      });
     },
     async stop() {
       calls.push('stop');
     },
+    hasSynced: () => synced,
     get: () => undefined,
     list: () => [],
   } as unknown as Informer<KubernetesObject> & ObjectCache<KubernetesObject>;
   const fire = (verb: string, arg?: unknown): void => handlers.get(verb)?.forEach((cb) => cb(arg));
-  return { informer, calls, fire };
+  return { informer, calls, fire, sync: () => sync() };
 }
 
 const log = createLogger('test', 'silent');
 
-test('an informer that stops on an error is restarted', async () => {
-  const { informer, calls, fire } = scriptedInformer();
-  const supervised = superviseInformer(informer, { name: 'pods', log, maxBackoffMs: 20 });
-  await supervised.start();
+test('start resolves with the first sync, and hasSynced follows the informer', async () => {
+  const { informer, sync } = scriptedInformer();
+  const supervised = superviseInformer(informer, { name: 'pods', log });
+  let started = false;
+  const starting = supervised.start().then(() => (started = true));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.not.ok(started, 'start waits for the first sync');
+  assert.not.ok(supervised.hasSynced());
+  sync();
+  await starting;
+  assert.ok(supervised.hasSynced());
+  await supervised.stop();
+});
+
+test('each failure the informer retries is counted as a restart; none after stop', async () => {
+  const { informer, calls, fire, sync } = scriptedInformer();
+  const supervised = superviseInformer(informer, { name: 'pods', log });
+  const starting = supervised.start();
+  sync();
+  await starting;
   fire('error', new Error('connection reset'));
-  await sleep(60);
-  assert.equal(calls, ['start', 'stop', 'start']);
-  assert.is(supervised.restarts(), 1);
-  await supervised.stop();
-});
-
-test('a watch that stays silent past the stall limit is restarted, one that sees events is not', async () => {
-  const { informer, calls, fire } = scriptedInformer();
-  const supervised = superviseInformer(informer, { name: 'pods', log, stallMs: 100 });
-  await supervised.start();
-  for (let i = 0; i < 4; i++) {
-    await sleep(40);
-    fire('connect');
-  }
-  assert.is(supervised.restarts(), 0, 'activity keeps it alive');
-  await sleep(250);
-  assert.ok(supervised.restarts() >= 1, 'silence restarts it');
-  assert.ok(calls.filter((c) => c === 'start').length >= 2);
-  await supervised.stop();
-});
-
-test('stop prevents further restarts', async () => {
-  const { informer, calls, fire } = scriptedInformer();
-  const supervised = superviseInformer(informer, { name: 'pods', log, maxBackoffMs: 20 });
-  await supervised.start();
+  fire('error', new Error('watch failed'));
+  assert.is(supervised.restarts(), 2);
   await supervised.stop();
   fire('error', new Error('late error'));
-  await sleep(60);
-  assert.equal(calls, ['start', 'stop']);
+  assert.is(supervised.restarts(), 2);
+  assert.equal(calls, ['start', 'stop'], 'the informer retries by itself: no stop and start in between');
 });
 
 test.run();

@@ -1,54 +1,26 @@
-// The informer against a scripted API server: LIST then WATCH with bookmarks, events split across chunks, resume
-// from the last resourceVersion, 410 Gone relists, failures reported as 'error', and a quiet watch renewed.
-import type { ServerResponse } from 'node:http';
+// The informer against a scripted API server: a paged LIST then a WATCH with bookmarks and a server-side timeout,
+// events split across chunks, resume from the last resourceVersion, 410 Gone relists, a failed watch retried, and a
+// quiet watch renewed.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ListWatch } from '../../../../src/k8s/rest/list-watch.ts';
-import { json, startFakeApiServer, status, type SeenRequest } from '../../../support/fake-apiserver.ts';
+import { json, startFakeApiServer, status } from '../../../support/fake-apiserver.ts';
+import {
+  FAST_BACKOFF,
+  holdOpen,
+  line,
+  listRequests,
+  obj,
+  PATH,
+  recorder,
+  scripted,
+  until,
+  watchRequests,
+  type Obj,
+} from './list-watch-fixtures.ts';
 
-interface Obj {
-  metadata: { name: string; namespace: string; resourceVersion: string };
-  data?: string;
-}
-
-const obj = (name: string, rv: string, data?: string): Obj => ({
-  metadata: { name, namespace: 'ns', resourceVersion: rv },
-  ...(data ? { data } : {}),
-});
-const line = (type: string, object: unknown): string => `${JSON.stringify({ type, object })}\n`;
-const PATH = '/api/v1/namespaces/ns/configmaps';
 const BOOKMARKS = { allowWatchBookmarks: true };
-
-/** a watch answer: writes the chunks, then ends the stream unless told to hold it open */
-type WatchScript = (res: ServerResponse) => Promise<void> | void;
-
-function scripted(lists: Array<(res: ServerResponse) => void>, watches: WatchScript[]) {
-  return async (req: SeenRequest, res: ServerResponse) => {
-    const next = req.query['watch'] === 'true' ? watches.shift() : lists.shift();
-    if (!next) return; // nothing scripted: hold the request open
-    await next(res);
-  };
-}
-
-function recorder(informer: ListWatch<Obj>) {
-  const events: string[] = [];
-  for (const verb of ['add', 'update', 'delete'] as const)
-    informer.on(verb, (o) => events.push(`${verb} ${o.metadata.name}@${o.metadata.resourceVersion}`));
-  informer.on('error', (err) => events.push(`error ${(err as { code?: number }).code ?? String(err)}`));
-  return events;
-}
-
-async function until(what: string, cond: () => boolean, ms = 2000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
-}
-
-const watchRequests = (seen: readonly SeenRequest[]) => seen.filter((r) => r.query['watch'] === 'true');
-const listRequests = (seen: readonly SeenRequest[]) => seen.filter((r) => r.query['watch'] !== 'true');
 
 test('lists, then watches from the list resourceVersion with bookmarks; events split mid-line apply', async () => {
   const api = await startFakeApiServer(
@@ -84,15 +56,18 @@ test('lists, then watches from the list resourceVersion with bookmarks; events s
     );
     assert.is(informer.get('a', 'ns')?.data, 'x');
     const [list] = listRequests(api.seen);
-    assert.equal(list?.query, { labelSelector: 'app=x', fieldSelector: 'metadata.name!=z' });
+    assert.equal(list?.query, { labelSelector: 'app=x', fieldSelector: 'metadata.name!=z', limit: '500' });
     const [first, second] = watchRequests(api.seen);
-    assert.equal(first?.query, {
+    const { timeoutSeconds, ...rest } = first?.query ?? {};
+    assert.equal(rest, {
       watch: 'true',
       allowWatchBookmarks: 'true',
       resourceVersion: '10',
       labelSelector: 'app=x',
       fieldSelector: 'metadata.name!=z',
     });
+    const seconds = Number(timeoutSeconds);
+    assert.ok(seconds >= 300 && seconds <= 600, `timeoutSeconds ${timeoutSeconds} is within 5 to 10 minutes`);
     assert.is(second?.query['resourceVersion'], '21', 'resumes after the last event, bookmarks included');
     assert.is(listRequests(api.seen).length, 1, 'a resumed watch does not relist');
     await informer.stop();
@@ -179,30 +154,25 @@ test('a watch answered 410 relists too', async () => {
   }
 });
 
-test('a failed list or watch is reported as an error and stops the informer', async () => {
+test('a failed watch is reported and resumed from the last resourceVersion after a back-off', async () => {
   const api = await startFakeApiServer(
     scripted(
-      [
-        (res) => status(res, 403, 'Forbidden', 'no'),
-        (res) => json(res, 200, { metadata: { resourceVersion: '1' }, items: [] }),
-      ],
-      [(res) => status(res, 500, 'InternalError', 'boom')],
+      [(res) => json(res, 200, { metadata: { resourceVersion: '1' }, items: [] })],
+      [(res) => status(res, 500, 'InternalError', 'boom'), (res) => status(res, 403, 'Forbidden', 'no')],
     ),
   );
   try {
-    const informer = new ListWatch<Obj>(api.client(), PATH, { watchQuery: BOOKMARKS });
+    const informer = new ListWatch<Obj>(api.client(), PATH, { backoff: FAST_BACKOFF });
     const events = recorder(informer);
-    const connects: number[] = [];
-    informer.on('connect', () => connects.push(1));
-    await informer.start(); // resolves: the failure is an event
-    assert.equal(events, ['error 403']);
-    assert.is(watchRequests(api.seen).length, 0);
     await informer.start();
-    await until('the watch error', () => events.length === 2);
-    assert.equal(events, ['error 403', 'error 500']);
-    await sleep(50);
-    assert.is(watchRequests(api.seen).length, 1, 'no retry: the supervisor restarts it');
-    assert.is(connects.length, 2);
+    await until('the third watch', () => watchRequests(api.seen).length === 3);
+    assert.equal(events, ['error 500', 'error 403']);
+    assert.equal(
+      watchRequests(api.seen).map((r) => r.query['resourceVersion']),
+      ['1', '1', '1'],
+    );
+    assert.is(listRequests(api.seen).length, 1, 'a failed watch does not relist');
+    assert.ok(informer.hasSynced());
     await informer.stop();
   } finally {
     await api.close();
@@ -211,10 +181,7 @@ test('a failed list or watch is reported as an error and stops the informer', as
 
 test('a silent watch is ended and resumed from the same resourceVersion without a relist', async () => {
   const api = await startFakeApiServer(
-    scripted(
-      [(res) => json(res, 200, { metadata: { resourceVersion: '10' }, items: [] })],
-      [(res) => void res.writeHead(200).flushHeaders()],
-    ),
+    scripted([(res) => json(res, 200, { metadata: { resourceVersion: '10' }, items: [] })], [holdOpen]),
   );
   try {
     const informer = new ListWatch<Obj>(api.client(), PATH, { idleMs: 80 });
@@ -232,10 +199,7 @@ test('a silent watch is ended and resumed from the same resourceVersion without 
 
 test('stop ends the watch without an error event and without reconnecting', async () => {
   const api = await startFakeApiServer(
-    scripted(
-      [(res) => json(res, 200, { metadata: { resourceVersion: '10' }, items: [] })],
-      [(res) => void res.writeHead(200).flushHeaders()],
-    ),
+    scripted([(res) => json(res, 200, { metadata: { resourceVersion: '10' }, items: [] })], [holdOpen]),
   );
   try {
     const informer = new ListWatch<Obj>(api.client(), PATH, { watchQuery: BOOKMARKS });
