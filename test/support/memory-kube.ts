@@ -1,8 +1,15 @@
-// An in-memory KubeClient that stores objects as an API server with one field manager would: resourceVersion and
-// uid preconditions, JSON merge patches, recorded events, and faults that stop an operator between two writes.
+// An in-memory KubeClient that stores objects as an API server would: server-side apply with field ownership per
+// field manager, resourceVersion and uid preconditions, JSON merge patches, recorded events, and faults that stop an
+// operator between two writes.
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { EventInput, KubeClient, ObjectRef } from '../../src/k8s/kube-client.ts';
+import {
+  FIELD_MANAGER,
+  type EventInput,
+  type KubeClient,
+  type ObjectRef,
+} from '../../src/k8s/kube-client.ts';
 import { canonicalJson } from '../../src/k8s/semantic-equal.ts';
+import { recordUpdate, serverSideApply, type FieldOwners } from './managed-fields.ts';
 
 type Json = Record<string, unknown>;
 
@@ -31,17 +38,6 @@ export class OperatorKilled extends Error {
 
 const isMap = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** applyFields: the applied fields replace stored ones; maps merge key by key, lists are replaced whole. */
-function applyFields(target: Json, applied: Json): Json {
-  const out: Json = { ...target };
-  for (const [key, value] of Object.entries(applied)) {
-    if (value === undefined) continue;
-    const current = out[key];
-    out[key] = isMap(value) && isMap(current) ? applyFields(current, value) : structuredClone(value);
-  }
-  return out;
-}
-
 /** mergePatchJson is RFC 7386: null deletes a key, maps merge, anything else replaces. */
 export function mergePatchJson(target: Json, patch: Json): Json {
   const out: Json = { ...target };
@@ -61,8 +57,13 @@ const specOf = (o: Json): string => {
   return canonicalJson(rest);
 };
 
+/** The manager `put` writes as when none is named: a user or another controller updating the object. */
+export const OTHER_COMPONENT = 'another-component';
+
 export class MemoryKube implements KubeClient {
   private readonly objects = new Map<string, Json>();
+  /** per object: the fields each manager owns (`<manager>:apply`, `<manager>:apply:status`, `<manager>:update`) */
+  private readonly owners = new Map<string, FieldOwners>();
   private counter = 0;
   private budget: number | undefined;
   private dead = false;
@@ -112,38 +113,61 @@ export class MemoryKube implements KubeClient {
       .map((o) => structuredClone(o) as T);
   }
 
-  /** put stores an object as another component would (kubelet, a controller, a user): no preconditions, no faults. */
-  put(obj: KubernetesObject | Json): Json {
+  /**
+   * put stores the whole object as another component would (kubelet, a controller, a user) with an update: no
+   * preconditions, no faults; the manager owns the fields it changed and fields it left out are gone.
+   */
+  put(obj: KubernetesObject | Json, manager = OTHER_COMPONENT): Json {
     const o = obj as Json;
     const meta = metaOf(o);
     const ref = this.refOf(o);
-    return this.store(ref, this.objects.get(keyOf(ref)), { ...o, metadata: { ...meta } });
+    return this.update(ref, `${manager}:update`, this.objects.get(keyOf(ref)), {
+      ...o,
+      metadata: { ...meta },
+    });
   }
 
   /** remove deletes an object as another component would. */
   remove(ref: StoredRef): boolean {
     const gone = this.objects.delete(keyOf(ref));
+    this.owners.delete(keyOf(ref));
     if (gone) this.counter++;
     return gone;
   }
 
+  /** the operator's server-side apply, as field manager FIELD_MANAGER with force */
   async apply<T extends KubernetesObject>(obj: T): Promise<T> {
+    const ref = this.refOf(obj as unknown as Json);
+    await this.admit(`apply ${ref.kind} ${ref.namespace}/${ref.name}`);
+    return this.applyAs(FIELD_MANAGER, obj);
+  }
+
+  /**
+   * applyAs is a server-side apply with force by `manager`, e.g. a user's `kubectl apply --server-side`: no faults.
+   * Fields this manager applied last time and leaves out now are removed unless another manager owns them.
+   */
+  applyAs<T extends KubernetesObject>(manager: string, obj: T): T {
     const o = structuredClone(obj) as unknown as Json;
     const ref = this.refOf(o);
-    await this.admit(`apply ${ref.kind} ${ref.namespace}/${ref.name}`);
     const existing = this.objects.get(keyOf(ref));
     const { resourceVersion, ...meta } = metaOf(o);
     this.precondition(ref, existing, resourceVersion);
     // the status subresource is written only through applyStatus
     const { status: _ignored, ...fields } = o;
-    const next = applyFields(existing ?? {}, { ...fields, metadata: meta });
+    const next = serverSideApply(this.ownersOf(ref), `${manager}:apply`, existing ?? {}, {
+      ...fields,
+      metadata: meta,
+    });
     return this.store(ref, existing, next) as unknown as T;
   }
 
+  /** the operator's status apply: a field set of its own, separate from what its apply of the object owns */
   async applyStatus(ref: ObjectRef, status: unknown): Promise<void> {
     await this.admit(`applyStatus ${ref.kind} ${ref.namespace}/${ref.name}`);
     const existing = this.mustExist(ref);
-    this.store(ref, existing, { ...existing, status: structuredClone(status) });
+    const owner = `${FIELD_MANAGER}:apply:status`;
+    const next = serverSideApply(this.ownersOf(ref), owner, existing, { status: structuredClone(status) });
+    this.store(ref, existing, next);
   }
 
   async mergePatch(ref: ObjectRef, patch: Record<string, unknown>): Promise<void> {
@@ -154,7 +178,8 @@ export class MemoryKube implements KubeClient {
     const merged = mergePatchJson(existing, { ...patch, metadata: meta });
     // the identity is not patchable
     const identity = { name: ref.name, namespace: ref.namespace, uid: metaOf(existing)['uid'] };
-    this.store(ref, existing, { ...merged, metadata: { ...metaOf(merged), ...identity } });
+    const next = { ...merged, metadata: { ...metaOf(merged), ...identity } };
+    this.update(ref, `${FIELD_MANAGER}:update`, existing, next);
   }
 
   async delete(ref: ObjectRef, opts: { uid?: string; gracePeriodSeconds?: number } = {}): Promise<boolean> {
@@ -169,6 +194,7 @@ export class MemoryKube implements KubeClient {
       );
     }
     this.objects.delete(keyOf(ref));
+    this.owners.delete(keyOf(ref));
     this.counter++;
     return true;
   }
@@ -202,6 +228,21 @@ export class MemoryKube implements KubeClient {
       this.budget--;
     }
     this.writes.push(what);
+  }
+
+  private ownersOf(ref: StoredRef): FieldOwners {
+    let owners = this.owners.get(keyOf(ref));
+    if (!owners) {
+      owners = new Map();
+      this.owners.set(keyOf(ref), owners);
+    }
+    return owners;
+  }
+
+  /** update stores a whole new object written by `owner`, who then owns the fields it changed. */
+  private update(ref: StoredRef, owner: string, existing: Json | undefined, next: Json): Json {
+    recordUpdate(this.ownersOf(ref), owner, existing ?? {}, next);
+    return this.store(ref, existing, next);
   }
 
   private mustExist(ref: StoredRef): Json {

@@ -26,26 +26,83 @@ async function rejection(p: Promise<unknown>): Promise<unknown> {
   );
 }
 
-test('apply creates, merges maps, replaces lists, ignores status, and a repeated apply changes nothing', async () => {
+test('apply creates, replaces lists whole, ignores status, and a repeated apply changes nothing', async () => {
   const kube = new MemoryKube();
   await kube.apply({ ...cm({ x: '1' }), spec: { list: [1, 2] }, status: { s: 1 } });
   const created = kube.get<Stored>(REF);
   assert.is(created?.metadata.resourceVersion, '1');
   assert.is(created?.metadata.generation, 1);
   assert.is(created?.status, undefined, 'status is only written through applyStatus');
-  await kube.apply({ ...cm({ y: '2' }), spec: { list: [3] } });
+  await kube.apply({ ...cm({ x: '1', y: '2' }), spec: { list: [3] } });
   const merged = kube.get<Stored>(REF);
   assert.equal(merged?.data, { x: '1', y: '2' });
   assert.equal(merged?.spec?.list, [3]);
   assert.is(merged?.metadata.uid, created?.metadata.uid);
   assert.is(merged?.metadata.generation, 2);
-  await kube.apply({ ...cm({ y: '2' }), spec: { list: [3] } });
+  await kube.apply({ ...cm({ x: '1', y: '2' }), spec: { list: [3] } });
   assert.is(kube.get<Stored>(REF)?.metadata.resourceVersion, merged?.metadata.resourceVersion);
   assert.equal(kube.writes, [
     'apply ConfigMap aurora/cm',
     'apply ConfigMap aurora/cm',
     'apply ConfigMap aurora/cm',
   ]);
+});
+
+test('a field the manager applied before and leaves out now is removed, maps key by key', async () => {
+  const kube = new MemoryKube();
+  await kube.apply({ ...cm({ x: '1', y: '2' }, { annotations: { note: 'n' } }), spec: { list: [1] } });
+  await kube.apply(cm({ x: '1' }, { labels: {} }));
+  const stored = kube.get<Stored & { metadata: { annotations?: unknown } }>(REF);
+  assert.equal(stored?.data, { x: '1' });
+  assert.equal(stored?.metadata.labels, {}, 'the label a is gone, the map it still applies stays');
+  assert.is(stored?.metadata.annotations, undefined);
+  assert.is(stored?.spec, undefined);
+  assert.is(stored?.metadata.generation, 2);
+  await kube.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'aurora' } });
+  assert.equal(Object.keys(kube.get<Record<string, unknown>>(REF) ?? {}).sort(), [
+    'apiVersion',
+    'kind',
+    'metadata',
+  ]);
+});
+
+test('a field another manager set survives the operator dropping its own fields', async () => {
+  const kube = new MemoryKube();
+  await kube.apply(cm({ x: '1', shared: 's' }));
+  // a user's update, another manager's apply, and the operator's own merge patch (an update, not its apply)
+  kube.put({ ...kube.get<Stored>(REF), data: { x: '1', shared: 's', w: 'user' } });
+  kube.applyAs('kubectl', { ...cm({ v: 'kubectl' }), metadata: { name: 'cm', namespace: 'aurora' } });
+  await kube.mergePatch(REF, { metadata: { annotations: { lock: 'r1' } } });
+  await kube.apply({ ...cm({}), metadata: { name: 'cm', namespace: 'aurora' } });
+  const stored = kube.get<Stored & { metadata: { annotations?: unknown } }>(REF);
+  assert.equal(stored?.data, { w: 'user', v: 'kubectl' });
+  assert.equal(stored?.metadata.annotations, { lock: 'r1' });
+  assert.is(stored?.metadata.labels, undefined);
+});
+
+test('force takes a changed field from its owner; a field someone changes after the apply stays theirs', async () => {
+  const kube = new MemoryKube();
+  kube.put(cm({ taken: 'theirs', same: 'v' }));
+  await kube.apply(cm({ taken: 'ours', same: 'v', later: 'ours' }));
+  kube.put({ ...kube.get<Stored>(REF), data: { taken: 'ours', same: 'v', later: 'theirs' } });
+  await kube.apply(cm({}));
+  // same was set to the value its first owner wrote, so that owner still holds it
+  assert.equal(kube.get<Stored>(REF)?.data, { same: 'v', later: 'theirs' });
+});
+
+test('applyStatus is a field set of its own: the object apply keeps status, status drops only its own fields', async () => {
+  const kube = new MemoryKube();
+  await kube.apply(cm({ x: '1' }));
+  await kube.applyStatus(REF, { phase: 'A', extra: 1, nested: { a: 1, b: 2 } });
+  await kube.apply(cm({ x: '2' }));
+  assert.equal(kube.get<Stored>(REF)?.status, { phase: 'A', extra: 1, nested: { a: 1, b: 2 } });
+  kube.put({
+    ...kube.get<Stored>(REF),
+    status: { ...(kube.get<Stored>(REF)?.status as object), lock: 'r1' },
+  });
+  await kube.applyStatus(REF, { phase: 'B', nested: { a: 1 } });
+  assert.equal(kube.get<Stored>(REF)?.status, { phase: 'B', nested: { a: 1 }, lock: 'r1' });
+  assert.equal(kube.get<Stored>(REF)?.data, { x: '2' });
 });
 
 test('a resourceVersion in the applied object is a precondition: stale or missing conflicts (409)', async () => {
