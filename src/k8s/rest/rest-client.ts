@@ -2,8 +2,10 @@
 // non-2xx answers as KubeApiError, and raw streaming GETs for watches.
 import { Agent as HttpAgent, request as httpRequest, STATUS_CODES, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeApiError } from './api-error.ts';
 import type { KubeConfig } from './kube-config.ts';
+import { planRetry, type Attempts } from './request-retry.ts';
 
 export type Query = Readonly<Record<string, string | number | boolean | undefined>>;
 
@@ -102,26 +104,39 @@ export function createRestClient(config: KubeConfig, opts: RestClientOptions = {
     async request<T>(o: RequestOptions): Promise<T> {
       const method = o.method ?? 'GET';
       const hasBody = o.body !== undefined;
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const signal = o.signal ? AbortSignal.any([timeout, o.signal]) : timeout;
-      const res = await open(
-        method,
-        urlOf(o.path, o.query),
-        hasBody ? (o.contentType ?? CONTENT_TYPE.json) : undefined,
-        hasBody ? JSON.stringify(o.body) : undefined,
-        signal,
-      );
-      const text = await readText(res);
-      const status = res.statusCode ?? 0;
-      if (status < 200 || status > 299)
-        throw new KubeApiError(
-          status,
-          res.statusMessage || STATUS_CODES[status] || 'Error',
-          text,
-          res.headers,
-        );
-      if (text === '') return undefined as T;
-      return (/json/.test(res.headers['content-type'] ?? '') ? JSON.parse(text) : text) as T;
+      const body = hasBody ? JSON.stringify(o.body) : undefined;
+      const contentType = hasBody ? (o.contentType ?? CONTENT_TYPE.json) : undefined;
+      const attempts: Attempts = { resets: 0, throttles: 0 };
+      for (;;) {
+        const timeout = AbortSignal.timeout(timeoutMs);
+        const signal = o.signal ? AbortSignal.any([timeout, o.signal]) : timeout;
+        let res: IncomingMessage;
+        let text: string;
+        try {
+          res = await open(method, urlOf(o.path, o.query), contentType, body, signal);
+          text = await readText(res);
+        } catch (error) {
+          if (planRetry(method, { error }, attempts) === undefined || o.signal?.aborted) throw error;
+          attempts.resets++;
+          continue;
+        }
+        const status = res.statusCode ?? 0;
+        const wait = planRetry(method, { status, headers: res.headers }, attempts);
+        if (wait !== undefined) {
+          attempts.throttles++;
+          await sleep(wait, undefined, o.signal ? { signal: o.signal } : {});
+          continue;
+        }
+        if (status < 200 || status > 299)
+          throw new KubeApiError(
+            status,
+            res.statusMessage || STATUS_CODES[status] || 'Error',
+            text,
+            res.headers,
+          );
+        if (text === '') return undefined as T;
+        return (/json/.test(res.headers['content-type'] ?? '') ? JSON.parse(text) : text) as T;
+      }
     },
     openStream: (path, query, signal) => open('GET', urlOf(path, query), undefined, undefined, signal),
   };

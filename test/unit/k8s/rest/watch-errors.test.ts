@@ -4,6 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { planWatchFailure } from '../../../../src/k8s/rest/watch-error.ts';
+import { lineSplitter, MAX_WATCH_LINE_BYTES } from '../../../../src/k8s/rest/watch.ts';
 import { json } from '../../../support/fake-apiserver.ts';
 import {
   holdOpen,
@@ -96,5 +97,32 @@ test('a line that is no JSON restarts the watch before the resourceVersion moves
       assert.is(informer.get('c', 'ns'), undefined, 'the event after the bad line waits for the new watch');
     },
   ));
+
+test('a frame longer than the cap restarts the watch with an error instead of growing without bound', () =>
+  withInformer(
+    [listAt('10')],
+    [
+      sendLines(line('ADDED', obj('b', '11')), line('ADDED', { ...obj('c', '12'), data: 'x'.repeat(500) })),
+      holdOpen,
+    ],
+    async (informer, api, events) => {
+      await until('the restarted watch', () => watchRequests(api.seen).length === 2);
+      assert.is(watchRequests(api.seen)[1]?.query['resourceVersion'], '11');
+      assert.equal(events.slice(0, 1), ['add b@11']);
+      assert.match(events[1] ?? '', /WatchFrameError: watch frame longer than 300 bytes/);
+      assert.is(informer.get('c', 'ns'), undefined);
+    },
+    { maxLineBytes: 300 },
+  ));
+
+test('lineSplitter splits at newlines across chunks and refuses a line beyond its cap', () => {
+  const lines: string[] = [];
+  const split = lineSplitter((l) => lines.push(l), 8);
+  split.push(Buffer.from('ab\ncd'));
+  split.push(Buffer.from('é\n\n'));
+  assert.equal(lines, ['ab', 'cdé']);
+  assert.throws(() => split.push(Buffer.from('123456789')), /longer than 8 bytes/);
+  assert.is(MAX_WATCH_LINE_BYTES, 16 * 1024 * 1024);
+});
 
 test.run();
