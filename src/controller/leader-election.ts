@@ -27,6 +27,8 @@ export class LeaderElector {
   // local time at which the current record was first seen; remote timestamps are never compared with it
   #observedAt = 0;
   #observedHolder = '';
+  // the holder's own lease duration, as written in the record; ours only when the record has none
+  #observedDurationMs = 0;
   #leading = false;
   // local time at which the last successful acquire or renew began
   #renewedAt = 0;
@@ -148,13 +150,13 @@ export class LeaderElector {
     this.#observedKey = key;
     this.#observedAt = now;
     this.#observedHolder = holderIdentity;
+    this.#observedDurationMs =
+      leaseDurationSeconds > 0 ? leaseDurationSeconds * 1000 : this.#timing.leaseDurationMs;
   }
 
   #heldByOther(now: number): boolean {
     const holder = this.#observedHolder;
-    return (
-      holder !== '' && holder !== this.#identity && now < this.#observedAt + this.#timing.leaseDurationMs
-    );
+    return holder !== '' && holder !== this.#identity && now < this.#observedAt + this.#observedDurationMs;
   }
 
   #claim(previous: LeaseRecord | undefined, now: number): LeaseRecord {

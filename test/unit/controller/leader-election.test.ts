@@ -83,6 +83,26 @@ test('a candidate takes an unrenewed lease only once leaseDuration passed on its
   assert.is(lease.stored?.record.leaseTransitions, 5);
 });
 
+test("a candidate waits out the holder's leaseDurationSeconds from the record, not its own", async () => {
+  const time = new FakeTime();
+  const lease = new MemoryLease();
+  // the holder runs with a 60 s lease; this candidate's own setting is the default 15 s
+  lease.put({ ...holderRecord('slow', time.t), leaseDurationSeconds: 60 });
+  const b = replica(lease, time, 'b');
+  const putAt = time.t;
+  await time.runFor(90_000, () => {
+    if (time.t < putAt + 60_000) assert.not.ok(b.elector.isLeader(), `b leads ${time.t - putAt} ms in`);
+  });
+  const firstGet = b.store.calls.find((c) => c.op === 'get')?.at ?? Infinity;
+  if (b.acquiredAt === undefined) throw new Error('b never led');
+  assert.ok(
+    b.acquiredAt - firstGet >= 60_000,
+    `b took over ${b.acquiredAt - firstGet} ms after first seeing it`,
+  );
+  assert.ok(b.acquiredAt - firstGet <= 60_000 + LONGEST_RETRY_MS);
+  assert.is(lease.stored?.record.leaseDurationSeconds, 15, 'the new holder writes its own duration');
+});
+
 for (const mode of ['down', 'hang'] as const) {
   const what = mode === 'down' ? 'fail' : 'never answer';
   test(`a leader whose renews ${what} gives up at renewDeadline, before the lease expires for anyone else`, async () => {
