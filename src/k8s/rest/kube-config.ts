@@ -16,7 +16,9 @@ export interface KubeConfig {
   /** the name to verify the server's certificate against when it differs from the server URL's host */
   readonly tlsServerName?: string | undefined;
   /** the Authorization header value for the next request, undefined when the user has no token or password */
-  authorization(): string | undefined;
+  authorization(): string | undefined | Promise<string | undefined>;
+  /** set when a credential can be fetched afresh (an exec plugin): a 401 calls it and sends the request once more */
+  readonly refreshAuthorization?: (() => void) | undefined;
 }
 
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';

@@ -55,27 +55,32 @@ function material(fields: Fields, key: string, dir: string): Buffer | undefined 
   return path ? readFileSync(resolve(dir, path)) : undefined;
 }
 
-function authorizationOf(user: Fields, dir: string): () => string | undefined {
+type Credentials = Pick<KubeConfig, 'authorization' | 'refreshAuthorization'>;
+
+function credentialsOf(user: Fields, dir: string): Credentials {
   if (user['auth-provider'] !== undefined)
     throw new Error('kubeconfig users with auth-provider credentials are not supported (use an exec plugin)');
   const exec = user['exec'];
   if (isFields(exec) && typeof exec['command'] === 'string') {
-    const read = execTokenReader(exec as unknown as ExecConfig, dir);
-    return () => `Bearer ${read()}`;
+    const source = execTokenReader(exec as unknown as ExecConfig, dir);
+    return {
+      authorization: async () => `Bearer ${await source.token()}`,
+      refreshAuthorization: () => source.refresh(),
+    };
   }
   const token = str(user['token']);
-  if (token) return () => `Bearer ${token}`;
+  if (token) return { authorization: () => `Bearer ${token}` };
   const tokenFile = str(user['tokenFile']);
   if (tokenFile) {
     const read = tokenFileReader(resolve(dir, tokenFile));
-    return () => `Bearer ${read()}`;
+    return { authorization: () => `Bearer ${read()}` };
   }
   const username = str(user['username']);
   if (username) {
     const basic = Buffer.from(`${username}:${str(user['password']) ?? ''}`).toString('base64');
-    return () => `Basic ${basic}`;
+    return { authorization: () => `Basic ${basic}` };
   }
-  return () => undefined;
+  return { authorization: () => undefined };
 }
 
 /** configFromKubeconfig resolves the current context of merged kubeconfig documents. */
@@ -95,7 +100,7 @@ export function configFromKubeconfig(merged: Merged): KubeConfig {
     key: material(user.fields, 'client-key', user.dir),
     insecureSkipTlsVerify: cluster.fields['insecure-skip-tls-verify'] === true,
     tlsServerName: str(cluster.fields['tls-server-name']),
-    authorization: authorizationOf(user.fields, user.dir),
+    ...credentialsOf(user.fields, user.dir),
   };
 }
 

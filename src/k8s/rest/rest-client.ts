@@ -47,6 +47,13 @@ export async function readText(res: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** what goes with a request besides its method and URL */
+interface Outgoing {
+  contentType?: string | undefined;
+  body?: string | undefined;
+  signal?: AbortSignal | undefined;
+}
+
 export function createRestClient(config: KubeConfig, opts: RestClientOptions = {}): RestClient {
   const timeoutMs = opts.timeoutMs ?? 70_000;
   const base = new URL(config.server);
@@ -71,8 +78,11 @@ export function createRestClient(config: KubeConfig, opts: RestClientOptions = {
       if (value !== undefined) url.searchParams.set(key, String(value));
     return url;
   };
-  const headersOf = (contentType: string | undefined, body: string | undefined): Record<string, string> => {
-    const auth = config.authorization();
+  const headersOf = async (
+    contentType: string | undefined,
+    body: string | undefined,
+  ): Promise<Record<string, string>> => {
+    const auth = await config.authorization();
     return {
       accept: CONTENT_TYPE.json,
       // an explicit length: node would send a DELETE's body without one
@@ -82,22 +92,23 @@ export function createRestClient(config: KubeConfig, opts: RestClientOptions = {
       ...(auth ? { authorization: auth } : {}),
     };
   };
-  const open = (
-    method: string,
-    url: URL,
-    contentType: string | undefined,
-    body?: string,
-    signal?: AbortSignal,
-  ) =>
-    new Promise<IncomingMessage>((resolve, reject) => {
-      const req = send(
-        url,
-        { method, agent, headers: headersOf(contentType, body), ...(signal ? { signal } : {}) },
-        resolve,
-      );
+  const sendOnce = async (method: string, url: URL, out: Outgoing): Promise<IncomingMessage> => {
+    const headers = await headersOf(out.contentType, out.body);
+    const { signal } = out;
+    return new Promise<IncomingMessage>((resolve, reject) => {
+      const req = send(url, { method, agent, headers, ...(signal ? { signal } : {}) }, resolve);
       req.on('error', reject);
-      req.end(body);
+      req.end(out.body);
     });
+  };
+  // a refused credential (an exec plugin's expired or revoked token) is fetched afresh once; a second 401 stands
+  const open = async (method: string, url: URL, out: Outgoing = {}): Promise<IncomingMessage> => {
+    const res = await sendOnce(method, url, out);
+    if (res.statusCode !== 401 || !config.refreshAuthorization) return res;
+    res.resume();
+    config.refreshAuthorization();
+    return sendOnce(method, url, out);
+  };
 
   return {
     namespace: config.namespace,
@@ -113,7 +124,7 @@ export function createRestClient(config: KubeConfig, opts: RestClientOptions = {
         let res: IncomingMessage;
         let text: string;
         try {
-          res = await open(method, urlOf(o.path, o.query), contentType, body, signal);
+          res = await open(method, urlOf(o.path, o.query), { contentType, body, signal });
           text = await readText(res);
         } catch (error) {
           if (planRetry(method, { error }, attempts) === undefined || o.signal?.aborted) throw error;
@@ -138,6 +149,6 @@ export function createRestClient(config: KubeConfig, opts: RestClientOptions = {
         return (/json/.test(res.headers['content-type'] ?? '') ? JSON.parse(text) : text) as T;
       }
     },
-    openStream: (path, query, signal) => open('GET', urlOf(path, query), undefined, undefined, signal),
+    openStream: (path, query, signal) => open('GET', urlOf(path, query), { signal }),
   };
 }

@@ -131,7 +131,7 @@ test(
     );
     const kc = await readKubeconfigFiles([file]);
     assert.is(kc.tlsServerName, 'api.internal');
-    assert.is(kc.authorization(), 'Bearer from-plugin');
+    assert.is(await kc.authorization(), 'Bearer from-plugin');
   }),
 );
 
