@@ -52,7 +52,9 @@ const TERMINAL_CODES = {
   },
   CommitNotVerified: {
     meaning:
-      'commitRecovery was sent the maximum number of times and the log never held the staged snapshot.',
+      'commitRecovery reached a leader holding the staged snapshot the maximum number of times (3) and the log ' +
+      'never held it; refusals (ERROR_TRANSIENT, connection refused) and unanswered attempts whose leader still ' +
+      'held the snapshot afterwards are not counted.',
     retries: false,
   },
   RecoveryToolFailed: {

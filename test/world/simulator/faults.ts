@@ -15,6 +15,8 @@ export const FaultsSchema = z
     backupFail: z.boolean().optional(),
     /** Every log append waits this long before any replica stores it (counts toward -native_log_write_timeout). */
     logAppendDelayMs: z.number().int().min(0).optional(),
+    /** The storage RPCs answer ERROR_TRANSIENT "Storage is not READY", as while the log writer is being elected. */
+    storageNotReady: z.boolean().optional(),
   })
   .strict();
 
@@ -33,5 +35,6 @@ export function mergeFaults(current: Faults, update: Faults): Faults {
   if (merged.executorCrash === false) delete merged.executorCrash;
   if (merged.backupFail === false) delete merged.backupFail;
   if (merged.logAppendDelayMs === 0) delete merged.logAppendDelayMs;
+  if (merged.storageNotReady === false) delete merged.storageNotReady;
   return merged;
 }

@@ -91,7 +91,7 @@ export function createScheduler(
       api: {
         clusterName: cfg.clusterName,
         schedulerHost: self.host,
-        storageReady: () => leadership?.storageReady() ?? false,
+        storageReady: () => faults.storageNotReady !== true && (leadership?.storageReady() ?? false),
         state: () => leadership?.state() ?? { tasks: [] },
         mutate: (c) => need(leadership).mutate(c),
         backupNow: () => need(leadership).backupNow(),
