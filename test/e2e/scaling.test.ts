@@ -43,27 +43,91 @@ async function leaseHolder(e: E2eEnv): Promise<string | undefined> {
   return (await e.kubectl([...args, '-o', 'jsonpath={.spec.holderIdentity}'])).trim() || undefined;
 }
 
-/** scaleTo patches spec.replicas and SIGKILLs the operator holding the Lease once in every step it reports. */
+interface OperatorRun {
+  pod: string;
+  uid: string;
+  containerID: string | undefined;
+  restartCount: number;
+  running: boolean;
+}
+
+/** operatorRuns: each operator pod with the container run it is on now. */
+async function operatorRuns(e: E2eEnv): Promise<OperatorRun[]> {
+  const list = JSON.parse(await e.kubectl(['-n', OPERATOR_NAMESPACE, 'get', 'pods', '-o', 'json'])) as {
+    items: Array<{
+      metadata: { name: string; uid: string; deletionTimestamp?: string };
+      status?: {
+        containerStatuses?: Array<{
+          name: string;
+          containerID?: string;
+          restartCount: number;
+          state?: { running?: unknown };
+        }>;
+      };
+    }>;
+  };
+  return list.items.map((p) => {
+    const c = p.status?.containerStatuses?.find((s) => s.name === 'operator');
+    return {
+      pod: p.metadata.name,
+      uid: p.metadata.uid,
+      containerID: c?.containerID,
+      restartCount: c?.restartCount ?? 0,
+      running: c?.state?.running !== undefined && !p.metadata.deletionTimestamp,
+    };
+  });
+}
+
+/**
+ * killOperator SIGKILLs the operator container of the Lease holder and waits until that pod runs the operator
+ * again in a new container, or a new pod replaced it: a kill that hit nothing fails the test.
+ */
+async function killOperator(e: E2eEnv, holder: string): Promise<string> {
+  const before = (await operatorRuns(e)).find((r) => r.pod === holder);
+  if (!before?.running) throw new Error(`the Lease holder ${holder} runs no operator container to kill`);
+  await e.signalContainer(OPERATOR_NAMESPACE, holder, 'operator', 'SIGKILL');
+  return waitFor(`the operator in ${holder} to restart after SIGKILL`, 180_000, async () => {
+    const runs = await operatorRuns(e);
+    const same = runs.find((r) => r.uid === before.uid);
+    if (same?.running && same.containerID !== before.containerID && same.restartCount > before.restartCount) {
+      return `${holder} restarted (restartCount ${before.restartCount} → ${same.restartCount})`;
+    }
+    const replacement = runs.find((r) => r.running && r.uid !== before.uid && r.pod !== holder);
+    if (!same && replacement) return `${holder} replaced by ${replacement.pod}`;
+    return undefined;
+  });
+}
+
+/**
+ * scaleTo patches spec.replicas and SIGKILLs the operator holding the Lease once in every step it reports, each
+ * kill confirmed by the restarted operator container before the change is watched further.
+ */
 async function scaleTo(e: E2eEnv, replicas: number): Promise<string[]> {
   const patch = JSON.stringify({ spec: { replicas } });
   await e.kubectl(['-n', NS, 'patch', 'auroracluster', 'example', '--type=merge', '-p', patch]);
   const killedIn: string[] = [];
   const messages = new Set<string>();
-  await waitFor(`the change to ${replicas} replicas`, 240_000, async () => {
-    const c = await cluster(e);
-    const step = c.status?.scaling?.step;
-    const progressing = conditionOf(c, 'Progressing');
-    if (progressing?.status === 'True') messages.add(`${progressing.reason}: ${progressing.message}`);
-    if (step && !killedIn.includes(step)) {
-      const holder = await leaseHolder(e);
-      if (holder) {
-        killedIn.push(step);
-        await e.signalContainer(OPERATOR_NAMESPACE, holder, 'operator', 'SIGKILL').catch(() => undefined);
+  const deadline = Date.now() + 480_000;
+  type Seen = { step: string; holder: string } | { done: true };
+  for (;;) {
+    const probe = async (): Promise<Seen | undefined> => {
+      const c = await cluster(e);
+      const step = c.status?.scaling?.step;
+      const progressing = conditionOf(c, 'Progressing');
+      if (progressing?.status === 'True') messages.add(`${progressing.reason}: ${progressing.message}`);
+      if (step && !killedIn.includes(step)) {
+        const holder = await leaseHolder(e);
+        if (holder) return { step, holder };
       }
-    }
-    const ready = conditionOf(c, 'Ready')?.status === 'True';
-    return !step && ready && c.status?.members?.length === replicas ? c : undefined;
-  });
+      const ready = conditionOf(c, 'Ready')?.status === 'True';
+      const done = !step && ready && c.status?.members?.length === replicas;
+      return done ? { done } : undefined;
+    };
+    const seen = await waitFor(`the change to ${replicas} replicas`, deadline - Date.now(), probe);
+    if ('done' in seen) break;
+    killedIn.push(seen.step);
+    console.log(`${seen.step}: ${await killOperator(e, seen.holder)}`);
+  }
   assert.ok(messages.size > 0, 'the change showed Progressing messages');
   return killedIn;
 }
