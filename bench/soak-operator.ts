@@ -8,6 +8,8 @@ import type { RssSample } from './soak-verdict.ts';
 
 export interface OperatorWatch {
   readonly samples: readonly RssSample[];
+  /** why the last sample could not be taken, for a soak that ends without any */
+  readonly lastError: string | undefined;
   /** restarts since the baseline, and the baseline pods that are gone */
   restarts(): Promise<{ observed: number; replacedPods: string[] }>;
   stop(): Promise<void>;
@@ -20,24 +22,31 @@ async function sampleRss(e: E2eEnv): Promise<RssSample> {
   return {
     atS: Date.now() / 1000,
     pod,
-    startS: metricValue(body, 'start_time_seconds'),
-    bytes: metricValue(body, 'resident_memory_bytes'),
+    startS: metricValue(body, 'process_start_time_seconds'),
+    bytes: metricValue(body, 'process_resident_memory_bytes'),
   };
 }
 
 export async function watchOperator(e: E2eEnv, everyMs: number): Promise<OperatorWatch> {
   const baseline: OperatorPod[] = await operatorPods(e);
   const samples: RssSample[] = [];
+  let lastError: string | undefined;
   let stopped = false;
   const loop = (async () => {
     while (!stopped) {
-      const s = await sampleRss(e).catch(() => undefined);
+      const s = await sampleRss(e).catch((err: unknown) => {
+        lastError = String(err);
+        return undefined;
+      });
       if (s) samples.push(s);
       await sleep(everyMs);
     }
   })();
   return {
     samples,
+    get lastError() {
+      return lastError;
+    },
     async restarts() {
       const now = await operatorPods(e);
       let observed = 0;

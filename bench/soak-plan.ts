@@ -52,7 +52,7 @@ function drawFault(rand: () => number, pauseS: readonly [number, number]): Fault
 export function planSoak(o: PlanOptions): SoakStep[] {
   const rand = createPrng(o.seed);
   const every = o.restoreEvery ?? 4;
-  const gap = o.gapS ?? [15, 45];
+  const gap = o.gapS ?? [10, 30];
   const pause = o.pauseS ?? [4, 25];
   const midRate = o.midRestoreFaultRate ?? 0.5;
   const strategies: Strategy[] = rand() < 0.5 ? ['Staged', 'Offline'] : ['Offline', 'Staged'];
@@ -81,6 +81,6 @@ export function effectiveFault(fault: Fault, elapsedS: number, totalS: number): 
 }
 
 /** how many steps can fit at most: every step takes at least its gap */
-export function stepsFor(minutes: number, minGapS = 15): number {
+export function stepsFor(minutes: number, minGapS = 10): number {
   return Math.ceil((minutes * 60) / minGapS) + 1;
 }

@@ -93,7 +93,9 @@ export async function runSoak(d: SoakDeps, rec: SoakRecord): Promise<void> {
     }
   };
 
-  const plan = planSoak({ seed: opts.seed, steps: stepsFor(opts.minutes) });
+  // a short run gets short gaps, so that it sees several kinds of fault
+  const gapS: [number, number] = opts.minutes <= 5 ? [5, 15] : [10, 30];
+  const plan = planSoak({ seed: opts.seed, steps: stepsFor(opts.minutes, gapS[0]), gapS });
   for (const [i, step] of plan.entries()) {
     if (elapsedS() >= totalS) break;
     if (step.type === 'fault') {
@@ -125,10 +127,11 @@ export async function runSoak(d: SoakDeps, rec: SoakRecord): Promise<void> {
       );
       if (o.phase !== 'Succeeded') break;
       if (bad.length === 0) rec.restores.succeeded++;
-      rec.recoveries.push({
-        what: `restore ${o.name}`,
-        ...(run.recovery.seconds === undefined ? {} : { seconds: run.recovery.seconds }),
-      });
+      const secs = run.recovery.seconds;
+      rec.recoveries.push({ what: `restore ${o.name}`, ...(secs === undefined ? {} : { seconds: secs }) });
+      progress(
+        `  after the restore: ${secs === undefined ? `NOT Ready (${run.recovery.lastReason})` : `Ready after ${secs.toFixed(1)} s`}`,
+      );
       if (run.recovery.seconds === undefined) break;
     }
     await checkRestarts();

@@ -64,6 +64,7 @@ try {
 }
 const jobs = { created: load?.created ?? 0, failed: load?.failed ?? 0 };
 const rss = rssWindow(watch?.samples ?? [], soakStartS);
+if (!rss.end && watch?.lastError) rss.reason = `no sample of the leading operator: ${watch.lastError}`;
 progress('stopping the local environment');
 await cleanUp();
 

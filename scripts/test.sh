@@ -52,6 +52,7 @@ else
   # a smoke run of the fleet benchmark's harness (a few clusters in fleet mode); it fails only when the harness
   # breaks: its targets are judged by `npm run bench:fleet` at 100 clusters, not here
   check fleet-bench-smoke npm run --silent bench:fleet -- --smoke
+  check soak-smoke npm run --silent soak -- --minutes 3
 fi
 
 echo "$passed passed, $failed failed, $skipped skipped" > .cache/test-summary
