@@ -1,6 +1,7 @@
 // Where and how the operator reaches the API server: its URL, TLS material, credentials and default namespace,
 // read from a kubeconfig file or from the pod's service account.
 import { existsSync, readFileSync } from 'node:fs';
+import type { Agent } from 'node:http';
 import { isIPv6 } from 'node:net';
 import { join } from 'node:path';
 
@@ -15,6 +16,10 @@ export interface KubeConfig {
   readonly insecureSkipTlsVerify: boolean;
   /** the name to verify the server's certificate against when it differs from the server URL's host */
   readonly tlsServerName?: string | undefined;
+  /** headers every request carries, e.g. Impersonate-User */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  /** the agent to send through instead of the REST client's own, e.g. one that speaks to a proxy */
+  readonly agent?: Agent | undefined;
   /** the Authorization header value for the next request, undefined when the user has no token or password */
   authorization(): string | undefined | Promise<string | undefined>;
   /** set when a credential can be fetched afresh (an exec plugin): a 401 calls it and sends the request once more */

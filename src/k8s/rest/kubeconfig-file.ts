@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { execTokenReader, type ExecConfig } from './exec-credential.ts';
 import { tokenFileReader, type KubeConfig } from './kube-config.ts';
+import { planKubeconfigReader } from './kubeconfig-support.ts';
 
 interface Named<T> {
   name: string;
@@ -58,8 +59,6 @@ function material(fields: Fields, key: string, dir: string): Buffer | undefined 
 type Credentials = Pick<KubeConfig, 'authorization' | 'refreshAuthorization'>;
 
 function credentialsOf(user: Fields, dir: string): Credentials {
-  if (user['auth-provider'] !== undefined)
-    throw new Error('kubeconfig users with auth-provider credentials are not supported (use an exec plugin)');
   const exec = user['exec'];
   if (isFields(exec) && typeof exec['command'] === 'string') {
     const source = execTokenReader(exec as unknown as ExecConfig, dir);
@@ -83,8 +82,22 @@ function credentialsOf(user: Fields, dir: string): Credentials {
   return { authorization: () => undefined };
 }
 
+// paths in a kubeconfig are relative to the file that names them; client-node gets them absolute
+const PATH_FIELDS = ['certificate-authority', 'client-certificate', 'client-key', 'tokenFile'];
+function absolute(fields: Fields, dir: string): Fields {
+  const out: Fields = { ...fields };
+  for (const key of PATH_FIELDS) {
+    const path = str(fields[key]);
+    if (path) out[key] = resolve(dir, path);
+  }
+  const exec = fields['exec'];
+  if (isFields(exec) && typeof exec['command'] === 'string' && exec['command'].includes('/'))
+    out['exec'] = { ...exec, command: resolve(dir, exec['command']) };
+  return out;
+}
+
 /** configFromKubeconfig resolves the current context of merged kubeconfig documents. */
-export function configFromKubeconfig(merged: Merged): KubeConfig {
+export async function configFromKubeconfig(merged: Merged): Promise<KubeConfig> {
   const name = merged.currentContext;
   const context = name === undefined ? undefined : merged.contexts.get(name);
   if (!context) throw new Error(`kubeconfig: current context ${JSON.stringify(name ?? '')} not found`);
@@ -92,6 +105,15 @@ export function configFromKubeconfig(merged: Merged): KubeConfig {
   const server = cluster && str(cluster.fields['server']);
   if (!cluster || !server) throw new Error(`kubeconfig: context ${name} has no cluster with a server`);
   const user = merged.users.get(str(context['user']) ?? '') ?? { fields: {}, dir: cluster.dir };
+  if (planKubeconfigReader(cluster.fields, user.fields) === 'client-node') {
+    const { clientNodeConfig } = await import('./client-node-config.ts');
+    return clientNodeConfig({
+      'current-context': name,
+      contexts: [{ name, context: { ...context, user: 'user', cluster: 'cluster' } }],
+      clusters: [{ name: 'cluster', cluster: absolute(cluster.fields, cluster.dir) }],
+      users: [{ name: 'user', user: absolute(user.fields, user.dir) }],
+    });
+  }
   return {
     server: server.replace(/\/+$/, ''),
     namespace: str(context['namespace']) ?? 'default',

@@ -59,16 +59,18 @@ export function createRestClient(config: KubeConfig, opts: RestClientOptions = {
   const base = new URL(config.server);
   const secure = base.protocol === 'https:';
   // one keep-alive pool: watches hold their sockets, short requests reuse the rest
-  const agent = secure
-    ? new HttpsAgent({
-        keepAlive: true,
-        ca: config.ca,
-        cert: config.cert,
-        key: config.key,
-        rejectUnauthorized: !config.insecureSkipTlsVerify,
-        ...(config.tlsServerName ? { servername: config.tlsServerName } : {}),
-      })
-    : new HttpAgent({ keepAlive: true });
+  const agent =
+    config.agent ??
+    (secure
+      ? new HttpsAgent({
+          keepAlive: true,
+          ca: config.ca,
+          cert: config.cert,
+          key: config.key,
+          rejectUnauthorized: !config.insecureSkipTlsVerify,
+          ...(config.tlsServerName ? { servername: config.tlsServerName } : {}),
+        })
+      : new HttpAgent({ keepAlive: true }));
   const send = secure ? httpsRequest : httpRequest;
   const prefix = base.pathname.replace(/\/+$/, '');
 
@@ -84,6 +86,7 @@ export function createRestClient(config: KubeConfig, opts: RestClientOptions = {
   ): Promise<Record<string, string>> => {
     const auth = await config.authorization();
     return {
+      ...config.headers,
       accept: CONTENT_TYPE.json,
       // an explicit length: node would send a DELETE's body without one
       ...(contentType && body !== undefined

@@ -2,6 +2,9 @@
 // for @kubernetes/client-node (about 80 MiB RSS) or zod. Each case runs in a fresh Node process, since this one
 // has loaded everything already.
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { COMMANDS } from '../../../src/cli.ts';
@@ -43,7 +46,7 @@ test('backup-agent loads its command but neither client-node nor zod', () => {
   assert.not.ok(has(loaded, '/node_modules/zod/'), 'zod was loaded');
 });
 
-test("run loads the whole operator but not client-node: the operator's REST layer replaces it", () => {
+test("run loads the whole operator but not client-node on the lean path: the operator's REST layer replaces it", () => {
   // a kubeconfig that does not exist stops the operator at its first Kubernetes step, after every import
   const { code, loaded } = dispatch(['run'], {
     KUBECONFIG: '/nonexistent/aurora-operator-test-kubeconfig',
@@ -54,6 +57,29 @@ test("run loads the whole operator but not client-node: the operator's REST laye
   assert.ok(has(loaded, '/src/cluster/controller.ts'), 'the hook saw the cluster controller load');
   assert.ok(has(loaded, '/src/restore/controller.ts'), 'the hook saw the restore controller load');
   assert.not.ok(has(loaded, '/@kubernetes/client-node/'), '@kubernetes/client-node was loaded');
+});
+
+test('run out of a pod loads client-node only for kubeconfig settings the lean reader does not honour', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lazy-commands-'));
+  try {
+    const file = join(dir, 'config');
+    // a proxy needs client-node; the unsupported server scheme then stops the operator right after loading it
+    writeFileSync(
+      file,
+      [
+        'current-context: c',
+        'clusters: [{ name: k, cluster: { server: "ftp://127.0.0.1:1", proxy-url: "http://127.0.0.1:1" } }]',
+        'users: [{ name: u, user: { token: t } }]',
+        'contexts: [{ name: c, context: { cluster: k, user: u } }]',
+      ].join('\n'),
+    );
+    const { code, loaded } = dispatch(['run'], { KUBECONFIG: file });
+    assert.is(code, 1);
+    assert.ok(has(loaded, '/src/k8s/rest/client-node-config.ts'));
+    assert.ok(has(loaded, '/@kubernetes/client-node/'), '@kubernetes/client-node was not loaded');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('usage loads no command module', () => {

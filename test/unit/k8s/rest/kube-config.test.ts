@@ -105,7 +105,7 @@ test(
 );
 
 test(
-  'auth-provider users are refused; exec users run their plugin (a relative command from the kubeconfig dir)',
+  'a setting no reader honours is refused by name; exec users run their plugin (a relative command from the kubeconfig dir)',
   withDir(async (dir) => {
     const file = join(dir, 'config');
     const write = (user: string, cluster = '{ server: "https://127.0.0.5:6443" }') =>
@@ -118,9 +118,9 @@ test(
           'contexts: [{ name: c, context: { cluster: k, user: u } }]',
         ].join('\n'),
       );
-    write('{ auth-provider: { name: gcp } }');
+    write('{ token: t, as: alice, as-groups: [admins] }');
     const err = await readKubeconfigFiles([file]).catch((e: unknown) => e);
-    assert.match(String(err), /auth-provider credentials are not supported/);
+    assert.match(String(err), /kubeconfig user setting "as-groups" is not supported/);
     mkdirSync(join(dir, 'bin'));
     writeFileSync(join(dir, 'bin', 'plugin.sh'), `#!/bin/sh\necho '{"status":{"token":"from-plugin"}}'\n`, {
       mode: 0o755,
