@@ -4,11 +4,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { E2eEnv } from '../test/e2e/harness.ts';
 import { OPERATOR_NAMESPACE } from '../test/world/local-env/local-env.ts';
 import type { SoakOptions } from './soak-args.ts';
+import { operatorLogs, operatorPods, stackTraces } from '../test/e2e/fault-harness.ts';
 import { createNemesis, type FaultResult, type Nemesis } from './soak-faults.ts';
 import type { JobLoad } from './soak-load.ts';
 import type { OperatorWatch } from './soak-operator.ts';
 import { effectiveFault, planSoak, stepsFor, type Fault } from './soak-plan.ts';
-import { waitRecovered } from './soak-recovery.ts';
+import { waitRecovered, type RecoveryResult } from './soak-recovery.ts';
 import { runRestore } from './soak-restore.ts';
 import { recoveryViolations, restartViolations, restoreViolations, type Recovery } from './soak-verdict.ts';
 
@@ -21,6 +22,8 @@ export interface SoakRecord {
   recoveries: Recovery[];
   causedRestarts: number;
   observedRestarts: number;
+  /** operator log lines carrying a stack trace, over every container run */
+  stackTraces: number;
   violations: string[];
 }
 
@@ -32,9 +35,13 @@ export function emptyRecord(): SoakRecord {
     recoveries: [],
     causedRestarts: 0,
     observedRestarts: 0,
+    stackTraces: 0,
     violations: [],
   };
 }
+
+const describe = (r: RecoveryResult): string =>
+  r.seconds === undefined ? `NOT Ready (${r.lastReason})` : `Ready after ${r.seconds.toFixed(1)} s`;
 
 const inc = (m: Map<string, number>, key: string): void => void m.set(key, (m.get(key) ?? 0) + 1);
 
@@ -77,9 +84,7 @@ export async function runSoak(d: SoakDeps, rec: SoakRecord): Promise<void> {
     const r = await waitRecovered(e, REPLICAS, limitMs);
     if (timed || r.seconds === undefined)
       rec.recoveries.push({ what, ...(r.seconds === undefined ? {} : { seconds: r.seconds }) });
-    progress(
-      `  ${what}: ${r.seconds === undefined ? `NOT Ready (${r.lastReason})` : `Ready after ${r.seconds.toFixed(1)} s`}`,
-    );
+    progress(`  ${what}: ${describe(r)}`);
     return r.seconds !== undefined;
   };
   // checked after every step, so a restart nobody caused is reported near the moment it happened
@@ -129,10 +134,8 @@ export async function runSoak(d: SoakDeps, rec: SoakRecord): Promise<void> {
       if (bad.length === 0) rec.restores.succeeded++;
       const secs = run.recovery.seconds;
       rec.recoveries.push({ what: `restore ${o.name}`, ...(secs === undefined ? {} : { seconds: secs }) });
-      progress(
-        `  after the restore: ${secs === undefined ? `NOT Ready (${run.recovery.lastReason})` : `Ready after ${secs.toFixed(1)} s`}`,
-      );
-      if (run.recovery.seconds === undefined) break;
+      progress(`  after the restore: ${describe(run.recovery)}`);
+      if (secs === undefined) break;
     }
     await checkRestarts();
     await sleep(Math.max(0, Math.min(step.gapS, totalS - elapsedS())) * 1000);
@@ -146,4 +149,8 @@ export async function runSoak(d: SoakDeps, rec: SoakRecord): Promise<void> {
   rec.observedRestarts = restarts.observed;
   rec.violations.push(...restartViolations({ ...restarts, caused: rec.causedRestarts }));
   d.progress(`operator containers at the end:\n${await operatorExits(e)}`);
+  const traces = stackTraces(operatorLogs(e, await operatorPods(e)));
+  rec.stackTraces = traces.length;
+  if (traces.length)
+    progress(`operator log lines with a stack trace (first 5):\n${traces.slice(0, 5).join('\n')}`);
 }

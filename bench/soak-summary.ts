@@ -14,6 +14,7 @@ export interface SoakTotals {
   rss: RssWindow;
   rssTolerance: number;
   restarts: { observed: number; caused: number };
+  stackTraces: number;
   jobs: { created: number; failed: number };
 }
 
@@ -48,7 +49,8 @@ export function summaryLines(t: SoakTotals): string[] {
         `max ${Math.max(...times).toFixed(1)} s (bound ${t.boundS} s)${never ? `, ${never} never` : ''}`
       : `recovery to Ready: none measured${never ? `, ${never} never` : ''}`,
     rssLine(t.rss, t.rssTolerance),
-    `operator restarts: ${t.restarts.observed} (${t.restarts.caused} caused by the nemesis)`,
+    `operator restarts: ${t.restarts.observed} (${t.restarts.caused} caused by the nemesis); ` +
+      `log lines with a stack trace: ${t.stackTraces}`,
     `jobs created through Thrift: ${t.jobs.created} (${t.jobs.failed} calls refused or failed during faults)`,
   ];
 }

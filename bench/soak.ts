@@ -81,6 +81,7 @@ const lines = summaryLines({
   rss,
   rssTolerance: opts.rssTolerance,
   restarts: { observed: rec.observedRestarts, caused: rec.causedRestarts },
+  stackTraces: rec.stackTraces,
   jobs,
 });
 for (const line of [...lines, finalLine(violations)]) process.stdout.write(`${line}\n`);

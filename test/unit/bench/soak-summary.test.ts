@@ -26,6 +26,7 @@ const totals: SoakTotals = {
   },
   rssTolerance: 0.2,
   restarts: { observed: 1, caused: 1 },
+  stackTraces: 0,
   jobs: { created: 30, failed: 4 },
 };
 
@@ -36,7 +37,7 @@ test('the summary names every count the soak promises', () => {
     "restores: 1 run (Offline=1; 1 with a fault in the middle), 1 succeeded with the backup's tasks",
     'recovery to Ready: 3 measured, p50 20.0 s, max 30.0 s (bound 120 s), 1 never',
     'operator RSS (op-a, one process over 2.0 min): start 100.0 MiB, end 110.0 MiB (+10.0 %, bound +20 %)',
-    'operator restarts: 1 (1 caused by the nemesis)',
+    'operator restarts: 1 (1 caused by the nemesis); log lines with a stack trace: 0',
     'jobs created through Thrift: 30 (4 calls refused or failed during faults)',
   ]);
 });
