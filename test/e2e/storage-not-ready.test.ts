@@ -26,9 +26,9 @@ test.after(async (ctx) => {
 });
 
 interface Progress {
-  phase?: string;
-  commitMessage?: string;
-  progressing?: string;
+  phase: string | undefined;
+  commitMessage: string | undefined;
+  progressing: string | undefined;
 }
 
 async function progressOf(e: E2eEnv, name: string): Promise<Progress> {
