@@ -105,7 +105,7 @@ build_image aurora-operator "$operator_hash" "$checkout/context-operator/Contain
   "aurora-operator:$version" "aurora-operator:$revision"
 
 # the operator plus the test world's fault-hook entry point, for the e2e suites that crash it on purpose
-test_files=(images/operator-test test/world/operator-test-main.ts)
+test_files=(images/operator-test test/world/operator-test-main.ts test/world/restore-fault-hook.ts)
 test_hash=$(inputs_hash "$operator_hash" "${test_files[@]}")
 stage_context "$checkout/context-operator-test" "${test_files[@]}"
 saved_args=("${BUILD_ARGS[@]}")

@@ -25,7 +25,8 @@ import { startOperatorHttp } from './operator-http.ts';
 import { CLUSTER_LABEL } from './resources/names.ts';
 import { startRestoreController } from './restore/controller.ts';
 import { clusterOfOwned } from './restore/world-events.ts';
-import type { FaultHookFactory } from './restore/fault-hook.ts';
+import type { AuroraRestore } from './api/aurora-restore.ts';
+import type { FaultHookFactory } from './controller/fault-windows.ts';
 
 function updateClusterMetrics(metrics: ClusterMetrics, obj: KubernetesObject, gone: boolean): void {
   const status = (obj as { status?: AuroraClusterStatus }).status ?? {};
@@ -38,7 +39,7 @@ export interface RunningOperator {
 
 /** Code only a test entry point plugs in; `aurora-operator run` passes none, so no setting can enable it. */
 export interface OperatorExtensions {
-  faultHook?: FaultHookFactory;
+  faultHook?: FaultHookFactory<AuroraRestore>;
 }
 
 export async function startOperator(

@@ -1,5 +1,6 @@
 // The pure plan of a replica-count change: start it (only from a Ready cluster, checkpoint first), resume it from
 // status.scaling after any crash, re-verify each step's postcondition, and finish it before a newer spec applies.
+import { nextStep } from '../controller/steps.ts';
 import { quorumSize, type AuroraCluster, type ScalingStatus } from '../api/aurora-cluster.ts';
 import type { ObservedPod } from '../k8s/observed-pod.ts';
 import type { ObservedCluster } from './observed.ts';
@@ -99,8 +100,10 @@ export function planScaling(input: ScalingInput): ScalingPlan {
     0,
     steps.findIndex((s) => s.name === saved.step),
   );
-  for (const step of steps.slice(at)) {
-    if (step.done(w)) continue;
+  // scaling checkpoints the step it is in, not each finished one: a step found done is passed over
+  const choice = nextStep(steps.slice(at), w, 'unrecorded');
+  if (choice.kind === 'run') {
+    const step = choice.step;
     const decision = step.decide(w);
     const next =
       cluster.spec.replicas !== w.to

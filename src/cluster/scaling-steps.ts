@@ -1,6 +1,7 @@
 // The step tables of a replica-count change, in the order Aurora's configuration guide ("Changing the Quorum
 // Size") and the replicated log's quorum rule require: up raises the quorum on the existing schedulers before any
 // replica is added; down removes replicas (leader moved off first) before the quorum is lowered.
+import type { StepDef } from '../controller/steps.ts';
 import { quorumSize, type ScalingStep } from '../api/aurora-cluster.ts';
 import {
   behind,
@@ -27,10 +28,9 @@ export interface StepDecision {
   message: string;
 }
 
-export interface ScalingStepDef {
+export interface ScalingStepDef extends StepDef<ScalingWorld> {
   readonly name: ScalingStep;
-  /** postcondition against the observed world */
-  done(w: ScalingWorld): boolean;
+  /** the pure decision of a step whose postcondition does not hold yet; the cluster reconcile carries it out */
   decide(w: ScalingWorld): StepDecision;
 }
 

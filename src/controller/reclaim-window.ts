@@ -3,6 +3,7 @@
 import { AuroraRestore } from '../api/aurora-restore.ts';
 import { API_VERSION, AURORA_RESTORE } from '../api/group.ts';
 import { choosePlan, finishedSteps } from '../restore/plan.ts';
+import { tableFor } from '../restore/tables.ts';
 import type { RestoreStep } from '../restore/step.ts';
 
 export interface ReclaimBlock {
@@ -30,11 +31,13 @@ function reclaimWindowOf(
   restore: AuroraRestore,
 ): { steps: readonly RestoreStep[]; window: Window } | undefined {
   const plan = choosePlan(restore);
-  if (!('steps' in plan)) return undefined;
-  if (plan.mode === 'cancel' || plan.mode === 'rollback') return { steps: plan.steps, window: CANCEL_WINDOW };
-  if (plan.mode === 'release') return { steps: plan.steps, window: RELEASE_WINDOW };
+  const table = tableFor(plan);
+  if (!table) return undefined;
+  if (plan.mode === 'cancel' || plan.mode === 'rollback')
+    return { steps: table.steps, window: CANCEL_WINDOW };
+  if (plan.mode === 'release') return { steps: table.steps, window: RELEASE_WINDOW };
   const window = restore.spec.strategy === 'Offline' ? OFFLINE_WINDOW : STAGED_WINDOW;
-  return { steps: plan.steps, window };
+  return { steps: table.steps, window };
 }
 
 /**

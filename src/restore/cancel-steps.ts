@@ -1,6 +1,10 @@
 // Cancelling before commit: unload the staged backup, put every pre-restore log back, restart normally, release.
 import { buildRestoreConfigMap } from '../resources/restore-config.ts';
-import { applyStatefulSet, clusterOf, removeRestoreConfig, unblockTraffic, unlock } from './common-steps.ts';
+import { clusterOf } from './cluster-ref.ts';
+import { unlock } from './lock-steps.ts';
+import { removeRestoreConfig } from './restore-config-steps.ts';
+import { applyStatefulSet } from './scheduler-steps.ts';
+import { unblockTraffic } from './traffic-steps.ts';
 import { checkedRpc } from './rpc.ts';
 import { restoreConfiguration } from './staged-steps.ts';
 import type { RestoreStep } from './step.ts';

@@ -21,7 +21,7 @@ import type { SupervisedInformer } from '../k8s/supervised-informer.ts';
 import type { Logger } from '../log.ts';
 import { statefulSetName } from '../resources/names.ts';
 import type { OperatorPeer } from '../resources/network-policy.ts';
-import type { FaultHookFactory } from './fault-hook.ts';
+import type { FaultHookFactory } from '../controller/fault-windows.ts';
 import { observeRestoreWorld } from './observe.ts';
 import { reconcileAuroraRestore } from './reconcile.ts';
 import { restoresConcerned } from './world-events.ts';
@@ -49,7 +49,7 @@ export interface RestoreControllerDeps {
   workers: number;
   activeRequeueMs: number;
   /** test-only fault hook (docs/restore.md); only the test world's entry point passes one */
-  faultHook?: FaultHookFactory | undefined;
+  faultHook?: FaultHookFactory<AuroraRestore> | undefined;
 }
 
 export function startRestoreController(deps: RestoreControllerDeps): RunningController {

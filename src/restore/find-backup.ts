@@ -64,10 +64,12 @@ export async function findBackup(ctx: StepContext): Promise<StepOutcome> {
             .join(', ')} are ignored`
         : '';
     const check = await checkSource(ctx, agents, pods, pod, backupId);
+    const message =
+      `found ${backupId} on ${pod} (${file.size} bytes, ${formatAgeMs(age)} old, ${check.note})` +
+      `${warning}${others}`;
     return {
-      message:
-        `found ${backupId} on ${pod} (${file.size} bytes, ${formatAgeMs(age)} old, ${check.note})` +
-        `${warning}${others}`,
+      message,
+      events: warning ? [{ type: 'Warning', reason: 'OldBackup', message }] : [],
       status: {
         source: {
           pod,

@@ -3,21 +3,12 @@ import { quorumSize } from '../api/aurora-cluster.ts';
 import { TerminalError } from '../controller/result.ts';
 import { podName } from '../resources/names.ts';
 import { buildRestoreConfigMap } from '../resources/restore-config.ts';
-import {
-  applyStatefulSet,
-  blockTraffic,
-  clusterOf,
-  copyBackupTo,
-  holdsSourceBackup,
-  lock,
-  markSucceeded,
-  removeRestoreConfig,
-  stopSchedulers,
-  unblockTraffic,
-  unlock,
-  validate,
-  waitReady,
-} from './common-steps.ts';
+import { copyBackupTo, holdsSourceBackup, markSucceeded, validate } from './backup-steps.ts';
+import { clusterOf } from './cluster-ref.ts';
+import { lock, unlock } from './lock-steps.ts';
+import { removeRestoreConfig } from './restore-config-steps.ts';
+import { applyStatefulSet, stopSchedulers, waitReady } from './scheduler-steps.ts';
+import { blockTraffic, unblockTraffic } from './traffic-steps.ts';
 import type { RestoreStep } from './step.ts';
 import {
   allRunning,
@@ -95,8 +86,7 @@ export const commitPoint: RestoreStep = {
   name: 'CommitPoint',
   done: (s) => s.restore.status?.commitRequestedAt !== undefined,
   async run(ctx) {
-    await ctx.saveStatus({ commitRequestedAt: ctx.fx.now().toISOString() });
-    await ctx.faultPoint('intent');
+    await ctx.saveStatus({ commitRequestedAt: ctx.fx.now().toISOString() }, 'intent');
     return { message: 'commit point: the restored log goes live; the restore can no longer be cancelled' };
   },
 };

@@ -3,12 +3,14 @@
 import { AuroraRestore, type AuroraRestoreStatus, type RestorePhase } from '../api/aurora-restore.ts';
 import { RESTORE_FINALIZER } from '../api/contracts.ts';
 import { API_VERSION, AURORA_RESTORE } from '../api/group.ts';
-import { DONE, TerminalError, type ReconcileResult } from '../controller/result.ts';
+import { DONE, type ReconcileResult } from '../controller/result.ts';
 import { apiErrorMessage } from '../k8s/errors.ts';
 import type { ObjectRef } from '../k8s/kube-client.ts';
 import { semanticEqual } from '../k8s/semantic-equal.ts';
-import { countWrites, type FaultHook } from './fault-hook.ts';
+import { countWrites, type FaultHook } from '../controller/fault-windows.ts';
+import { classifyFault, type StepEvent } from '../controller/steps.ts';
 import { choosePlan, isCommitted, isDeleting, nextMove, type PlanMode } from './plan.ts';
+import { tableFor } from './tables.ts';
 import {
   markComplete,
   markFailed,
@@ -28,7 +30,7 @@ export interface RestoreReconcilerDeps {
   getRestore(namespace: string, name: string): Promise<unknown>;
   observe(restore: AuroraRestore): Promise<World>;
   fx: RestoreEffects;
-  faultHook?: FaultHook | undefined;
+  faultHook?: FaultHook<AuroraRestore> | undefined;
   activeRequeueMs: number;
 }
 
@@ -54,6 +56,10 @@ async function setFinalizers(
   await deps.fx.kube.mergePatch(refOf(restore), {
     metadata: { finalizers: list, resourceVersion: restore.metadata.resourceVersion },
   });
+}
+
+async function recordStepEvent(deps: RestoreReconcilerDeps, restore: AuroraRestore, e: StepEvent) {
+  await event(deps, restore, e.type === 'Warning', e.reason, e.message);
 }
 
 async function event(
@@ -106,8 +112,10 @@ async function runStep(
     fx: deps.faultHook
       ? { ...deps.fx, kube: countWrites(deps.fx.kube, async (n) => void (await fault(`write#${n}`))) }
       : deps.fx,
-    saveStatus: (patch) => write({ ...status, ...patch }),
-    faultPoint: async (window) => void (await fault(window)),
+    saveStatus: async (patch, window) => {
+      await write({ ...status, ...patch });
+      if (window) await fault(window);
+    },
   };
   try {
     // a pass held at a pause point acts on a stale view, so it ends and the next pass observes afresh
@@ -122,14 +130,13 @@ async function runStep(
       deps.fx.now(),
     );
     await write(next);
-    if (outcome.status?.source?.takenAt && outcome.message?.includes('WARNING')) {
-      await event(deps, restore, true, 'OldBackup', outcome.message);
-    }
+    for (const e of outcome.events ?? []) await recordStepEvent(deps, restore, e);
     return { requeueAfterMs: outcome.requeueAfterMs ?? deps.activeRequeueMs };
   } catch (err) {
-    // client-node errors carry every response header in their message; keep only the server's message
-    const message = err instanceof TerminalError ? err.message : apiErrorMessage(err);
-    if (err instanceof TerminalError) {
+    // API errors carry every response header in their message; keep only the server's message
+    const failure = classifyFault(err, apiErrorMessage);
+    if (failure.kind === 'terminal') {
+      const message = failure.error.message;
       // before the commit point a failure rolls the cluster back as a cancel does; after it the cluster stays put
       const committed = isCommitted({ ...restore, status });
       const now = deps.fx.now();
@@ -143,7 +150,7 @@ async function runStep(
       return committed ? DONE : { requeueAfterMs: 0 };
     }
     // a transient fault keeps the phase and spends no budget; the work queue's back-off spaces the retries
-    await write(markRetrying(status, step.name, phase, message, deps.fx.now()));
+    await write(markRetrying(status, step.name, phase, failure.message, deps.fx.now()));
     throw err;
   }
 }
@@ -159,7 +166,8 @@ export async function reconcileAuroraRestore(
   const finalizers = finalizersOf(restore);
   const deleting = isDeleting(restore);
   const plan = choosePlan(restore);
-  if (!('steps' in plan)) {
+  const table = tableFor(plan);
+  if (!table || !('table' in plan)) {
     if (deleting && finalizers.includes(RESTORE_FINALIZER)) {
       await setFinalizers(
         deps,
@@ -178,13 +186,13 @@ export async function reconcileAuroraRestore(
   const now = deps.fx.now();
   // steps whose postcondition this observation shows are checkpointed one by one, then the next move is taken
   // on the same observation instead of a pass each
-  let move = nextMove(plan.steps, { restore, world });
-  for (let i = 0; move.kind === 'mark-done' && i < plan.steps.length; i++) {
+  let move = nextMove(table, { restore, world });
+  for (let i = 0; move.kind === 'mark-done' && i < table.steps.length; i++) {
     const finished = markFinished(restore.status ?? {}, move.step.name, now);
     await deps.fx.kube.applyStatus(refOf(restore), finished);
     await event(deps, restore, false, 'StepFinished', `${move.step.name} finished`);
     restore = { ...restore, status: finished };
-    move = nextMove(plan.steps, { restore, world });
+    move = nextMove(table, { restore, world });
   }
   const status = restore.status ?? {};
   switch (move.kind) {
@@ -221,7 +229,7 @@ export async function reconcileAuroraRestore(
         refOf(restore),
         rewind(
           status,
-          plan.steps.map((s) => s.name),
+          table.steps.map((s) => s.name),
           move.to,
         ),
       );

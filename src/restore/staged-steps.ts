@@ -3,22 +3,13 @@ import { TerminalError } from '../controller/result.ts';
 import { restoreConfigMapName } from '../resources/names.ts';
 import { buildRestoreConfigMap } from '../resources/restore-config.ts';
 import type { JobKey } from '../thrift/api-types.ts';
-import {
-  applyStatefulSet,
-  blockTraffic,
-  clusterOf,
-  copyBackupTo,
-  holdsSourceBackup,
-  lock,
-  markSucceeded,
-  startAll,
-  stopSchedulers,
-  unblockTraffic,
-  unlock,
-  validate,
-  waitReady,
-} from './common-steps.ts';
+import { copyBackupTo, holdsSourceBackup, markSucceeded, validate } from './backup-steps.ts';
+import { clusterOf } from './cluster-ref.ts';
+import { lock, unlock } from './lock-steps.ts';
+import { applyStatefulSet, startAll, stopSchedulers, waitReady } from './scheduler-steps.ts';
+import { blockTraffic, unblockTraffic } from './traffic-steps.ts';
 import { computePreview } from './preview.ts';
+import { committedAsStaged } from './staged-guards.ts';
 import { checkedRpc } from './rpc.ts';
 import { deliveryOf } from '../aurora/rpc-delivery.ts';
 import { digestTaskIds } from './task-digest.ts';
@@ -173,18 +164,6 @@ export const approval: RestoreStep = {
   },
 };
 
-/** committedAsStaged: the log holds exactly the staged snapshot, read back from a scheduler's storage. */
-export function committedAsStaged(s: Situation): boolean {
-  const stored = s.world.stored;
-  const expected = s.restore.status?.staged;
-  return (
-    s.restore.status?.commitRequestedAt !== undefined &&
-    stored?.kind === 'tasks' &&
-    expected !== undefined &&
-    digestTaskIds(stored.taskIds) === expected.digest
-  );
-}
-
 /** Commits that could have landed and did not show in the log; refusals are never counted. */
 const MAX_COMMIT_ATTEMPTS = 3;
 
@@ -196,9 +175,8 @@ export const commit: RestoreStep = {
     if (!expected) throw new Error('the staged snapshot was not recorded; Preview runs first');
     if (!ctx.restore.status?.commitRequestedAt) {
       // recorded first: from here on the restore can no longer be cancelled
-      await ctx.saveStatus({ commitRequestedAt: ctx.fx.now().toISOString(), commitAttempts: 0 });
+      await ctx.saveStatus({ commitRequestedAt: ctx.fx.now().toISOString(), commitAttempts: 0 }, 'intent');
     }
-    await ctx.faultPoint('intent');
     const staged = ctx.world.staged;
     if (staged?.kind !== 'staged') {
       // whether the commit landed is proven by the stored state (Commit.done), never by "nothing staged"
@@ -305,14 +283,4 @@ export const STAGED_STEPS: readonly RestoreStep[] = [
   waitReady,
   markSucceeded,
   unlock,
-];
-
-/** Steps whose postcondition needs the leader found by FindLeader; losing that leader rewinds to FindLeader. */
-export const LEADER_BOUND_STEPS = [
-  'PlaceBackup',
-  'StageRecovery',
-  'DeleteTasks',
-  'Preview',
-  'Approval',
-  'Commit',
 ];

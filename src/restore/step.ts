@@ -3,6 +3,7 @@ import type { AuroraCluster } from '../api/aurora-cluster.ts';
 import type { AuroraRestoreStatus } from '../api/aurora-restore.ts';
 import type { AgentClient } from '../agent/agent-client.ts';
 import type { AuroraAdminClient } from '../aurora/admin-client.ts';
+import type { StepDef, StepEvent } from '../controller/steps.ts';
 import type { KubeClient } from '../k8s/kube-client.ts';
 import type { Logger } from '../log.ts';
 import type { OperatorPeer } from '../resources/network-policy.ts';
@@ -26,20 +27,20 @@ export interface StepOutcome {
   /** the step waits for something outside the operator, e.g. approval */
   phase?: 'AwaitingApproval';
   requeueAfterMs?: number;
+  /** events the executor records, e.g. a Warning that the backup is old */
+  events?: StepEvent[];
 }
 
 export interface StepContext extends Situation {
   fx: RestoreEffects;
-  /** writes status fields before the action continues, e.g. the commit intent */
-  saveStatus(patch: Partial<AuroraRestoreStatus>): Promise<void>;
-  /** a named window inside the action where the test fault hook may stop the operator; a no-op otherwise */
-  faultPoint(window: string): Promise<void>;
+  /**
+   * checkpoints status fields before the action continues, e.g. the commit intent; `window` names the checkpoint
+   * for the executor's fault windows
+   */
+  saveStatus(patch: Partial<AuroraRestoreStatus>, window?: string): Promise<void>;
 }
 
-export interface RestoreStep {
-  readonly name: string;
-  /** postcondition re-checked against the real world; true means the step needs no action */
-  done(s: Situation): boolean;
+export interface RestoreStep extends StepDef<Situation> {
   /** one idempotent action; throw to retry, TerminalError to fail the restore */
   run(ctx: StepContext): Promise<StepOutcome>;
 }

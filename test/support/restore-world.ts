@@ -16,7 +16,8 @@ import {
   statefulSetName,
 } from '../../src/resources/names.ts';
 import { buildStatefulSet } from '../../src/resources/statefulset.ts';
-import type { FaultHook } from '../../src/restore/fault-hook.ts';
+import type { AuroraRestore as Restore } from '../../src/api/aurora-restore.ts';
+import type { FaultHook } from '../../src/controller/fault-windows.ts';
 import { observeRestoreWorld } from '../../src/restore/observe.ts';
 import { reconcileAuroraRestore, type RestoreReconcilerDeps } from '../../src/restore/reconcile.ts';
 import type { World } from '../../src/restore/world.ts';
@@ -35,7 +36,7 @@ export interface RestoreWorldOptions {
 
 export interface DriveOptions {
   maxPasses?: number;
-  faultHook?: FaultHook;
+  faultHook?: FaultHook<Restore>;
   /** runs after the world's tick and before the reconcile pass, e.g. to approve or cancel */
   beforePass?: (world: RestoreWorld) => void;
   /** the operator's writes go through this client instead of the memory API server itself, e.g. to add faults */
@@ -184,7 +185,11 @@ export class RestoreWorld {
     });
   }
 
-  deps(faultHook?: FaultHook, kube: KubeClient = this.kube, readFault = () => false): RestoreReconcilerDeps {
+  deps(
+    faultHook?: FaultHook<Restore>,
+    kube: KubeClient = this.kube,
+    readFault = () => false,
+  ): RestoreReconcilerDeps {
     const read = (what: string) => {
       if (readFault()) throw new Error(`GET ${what}: HTTP 500 etcdserver: request timed out`);
     };

@@ -8,7 +8,7 @@ import { createKubeClient } from '../../src/k8s/kube-client.ts';
 import { loadKubeConfig } from '../../src/k8s/load-kube-config.ts';
 import { createRestClient } from '../../src/k8s/rest/rest-client.ts';
 import { startOperator } from '../../src/main.ts';
-import { createFaultHook } from '../../src/restore/fault-hook.ts';
+import { createFaultHook } from './restore-fault-hook.ts';
 
 const kube = createKubeClient(createRestClient(await loadKubeConfig()));
 const namespace = process.env['POD_NAMESPACE'] ?? 'default';

@@ -4,8 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CANCEL_STEPS, RELEASE_STEPS } from '../../../src/restore/cancel-steps.ts';
 import { choosePlan, nextMove } from '../../../src/restore/plan.ts';
-import { OFFLINE_STEPS } from '../../../src/restore/offline-steps.ts';
-import { STAGED_STEPS } from '../../../src/restore/staged-steps.ts';
+import { CANCEL, OFFLINE, RELEASE, STAGED, tableFor } from '../../../src/restore/tables.ts';
 import type { RestoreEffects, RestoreStep } from '../../../src/restore/step.ts';
 import type { World, WorldPod } from '../../../src/restore/world.ts';
 import { finished, makeRestore, pod, runningWorld, situation, UID } from './fixtures.ts';
@@ -21,7 +20,7 @@ function moveAt(
     { cancel: true },
     { ...finished(...order.slice(0, order.indexOf(step))), ...status },
   );
-  return nextMove(steps, situation(world, restore));
+  return nextMove(steps === RELEASE_STEPS ? RELEASE : CANCEL, situation(world, restore));
 }
 
 function assertChooses(step: string, world: World, steps = CANCEL_STEPS) {
@@ -67,18 +66,15 @@ const atApproval = (w: Partial<World> = {}) =>
 
 test('cancel or deletion before commit chooses the cancel table; after commit the restore finishes instead', () => {
   assert.is(choosePlan(makeRestore({ cancel: true })).mode, 'cancel');
-  assert.is((choosePlan(makeRestore({ cancel: true })) as { steps: unknown }).steps, CANCEL_STEPS);
+  assert.is(tableFor(choosePlan(makeRestore({ cancel: true }))), CANCEL);
   const deleting = makeRestore();
   (deleting.metadata as Record<string, unknown>)['deletionTimestamp'] = '2024-02-01T00:00:00Z';
   assert.is(choosePlan(deleting).mode, 'cancel');
   const committed = choosePlan(makeRestore({ cancel: true }, { commitRequestedAt: 't' }));
   assert.is(committed.mode, 'restore');
-  assert.is((committed as { steps: unknown }).steps, STAGED_STEPS);
-  assert.is(
-    (choosePlan(makeRestore({ cancel: true, strategy: 'Offline' })) as { steps: unknown }).steps,
-    CANCEL_STEPS,
-  );
-  assert.is((choosePlan(makeRestore({ strategy: 'Offline' })) as { steps: unknown }).steps, OFFLINE_STEPS);
+  assert.is(tableFor(committed), STAGED);
+  assert.is(tableFor(choosePlan(makeRestore({ cancel: true, strategy: 'Offline' }))), CANCEL);
+  assert.is(tableFor(choosePlan(makeRestore({ strategy: 'Offline' }))), OFFLINE);
   assert.is(choosePlan(makeRestore({ cancel: true }, { phase: 'Cancelled' })).mode, 'finished');
 });
 
@@ -88,11 +84,10 @@ test('a failed restore waits; deleting it after commit runs the release steps', 
   (deleting.metadata as Record<string, unknown>)['deletionTimestamp'] = '2024-02-01T00:00:00Z';
   const plan = choosePlan(deleting);
   assert.is(plan.mode, 'release');
-  assert.equal('steps' in plan ? plan.steps.map((s) => s.name) : [], [
-    'ReleaseRestoreConfiguration',
-    'ReleaseUnblockTraffic',
-    'ReleaseUnlock',
-  ]);
+  assert.equal(
+    tableFor(plan)?.steps.map((s) => s.name),
+    ['ReleaseRestoreConfiguration', 'ReleaseUnblockTraffic', 'ReleaseUnlock'],
+  );
 });
 
 test('the cancel steps in order', () => {
@@ -118,7 +113,7 @@ test('without our lock nothing is undone: every cancel and release step is only 
     for (const step of RELEASE_STEPS) assertSkips(step.name, w, RELEASE_STEPS);
   }
   const restore = makeRestore({ cancel: true }, finished(...CANCEL_STEPS.map((s) => s.name)));
-  assert.equal(nextMove(CANCEL_STEPS, situation(runningWorld(), restore)), { kind: 'complete' });
+  assert.equal(nextMove(CANCEL, situation(runningWorld(), restore)), { kind: 'complete' });
 });
 
 test('UnloadRecovery while the leader holds a staged recovery', () => {
@@ -234,13 +229,13 @@ test('killed after each action, the re-run only checkpoints that step and moves 
   for (const [i, [step, world]] of after.entries()) {
     assertSkips(step, world);
     const restore = makeRestore({ cancel: true }, finished(...names.slice(0, i + 1)));
-    const next = nextMove(CANCEL_STEPS, situation(world, restore));
+    const next = nextMove(CANCEL, situation(world, restore));
     if (i + 1 < names.length) {
       assert.is(next.kind, 'run', `after ${step}`);
       assert.is(next.kind === 'run' ? next.step.name : '', names[i + 1]);
     } else {
       assert.equal(next, { kind: 'complete' });
-      assert.equal(nextMove(CANCEL_STEPS, situation(world, restore)), { kind: 'complete' });
+      assert.equal(nextMove(CANCEL, situation(world, restore)), { kind: 'complete' });
     }
   }
 });
@@ -283,7 +278,6 @@ test('StartAsBefore restarts a pod that was wiped after the stop, so its init co
     ...situation(world, makeRestore({ cancel: true })),
     fx,
     saveStatus: async () => undefined,
-    faultPoint: async () => undefined,
   });
   assert.match(out?.message ?? '', /restarting example-0/);
   assert.equal(deleted, [{ name: 'example-0', uid: late.uid }]);

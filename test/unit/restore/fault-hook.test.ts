@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { AuroraRestore } from '../../../src/api/aurora-restore.ts';
 import type { KubeClient } from '../../../src/k8s/kube-client.ts';
-import { createFaultHook } from '../../../src/restore/fault-hook.ts';
+import { createFaultHook } from '../../world/restore-fault-hook.ts';
 import type { Logger } from '../../../src/log.ts';
 import { makeRestore } from './fixtures.ts';
 

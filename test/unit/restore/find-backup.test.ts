@@ -28,7 +28,6 @@ function contextWith(
     world: runningWorld(),
     fx,
     saveStatus: async () => undefined,
-    faultPoint: async () => undefined,
   };
 }
 

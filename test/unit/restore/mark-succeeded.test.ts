@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { AgentClient, AgentEndpoint } from '../../../src/agent/agent-client.ts';
-import { markSucceeded } from '../../../src/restore/common-steps.ts';
+import { markSucceeded } from '../../../src/restore/backup-steps.ts';
 import type { StepContext } from '../../../src/restore/step.ts';
 import type { World } from '../../../src/restore/world.ts';
 import { RestoreWorld } from '../../support/restore-world.ts';
@@ -36,7 +36,6 @@ function ctxOf(world: World, agents: AgentClient): StepContext {
       now: () => new Date('2024-02-01T00:00:00.000Z'),
     },
     saveStatus: () => Promise.reject(new Error('MarkSucceeded saves no status')),
-    faultPoint: async () => undefined,
   };
 }
 

@@ -2,6 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { choosePlan, nextMove } from '../../../src/restore/plan.ts';
+import { OFFLINE as OFFLINE_TABLE, tableFor } from '../../../src/restore/tables.ts';
 import { TerminalError } from '../../../src/controller/result.ts';
 import { OFFLINE_STEPS, recoverFirst, snapshotQuorum } from '../../../src/restore/offline-steps.ts';
 import type { RestoreEffects } from '../../../src/restore/step.ts';
@@ -14,7 +15,7 @@ const OFFLINE = { strategy: 'Offline' };
 
 function moveAt(step: string, world: World, extra: Record<string, unknown> = {}, spec = {}) {
   const restore = makeRestore({ ...OFFLINE, ...spec }, { ...finished(...before(step)), ...extra });
-  return nextMove(OFFLINE_STEPS, situation(world, restore));
+  return nextMove(OFFLINE_TABLE, situation(world, restore));
 }
 
 function assertChooses(step: string, world: World, extra = {}, spec = {}) {
@@ -49,7 +50,8 @@ const fromTwo = { source: { pod: 'example-2', size: 1, takenAt: TAKEN } };
 test('the Offline strategy uses the Offline table, in the documented order', () => {
   const plan = choosePlan(makeRestore(OFFLINE));
   assert.is(plan.mode, 'restore');
-  assert.is('steps' in plan ? plan.steps : undefined, OFFLINE_STEPS);
+  assert.is(tableFor(plan), OFFLINE_TABLE);
+  assert.is(OFFLINE_TABLE.steps, OFFLINE_STEPS);
   assert.equal(ORDER, [
     'Validate',
     'Lock',
@@ -146,7 +148,6 @@ test('Recover: a pod left over from before is stopped first; a failing recovery-
     ),
     fx,
     saveStatus: async () => undefined,
-    faultPoint: async () => undefined,
   });
   const out = await recoverFirst.run(stepCtx([pod(0, { markers: [] }), pod(1, { markers: [] })]));
   assert.match(out.message ?? '', /example-1 to stop before recovery-tool runs/);
@@ -244,11 +245,11 @@ test('a step whose world is already done is only checkpointed: killed after an a
 
 test('every step checkpointed: the restore is complete; Offline never rewinds', () => {
   const restore = makeRestore(OFFLINE, finished(...ORDER));
-  assert.equal(nextMove(OFFLINE_STEPS, situation(runningWorld(), restore)), { kind: 'complete' });
+  assert.equal(nextMove(OFFLINE_TABLE, situation(runningWorld(), restore)), { kind: 'complete' });
   // a recorded leader that is gone means nothing to the Offline procedure
   const status = { ...finished(...before('StartQuorum')), leader: 'example-1', ...committed };
   const move = nextMove(
-    OFFLINE_STEPS,
+    OFFLINE_TABLE,
     situation(
       locked({ statefulSet: sts(0), pods: [], restoreConfig: ourConfig }),
       makeRestore(OFFLINE, status),
@@ -272,7 +273,6 @@ test('SnapshotQuorum: the restored state is written to the quorum by a leader be
     ...situation(locked({ statefulSet: sts(2), pods, restoreConfig: ourConfig }), makeRestore(OFFLINE, s)),
     fx,
     saveStatus: async () => undefined,
-    faultPoint: async () => undefined,
   });
   const follower = (o: number) => recovered(o, { lifecycle: 'STORAGE_PREPARED' });
   const waiting = await snapshotQuorum.run(ctx([follower(0), follower(1)]));

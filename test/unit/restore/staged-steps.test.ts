@@ -6,6 +6,7 @@ import { nextMove } from '../../../src/restore/plan.ts';
 import { reconcileAuroraRestore } from '../../../src/restore/reconcile.ts';
 import { markFinished } from '../../../src/restore/restore-status.ts';
 import { STAGED_STEPS } from '../../../src/restore/staged-steps.ts';
+import { STAGED } from '../../../src/restore/tables.ts';
 import type { RestoreStep } from '../../../src/restore/step.ts';
 import { digestTaskIds } from '../../../src/restore/task-digest.ts';
 import type { World, WorldPod } from '../../../src/restore/world.ts';
@@ -23,7 +24,7 @@ function moveAt(
   spec: Record<string, unknown> = {},
 ) {
   const restore = makeRestore(spec, { ...finished(...before(step)), ...extra });
-  return nextMove(STAGED_STEPS, situation(world, restore));
+  return nextMove(STAGED, situation(world, restore));
 }
 
 function assertChooses(step: string, world: World, extra = {}, spec = {}) {
@@ -195,21 +196,21 @@ test('Commit is done only when the log holds exactly the staged snapshot, never 
 test('after the intent, an empty log with nothing staged means the commit never landed: stage again', () => {
   const status = { ...finished(...before('Commit')), ...intent };
   const world = { ...recovering(), staged: { kind: 'none' as const }, stored: stored([]) };
-  const move = nextMove(STAGED_STEPS, situation(world, makeRestore({}, status)));
+  const move = nextMove(STAGED, situation(world, makeRestore({}, status)));
   assert.is(move.kind, 'rewind');
   assert.is(move.kind === 'rewind' ? move.to : '', 'FindLeader');
   assert.match(move.kind === 'rewind' ? move.reason : '', /did not land/);
   // once rewound, nothing is decided again until the backup is staged anew
   const { leader: _leader, ...withoutLeader } = intent;
   const rewound = { ...finished(...before('FindLeader')), ...withoutLeader };
-  const again = nextMove(STAGED_STEPS, situation(world, makeRestore({}, rewound)));
+  const again = nextMove(STAGED, situation(world, makeRestore({}, rewound)));
   assert.is(again.kind === 'run' ? again.step.name : again.kind, 'FindLeader');
 });
 
 test('after the intent, a log that holds something else stops the restore instead of reporting success', () => {
   const status = { ...finished(...before('Commit')), ...intent };
   const world = { ...recovering(), staged: { kind: 'none' as const }, stored: stored(['t1']) };
-  const move = nextMove(STAGED_STEPS, situation(world, makeRestore({}, status)));
+  const move = nextMove(STAGED, situation(world, makeRestore({}, status)));
   assert.is(move.kind, 'fail');
   assert.match(move.kind === 'fail' ? move.reason : '', /not the staged snapshot/);
 });
@@ -221,7 +222,7 @@ test('after the intent, a staged backup on the leader is committed again rather 
     staged: { kind: 'staged' as const, taskIds: ['t1', 't2'], jobKeys: [] },
     stored: stored([]),
   };
-  const move = nextMove(STAGED_STEPS, situation(world, makeRestore({}, status)));
+  const move = nextMove(STAGED, situation(world, makeRestore({}, status)));
   assert.is(move.kind === 'run' ? move.step.name : move.kind, 'Commit');
 });
 
@@ -281,17 +282,17 @@ test('MarkSucceeded: every replica lists this restore as succeeded before the cl
 
 test('every step checkpointed: the restore is complete', () => {
   const restore = makeRestore({}, finished(...ORDER));
-  assert.equal(nextMove(STAGED_STEPS, situation(runningWorld(), restore)), { kind: 'complete' });
+  assert.equal(nextMove(STAGED, situation(runningWorld(), restore)), { kind: 'complete' });
 });
 
 test('losing the leader before commit rewinds to FindLeader; after commit it does not', () => {
   const lost = recovering().pods.map((p) => ({ ...p, lifecycle: 'STORAGE_PREPARED' as const }));
   const status = { ...finished(...before('StageRecovery')), ...leader };
-  const move = nextMove(STAGED_STEPS, situation(recovering(lost), makeRestore({}, status)));
+  const move = nextMove(STAGED, situation(recovering(lost), makeRestore({}, status)));
   assert.is(move.kind, 'rewind');
   assert.is(move.kind === 'rewind' ? move.to : '', 'FindLeader');
   const committed = { ...finished(...before('RestoreConfiguration')), ...leader, commitRequestedAt: 't' };
-  const after = nextMove(STAGED_STEPS, situation(recovering(lost), makeRestore({}, committed)));
+  const after = nextMove(STAGED, situation(recovering(lost), makeRestore({}, committed)));
   assert.is(after.kind === 'run' ? after.step.name : after.kind, 'RestoreConfiguration');
 });
 
@@ -308,12 +309,12 @@ test('a hung leader that answers no probe while another scheduler leads rewinds 
         : p,
   );
   const status = { ...finished(...before('StageRecovery')), ...leader };
-  const move = nextMove(STAGED_STEPS, situation(recovering(hung), makeRestore({}, status)));
+  const move = nextMove(STAGED, situation(recovering(hung), makeRestore({}, status)));
   assert.is(move.kind, 'rewind');
   assert.match(move.kind === 'rewind' ? move.reason : '', /example-2 leads now/);
   // hung but nobody else leads yet: wait, do not rewind
   const alone = recovering().pods.map((p) => (p.name === 'example-1' ? silent(p) : p));
-  const waiting = nextMove(STAGED_STEPS, situation(recovering(alone), makeRestore({}, status)));
+  const waiting = nextMove(STAGED, situation(recovering(alone), makeRestore({}, status)));
   assert.is(waiting.kind === 'run' ? waiting.step.name : waiting.kind, 'StageRecovery');
 });
 
@@ -344,7 +345,6 @@ async function rerun(w: RestoreWorld, step: RestoreStep): Promise<number> {
     world: await w.observe(restore),
     fx,
     saveStatus: (patch) => fx.kube.applyStatus(w.restoreRef, { ...restore.status, ...patch }),
-    faultPoint: async () => undefined,
   });
   return commits;
 }
@@ -370,10 +370,10 @@ test('re-runs are no-ops: each action run again on the world it left writes noth
     // a pass checkpoints the steps its observation shows done, then takes the next move on the same observation
     let restore = w.restore();
     const seen = await w.observe(restore);
-    let move = nextMove(STAGED_STEPS, situation(seen, restore));
+    let move = nextMove(STAGED, situation(seen, restore));
     while (move.kind === 'mark-done') {
       restore = { ...restore, status: markFinished(restore.status ?? {}, move.step.name, new Date()) };
-      move = nextMove(STAGED_STEPS, situation(seen, restore));
+      move = nextMove(STAGED, situation(seen, restore));
     }
     await reconcileAuroraRestore(`${w.namespace}/${restore.metadata.name}`, w.deps());
     if (move.kind !== 'run') continue;

@@ -66,12 +66,12 @@ function ctxOf(kube: MemoryKube, world: World, restore: AuroraRestore, trail: st
       log: createLogger('test', 'silent'),
       now: () => new Date('2024-02-01T00:00:00.000Z'),
     },
-    saveStatus: async (patch) => {
+    saveStatus: async (patch, window) => {
       trail.push(`saveStatus ${Object.keys(patch).join(',')}`);
       status = { ...status, ...patch };
       await kube.applyStatus({ ...CLUSTER, kind: 'AuroraRestore', name: restore.metadata.name }, status);
+      if (window) trail.push(`fault ${window}`);
     },
-    faultPoint: async (window) => void trail.push(`fault ${window}`),
   };
 }
 

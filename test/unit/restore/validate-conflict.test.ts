@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import type { AuroraCluster } from '../../../src/api/aurora-cluster.ts';
 import { TerminalError } from '../../../src/controller/result.ts';
 import { createLogger } from '../../../src/log.ts';
-import { validate } from '../../../src/restore/common-steps.ts';
+import { validate } from '../../../src/restore/backup-steps.ts';
 import type { StepContext } from '../../../src/restore/step.ts';
 import { MemoryKube } from '../../support/memory-kube.ts';
 import { makeCluster } from '../resources/cluster-fixture.ts';
@@ -28,7 +28,6 @@ function ctxFor(cluster: AuroraCluster, asked: string[]): StepContext {
       now: () => new Date('2024-02-01T00:00:00.000Z'),
     },
     saveStatus: async () => undefined,
-    faultPoint: async () => undefined,
   };
 }
 

@@ -1,42 +1,20 @@
-// Steps both strategies share: validation, the cluster lock, traffic blocking, stopping, readiness and unlock.
+// The backup's steps: validation before anything is touched, its copy to the pod that needs it, and the
+// replicas' success markers after which their moved-aside logs may expire.
 import { AgentError } from '../agent/agent-errors.ts';
 import type { AuroraCluster } from '../api/aurora-cluster.ts';
-import { RESTORE_LOCK_ANNOTATION, succeededMarkerName } from '../api/contracts.ts';
+import { succeededMarkerName } from '../api/contracts.ts';
 import { TerminalError } from '../controller/result.ts';
-import { buildRestoreNetworkPolicy } from '../resources/network-policy.ts';
-import { restoreConfigMapName, restoreNetworkPolicyName } from '../resources/names.ts';
-import type { SchedulerMode } from '../resources/scheduler-args.ts';
-import { buildStatefulSet } from '../resources/statefulset.ts';
+import { clusterOf } from './cluster-ref.ts';
 import { findBackup } from './find-backup.ts';
 import type { RestoreStep, StepContext } from './step.ts';
 import {
   allRunning,
   desiredReplicas,
-  heldByUs,
   livePods,
-  ourConfig,
   restoreIdOf,
   type Situation,
   type WorldPod,
 } from './world.ts';
-
-export function clusterOf(s: Situation): AuroraCluster {
-  const cluster = s.world.cluster;
-  if (!cluster) throw new Error(`AuroraCluster ${s.restore.spec.cluster} not found`);
-  return cluster;
-}
-
-function refOf(cluster: AuroraCluster, apiVersion: string, kind: string, name: string) {
-  return { apiVersion, kind, namespace: cluster.metadata.namespace ?? 'default', name };
-}
-
-export async function applyStatefulSet(
-  ctx: StepContext,
-  mode: SchedulerMode,
-  replicas: number,
-): Promise<void> {
-  await ctx.fx.kube.apply(buildStatefulSet(clusterOf(ctx), { mode, replicas }));
-}
 
 export const validate: RestoreStep = {
   name: 'Validate',
@@ -76,110 +54,6 @@ function zkPathConflictOf(cluster: AuroraCluster): { message: string } | undefin
     (c) => c.type === 'Degraded' && c.status === 'True' && c.reason === 'ZooKeeperPathConflict',
   );
 }
-
-/** lockAcknowledged: the cluster controller has seen the lock, so no pass that missed it can still be writing. */
-export function lockAcknowledged(s: Situation): boolean {
-  return heldByUs(s) && s.world.lockAcknowledged === s.restore.metadata.name;
-}
-
-export const lock: RestoreStep = {
-  name: 'Lock',
-  done: lockAcknowledged,
-  async run(ctx) {
-    const holder = ctx.world.lockHolder;
-    if (holder && holder !== ctx.restore.metadata.name) {
-      return {
-        message: `waiting: AuroraRestore ${holder} holds the cluster; only one restore per cluster runs at a time`,
-        requeueAfterMs: 5000,
-      };
-    }
-    if (holder) {
-      return {
-        message: 'locked; waiting for the cluster controller to acknowledge the lock in status.lock',
-        requeueAfterMs: 1000,
-      };
-    }
-    const cluster = clusterOf(ctx);
-    // the resourceVersion makes two restores racing for the lock conflict instead of both winning
-    await ctx.fx.kube.mergePatch(refOf(cluster, cluster.apiVersion, cluster.kind, cluster.metadata.name), {
-      metadata: {
-        resourceVersion: cluster.metadata.resourceVersion,
-        annotations: { [RESTORE_LOCK_ANNOTATION]: ctx.restore.metadata.name },
-      },
-    });
-    return { message: 'locked the cluster; its reconciler leaves the StatefulSet alone' };
-  },
-};
-
-export const blockTraffic: RestoreStep = {
-  name: 'BlockTraffic',
-  done: (s) => !s.restore.spec.blockClientTraffic || s.world.networkPolicy,
-  async run(ctx) {
-    await ctx.fx.kube.apply(buildRestoreNetworkPolicy(clusterOf(ctx), ctx.fx.operatorPeer));
-    return { message: 'client traffic blocked: only the operator and the schedulers reach the pods' };
-  },
-};
-
-export const stopSchedulers: RestoreStep = {
-  name: 'StopSchedulers',
-  done: (s) => s.world.statefulSet.replicas === 0 && s.world.pods.length === 0,
-  async run(ctx) {
-    await applyStatefulSet(ctx, ctx.world.statefulSet.mode ?? 'normal', 0);
-    return { message: `stopping: ${ctx.world.pods.length} scheduler pods left` };
-  },
-};
-
-export function startAll(name: string, mode: SchedulerMode, done: (s: Situation) => boolean): RestoreStep {
-  return {
-    name,
-    done,
-    async run(ctx) {
-      const n = clusterOf(ctx).spec.replicas;
-      await applyStatefulSet(ctx, mode, n);
-      return { message: `starting ${n} schedulers (${mode} mode): ${livePods(ctx).length} pods so far` };
-    },
-  };
-}
-
-export const unblockTraffic: RestoreStep = {
-  name: 'UnblockTraffic',
-  done: (s) => !heldByUs(s) || !s.world.networkPolicy,
-  async run(ctx) {
-    const cluster = clusterOf(ctx);
-    const name = restoreNetworkPolicyName(cluster);
-    await ctx.fx.kube.delete(refOf(cluster, 'networking.k8s.io/v1', 'NetworkPolicy', name));
-    return { message: 'client traffic unblocked' };
-  },
-};
-
-export const waitReady: RestoreStep = {
-  name: 'WaitReady',
-  done: (s) =>
-    s.world.clusterReady &&
-    allRunning(s, s.world.cluster?.spec.replicas ?? 0) &&
-    livePods(s).filter((p) => p.frameworkRegistered).length === 1 &&
-    livePods(s).every((p) => p.healthy),
-  async run(ctx) {
-    const registered = livePods(ctx)
-      .filter((p) => p.frameworkRegistered)
-      .map((p) => p.name);
-    return {
-      message: `waiting for Ready and FrameworkRegistered (registered: ${registered.join(',') || 'none'})`,
-    };
-  },
-};
-
-export const unlock: RestoreStep = {
-  name: 'Unlock',
-  done: (s) => !heldByUs(s),
-  async run(ctx) {
-    const cluster = clusterOf(ctx);
-    await ctx.fx.kube.mergePatch(refOf(cluster, cluster.apiVersion, cluster.kind, cluster.metadata.name), {
-      metadata: { annotations: { [RESTORE_LOCK_ANNOTATION]: null } },
-    });
-    return { message: 'unlocked: the cluster reconciler manages the cluster again' };
-  },
-};
 
 // Backup names only have minute precision, so a file of the right name may be an older write: the copy that
 // counts is the validated source itself, or a file with its size and write time (copies keep the mtime).
@@ -228,15 +102,6 @@ export async function copyBackupTo(
     });
   return { message: `copied ${id} (${size} bytes) from ${source.name} to ${target.name}` };
 }
-
-export const removeRestoreConfig: RestoreStep = {
-  name: 'RemoveRestoreConfig',
-  done: (s) => ourConfig(s) === undefined,
-  async run(ctx) {
-    await ctx.fx.kube.delete(refOf(clusterOf(ctx), 'v1', 'ConfigMap', restoreConfigMapName(clusterOf(ctx))));
-    return { message: 'restore ConfigMap removed' };
-  },
-};
 
 function lacksSucceededMarker(s: Situation): WorldPod[] {
   const marker = succeededMarkerName(restoreIdOf(s.restore));

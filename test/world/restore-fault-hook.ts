@@ -1,9 +1,9 @@
-// Test-only fault hook: stop or pause the operator at a named window of a step, so tests reach every window.
-// Only the test world's entry point (test/world/operator-test-main.ts) builds one; `aurora-operator run` cannot.
-import type { AuroraRestore } from '../api/aurora-restore.ts';
-import { API_VERSION, AURORA_RESTORE } from '../api/group.ts';
-import type { KubeClient } from '../k8s/kube-client.ts';
-import type { Logger } from '../log.ts';
+// The restore fault hook of the test world: annotations on an AuroraRestore stop or pause the operator at a named
+// window of a step (src/controller/fault-windows.ts), so tests reach every window. Only the test world's entry
+// point (test/world/operator-test-main.ts) builds one; `aurora-operator run` cannot.
+import type { AuroraRestore } from '../../src/api/aurora-restore.ts';
+import { API_VERSION, AURORA_RESTORE } from '../../src/api/group.ts';
+import type { FaultHook, FaultHookBase } from '../../src/controller/fault-windows.ts';
 
 /** Legacy opt-in: 'true' means exit once after every step's action (the `after` window). */
 export const CRASH_TEST_ANNOTATION = 'aurora-operator.io/test-exit-after-step-action';
@@ -14,19 +14,9 @@ export const CRASHED_STEPS_ANNOTATION = 'aurora-operator.io/test-crashed-steps';
 /** `Step@window`: the operator waits at this point for as long as the annotation names it. */
 export const PAUSE_ANNOTATION = 'aurora-operator.io/test-pause-at';
 
-/** Resolves true when it paused: what the pass observed may be stale by then. */
-export type FaultHook = (restore: AuroraRestore, step: string, window: string) => Promise<boolean>;
-
-/** Builds the hook from what the restore controller holds; production passes no factory, so no hook exists. */
-export type FaultHookFactory = (base: Pick<FaultHookOptions, 'kube' | 'log' | 'reload'>) => FaultHook;
-
-export interface FaultHookOptions {
-  kube: KubeClient;
-  log: Logger;
+export interface FaultHookOptions extends FaultHookBase<AuroraRestore> {
   /** how the process dies; the default also deletes the operator's own pod so no crash-loop backoff builds up */
   die: () => Promise<never>;
-  /** re-reads the restore from the API server while paused */
-  reload: (restore: AuroraRestore) => Promise<AuroraRestore | undefined>;
   sleep: (ms: number) => Promise<void>;
 }
 
@@ -40,7 +30,7 @@ function pointName(step: string, window: string): string {
   return window === 'after' ? step : `${step}@${window}`;
 }
 
-export function createFaultHook(opts: FaultHookOptions): FaultHook {
+export function createFaultHook(opts: FaultHookOptions): FaultHook<AuroraRestore> {
   const refOf = (r: AuroraRestore) => ({
     apiVersion: API_VERSION,
     kind: AURORA_RESTORE.kind,
@@ -72,21 +62,5 @@ export function createFaultHook(opts: FaultHookOptions): FaultHook {
       'Exiting at a fault point (test fault hook)',
     );
     return opts.die();
-  };
-}
-
-/** countWrites wraps the client a step's action uses, so the hook can stop the operator between its writes. */
-export function countWrites(kube: KubeClient, afterWrite: (n: number) => Promise<void>): KubeClient {
-  let n = 0;
-  const after = async <T>(result: T): Promise<T> => {
-    await afterWrite(++n);
-    return result;
-  };
-  return {
-    apply: async (obj) => after(await kube.apply(obj)),
-    applyStatus: async (ref, status) => after(await kube.applyStatus(ref, status)),
-    mergePatch: async (ref, patch) => after(await kube.mergePatch(ref, patch)),
-    delete: async (ref, o) => after(await kube.delete(ref, o)),
-    recordEvent: (event) => kube.recordEvent(event),
   };
 }
