@@ -62,7 +62,8 @@ export async function startOperator(
   const http = await startOperatorHttp(config.listenHost, config.httpPort, metrics.registry, {
     healthz: () => !stopping,
     // a standby waiting for the lease is ready too, so rolling updates of the Deployment can proceed
-    readyz: () => !stopping && (synced || !leading),
+    // after a relist (410 Gone) a cache is not synced again until it succeeded
+    readyz: () => !stopping && ((synced && all.every((i) => i.hasSynced())) || !leading),
   });
   log.info({ host: config.listenHost, port: config.httpPort }, 'Serving /healthz, /readyz and /metrics');
   const reclaim = startMemoryReclaim({
@@ -135,7 +136,9 @@ export async function startOperator(
       { err: identity.error },
       'Kubernetes cluster id unknown: ZooKeeper markers will name owners only',
     );
+  // controllers start only on synced caches: each start() resolves after its first successful LIST
   for (const informer of all) await informer.start();
+  if (stopping) return { stop };
   synced = true;
   running.controller = startClusterController({
     client,
@@ -160,6 +163,7 @@ export async function startOperator(
     log,
     metrics,
     restores: informers.restores,
+    synced: () => all.every((i) => i.hasSynced()),
     worldInformers: [
       { informer: informers.clusters, clusterOf: (obj) => obj.metadata?.name },
       { informer: informers.pods as SupervisedInformer<KubernetesObject>, clusterOf: clusterOfOwned },

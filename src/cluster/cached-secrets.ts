@@ -37,7 +37,8 @@ export function createCachedSecrets(
       fieldSelector,
     );
     const informer = superviseInformer(list, { name: `secret ${namespace}/${name}`, log });
-    await informer.start();
+    // start() resolves only once a LIST succeeded; a forbidden or failing LIST must not hold a cluster pass
+    void informer.start().catch(() => undefined);
     return informer;
   };
   const agentSecret = (cluster: AuroraCluster): V1Secret | undefined =>
@@ -57,7 +58,11 @@ export function createCachedSecrets(
         // a failed first list is retried by the next pass, not remembered
         informer.catch(() => named.delete(key));
       }
-      const secret = (await informer).cache.get(ref.name, namespace);
+      const watched = await informer;
+      // an empty cache before the first LIST says nothing about the Secret: retry rather than report it missing
+      if (!watched.hasSynced())
+        throw new Error(`Secret ${key} (spec.zookeeper.digestCredentialsSecret) is not listed yet`);
+      const secret = watched.cache.get(ref.name, namespace);
       if (!secret) throw new Error(`Secret ${key} (spec.zookeeper.digestCredentialsSecret) not found`);
       return decode(secret.data?.[ref.key]);
     },

@@ -108,6 +108,8 @@ export function startClusterController(deps: ClusterControllerDeps): RunningCont
   const controller = runController({
     name: 'auroracluster',
     queue,
+    synced: () =>
+      (Object.values(informers) as SupervisedInformer<KubernetesObject>[]).every((i) => i.hasSynced()),
     metrics: deps.metrics,
     log: deps.log,
     workers: deps.workers,

@@ -14,7 +14,12 @@ export interface ControllerOptions {
   metrics: ControllerMetrics;
   log: Logger;
   workers?: number;
+  /** false while a cache the reconcile reads is not synced (e.g. relisting): the key waits instead of a pass */
+  synced?: () => boolean;
 }
+
+// how long a key waits for unsynced caches before it is looked at again
+const UNSYNCED_WAIT_MS = 500;
 
 export interface RunningController {
   stop(): Promise<void>;
@@ -22,6 +27,12 @@ export interface RunningController {
 
 async function processOne(opts: ControllerOptions, key: string): Promise<void> {
   const { name, queue, metrics, log } = opts;
+  if (opts.synced && !opts.synced()) {
+    // an empty or partial cache would read as "nothing there": no pass acts on it
+    queue.done(key);
+    queue.addAfter(key, UNSYNCED_WAIT_MS);
+    return;
+  }
   const endTimer = metrics.reconcileDuration.startTimer({ controller: name });
   try {
     const result = await opts.reconcile(key);

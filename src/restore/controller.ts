@@ -33,6 +33,8 @@ export interface RestoreControllerDeps {
   log: Logger;
   metrics: ControllerMetrics;
   restores: SupervisedInformer<KubernetesObject>;
+  /** every cache the restore reads (restores, clusters, StatefulSets, pods) is synced */
+  synced: () => boolean;
   /** the informers of what a restore waits on, each with the cluster an object belongs to */
   worldInformers?: {
     informer: SupervisedInformer<KubernetesObject>;
@@ -124,6 +126,7 @@ export function startRestoreController(deps: RestoreControllerDeps): RunningCont
   return runController({
     name: 'aurorarestore',
     queue,
+    synced: deps.synced,
     metrics: deps.metrics,
     log,
     workers: deps.workers,
