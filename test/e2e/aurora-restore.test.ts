@@ -1,5 +1,6 @@
 // AuroraRestore end to end: Staged and Offline restores, approval, cancellation, a missing backup, and the operator
 // killed after every step's action, on the local environment with the operator installed by its Helm chart.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { conditionOf, getCluster, waitFor, type E2eEnv } from './harness.ts';
@@ -13,6 +14,7 @@ import {
   markersOf,
   NS,
   REPLICAS,
+  type RestoreJson,
   startRestoreEnv,
   takeBackup,
   taskIds,
@@ -34,6 +36,100 @@ test.before(async (ctx) => {
 test.after(async (ctx) => {
   await ctx.env?.stop();
 });
+
+type TimelineEntry = { step: string; startedAt?: string; finishedAt?: string };
+
+/** timelineOf: the restore's timeline, which must name exactly `steps` in that order, each one finished. */
+function timelineOf(r: RestoreJson, steps: readonly string[]): Map<string, Required<TimelineEntry>> {
+  const timeline = (r.status?.timeline ?? []) as TimelineEntry[];
+  assert.equal(
+    timeline.map((t) => t.step),
+    steps,
+    'the timeline holds every step once, in order',
+  );
+  const byStep = new Map<string, Required<TimelineEntry>>();
+  for (const t of timeline) {
+    assert.ok(t.startedAt && t.finishedAt, `${t.step} started and finished`);
+    byStep.set(t.step, { step: t.step, startedAt: t.startedAt, finishedAt: t.finishedAt });
+  }
+  return byStep;
+}
+
+interface PodSeen {
+  name: string;
+  uid: string;
+  created: string;
+}
+
+/** withPodsSeen polls the cluster's pods while `work` runs: every pod incarnation seen, with its creation time. */
+async function withPodsSeen<T>(e: E2eEnv, work: Promise<T>): Promise<{ result: T; pods: PodSeen[] }> {
+  const seen = new Map<string, PodSeen>();
+  let working = true;
+  const poll = async (): Promise<void> => {
+    while (working) {
+      const list = JSON.parse(await e.kubectl(['-n', NS, 'get', 'pods', '-o', 'json'])) as {
+        items: Array<{ metadata: { name: string; uid: string; creationTimestamp: string } }>;
+      };
+      for (const { metadata: m } of list.items)
+        seen.set(m.uid, { name: m.name, uid: m.uid, created: m.creationTimestamp });
+      await sleep(500);
+    }
+  };
+  // a failed poll fails the test once the work is over, never unnoticed
+  const polling = poll().then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  const result = await work.finally(() => {
+    working = false;
+  });
+  const failure = await polling;
+  if (failure) throw failure instanceof Error ? failure : new Error(String(failure));
+  return { result, pods: [...seen.values()] };
+}
+
+// creationTimestamp has whole seconds, so step times are compared at that resolution
+const wholeSecond = (iso: string): number => Math.floor(Date.parse(iso) / 1000) * 1000;
+
+const STAGED_ORDER = [
+  'Validate',
+  'Lock',
+  'BlockTraffic',
+  'StopSchedulers',
+  'Configure',
+  'StartSchedulers',
+  'FindLeader',
+  'PlaceBackup',
+  'StageRecovery',
+  'DeleteTasks',
+  'Preview',
+  'Approval',
+  'Commit',
+  'RestoreConfiguration',
+  'UnblockTraffic',
+  'WaitReady',
+  'MarkSucceeded',
+  'Unlock',
+];
+
+const OFFLINE_ORDER = [
+  'Validate',
+  'Lock',
+  'BlockTraffic',
+  'PlaceBackup',
+  'StopSchedulers',
+  'Configure',
+  'Recover',
+  'CommitPoint',
+  'StartQuorum',
+  'SnapshotQuorum',
+  'StartAll',
+  'RemoveRestoreConfig',
+  'UnblockTraffic',
+  'WaitReady',
+  'MarkSucceeded',
+  'Unlock',
+];
 
 test('a backup that exists nowhere fails at validation with a clear message and the cluster untouched', async (ctx) => {
   const e = env(ctx);
@@ -80,9 +176,10 @@ test('Staged with approval: waits at Approval with the preview, approval continu
     '{"spec":{"approval":{"approved":true}}}',
   ]);
   const done = await waitPhase(e, 'staged', 'Succeeded', 300_000);
+  const timeline = timelineOf(done, STAGED_ORDER);
   assert.ok(
-    done.status?.timeline?.every((t) => t.finishedAt),
-    'every step finished',
+    timeline.get('Approval')!.finishedAt <= timeline.get('Commit')!.startedAt,
+    'the commit waited for the approval',
   );
   await assertRestoredCluster(e, tasks);
   for (let i = 0; i < REPLICAS; i++)
@@ -95,7 +192,32 @@ test('Offline: recovery-tool on ordinal 0, quorum then all; tasks equal the back
   const { backupId, tasks } = await takeBackup(e);
   await createJob(e, 1);
   await createRestore(e, 'offline', { backupId, strategy: 'Offline' });
-  const done = await waitPhase(e, 'offline', 'Succeeded', 300_000);
+  const { result: done, pods } = await withPodsSeen(e, waitPhase(e, 'offline', 'Succeeded', 300_000));
+  const t = timelineOf(done, OFFLINE_ORDER);
+  const at = (step: string, edge: 'startedAt' | 'finishedAt'): string => t.get(step)![edge];
+  // recovery-tool alone, then a quorum that stores a snapshot of the restored log, then every replica
+  assert.ok(at('Recover', 'finishedAt') <= at('StartQuorum', 'startedAt'), 'recovery-tool before the quorum');
+  assert.ok(at('StartQuorum', 'finishedAt') <= at('SnapshotQuorum', 'startedAt'), 'the quorum runs first');
+  assert.ok(
+    at('SnapshotQuorum', 'finishedAt') <= at('StartAll', 'startedAt'),
+    'all start after the snapshot',
+  );
+  // each replica's pods of this restore (created once StopSchedulers left none) came up no earlier than its stage
+  const restorePods = pods.filter(
+    (p) => Date.parse(p.created) >= wholeSecond(at('StopSchedulers', 'finishedAt')),
+  );
+  const firstStartedBy = ['Recover', 'StartQuorum', 'StartAll'];
+  for (let i = 0; i < REPLICAS; i++) {
+    const created = restorePods.filter((p) => p.name === `example-${i}`).map((p) => p.created);
+    assert.ok(created.length > 0, `example-${i} was started by the restore: ${JSON.stringify(pods)}`);
+    const stage = firstStartedBy[i]!;
+    for (const c of created) {
+      assert.ok(
+        Date.parse(c) >= wholeSecond(at(stage, 'startedAt')),
+        `example-${i} created at ${c}, not before ${stage} started at ${at(stage, 'startedAt')}`,
+      );
+    }
+  }
   await assertRestoredCluster(e, tasks);
   for (let i = 0; i < REPLICAS; i++) {
     assert.ok(markersOf(e, i).includes(`${done.metadata.uid}.wipe-and-recover.done`), `example-${i} marker`);
