@@ -3,6 +3,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { OFFLINE_STEPS } from '../../src/restore/offline-steps.ts';
+import { STAGED_STEPS } from '../../src/restore/staged-steps.ts';
 import { conditionOf, getCluster, waitFor, type E2eEnv } from './harness.ts';
 import {
   assertRestoredCluster,
@@ -91,45 +93,9 @@ async function withPodsSeen<T>(e: E2eEnv, work: Promise<T>): Promise<{ result: T
 // creationTimestamp has whole seconds, so step times are compared at that resolution
 const wholeSecond = (iso: string): number => Math.floor(Date.parse(iso) / 1000) * 1000;
 
-const STAGED_ORDER = [
-  'Validate',
-  'Lock',
-  'BlockTraffic',
-  'StopSchedulers',
-  'Configure',
-  'StartSchedulers',
-  'FindLeader',
-  'PlaceBackup',
-  'StageRecovery',
-  'DeleteTasks',
-  'Preview',
-  'Approval',
-  'Commit',
-  'RestoreConfiguration',
-  'UnblockTraffic',
-  'WaitReady',
-  'MarkSucceeded',
-  'Unlock',
-];
-
-const OFFLINE_ORDER = [
-  'Validate',
-  'Lock',
-  'BlockTraffic',
-  'PlaceBackup',
-  'StopSchedulers',
-  'Configure',
-  'Recover',
-  'CommitPoint',
-  'StartQuorum',
-  'SnapshotQuorum',
-  'StartAll',
-  'RemoveRestoreConfig',
-  'UnblockTraffic',
-  'WaitReady',
-  'MarkSucceeded',
-  'Unlock',
-];
+// the step tables' order is pinned by the unit tests; here the restore must have run every step of its table
+const STAGED_ORDER = STAGED_STEPS.map((step) => step.name);
+const OFFLINE_ORDER = OFFLINE_STEPS.map((step) => step.name);
 
 test('a backup that exists nowhere fails at validation with a clear message and the cluster untouched', async (ctx) => {
   const e = env(ctx);
