@@ -168,6 +168,8 @@ export async function startOperator(
       { informer: informers.clusters, clusterOf: (obj) => obj.metadata?.name },
       { informer: informers.pods as SupervisedInformer<KubernetesObject>, clusterOf: clusterOfOwned },
       { informer: informers.statefulSets as SupervisedInformer<KubernetesObject>, clusterOf: clusterOfOwned },
+      // the restore ConfigMap the steps write and delete
+      { informer: informers.configMaps as SupervisedInformer<KubernetesObject>, clusterOf: clusterOfOwned },
     ],
     getCluster: (namespace, name) => informers.clusters.cache.get(name, namespace),
     statefulSet: (namespace, name) => informers.statefulSets.cache.get(name, namespace),

@@ -130,7 +130,8 @@ export function rewind(
 ): AuroraRestoreStatus {
   const from = order.indexOf(to);
   const drop = new Set(order.slice(from).filter((step) => step !== 'Approval'));
-  const { leader: _leader, ...rest } = status;
+  // a rewound restore stages anew: an unanswered commit it sent is no longer provably unlanded by a staged snapshot
+  const { leader: _leader, commitSentTo: _sent, ...rest } = status;
   return { ...rest, timeline: (status.timeline ?? []).filter((t) => !drop.has(t.step)) };
 }
 

@@ -37,8 +37,11 @@ export interface RestoreInstructionData {
   recoverOrdinal: number;
 }
 
-/** What one commitRecovery does instead of landing: the leader dies first, or the log ends up holding other tasks. */
-export type CommitScript = 'lose-leader' | 'write-other';
+/**
+ * What one commitRecovery does instead of landing: the leader dies first (another leads, or its process restarts in
+ * the same pod and leads again), or the log ends up holding other tasks.
+ */
+export type CommitScript = 'lose-leader' | 'restart-in-place' | 'write-other';
 
 /** Task ids are `role-env-name-instance`, so a task's job key can be read back from its id. */
 export function taskOf(taskId: string): ScheduledTask {
@@ -289,6 +292,17 @@ export class FakeAurora {
   private commit(taskIds: string[]): void {
     this.commitCalls++;
     const script = this.onCommit.shift();
+    if (script === 'restart-in-place') {
+      // the process dies before writing and comes back leading from the same pod, its staged backup gone
+      this.staged = undefined;
+      throw new AuroraHttpError(
+        'commitRecovery',
+        'POST /api failed: other side closed',
+        undefined,
+        undefined,
+        'UND_ERR_SOCKET',
+      );
+    }
     if (script === 'lose-leader') {
       // the leader dies before the snapshot is written: nothing lands, the staged backup goes with it
       this.failover();

@@ -72,6 +72,29 @@ test('a reset before the commit was processed is refunded: the same leader still
   assert.is(world.restore().status?.commitSentTo, undefined);
 });
 
+test('a leader dying inside commitRecovery 3 times spends the budget: Failed, never an endless loop', async () => {
+  const world = stagedWorld();
+  // each commit reaches the leader, which dies before writing; the same pods lead again after the restart
+  world.aurora.onCommit.push('lose-leader', 'lose-leader', 'lose-leader');
+  const log = await world.drive({ maxPasses: 600 });
+  assert.is(log.phases.at(-1), 'Failed');
+  assert.is(world.aurora.commitCalls, 3);
+  assert.is(world.restore().status?.commitAttempts, 3);
+  assert.match(
+    world.restore().status?.error?.message ?? '',
+    /reached a leader holding the staged snapshot 3 times/,
+  );
+});
+
+test('a leader restarting in its pod inside commitRecovery 3 times spends the budget (no refund after staging anew)', async () => {
+  const world = stagedWorld();
+  world.aurora.onCommit.push('restart-in-place', 'restart-in-place', 'restart-in-place');
+  const log = await world.drive({ maxPasses: 600 });
+  assert.is(log.phases.at(-1), 'Failed');
+  assert.is(world.aurora.commitCalls, 3);
+  assert.is(world.restore().status?.commitAttempts, 3);
+});
+
 test('a reply lost after the commit landed counts once and the log proves the commit', async () => {
   const world = stagedWorld();
   refuseFirst(world, 'commitRecovery', 1, 'lost-reply');
