@@ -10,6 +10,7 @@ import { AURORA_CLUSTER, AURORA_RESTORE, GROUP, VERSION } from '../api/group.ts'
 import type { OperatorConfig } from '../config.ts';
 import { buildCustomObjectInformer } from '../k8s/custom-object-informer.ts';
 import { makeBookmarkInformer } from '../k8s/bookmark-informer.ts';
+import { projectPod } from '../k8s/pod-projection.ts';
 import { buildWatchInformer } from '../k8s/namespaced-informers.ts';
 import type { RestClient } from '../k8s/rest/rest-client.ts';
 import { resourcePath } from '../k8s/rest/resource-path.ts';
@@ -34,10 +35,21 @@ export function buildInformers(client: RestClient, config: OperatorConfig, log: 
     owned.set(ns, built);
     return built;
   };
-  const watched = <T extends KubernetesObject>(apiVersion: string, plural: string, selector: string) =>
+  const watched = <T extends KubernetesObject>(
+    apiVersion: string,
+    plural: string,
+    selector: string,
+    transform?: (obj: T) => T,
+  ) =>
     buildWatchInformer(namespaces, (ns) =>
       superviseInformer(
-        makeBookmarkInformer<T>(client, resourcePath({ apiVersion, plural, namespace: ns }), selector),
+        makeBookmarkInformer<T>(
+          client,
+          resourcePath({ apiVersion, plural, namespace: ns }),
+          selector,
+          undefined,
+          transform ? { transform } : {},
+        ),
         { name: plural, log },
       ),
     );
@@ -51,7 +63,8 @@ export function buildInformers(client: RestClient, config: OperatorConfig, log: 
       ),
     ),
     statefulSets: watched<V1StatefulSet>('apps/v1', 'statefulsets', MANAGED_SELECTOR),
-    pods: watched<V1Pod>('v1', 'pods', MANAGED_SELECTOR),
+    // a cached pod keeps only what reconciles read of it (its spec is most of it and read by none)
+    pods: watched<V1Pod>('v1', 'pods', MANAGED_SELECTOR, projectPod),
     claims: watched<V1PersistentVolumeClaim>('v1', 'persistentvolumeclaims', CLAIM_SELECTOR),
     configMaps: buildWatchInformer(namespaces, (ns) => ownedIn(ns).configMaps),
     services: buildWatchInformer(namespaces, (ns) => ownedIn(ns).services),

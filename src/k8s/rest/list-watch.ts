@@ -32,7 +32,8 @@ export interface Informer<T> {
   hasSynced(): boolean;
 }
 
-export interface ListWatchOptions {
+// T defaults to never so that options without a transform suit an informer of any object type
+export interface ListWatchOptions<T = never> {
   labelSelector?: string | undefined;
   fieldSelector?: string | undefined;
   /** extra query parameters of every watch request */
@@ -45,6 +46,8 @@ export interface ListWatchOptions {
   backoff?: BackoffPolicy;
   /** the LIST page size */
   pageSize?: number;
+  /** what the cache keeps of each object (after managedFields are dropped); its listeners get the same object */
+  transform?(obj: T): T;
 }
 
 /** how a watch ended: closed by the server or idle (resume now), unservable (relist), or failed (back off) */
@@ -69,7 +72,7 @@ function endOf(err: unknown): WatchEnd {
 export class ListWatch<T extends StoredObject> implements Informer<T>, ObjectCache<T> {
   readonly #client: RestClient;
   readonly #path: string;
-  readonly #opts: ListWatchOptions;
+  readonly #opts: ListWatchOptions<T>;
   readonly #backoff: Backoff;
   #store = new ObjectStore<T>();
   #handlers: Record<Verb, Array<(arg: never) => void>> = {
@@ -84,7 +87,7 @@ export class ListWatch<T extends StoredObject> implements Informer<T>, ObjectCac
   #run: AbortController | undefined;
   #started: Promise<void> = Promise.resolve();
 
-  constructor(client: RestClient, path: string, opts: ListWatchOptions = {}) {
+  constructor(client: RestClient, path: string, opts: ListWatchOptions<T> = {}) {
     this.#client = client;
     this.#path = path;
     this.#opts = opts;
@@ -131,6 +134,11 @@ export class ListWatch<T extends StoredObject> implements Informer<T>, ObjectCac
     this.#run = undefined;
   }
 
+  #cached(obj: T): T {
+    const lean = withoutManagedFields(obj);
+    return this.#opts.transform ? this.#opts.transform(lean) : lean;
+  }
+
   #emit(verb: Verb, arg: unknown): void {
     for (const cb of this.#handlers[verb].slice()) (cb as (a: unknown) => void)(arg);
   }
@@ -169,7 +177,7 @@ export class ListWatch<T extends StoredObject> implements Informer<T>, ObjectCac
         ...(pageSize ? { pageSize } : {}),
       });
       if (signal.aborted) return undefined;
-      const { gone, changed } = this.#store.replace(snapshot.items.map(withoutManagedFields));
+      const { gone, changed } = this.#store.replace(snapshot.items.map((obj) => this.#cached(obj)));
       this.#resourceVersion = snapshot.resourceVersion;
       this.#synced = true;
       for (const obj of gone) this.#emit('delete', obj);
@@ -220,11 +228,11 @@ export class ListWatch<T extends StoredObject> implements Informer<T>, ObjectCac
       return { failed: new KubeApiError(code, String(status.reason ?? 'Error'), JSON.stringify(object)) };
     }
     if (type === 'ADDED' || type === 'MODIFIED') {
-      const obj = withoutManagedFields(object as T);
+      const obj = this.#cached(object as T);
       const change = this.#store.upsert(obj);
       if (change) this.#emit(change, obj);
     } else if (type === 'DELETED') {
-      if (this.#store.remove(object as T)) this.#emit('delete', withoutManagedFields(object));
+      if (this.#store.remove(object as T)) this.#emit('delete', this.#cached(object as T));
     } else if (type !== 'BOOKMARK') {
       return { failed: new WatchFrameError(`watch sent an event of unknown type ${type}`) };
     }
