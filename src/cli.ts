@@ -12,7 +12,7 @@ export interface CommandEntry {
 // each command loads only when run: the backup-agent sidecar in every scheduler pod never loads client-node
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   run: {
-    summary: 'run the operator (configured through environment variables, see README)',
+    summary: 'run the operator (configured through environment variables, see docs/install.md)',
     load: async () => (await import('./cli/run-command.ts')).runCommand,
   },
   render: {

@@ -144,7 +144,7 @@ const ReplicatedLog = z
       .describe(
         'Optional check only: must equal floor(replicas/2)+1, the value the operator always passes; a wrong quorum corrupts data.',
       ),
-    storage: Storage('10Gi', 'the replicated log'),
+    storage: Storage('10Gi', 'replicated log'),
     electionTimeout: Duration.optional().describe(
       'One log-writer election attempt (-native_log_election_timeout).',
     ),

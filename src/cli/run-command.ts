@@ -20,7 +20,7 @@ export async function runUntilSignal(start: () => Promise<RunningOperator>, io: 
 }
 
 export const runCommand: Command = {
-  summary: 'run the operator (configured through environment variables, see README)',
+  summary: 'run the operator (configured through environment variables, see docs/install.md)',
   usage: 'aurora-operator run',
   async run(_args, io) {
     const { startOperator } = await import('../main.ts');
