@@ -96,7 +96,9 @@ const ZooKeeper = z
         key: z.string().min(1).default('credentials').describe('Key holding user:password.'),
       })
       .optional()
-      .describe('Secret key with user:password for -zk_digest_credentials, mounted as a file and passed as @file.'),
+      .describe(
+        'Secret key with user:password for -zk_digest_credentials, mounted as a file and passed as @file.',
+      ),
     sessionTimeout: Duration.optional().describe(
       'ZooKeeper session timeout (-zk_session_timeout, Aurora 15secs).',
     ),
