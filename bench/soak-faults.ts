@@ -1,6 +1,7 @@
 // The soak's nemesis hands: pause (SIGSTOP, SIGCONT) and kill schedulers, kill an operator container, restart
 // ZooKeeper or the apiserver in place, cut every watch; each names its target and the operator restarts it causes.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { validateTiming } from '../src/controller/election-timing.ts';
 import type { E2eEnv } from '../test/e2e/harness.ts';
 import {
   cutApiserverConnections,
@@ -13,6 +14,7 @@ import { OPERATOR_NAMESPACE } from '../test/world/local-env/local-env.ts';
 import { readCluster } from './restore-aurora.ts';
 import { CLUSTER, NS } from './soak-env.ts';
 import type { Fault } from './soak-plan.ts';
+import { leaseLossPossible } from './soak-verdict.ts';
 
 export interface FaultResult {
   /** false when the target was not there to hit (e.g. no leader during a restore); nothing was done then */
@@ -23,8 +25,8 @@ export interface FaultResult {
   causedRestarts: number;
 }
 
-// the Lease renew deadline: an apiserver outage beyond it makes the leading operator exit by design
-const RENEW_DEADLINE_MS = 10_000;
+// the operator's default Lease timing (the chart sets no other)
+const TIMING = validateTiming({});
 
 export interface Nemesis {
   inject(fault: Fault): Promise<FaultResult>;
@@ -109,7 +111,7 @@ export function createNemesis(e: E2eEnv, replicas: number): Nemesis {
         }
         case 'restart-apiserver': {
           const { downMs } = await restartApiserver(e);
-          const causedRestarts = downMs >= RENEW_DEADLINE_MS ? 1 : 0;
+          const causedRestarts = leaseLossPossible(downMs, TIMING) ? 1 : 0;
           return { injected: true, target: 'kube-apiserver', detail: `down ${downMs} ms`, causedRestarts };
         }
         case 'cut-watches': {

@@ -55,6 +55,17 @@ export interface RestartCount {
   replacedPods: readonly string[];
 }
 
+/**
+ * leaseLossPossible: the leader counts its outage from its last renewal, up to one retry period before the apiserver
+ * went down, and exits by design once the renew deadline has passed without one.
+ */
+export function leaseLossPossible(
+  downMs: number,
+  timing: { renewDeadlineMs: number; retryPeriodMs: number },
+): boolean {
+  return downMs + timing.retryPeriodMs >= timing.renewDeadlineMs;
+}
+
 export function restartViolations(c: RestartCount): string[] {
   const out: string[] = [];
   if (c.observed > c.caused)
