@@ -1,5 +1,5 @@
-// "Ready again" after a fault: the cluster's conditions, every scheduler pod Ready, both operator pods Ready with
-// one of them holding the Lease, the leader answering Thrift, and the operator reconciling a new object.
+// "Ready again" after a fault: the cluster's conditions, every scheduler pod Ready, a Ready operator pod holding the
+// Lease, the leader answering Thrift, and the operator reconciling a new object.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { E2eEnv } from '../test/e2e/harness.ts';
 import { leaseHolder } from '../test/e2e/fault-harness.ts';
@@ -34,8 +34,8 @@ export async function notReadyBecause(e: E2eEnv, replicas: number): Promise<stri
   }
   const schedulers = await readyPods(e, NS, ['-l', `aurora-operator.io/cluster=${CLUSTER}`]);
   if (schedulers.length !== replicas) return `${schedulers.length} of ${replicas} scheduler pods Ready`;
+  // the standby is not waited for: a container killed again and again waits out the runtime's crash-loop back-off
   const operators = await readyPods(e, OPERATOR_NAMESPACE, []);
-  if (operators.length < 2) return `${operators.length} of 2 operator pods Ready`;
   if (!operators.includes(await leaseHolder(e))) return 'no Ready operator pod holds the Lease';
   await taskIdsOf(e);
   return undefined;
