@@ -128,7 +128,11 @@ export class Nemesis {
   beforePass(world: RestoreWorld): void {
     this.passes++;
     if (this.hit('kill')) world.kube.failAfterWrites(Math.floor(this.r() * 4));
-    if (this.hit('leaderChange')) world.aurora.failover();
+    if (this.hit('leaderChange')) {
+      world.aurora.failover();
+      // a new leader's storage answers "not READY" until its log writer is elected
+      world.aurora.unreadyReads = Math.floor(this.r() * 4);
+    }
     if (this.hit('schedulerRestart')) world.aurora.staged = undefined;
     if (this.hit('unreadyStorage')) world.aurora.unreadyReads = 1 + Math.floor(this.r() * 6);
   }
