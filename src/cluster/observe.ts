@@ -124,17 +124,30 @@ export interface PassObserveDeps extends ObserveDeps, LogInitGuardDeps {
   newestBackup?(cluster: AuroraCluster, pods: ObservedCluster['pods']): Promise<NewestBackup | undefined>;
 }
 
+// the informer replaces a cached object on every change, so a parse per object is valid until it is replaced: every
+// pass parses each peer again otherwise, which grows with the square of the fleet
+const parsedPeers = new WeakMap<object, AuroraCluster | null>();
+
+function parsePeer(raw: object): AuroraCluster | null {
+  const known = parsedPeers.get(raw);
+  if (known !== undefined) return known;
+  // only the spec and metadata matter here: a status written by another operator version must not hide a peer
+  const { status: _status, ...object } = raw as Record<string, unknown>;
+  const parsed = AuroraCluster.safeParse(object);
+  const peer = parsed.success ? parsed.data : null;
+  parsedPeers.set(raw, peer);
+  return peer;
+}
+
 // a cluster whose spec does not parse has no paths to compare; it is Degraded InvalidSpec itself
 export function parsePeers(cluster: AuroraCluster, all: readonly unknown[]): AuroraCluster[] {
   const self = `${cluster.metadata.namespace ?? 'default'}/${cluster.metadata.name}`;
   return all.flatMap((raw) => {
     if (typeof raw !== 'object' || raw === null) return [];
-    // only the spec and metadata matter here: a status written by another operator version must not hide a peer
-    const { status: _status, ...object } = raw as Record<string, unknown>;
-    const parsed = AuroraCluster.safeParse(object);
-    if (!parsed.success) return [];
-    const { namespace = 'default', name } = parsed.data.metadata;
-    return `${namespace}/${name}` === self ? [] : [parsed.data];
+    const peer = parsePeer(raw);
+    if (!peer) return [];
+    const { namespace = 'default', name } = peer.metadata;
+    return `${namespace}/${name}` === self ? [] : [peer];
   });
 }
 

@@ -74,6 +74,18 @@ export function zkFootprintOf(cluster: AuroraCluster): ZkFootprint {
   };
 }
 
+// parsed peers are the same objects until their cluster changes (observe.ts), so their footprints are kept too
+const peerFootprints = new WeakMap<AuroraCluster, ZkFootprint>();
+
+function peerFootprintOf(peer: AuroraCluster): ZkFootprint {
+  let footprint = peerFootprints.get(peer);
+  if (!footprint) {
+    footprint = zkFootprintOf(peer);
+    peerFootprints.set(peer, footprint);
+  }
+  return footprint;
+}
+
 const keyOf = (f: ZkFootprint): string => `${f.namespace}/${f.name}`;
 
 /** isCreatedBefore orders clusters by creationTimestamp, then namespace/name, so every pass agrees on one winner. */
@@ -109,7 +121,7 @@ export function findZkPathConflict(
 ): ZkPathConflict | undefined {
   const me = zkFootprintOf(cluster);
   const earlier = peers
-    .map(zkFootprintOf)
+    .map(peerFootprintOf)
     .filter((p) => keyOf(p) !== keyOf(me) && isCreatedBefore(p, me))
     .sort((a, b) => (isCreatedBefore(a, b) ? -1 : 1));
   for (const peer of earlier) {
