@@ -81,6 +81,8 @@ const PHASES: Record<PlanMode, RestorePhase> = {
   release: 'Failed',
 };
 
+const VERIFY_REQUEUE_MS = 200;
+
 async function runStep(
   deps: RestoreReconcilerDeps,
   restore: AuroraRestore,
@@ -95,6 +97,8 @@ async function runStep(
     status = next;
   };
   const phase = PHASES[mode];
+  // an action that ran for the first time is looked at again soon: most finish at once (a delete, a marker)
+  const firstRun = status.timeline?.find((t) => t.step === step.name)?.startedAt === undefined;
   await write(
     markRunning(
       status,
@@ -131,7 +135,8 @@ async function runStep(
     );
     await write(next);
     for (const e of outcome.events ?? []) await recordStepEvent(deps, restore, e);
-    return { requeueAfterMs: outcome.requeueAfterMs ?? deps.activeRequeueMs };
+    const verifyMs = firstRun ? Math.min(VERIFY_REQUEUE_MS, deps.activeRequeueMs) : deps.activeRequeueMs;
+    return { requeueAfterMs: outcome.requeueAfterMs ?? verifyMs };
   } catch (err) {
     // API errors carry every response header in their message; keep only the server's message
     const failure = classifyFault(err, apiErrorMessage);
