@@ -98,7 +98,8 @@ export class PodStatusWriter {
         // gone, or replaced by a pod of the same name (the UID in the patch no longer matches): nothing to report
         if ([404, 409, 422].includes(apiStatusCode(err) ?? 0)) return;
         this.opts.log.warn({ err: errorMessage(err) }, 'Pod status write failed, retrying');
-        if (!this.closed) setTimeout(() => this.schedule(), 1000);
+        // unref'd: a retry after the API server went away must not keep a stopped runtime's process alive
+        if (!this.closed) setTimeout(() => this.schedule(), 1000).unref();
         return;
       }
     } while (this.dirty);
