@@ -86,7 +86,8 @@ export class PodManager {
     await Promise.all(
       [...this.workers.values()].map((w) => {
         const grace = (w.pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
-        return w.stop(Math.min(grace, maxGraceMs));
+        // a stopped runtime reports nothing more: no status write may be retried after its API server is gone
+        return w.stop(Math.min(grace, maxGraceMs)).finally(() => w.closeStatus());
       }),
     );
   }

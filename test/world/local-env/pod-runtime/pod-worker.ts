@@ -153,6 +153,11 @@ export class PodWorker {
     }
   }
 
+  /** closeStatus ends the pod's status reports, e.g. when the whole runtime stops. */
+  closeStatus(): void {
+    this.writer.close();
+  }
+
   /** Removes the pod's local volumes once it is gone from the API. */
   async cleanup(): Promise<void> {
     this.writer.close();
