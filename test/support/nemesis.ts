@@ -1,21 +1,10 @@
 // A seeded schedule of ordinary faults over one whole restore: each pass may bring Aurora refusals, lost replies,
 // storage that is not READY, leader changes, scheduler restarts, unreachable agents and probes, API server
 // refusals and lost replies, failed reads, and operator kills; after `faultPasses` passes every fault clears.
+import { createPrng } from './manifest-fuzz.ts';
 import type { RestoreWorld } from './restore-world.ts';
 import { RPC_FAULTS, type RpcFault } from './aurora-faults.ts';
 import { KUBE_FAULTS, type KubeFault } from './faulty-kube.ts';
-
-/** mulberry32: a small, fast, seedable generator, so a failing seed replays exactly */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export type TerminalFault = 'none' | 'unreadable-backup' | 'stage-error';
 
@@ -40,7 +29,7 @@ export interface NemesisPlan {
 }
 
 export function drawPlan(seed: number): NemesisPlan {
-  const r = seededRandom(seed);
+  const r = createPrng(seed);
   const rate = (max: number) => r() * max;
   const strategy = r() < 0.5 ? 'Staged' : 'Offline';
   const t = r();
@@ -66,38 +55,19 @@ export function drawPlan(seed: number): NemesisPlan {
   };
 }
 
-export interface NemesisCounts {
-  rpc: number;
-  agent: number;
-  probe: number;
-  kube: number;
-  read: number;
-  kill: number;
-  leaderChange: number;
-  schedulerRestart: number;
-  unreadyStorage: number;
-}
+export type NemesisCounts = Record<keyof NemesisPlan['rates'], number>;
 
 /** Nemesis: installs the plan's faults on a world and draws them pass by pass until they clear. */
 export class Nemesis {
-  readonly counts: NemesisCounts = {
-    rpc: 0,
-    agent: 0,
-    probe: 0,
-    kube: 0,
-    read: 0,
-    kill: 0,
-    leaderChange: 0,
-    schedulerRestart: 0,
-    unreadyStorage: 0,
-  };
+  readonly counts: NemesisCounts;
   private passes = 0;
   private readonly r: () => number;
   readonly plan: NemesisPlan;
 
   constructor(plan: NemesisPlan) {
     this.plan = plan;
-    this.r = seededRandom(plan.seed ^ 0x5eed);
+    this.r = createPrng(plan.seed ^ 0x5eed);
+    this.counts = Object.fromEntries(Object.keys(plan.rates).map((k) => [k, 0])) as NemesisCounts;
   }
 
   get active(): boolean {
