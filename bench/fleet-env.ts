@@ -70,9 +70,9 @@ export async function leaderMetrics(env: FleetEnv): Promise<string> {
   throw new Error('no leading operator answers /metrics');
 }
 
-/** one unlabelled sample of a metric (the operator prefixes default metrics with aurora_operator_process_) */
+/** one unlabelled sample of a metric, e.g. the default `process_cpu_seconds_total` */
 export function metricValue(body: string, metric: string): number {
-  const value = new RegExp(`^aurora_operator_process_${metric} (\\S+)$`, 'm').exec(body)?.[1];
+  const value = new RegExp(`^${metric} (\\S+)$`, 'm').exec(body)?.[1];
   if (value === undefined) throw new Error(`metric ${metric} not found`);
   return Number(value);
 }

@@ -13,7 +13,8 @@ export interface ControllerMetrics {
 }
 
 export function createControllerMetrics(registry = new Registry()): ControllerMetrics {
-  collectDefaultMetrics({ register: registry, prefix: 'aurora_operator_process_' });
+  // unprefixed, as every Prometheus client names them, so stock process dashboards and alerts work as they are
+  collectDefaultMetrics({ register: registry });
   return {
     registry,
     reconciles: new Counter({

@@ -181,8 +181,8 @@ test('an idle Ready cluster: no write and no LIST by the operator over 100 s of 
   const d = delta(before, after);
   const metrics = await operatorMetrics(e);
   process.stdout.write(
-    `\n  leading operator: RSS ${mebibytes(metrics, 'aurora_operator_process_process_resident_memory_bytes')} MiB, heap used ` +
-      `${mebibytes(metrics, 'aurora_operator_process_nodejs_heap_size_used_bytes')} MiB`,
+    `\n  leading operator: RSS ${mebibytes(metrics, 'process_resident_memory_bytes')} MiB, heap used ` +
+      `${mebibytes(metrics, 'nodejs_heap_size_used_bytes')} MiB`,
   );
   process.stdout.write(
     `\n  idle window ${WINDOW_MS / 1000}s: ${passes} passes; every request by verb and resource: ${JSON.stringify(d)}\n`,
