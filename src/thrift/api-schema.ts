@@ -17,6 +17,9 @@ export const ResourceSpec = union('Resource', [
   [5, 'numGpus', 'i64'],
 ]);
 
+/** Aurora 0.22 keeps only field 4; the numCpus, ramMb and diskMb fields of older releases are skipped. */
+export const ResourceAggregateSpec = struct('ResourceAggregate', [[4, 'resources', set(ResourceSpec)]]);
+
 export const ExecutorConfigSpec = struct('ExecutorConfig', [
   [1, 'name', 'string'],
   [2, 'data', 'string'],
