@@ -1,0 +1,86 @@
+// Downloads one backup object straight to a local path as a stream: the bytes go to a temporary name beside the
+// target, are fsynced, and are renamed into place only when their SHA-256 matches the object's metadata, so the
+// target path never holds a partial or corrupt backup.
+import { randomUUID } from 'node:crypto';
+import { open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { parseBackupMetadata, type BackupMetadata } from './backup-metadata.ts';
+import { createHashingStream } from './hashing-stream.ts';
+import { objectKey, type ObjectStoreSettings } from './object-store-client.ts';
+import { ObjectStoreError, toObjectStoreError } from './object-store-errors.ts';
+
+export interface DownloadBackupInput {
+  name: string;
+  /** the file to create; its directory must exist */
+  target: string;
+  signal?: AbortSignal;
+}
+
+export interface DownloadedBackup {
+  key: string;
+  metadata: BackupMetadata;
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function writeVerified(
+  body: Readable,
+  temp: string,
+  metadata: BackupMetadata,
+  key: string,
+): Promise<void> {
+  const verifier = createHashingStream((seen) =>
+    seen.sha256 === metadata.sha256 && (!Number.isFinite(metadata.size) || seen.size === metadata.size)
+      ? undefined
+      : new ObjectStoreError(
+          'OBJECT_SHA256_MISMATCH',
+          `${key}: downloaded ${seen.size} bytes with SHA-256 ${seen.sha256}, metadata says ${metadata.size} bytes ${metadata.sha256}`,
+        ),
+  );
+  const handle = await open(temp, 'wx');
+  try {
+    await pipeline(body, verifier, handle.createWriteStream({ autoClose: false }));
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+export async function downloadBackup(
+  client: S3Client,
+  settings: ObjectStoreSettings,
+  input: DownloadBackupInput,
+): Promise<DownloadedBackup> {
+  const key = objectKey(settings, input.name);
+  const temp = join(dirname(input.target), `.${basename(input.target)}.download-${randomUUID().slice(0, 8)}`);
+  try {
+    const object = await client.send(
+      new GetObjectCommand({ Bucket: settings.bucket, Key: key }),
+      input.signal === undefined ? {} : { abortSignal: input.signal },
+    );
+    const body = object.Body as Readable | undefined;
+    const metadata = parseBackupMetadata(object.Metadata);
+    if (metadata === undefined || body === undefined) {
+      body?.destroy();
+      throw new ObjectStoreError('OBJECT_METADATA_MISSING', `${key} has no sha256 metadata`);
+    }
+    await writeVerified(body, temp, metadata, key);
+    await rename(temp, input.target);
+    await fsyncDir(dirname(input.target));
+    return { key, metadata };
+  } catch (err) {
+    await rm(temp, { force: true });
+    if (input.signal?.aborted) throw input.signal.reason;
+    throw toObjectStoreError(err, `download s3://${settings.bucket}/${key} to ${input.target}`);
+  }
+}

@@ -1,0 +1,40 @@
+// A pass-through stream that computes the SHA-256 and byte count of what flows through it, and can refuse to end
+// when the result is wrong, so a consumer never sees a clean end of bad bytes.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+export interface Digest {
+  sha256: string;
+  size: number;
+}
+
+/** createHashingStream: `check` runs before the stream ends; an error it returns fails the stream instead. */
+export function createHashingStream(check?: (digest: Digest) => Error | undefined): Transform & {
+  digest(): Digest;
+} {
+  const hash = createHash('sha256');
+  let size = 0;
+  let result: Digest | undefined;
+  const digest = (): Digest => (result ??= { sha256: hash.digest('hex'), size });
+  const stream = new Transform({
+    transform(chunk: Buffer, _encoding, callback: TransformCallback) {
+      hash.update(chunk);
+      size += chunk.length;
+      callback(null, chunk);
+    },
+    flush(callback: TransformCallback) {
+      callback(check?.(digest()) ?? null);
+    },
+  });
+  return Object.assign(stream, { digest });
+}
+
+export async function sha256OfFile(path: string): Promise<Digest> {
+  const hashing = createHashingStream();
+  await pipeline(createReadStream(path), hashing, async (source: AsyncIterable<Buffer>) => {
+    for await (const _ of source);
+  });
+  return hashing.digest();
+}

@@ -1,0 +1,140 @@
+// Failures of the object store with a stable code each, classified as transient (retry the same request later) or
+// terminal (someone must change the credentials, the bucket, the CA, the quota or the object first).
+
+export const OBJECT_STORE_CODES = {
+  OBJECT_STORE_FORBIDDEN: {
+    meaning: 'The store refused the credentials (403/401: wrong key or secret, or no permission).',
+    transient: false,
+  },
+  OBJECT_STORE_NO_SUCH_BUCKET: { meaning: 'The configured bucket does not exist.', transient: false },
+  OBJECT_NOT_FOUND: { meaning: 'No complete backup object under that name.', transient: false },
+  OBJECT_STORE_UNREACHABLE: {
+    meaning:
+      'No answer from the store (connection refused or reset, timeout, DNS) or a 5xx/throttling answer.',
+    transient: true,
+  },
+  OBJECT_STORE_TLS: {
+    meaning: "The store's TLS certificate is not trusted or does not match its name (check caBundle).",
+    transient: false,
+  },
+  OBJECT_STORE_FULL: {
+    meaning: 'The store refused the upload for lack of space or quota.',
+    transient: false,
+  },
+  OBJECT_TARGET_FULL: {
+    meaning: 'The local volume a backup was being downloaded to is full; the partial file was removed.',
+    transient: false,
+  },
+  OBJECT_SHA256_MISMATCH: {
+    meaning: 'The downloaded bytes do not match the SHA-256 in the object metadata; nothing was kept.',
+    transient: false,
+  },
+  OBJECT_METADATA_MISSING: {
+    meaning: 'The object has no sha256 metadata, so it was not written by the operator and is not trusted.',
+    transient: false,
+  },
+  OBJECT_SOURCE_CHANGED: {
+    meaning: 'The local backup file changed while it was being uploaded; the upload was aborted.',
+    transient: true,
+  },
+  OBJECT_STORE_ERROR: { meaning: 'Any other answer of the store.', transient: true },
+} as const satisfies Record<string, { meaning: string; transient: boolean }>;
+
+export type ObjectStoreCode = keyof typeof OBJECT_STORE_CODES;
+
+export class ObjectStoreError extends Error {
+  readonly code: ObjectStoreCode;
+  readonly transient: boolean;
+  constructor(code: ObjectStoreCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ObjectStoreError';
+    this.code = code;
+    this.transient = OBJECT_STORE_CODES[code].transient;
+  }
+}
+
+interface ErrorShape {
+  name?: unknown;
+  code?: unknown;
+  Code?: unknown;
+  message?: unknown;
+  errors?: unknown;
+  cause?: unknown;
+  $metadata?: { httpStatusCode?: unknown };
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeTooSkewed',
+  'SlowDown',
+  'ServiceUnavailable',
+  'InternalError',
+  'ThrottlingException',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+const TLS_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+]);
+const FORBIDDEN_CODES = new Set([
+  'AccessDenied',
+  'SignatureDoesNotMatch',
+  'InvalidAccessKeyId',
+  'InvalidToken',
+  'ExpiredToken',
+  'Forbidden',
+]);
+const FULL_CODES = new Set(['QuotaExceeded', 'StorageFull', 'InsufficientStorage', 'EntityTooLarge']);
+
+/** errorCodes collects the names and codes of an error, its causes and an AggregateError's members. */
+function errorCodes(err: unknown, depth = 0): string[] {
+  if (typeof err !== 'object' || err === null || depth > 4) return [];
+  const e = err as ErrorShape;
+  const own = [e.name, e.code, e.Code].filter((v): v is string => typeof v === 'string');
+  const members = Array.isArray(e.errors) ? e.errors.flatMap((m) => errorCodes(m, depth + 1)) : [];
+  return [...own, ...members, ...errorCodes(e.cause, depth + 1)];
+}
+
+function statusOf(err: unknown): number | undefined {
+  const status = (err as ErrorShape | null)?.$metadata?.httpStatusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/** codeOf maps an SDK, socket or TLS error to its object-store code; the first matching rule wins. */
+export function codeOf(err: unknown): ObjectStoreCode {
+  if (err instanceof ObjectStoreError) return err.code;
+  const codes = errorCodes(err);
+  const status = statusOf(err);
+  const has = (set: ReadonlySet<string>): boolean => codes.some((c) => set.has(c));
+  if (has(TLS_CODES)) return 'OBJECT_STORE_TLS';
+  if (codes.includes('ENOSPC')) return 'OBJECT_TARGET_FULL';
+  if (has(NETWORK_CODES)) return 'OBJECT_STORE_UNREACHABLE';
+  if (has(FORBIDDEN_CODES) || status === 403 || status === 401) return 'OBJECT_STORE_FORBIDDEN';
+  if (codes.includes('NoSuchBucket')) return 'OBJECT_STORE_NO_SUCH_BUCKET';
+  if (codes.includes('NoSuchKey') || codes.includes('NotFound') || status === 404) return 'OBJECT_NOT_FOUND';
+  if (has(FULL_CODES) || status === 507) return 'OBJECT_STORE_FULL';
+  if (status !== undefined && (status >= 500 || status === 429)) return 'OBJECT_STORE_UNREACHABLE';
+  return 'OBJECT_STORE_ERROR';
+}
+
+/** toObjectStoreError wraps any failure of a store call in an ObjectStoreError that names what was being done. */
+export function toObjectStoreError(err: unknown, doing: string): ObjectStoreError {
+  if (err instanceof ObjectStoreError) return err;
+  const detail = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return new ObjectStoreError(codeOf(err), `${doing}: ${detail}`, { cause: err });
+}
