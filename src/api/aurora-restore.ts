@@ -2,9 +2,18 @@
 import { z } from 'zod';
 import { ObjectMeta } from './aurora-cluster.ts';
 import { Conditions } from './conditions.ts';
+import { Duration } from './duration.ts';
 import { API_VERSION, AURORA_RESTORE } from './group.ts';
+import { RestoreImpact } from './restore-impact.ts';
 
 export const BACKUP_ID_PATTERN = /^scheduler-backup-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}$/;
+
+/** `backupId: latest` asks Validate to pick the newest backup that passes its checks. */
+export const LATEST_BACKUP = 'latest';
+const BACKUP_ID_OR_LATEST = /^(latest|scheduler-backup-\d{4}-\d{2}-\d{2}-\d{2}-\d{2})$/;
+
+/** Aurora's restore guide calls a backup older than a few hours a bad idea; this is the default limit. */
+export const DEFAULT_MAX_BACKUP_AGE = '6hrs';
 
 const IMMUTABLE_SPEC_RULE = [
   'self.cluster == oldSelf.cluster',
@@ -13,6 +22,8 @@ const IMMUTABLE_SPEC_RULE = [
   'self.approval.required == oldSelf.approval.required',
   'self.blockClientTraffic == oldSelf.blockClientTraffic',
   'self.strategy == oldSelf.strategy',
+  'self.maxBackupAge == oldSelf.maxBackupAge',
+  'self.acceptBackupAge == oldSelf.acceptBackupAge',
 ].join(' && ');
 
 // Offline restores never stage the backup in a scheduler, so there is nothing to preview, approve or edit.
@@ -30,8 +41,21 @@ export const AuroraRestoreSpec = z
       .describe('Name of the AuroraCluster to restore, in the same namespace.'),
     backupId: z
       .string()
-      .regex(BACKUP_ID_PATTERN, { error: 'must be scheduler-backup-<yyyy>-<MM>-<dd>-<HH>-<mm>' })
-      .describe('Backup to restore, e.g. scheduler-backup-2024-01-31-23-00.'),
+      .regex(BACKUP_ID_OR_LATEST, {
+        error: 'must be scheduler-backup-<yyyy>-<MM>-<dd>-<HH>-<mm> or latest',
+      })
+      .describe(
+        'Backup to restore, e.g. scheduler-backup-2024-01-31-23-00, or latest: the newest backup (by the ' +
+          "snapshot's own timestamp) that decodes and is younger than maxBackupAge; status.source.name records it.",
+      ),
+    maxBackupAge: Duration.default(DEFAULT_MAX_BACKUP_AGE).describe(
+      "Oldest backup Validate accepts, judged from the snapshot's own timestamp: an older one fails with " +
+        'BackupTooOld before anything is touched, because every task started or rescheduled since is killed.',
+    ),
+    acceptBackupAge: z
+      .boolean()
+      .default(false)
+      .describe('Set to true to restore a backup older than maxBackupAge (or whose age cannot be decoded).'),
     deleteTasks: z
       .object({
         taskIds: z
@@ -154,8 +178,13 @@ export const AuroraRestoreStatus = z
       .describe('Terminal error of a Failed restore.'),
     source: z
       .object({
+        name: z
+          .string()
+          .optional()
+          .describe('The backup validated (what backupId latest resolved to); every later step uses it.'),
         pod: z.string().describe('Scheduler pod whose backup directory holds the backup.'),
         takenAt: Time.optional().describe('Modification time of the backup file.'),
+        snapshotAt: Time.optional().describe("The snapshot's own timestamp, decoded by the backup agent."),
         size: z.int().min(0).optional().describe('Size of the backup file in bytes.'),
         tasks: z
           .int()
@@ -165,6 +194,7 @@ export const AuroraRestoreStatus = z
       })
       .optional()
       .describe('Where validation found the backup.'),
+    impact: RestoreImpact.optional(),
     leader: z.string().optional().describe('Pod of the partially disabled leader that stages the recovery.'),
     commitRequestedAt: Time.optional().describe(
       'When commitRecovery was first sent; past this point the restore can no longer be cancelled.',

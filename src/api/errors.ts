@@ -42,6 +42,11 @@ const TERMINAL_CODES = {
       'The backup agent beside the backup file could not decode it as a Thrift Snapshot (truncated, corrupt or not an Aurora backup); checked before any log is moved aside, so the cluster was not touched.',
     retries: false,
   },
+  BackupTooOld: {
+    meaning:
+      "The backup's snapshot timestamp is older than the AuroraRestore's spec.maxBackupAge (default 6hrs), or its age could not be decoded; every task started or rescheduled since would be killed. Set spec.acceptBackupAge: true or a larger maxBackupAge to restore it anyway; the cluster was not touched.",
+    retries: false,
+  },
   AuroraRpcFailed: {
     meaning: 'An admin call of a restore step got a non-transient error from the scheduler.',
     retries: false,

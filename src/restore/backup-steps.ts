@@ -15,6 +15,7 @@ import {
   type Situation,
   type WorldPod,
 } from './world.ts';
+import { sourceBackupId } from './source-backup.ts';
 
 export const validate: RestoreStep = {
   name: 'Validate',
@@ -67,7 +68,7 @@ export function holdsSourceBackup(s: Situation, podName: string | undefined): bo
       .find((p) => p.name === podName)
       ?.backups?.some(
         (b) =>
-          b.name === s.restore.spec.backupId &&
+          b.name === sourceBackupId(s.restore) &&
           b.size === source.size &&
           second(b.mtime) === second(source.takenAt),
       ) === true
@@ -86,7 +87,7 @@ export async function copyBackupTo(
     throw new Error(`${targetName ?? 'the target'} or the source pod has no IP yet`);
   const agents = await ctx.fx.agents(cluster);
   const port = cluster.spec.backupAgent.port;
-  const id = ctx.restore.spec.backupId;
+  const id = sourceBackupId(ctx.restore);
   const size = await agents
     .copyBackup({ host: source.podIP, port }, { host: target.podIP, port }, id)
     .catch((err: unknown) => {

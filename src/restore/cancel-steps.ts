@@ -21,6 +21,7 @@ import {
   wasWiped,
   type Situation,
 } from './world.ts';
+import { sourceBackupId } from './source-backup.ts';
 
 /** Nothing to undo unless this restore holds the lock: every mutating step comes after Lock. */
 function guarded(step: RestoreStep): RestoreStep {
@@ -58,7 +59,7 @@ export const configureRollback: RestoreStep = {
     const instruction = {
       restoreId: restoreIdOf(ctx.restore),
       action: 'rollback' as const,
-      backupId: ctx.restore.spec.backupId,
+      backupId: sourceBackupId(ctx.restore),
     };
     await ctx.fx.kube.apply(buildRestoreConfigMap(clusterOf(ctx), instruction));
     return { message: 'restore ConfigMap says rollback: each wiped replica gets its pre-restore log back' };

@@ -20,6 +20,7 @@ import {
   stsIs,
   type Situation,
 } from './world.ts';
+import { sourceBackupId } from './source-backup.ts';
 
 const RECOVER_ORDINAL = 0;
 
@@ -40,7 +41,7 @@ export const configureOffline: RestoreStep = {
     const instruction = {
       restoreId: restoreIdOf(ctx.restore),
       action: 'wipe-and-recover' as const,
-      backupId: ctx.restore.spec.backupId,
+      backupId: sourceBackupId(ctx.restore),
       recoverOrdinal: RECOVER_ORDINAL,
     };
     await ctx.fx.kube.apply(buildRestoreConfigMap(clusterOf(ctx), instruction));

@@ -26,6 +26,7 @@ import {
   type Situation,
   type WorldPod,
 } from './world.ts';
+import { sourceBackupId } from './source-backup.ts';
 
 export const configure: RestoreStep = {
   name: 'Configure',
@@ -35,7 +36,7 @@ export const configure: RestoreStep = {
     const instruction = {
       restoreId: restoreIdOf(ctx.restore),
       action: 'wipe' as const,
-      backupId: ctx.restore.spec.backupId,
+      backupId: sourceBackupId(ctx.restore),
     };
     await ctx.fx.kube.apply(buildRestoreConfigMap(cluster, instruction));
     await applyStatefulSet(ctx, 'recovery', 0);
@@ -99,7 +100,7 @@ export const stageRecovery: RestoreStep = {
   name: 'StageRecovery',
   done: (s) => s.world.staged?.kind === 'staged',
   async run(ctx) {
-    const id = ctx.restore.spec.backupId;
+    const id = sourceBackupId(ctx.restore);
     await requireStorage(ctx, 'stageRecovery');
     await checkedRpc(
       () => admin(ctx).stageRecovery(id),
@@ -116,7 +117,8 @@ export const preview: RestoreStep = {
   async run(ctx) {
     const tasks = await checkedRpc(() => admin(ctx).queryRecovery({}));
     if (tasks === 'accepted') throw new Error('unreachable');
-    const p = computePreview(tasks, ctx.restore.status?.source?.takenAt, ctx.fx.now());
+    const source = ctx.restore.status?.source;
+    const p = computePreview(tasks, source?.snapshotAt ?? source?.takenAt, ctx.fx.now());
     const ids = tasks.map((t) => t.assignedTask.taskId);
     return {
       message: `the staged snapshot holds ${p.taskCount} tasks`,

@@ -203,6 +203,8 @@ export class FakeAurora {
               size: file.size,
               verdict: 'readable' as const,
               tasks: this.contents.get(name)?.length ?? 0,
+              // the snapshot's own timestamp; the fake writes its files when it takes the snapshot
+              timestamp: Date.parse(file.mtime),
             };
       },
       markSucceeded: async (e, restoreId) => {

@@ -7,6 +7,8 @@ test('defaults: no approval, traffic blocked, Staged strategy, nothing deleted',
   assert.equal(spec, {
     cluster: 'example',
     backupId: 'scheduler-backup-2024-01-31-23-00',
+    maxBackupAge: '6hrs',
+    acceptBackupAge: false,
     deleteTasks: { taskIds: [], jobKeys: [] },
     approval: { required: false, approved: false },
     blockClientTraffic: true,

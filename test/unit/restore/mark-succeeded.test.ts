@@ -17,6 +17,7 @@ function recordingAgents(calls: string[]): AgentClient {
     listBackups: unused,
     listMarkers: unused,
     checkBackup: unused,
+    summarizeBackup: unused,
     copyBackup: unused,
     markSucceeded: async (at: AgentEndpoint, restoreId: string) =>
       void calls.push(`${at.host}:${at.port} ${restoreId}`),
