@@ -2,6 +2,7 @@
 // target, are fsynced, and are renamed into place only when their SHA-256 matches the object's metadata, so the
 // target path never holds a partial or corrupt backup.
 import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -24,8 +25,9 @@ export interface DownloadedBackup {
   metadata: BackupMetadata;
 }
 
-async function fsyncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
+/** fsyncPath flushes a file's or a directory's data to disk; fsync applies to the inode, whichever fd asks. */
+async function fsyncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r');
   try {
     await handle.sync();
   } finally {
@@ -47,13 +49,8 @@ async function writeVerified(
           `${key}: downloaded ${seen.size} bytes with SHA-256 ${seen.sha256}, metadata says ${metadata.size} bytes ${metadata.sha256}`,
         ),
   );
-  const handle = await open(temp, 'wx');
-  try {
-    await pipeline(body, verifier, handle.createWriteStream({ autoClose: false }));
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  await pipeline(body, verifier, createWriteStream(temp, { flags: 'wx' }));
+  await fsyncPath(temp);
 }
 
 export async function downloadBackup(
@@ -76,7 +73,7 @@ export async function downloadBackup(
     }
     await writeVerified(body, temp, metadata, key);
     await rename(temp, input.target);
-    await fsyncDir(dirname(input.target));
+    await fsyncPath(dirname(input.target));
     return { key, metadata };
   } catch (err) {
     await rm(temp, { force: true });
