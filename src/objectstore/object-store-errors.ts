@@ -124,10 +124,11 @@ export function codeOf(err: unknown): ObjectStoreCode {
   if (has(TLS_CODES)) return 'OBJECT_STORE_TLS';
   if (codes.includes('ENOSPC')) return 'OBJECT_TARGET_FULL';
   if (has(NETWORK_CODES)) return 'OBJECT_STORE_UNREACHABLE';
-  if (has(FORBIDDEN_CODES) || status === 403 || status === 401) return 'OBJECT_STORE_FORBIDDEN';
-  if (codes.includes('NoSuchBucket')) return 'OBJECT_STORE_NO_SUCH_BUCKET';
-  if (codes.includes('NoSuchKey') || codes.includes('NotFound') || status === 404) return 'OBJECT_NOT_FOUND';
+  // named S3 codes before bare statuses: some stores answer a quota refusal with 403
   if (has(FULL_CODES) || status === 507) return 'OBJECT_STORE_FULL';
+  if (codes.includes('NoSuchBucket')) return 'OBJECT_STORE_NO_SUCH_BUCKET';
+  if (has(FORBIDDEN_CODES) || status === 403 || status === 401) return 'OBJECT_STORE_FORBIDDEN';
+  if (codes.includes('NoSuchKey') || codes.includes('NotFound') || status === 404) return 'OBJECT_NOT_FOUND';
   if (status !== undefined && (status >= 500 || status === 429)) return 'OBJECT_STORE_UNREACHABLE';
   return 'OBJECT_STORE_ERROR';
 }
