@@ -1,19 +1,15 @@
 // End-to-end test of the local pod runtime against a real kube-apiserver and kube-controller-manager.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { V1Container, V1Pod, V1PodSpec } from '@kubernetes/client-node';
 import { Agent, request } from 'undici';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createLogger } from '../../src/log.ts';
-import { startControlPlane, type ControlPlane } from '../world/local-env/control-plane.ts';
-import { buildLocalImages } from '../world/local-env/image-build.ts';
-import { startPodRuntime, type PodRuntime } from '../world/local-env/pod-runtime/main.ts';
+import type { ControlPlane } from '../world/local-env/control-plane.ts';
+import type { PodRuntime } from '../world/local-env/pod-runtime/main.ts';
 import {
   busyboxPod,
-  clients,
   containerLog,
   createStatefulSet,
   podReady,
@@ -23,11 +19,12 @@ import {
   waitForPod,
   type Clients,
 } from './fixtures/pod-runtime/harness.ts';
+import { startRuntimeWorld, type RuntimeWorld } from './fixtures/pod-runtime/runtime-world.ts';
 
 const ns = 'pod-runtime-e2e';
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/pod-runtime');
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pod-runtime-e2e-'));
-const stateDir = path.join(root, 'runtime');
+let world: RuntimeWorld | undefined;
+let stateDir: string;
 let cp: ControlPlane;
 let runtime: PodRuntime;
 let k: Clients;
@@ -44,28 +41,12 @@ async function createPod(pod: V1Pod): Promise<V1Pod> {
 }
 
 test.before(async () => {
-  const log = createLogger('pod-runtime-e2e', process.env['LOG_LEVEL'] ?? 'warn');
-  buildLocalImages();
-  cp = await startControlPlane({ stateDir: path.join(root, 'control-plane'), log });
-  runtime = await startPodRuntime({
-    kubeconfigPath: cp.kubeconfigPath,
-    stateDir,
-    log,
-    backoff: { baseMs: 500, maxMs: 2000 },
-    volumeRefreshMs: 1000,
-    shutdownGraceMs: 2000,
-  });
-  k = clients(cp.kubeconfigPath);
-  await k.core.createNamespace({ body: { metadata: { name: ns } } });
-  await waitFor('default service account', () =>
-    k.core.readNamespacedServiceAccount({ name: 'default', namespace: ns }),
-  );
+  world = await startRuntimeWorld('pod-runtime-e2e', ns);
+  ({ cp, runtime, k, stateDir } = world);
 });
 
 test.after(async () => {
-  await runtime?.stop();
-  await cp?.stop();
-  fs.rmSync(root, { recursive: true, force: true });
+  await world?.stop();
 });
 
 test('registers a Ready node and renews its lease', async () => {

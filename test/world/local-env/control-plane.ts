@@ -132,6 +132,11 @@ function apiServerArgs({ dir, etcdPort, port, certs, tokenFile, auditLog }: ApiS
     `--tls-cert-file=${certs.servingCertFile}`,
     `--tls-private-key-file=${certs.servingKeyFile}`,
     `--client-ca-file=${certs.caFile}`,
+    // pods/log goes to the pod runtime's kubelet API on the Node's InternalIP, both sides checking certificates
+    `--kubelet-certificate-authority=${certs.kubelet.caFile}`,
+    `--kubelet-client-certificate=${certs.kubelet.apiserverClientCertFile}`,
+    `--kubelet-client-key=${certs.kubelet.apiserverClientKeyFile}`,
+    '--kubelet-preferred-address-types=InternalIP',
     `--token-auth-file=${tokenFile}`,
     '--authorization-mode=RBAC',
     `--service-account-issuer=https://127.0.0.1:${port}`,

@@ -4,11 +4,14 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
 import { createLogger, type Logger } from '../../../../src/log.ts';
+import { kubeletCertFiles, NODE_IP, type KubeletCerts } from '../certs.ts';
 import { kubeletBackoff, type BackoffPolicy } from './backoff.ts';
+import { buildLogLookup } from './container-logs.ts';
 import { ContainerProcess, killRecordedGroups } from './container-process.ts';
 import { FleetClient } from './fleet-client.ts';
 import { startInformer } from './informer.ts';
 import { loadKube } from './kube.ts';
+import { startKubeletServer } from './kubelet-server.ts';
 import { startNodeAgent } from './node-agent.ts';
 import { PodBinder } from './pod-binder.ts';
 import { PodManager } from './pod-manager.ts';
@@ -29,14 +32,25 @@ export interface PodRuntimeOptions {
   podSubnet?: number;
   /** Fleet mode: the socket of a fleet host that runs every scheduler and backup-agent container. */
   fleetHost?: string;
+  /** The log API's certificates; default: those the control plane issued next to the kubeconfig's CA file. */
+  kubeletCerts?: KubeletCerts;
 }
 
 export interface PodRuntime {
   nodeName: string;
+  /** where the kubelet log API listens (the Node's InternalIP and daemonEndpoints port) */
+  kubeletEndpoint: { host: string; port: number };
   stop(): Promise<void>;
 }
 
-const nodeIP = '127.0.0.1';
+const nodeIP = NODE_IP;
+
+function defaultKubeletCerts(kube: ReturnType<typeof loadKube>): KubeletCerts {
+  const caFile = kube.kc.getCurrentCluster()?.caFile;
+  if (!caFile)
+    throw new Error('the kubeconfig names no CA file, next to which the kubelet certificates live');
+  return kubeletCertFiles(path.dirname(caFile));
+}
 
 export async function startPodRuntime(opts: PodRuntimeOptions): Promise<PodRuntime> {
   const log = opts.log ?? createLogger('pod-runtime');
@@ -49,7 +63,15 @@ export async function startPodRuntime(opts: PodRuntimeOptions): Promise<PodRunti
   const fleet = opts.fleetHost ? await FleetClient.connect(opts.fleetHost) : undefined;
   const ownProcess = (spec: Parameters<typeof ContainerProcess.start>[0]): ContainerProcess =>
     ContainerProcess.start(spec);
-  const node = await startNodeAgent({ kube, nodeName, nodeIP, log });
+  // the cache fills once the pod informer below starts; until then the log API knows no pod
+  let getPod = (_ns: string, _name: string): V1Pod | undefined => undefined;
+  const kubelet = await startKubeletServer({
+    host: nodeIP,
+    certs: opts.kubeletCerts ?? defaultKubeletCerts(kube),
+    find: buildLogLookup(stateDir, nodeName, (ns, name) => getPod(ns, name)),
+    log,
+  });
+  const node = await startNodeAgent({ kube, nodeName, nodeIP, kubeletPort: kubelet.port, log });
   const pods = new PodManager({
     kube,
     nodeName,
@@ -91,13 +113,16 @@ export async function startPodRuntime(opts: PodRuntimeOptions): Promise<PodRunti
     log,
     hasClaim: (ns, name) => claimInformer.get(name, ns) !== undefined,
   });
+  getPod = (ns, name) => podInformer.get(name, ns);
   await podInformer.synced;
   await pods.cleanupOrphans();
   log.info({ nodeName, stateDir }, 'Pod runtime started');
   return {
     nodeName,
+    kubeletEndpoint: { host: nodeIP, port: kubelet.port },
     stop: async () => {
       node.stop();
+      await kubelet.close();
       await Promise.all([podInformer.stop(), claimInformer.stop()]);
       await pods.stop(opts.shutdownGraceMs ?? 10_000);
       fleet?.close();

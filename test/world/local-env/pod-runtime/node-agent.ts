@@ -16,6 +16,8 @@ export interface NodeAgentOptions {
   kube: Kube;
   nodeName: string;
   nodeIP: string;
+  /** the kubelet log API's port, published in status.daemonEndpoints for the apiserver */
+  kubeletPort: number;
   log: Logger;
   leaseRenewMs?: number;
   statusUpdateMs?: number;
@@ -74,6 +76,7 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<{ stop(): 
         { type: 'InternalIP', address: opts.nodeIP },
         { type: 'Hostname', address: nodeName },
       ],
+      daemonEndpoints: { kubeletEndpoint: { Port: opts.kubeletPort } },
       capacity,
       allocatable: capacity,
       nodeInfo: {

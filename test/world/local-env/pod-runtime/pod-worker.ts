@@ -6,6 +6,7 @@ import type { Logger } from '../../../../src/log.ts';
 import { findImage } from '../images.ts';
 import type { BackoffPolicy } from './backoff.ts';
 import { buildContainerEnv } from './container-env.ts';
+import { podLogDir } from './container-logs.ts';
 import { containerUser, overlayLauncher, type ContainerRoot } from './container-root.ts';
 import {
   ContainerRunner,
@@ -69,7 +70,7 @@ export class PodWorker {
     };
     this.volumes = new PodVolumes(this.fileCtx, podDir);
     const ctx: RunnerContext = {
-      logDir: path.join(opts.stateDir, 'logs', `${meta.namespace}_${meta.name}_${meta.uid}`),
+      logDir: podLogDir(opts.stateDir, meta.namespace!, meta.name!, meta.uid!),
       runDir: path.join(opts.stateDir, 'run', meta.uid!),
       podRef: `${meta.name}_${meta.namespace}(${meta.uid})`,
       backoff: opts.backoff,
