@@ -45,7 +45,7 @@ test('the Node publishes its InternalIP and the kubelet port the apiserver proxi
   assert.ok(node.status?.addresses?.some((a) => a.type === 'InternalIP' && a.address === '127.0.0.1'));
 });
 
-test('kubectl logs returns a running pod its output, and --tail=2 its last two lines', async () => {
+test('kubectl logs returns a running pod its output; --tail=2 its last two lines; --timestamps dates them', async () => {
   await k.core.createNamespacedPod({
     namespace: ns,
     body: busyboxPod(ns, 'talker', 'echo one; echo two; echo three; sleep 3600'),
@@ -53,6 +53,13 @@ test('kubectl logs returns a running pod its output, and --tail=2 its last two l
   assert.is(await waitForLogs(['talker'], /three/), 'one\ntwo\nthree\n');
   assert.is(await logs(['talker', '--tail=2']), 'two\nthree\n');
   assert.is(await logs(['talker', '-c', 'main', '--limit-bytes=6']), 'one\ntw');
+  const stamped = (await logs(['talker', '--timestamps', '--since=1h'])).trim().split('\n');
+  assert.is(stamped.length, 3, stamped.join('\n'));
+  for (const line of stamped) {
+    const [time = '', text] = line.split(' ');
+    assert.ok(Math.abs(Date.now() - Date.parse(time)) < 120_000, `${line}: dated when it was written`);
+    assert.ok(['one', 'two', 'three'].includes(text ?? ''), line);
+  }
 });
 
 test('kubectl logs -f streams a line written after it started', async () => {

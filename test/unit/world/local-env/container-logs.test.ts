@@ -7,7 +7,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   buildLogLookup,
+  buildStampedChunk,
   computeRunEnded,
+  lineStartFrom,
   listRuns,
   pickRun,
   planLogQuery,
@@ -23,25 +25,41 @@ function file(name: string, text: string): string {
   return p;
 }
 
-const q = (s: string) => planLogQuery(new URLSearchParams(s));
+const NOW = Date.parse('2026-12-06T04:00:00Z');
+const q = (s: string) => planLogQuery(new URLSearchParams(s), NOW);
 
 test('query: follow, previous, tailLines and limitBytes as the apiserver sends them', () => {
   assert.equal(q('follow=true&previous=true&tailLines=2&limitBytes=100&stream=All'), {
     follow: true,
     previous: true,
+    timestamps: false,
     tailLines: 2,
     limitBytes: 100,
   });
-  assert.equal(q(''), { follow: false, previous: false });
+  assert.equal(q(''), { follow: false, previous: false, timestamps: false });
 });
 
-test('query: time-based options and split streams are refused with the reason', () => {
-  assert.match(String(q('timestamps=true')), /timestamps is not supported.*no time per line/);
-  assert.match(String(q('sinceSeconds=10')), /sinceSeconds is not supported/);
+test('query: timestamps, and sinceSeconds or sinceTime as a time', () => {
+  assert.equal(q('timestamps=true&sinceSeconds=10'), {
+    follow: false,
+    previous: false,
+    timestamps: true,
+    sinceMs: NOW - 10_000,
+  });
+  assert.equal(q('sinceTime=2026-12-06T03:59:00Z'), {
+    follow: false,
+    previous: false,
+    timestamps: false,
+    sinceMs: NOW - 60_000,
+  });
+});
+
+test('query: bad values and split streams are refused with the reason', () => {
   assert.match(String(q('stream=Stdout')), /stdout and stderr share one log file/);
   assert.match(String(q('tailLines=-1')), /tailLines must be an integer >= 0/);
   assert.match(String(q('limitBytes=0')), /limitBytes must be an integer >= 1/);
-  assert.equal(q('timestamps=false'), { follow: false, previous: false });
+  assert.match(String(q('sinceSeconds=0')), /sinceSeconds must be an integer >= 1/);
+  assert.match(String(q('sinceTime=yesterday')), /sinceTime must be an RFC 3339 time/);
 });
 
 test('runs are the numbered files in restart order; previous is the one before the newest', async () => {
@@ -71,6 +89,24 @@ test('tailOffset crosses read chunks', async () => {
   const text = `${lines.join('\n')}\n`;
   const f = file('big.log', text);
   assert.is(text.slice(await tailOffset(f, 20_000)), `${lines.slice(10_000).join('\n')}\n`);
+});
+
+test('lineStartFrom: an offset inside a line moves to the next line', async () => {
+  const f = file('lines.log', 'ab\ncd\nef');
+  assert.is(await lineStartFrom(f, 0), 0);
+  assert.is(await lineStartFrom(f, 3), 3);
+  assert.is(await lineStartFrom(f, 4), 6);
+  assert.is(await lineStartFrom(f, 7), 8, 'no newline after: the end of the file');
+});
+
+test('stamped chunks: each line that starts in the chunk gets its arrival time', () => {
+  const at = (o: number) => Date.parse('2026-12-06T04:00:00Z') + o;
+  const first = buildStampedChunk(Buffer.from('a\nbc'), 0, true, at);
+  assert.is(first.out.toString(), '2026-12-06T04:00:00.000Z a\n2026-12-06T04:00:00.002Z bc');
+  assert.is(first.atLineStart, false);
+  const rest = buildStampedChunk(Buffer.from('d\ne\n'), 4, false, at);
+  assert.is(rest.out.toString(), 'd\n2026-12-06T04:00:00.006Z e\n');
+  assert.is(rest.atLineStart, true);
 });
 
 test('a run has ended once the status shows it terminated or restarted, or the pod is gone', () => {

@@ -62,6 +62,20 @@ test('the newest run, its last lines, a byte limit and the previous run', async 
   assert.equal(await get('?previous=true'), { status: 200, body: 'first run\n' });
 });
 
+test('timestamps date each line by the recorded arrivals; sinceSeconds skips older lines', async () => {
+  const times = path.join(containerDir, '1.times');
+  const recent = Date.now() - 5000;
+  fs.writeFileSync(times, `2 ${Date.parse('2026-12-06T04:00:00Z')}\n6 ${recent}\n`);
+  try {
+    const stamped = await get('?timestamps=true');
+    const at = new Date(recent).toISOString();
+    assert.is(stamped.body, `2026-12-06T04:00:00.000Z a\n${at} b\n${at} c\n`);
+    assert.is((await get('?sinceSeconds=60')).body, 'b\nc\n');
+  } finally {
+    fs.rmSync(times);
+  }
+});
+
 test('a caller without the apiserver client certificate is refused', async () => {
   const res = await get('', anonymous);
   assert.is(res.status, 401);
@@ -74,9 +88,9 @@ test('unknown containers and unsupported options are answered with the reason', 
   });
   assert.is(res.statusCode, 404);
   assert.match(await res.body.text(), /container other of pod ns\/p is not on this node/);
-  const timed = await get('?timestamps=true');
-  assert.is(timed.status, 400);
-  assert.match(timed.body, /no time per line/);
+  const split = await get('?stream=Stdout');
+  assert.is(split.status, 400);
+  assert.match(split.body, /stdout and stderr share one log file/);
 });
 
 test('follow streams output written later and ends when the run ends', async () => {

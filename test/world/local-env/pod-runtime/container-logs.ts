@@ -18,8 +18,11 @@ export interface ContainerLogSource {
 export interface LogQuery {
   follow: boolean;
   previous: boolean;
+  timestamps: boolean;
   tailLines?: number;
   limitBytes?: number;
+  /** only lines that arrived at or after this time (from sinceSeconds or sinceTime) */
+  sinceMs?: number;
 }
 
 const flag = (params: URLSearchParams, name: string): boolean => params.get(name) === 'true';
@@ -31,12 +34,17 @@ function count(params: URLSearchParams, name: string, min: number): number | str
   return Number.isInteger(value) && value >= min ? value : `${name} must be an integer >= ${min}`;
 }
 
+function since(params: URLSearchParams, nowMs: number): number | string | undefined {
+  const seconds = count(params, 'sinceSeconds', 1);
+  if (seconds !== undefined) return typeof seconds === 'string' ? seconds : nowMs - seconds * 1000;
+  const time = params.get('sinceTime');
+  if (time === null) return undefined;
+  const ms = Date.parse(time);
+  return Number.isNaN(ms) ? `sinceTime must be an RFC 3339 time, not ${time}` : ms;
+}
+
 /** Validates the kubelet's query parameters; a string is the reason for a 400 answer. */
-export function planLogQuery(params: URLSearchParams): LogQuery | string {
-  // the runtime keeps plain output without a time per line, so it cannot stamp or filter lines by time
-  for (const timed of ['timestamps', 'sinceSeconds', 'sinceTime'])
-    if (params.has(timed) && params.get(timed) !== 'false')
-      return `${timed} is not supported by the local pod runtime: its container logs carry no time per line`;
+export function planLogQuery(params: URLSearchParams, nowMs: number): LogQuery | string {
   const stream = params.get('stream');
   if (stream !== null && stream !== 'All')
     return `stream=${stream} is not supported: stdout and stderr share one log file`;
@@ -44,9 +52,13 @@ export function planLogQuery(params: URLSearchParams): LogQuery | string {
   const limitBytes = count(params, 'limitBytes', 1);
   if (typeof tailLines === 'string') return tailLines;
   if (typeof limitBytes === 'string') return limitBytes;
+  const sinceMs = since(params, nowMs);
+  if (typeof sinceMs === 'string') return sinceMs;
   return {
     follow: flag(params, 'follow'),
     previous: flag(params, 'previous'),
+    timestamps: flag(params, 'timestamps'),
+    ...(sinceMs === undefined ? {} : { sinceMs }),
     ...(tailLines === undefined ? {} : { tailLines }),
     ...(limitBytes === undefined ? {} : { limitBytes }),
   };
@@ -68,6 +80,45 @@ export function pickRun(runs: readonly number[], previous: boolean): number | un
 }
 
 const CHUNK = 64 * 1024;
+
+/** `offset` if a line starts there, else the start of the next line (or the file's size). */
+export async function lineStartFrom(file: string, offset: number): Promise<number> {
+  if (offset === 0) return 0;
+  const handle = await fs.open(file, 'r');
+  try {
+    const buf = Buffer.alloc(CHUNK);
+    for (let pos = offset - 1; ; ) {
+      const { bytesRead } = await handle.read(buf, 0, CHUNK, pos);
+      if (bytesRead === 0) return pos;
+      const nl = buf.subarray(0, bytesRead).indexOf(0x0a);
+      if (nl >= 0) return pos + nl + 1;
+      pos += bytesRead;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Prefixes every line starting in `chunk` (read at `offset`) with its arrival time, as the kubelet does. */
+export function buildStampedChunk(
+  chunk: Buffer,
+  offset: number,
+  atLineStart: boolean,
+  arrival: (offset: number) => number,
+): { out: Buffer; atLineStart: boolean } {
+  const parts: Buffer[] = [];
+  let i = 0;
+  let lineStart = atLineStart;
+  while (i < chunk.length) {
+    if (lineStart) parts.push(Buffer.from(`${new Date(arrival(offset + i)).toISOString()} `));
+    const nl = chunk.indexOf(0x0a, i);
+    const end = nl < 0 ? chunk.length : nl + 1;
+    parts.push(chunk.subarray(i, end));
+    lineStart = nl >= 0;
+    i = end;
+  }
+  return { out: Buffer.concat(parts), atLineStart: lineStart };
+}
 
 /** The byte offset where the last `lines` lines of the file start (a final newline ends the last line). */
 export async function tailOffset(file: string, lines: number): Promise<number> {

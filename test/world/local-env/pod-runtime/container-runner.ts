@@ -10,6 +10,7 @@ import type { ContainerExit, ContainerHandle, ContainerSpawnSpec } from './conta
 import type { ContainerLauncher } from './fleet-client.ts';
 import { ContainerConfigError } from './field-ref.ts';
 import { errorMessage, rfc3339 } from './kube.ts';
+import { startLogClock } from './log-clock.ts';
 import { ProbeWorker, type ProbeKind, type ProbeTarget } from './probes.ts';
 
 export type RestartPolicy = 'Always' | 'OnFailure' | 'Never';
@@ -140,12 +141,14 @@ export class ContainerRunner {
     }
     if (this.stopping) return 'stopped';
     const name = this.container.name;
+    const logFile = path.join(this.ctx.logDir, name, `${this.status.restartCount}.log`);
     const proc = this.ctx.launch({
       ...plan.spawn,
-      logFile: path.join(this.ctx.logDir, name, `${this.status.restartCount}.log`),
+      logFile,
       pidFile: path.join(this.ctx.runDir, `${name}.pid`),
     });
     this.process = proc;
+    const clock = this.startClock(logFile);
     const containerID = `local://${randomUUID()}`;
     const startedAt = rfc3339(proc.startedAt);
     Object.assign(this.status, { containerID, imageID: plan.imageID });
@@ -159,6 +162,7 @@ export class ContainerRunner {
     );
     this.ctx.onChange();
     const exit = await proc.exited;
+    clock?.stop();
     this.stopProbes();
     this.process = undefined;
     const terminated: TerminatedState = {
@@ -173,6 +177,16 @@ export class ContainerRunner {
     this.ctx.log.info({ container: name, exitCode: exit.exitCode }, 'Container exited');
     this.ctx.onChange();
     return exit;
+  }
+
+  /** Dates the run's output for `kubectl logs --timestamps`/`--since`; without it the logs are still served. */
+  private startClock(logFile: string): { stop(): void } | undefined {
+    try {
+      return startLogClock(logFile);
+    } catch (err) {
+      this.ctx.log.warn({ container: this.container.name, err: errorMessage(err) }, 'Log times not recorded');
+      return undefined;
+    }
   }
 
   private startProbes(target: ProbeTarget): void {

@@ -5,19 +5,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { TLSSocket } from 'node:tls';
 import type { Logger } from '../../../../src/log.ts';
 import { APISERVER_KUBELET_CLIENT_CN, type KubeletCerts } from '../certs.ts';
-import {
-  listRuns,
-  pickRun,
-  planLogQuery,
-  tailOffset,
-  type ContainerLogSource,
-  type LogQuery,
-} from './container-logs.ts';
+import { listRuns, pickRun, planLogQuery, type ContainerLogSource } from './container-logs.ts';
 import { errorMessage } from './kube.ts';
+import { streamRunLog } from './log-stream.ts';
 
 export interface KubeletServerOptions {
   host: string;
@@ -90,7 +83,7 @@ async function handle(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Prom
   if (req.method !== 'GET' || parts.length !== 5 || parts[1] !== 'containerLogs')
     return answer(res, 404, `${req.method} ${url.pathname} is not served by the local pod runtime`);
   const [, , namespace = '', pod = '', container = ''] = parts;
-  const query = planLogQuery(url.searchParams);
+  const query = planLogQuery(url.searchParams, Date.now());
   if (typeof query === 'string') return answer(res, 400, query);
   const source = ctx.find(namespace, pod, container);
   if (!source)
@@ -100,49 +93,22 @@ async function handle(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Prom
     const which = query.previous ? 'previous terminated container' : 'container';
     return answer(res, 400, `${which} "${container}" in pod "${pod}" not found`);
   }
-  const file = path.join(source.containerDir, `${run}.log`);
-  const start = query.tailLines === undefined ? 0 : await tailOffset(file, query.tailLines);
   res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
   if (query.follow) res.flushHeaders();
   let aborted = false;
   res.once('close', () => (aborted = true));
-  const stop = (): boolean => aborted || ctx.closing();
-  // a previous run has ended already: following it ends at its last byte, as the kubelet does
-  const ended = (): boolean => query.previous || source.runEnded(run);
-  await copyFile(file, start, query, res, { ended, stop, pollMs: ctx.followPollMs ?? 200 });
+  await streamRunLog({
+    file: path.join(source.containerDir, `${run}.log`),
+    query,
+    // a previous run has ended already: following it ends at its last byte, as the kubelet does
+    ended: () => query.previous || source.runEnded(run),
+    stop: () => aborted || ctx.closing(),
+    pollMs: ctx.followPollMs ?? 200,
+    write: async (chunk) => {
+      if (!res.write(chunk)) await waitDrain(res);
+    },
+  });
   res.end();
-}
-
-/** Copies the file from `start`; when following, keeps copying new output until the run ended or the caller left. */
-async function copyFile(
-  file: string,
-  start: number,
-  query: LogQuery,
-  res: ServerResponse,
-  follow: { ended(): boolean; stop(): boolean; pollMs: number },
-): Promise<void> {
-  const { ended, stop, pollMs } = follow;
-  const handle = await fs.promises.open(file, 'r');
-  try {
-    const buf = Buffer.alloc(64 * 1024);
-    let pos = start;
-    let left = query.limitBytes ?? Number.POSITIVE_INFINITY;
-    while (left > 0 && !stop()) {
-      const finished = ended();
-      const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, left), pos);
-      if (bytesRead > 0) {
-        pos += bytesRead;
-        left -= bytesRead;
-        // a copy: the read buffer is reused while the response may still hold the chunk
-        if (!res.write(Buffer.from(buf.subarray(0, bytesRead)))) await waitDrain(res);
-        continue;
-      }
-      if (!query.follow || finished) return;
-      await sleep(pollMs);
-    }
-  } finally {
-    await handle.close();
-  }
 }
 
 function waitDrain(res: ServerResponse): Promise<void> {
