@@ -25,7 +25,8 @@ export const MarkerList = z.object({ markers: z.array(z.string()) });
 export const BackupCheck = z.object({
   name: z.string(),
   size: z.int().min(0),
-  /** unchecked: too large to decode in the agent's memory; the restore goes on with a warning */
+  /** unchecked: kept for agents older than the streaming decode (issue 22), which refused files above 256 MiB;
+   * an agent now decodes every file, so it answers only readable or unreadable */
   verdict: z.enum(['readable', 'unreadable', 'unchecked']),
   /** tasks in the snapshot, when readable */
   tasks: z.int().min(0).optional(),

@@ -2,7 +2,8 @@
 import { Agent, request } from 'undici';
 import { BackupCheck, BackupList, MarkerList, MTIME_HEADER, type BackupFile } from './agent-api.ts';
 import { succeededMarkerName } from '../api/contracts.ts';
-import { AgentError } from './agent-errors.ts';
+import { BackupSummary } from '../aurora/backup-summary.ts';
+import { AgentBackupError, AgentError } from './agent-errors.ts';
 
 export interface AgentEndpoint {
   host: string;
@@ -14,6 +15,11 @@ export interface AgentClient {
   listMarkers(at: AgentEndpoint): Promise<string[]>;
   /** Has the agent decode a backup where it lies: whether Aurora could load it, and how many tasks it holds. */
   checkBackup(at: AgentEndpoint, name: string): Promise<BackupCheck>;
+  /**
+   * Has the agent summarize a backup where it lies: its timestamp, tasks, cron jobs and quotas. Throws an
+   * AgentBackupError: AGENT_BACKUP_UNREADABLE (terminal) for a file that does not decode, AGENT_BACKUP_NOT_FOUND.
+   */
+  summarizeBackup(at: AgentEndpoint, name: string): Promise<BackupSummary>;
   /** Records on the replica's volume that the restore succeeded, which lets its moved-aside log expire. */
   markSucceeded(at: AgentEndpoint, restoreId: string): Promise<void>;
   /** Streams a backup from one agent straight into another; resolves to the bytes copied. */
@@ -73,6 +79,26 @@ export function createAgentClient(opts: AgentClientOptions): AgentClient {
       // decoding reads the whole file: bounded like a copy, not like a listing
       const url = `${base(at)}/backups/${encodeURIComponent(name)}/check`;
       return BackupCheck.parse(await getJson(url, opts.copyTimeoutMs));
+    },
+    async summarizeBackup(at, name) {
+      checked(at);
+      const url = `${base(at)}/backups/${encodeURIComponent(name)}/summary`;
+      const res = await request(url, {
+        dispatcher,
+        headers,
+        signal: AbortSignal.timeout(opts.copyTimeoutMs),
+        headersTimeout: opts.copyTimeoutMs,
+        bodyTimeout: opts.copyTimeoutMs,
+      });
+      const text = await res.body.text();
+      if (res.statusCode === 200) return BackupSummary.parse(JSON.parse(text));
+      if (res.statusCode === 404)
+        throw new AgentBackupError('AGENT_BACKUP_NOT_FOUND', `GET ${url}: ${text.slice(0, 200)}`);
+      if (res.statusCode === 422) {
+        const problem = (JSON.parse(text) as { problem?: string }).problem ?? text.slice(0, 300);
+        throw new AgentBackupError('AGENT_BACKUP_UNREADABLE', `backup ${name} on ${at.host}: ${problem}`);
+      }
+      throw new AgentError('AGENT_HTTP_STATUS', `GET ${url}: HTTP ${res.statusCode}: ${text.slice(0, 200)}`);
     },
     async markSucceeded(at, restoreId) {
       checked(at);

@@ -12,6 +12,7 @@ import type { BackupFile } from './agent-api.ts';
 import { AgentError } from './agent-errors.ts';
 import { BACKUP_FILE_PREFIX, BACKUP_NAME_PATTERN, isRestoreId, MTIME_HEADER } from './agent-names.ts';
 import { checkBackupFile } from './backup-check.ts';
+import { summarizeBackupFile } from './backup-summary-file.ts';
 
 export interface AgentServerOptions {
   /** the scheduler's -backup_dir: only backup files */
@@ -162,8 +163,11 @@ async function handle(
   }
   const marker = /^\/markers\/([^/]+)$/.exec(url.pathname)?.[1];
   if (marker !== undefined) return handleMarker(opts, req, res, decodeURIComponent(marker));
-  const checked = /^\/backups\/([^/]+)\/check$/.exec(url.pathname)?.[1];
-  if (checked !== undefined) return handleCheck(opts, req, res, decodeURIComponent(checked));
+  const decoded = /^\/backups\/([^/]+)\/(check|summary)$/.exec(url.pathname);
+  if (decoded?.[1] !== undefined) {
+    const what = decoded[2] === 'summary' ? 'summary' : 'check';
+    return handleDecode(opts, req, res, decodeURIComponent(decoded[1]), what);
+  }
   const match = /^\/backups\/([^/]+)$/.exec(url.pathname);
   const name = match?.[1] ? decodeURIComponent(match[1]) : undefined;
   if (!name) return send(res, 404, { error: `no route ${req.method} ${url.pathname}` });
@@ -217,20 +221,45 @@ async function transfer(
   }
 }
 
-async function handleCheck(
+/** handleDecode answers a check or a summary of one backup file, decoded where it lies. */
+async function handleDecode(
   opts: AgentServerOptions,
   req: IncomingMessage,
   res: ServerResponse,
   name: string,
+  what: 'check' | 'summary',
 ): Promise<void> {
   if (req.method !== 'GET') return send(res, 405, { error: `method ${req.method} not allowed` });
   if (!BACKUP_NAME_PATTERN.test(name)) return send(res, 400, { error: `invalid backup name ${name}` });
   const path = join(opts.backupDir, name);
   const st = await stat(path).catch(() => undefined);
   if (!st?.isFile()) return send(res, 404, { error: `backup ${name} not found` });
-  const result = await checkBackupFile(name, path);
-  opts.log.info({ backup: name, verdict: result.verdict, tasks: result.tasks }, 'Checked a backup file');
-  return send(res, 200, result);
+  if (what === 'check') {
+    const result = await checkBackupFile(name, path);
+    opts.log.info({ backup: name, verdict: result.verdict, tasks: result.tasks }, 'Checked a backup file');
+    return send(res, 200, result);
+  }
+  return answerSummary(opts, res, name, path);
+}
+
+/** answerSummary answers 422 with the problem for a file that is not a Snapshot Aurora could load. */
+async function answerSummary(
+  opts: AgentServerOptions,
+  res: ServerResponse,
+  name: string,
+  path: string,
+): Promise<void> {
+  const result = await summarizeBackupFile(name, path);
+  if ('problem' in result) {
+    opts.log.info({ backup: name, problem: result.problem }, 'A backup file to summarize is unreadable');
+    return send(res, 422, { problem: result.problem });
+  }
+  const { tasks, cronJobs, quotas } = result.summary;
+  opts.log.info(
+    { backup: name, tasks: tasks.length, cronJobs: cronJobs.length, quotas: quotas.length },
+    'Summarized a backup file',
+  );
+  return send(res, 200, result.summary);
 }
 
 async function handleMarker(

@@ -1,50 +1,70 @@
-// Decodes a backup file where it lies: a restore that would stage or recover an unreadable file must fail before
-// any replica's log is moved aside, not after.
-import { readFile, stat } from 'node:fs/promises';
-import { BinaryReader, readStruct } from '../thrift/binary-protocol.ts';
-import { SnapshotSpec } from '../thrift/storage-schema.ts';
+// Decodes a backup file where it lies, as a stream: a restore that would stage or recover an unreadable file must
+// fail before any replica's log is moved aside, not after, and a file of any size is decoded in bounded memory.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import {
+  readSnapshotStream,
+  SnapshotFormatError,
+  type SnapshotStreamResult,
+  type SnapshotVisitor,
+} from '../thrift/snapshot-stream.ts';
 import type { BackupCheck } from './agent-api.ts';
 
-/** Larger files are not decoded, to keep the sidecar small; such a restore goes on unchecked, with a warning. */
-export const MAX_CHECKED_BACKUP_BYTES = 256 * 1024 * 1024;
+/** Reads of 64 KiB: few enough calls for a multi-GiB file, little enough memory for the sidecar. */
+export const BACKUP_READ_CHUNK_BYTES = 64 * 1024;
 
-/** checkBackupBytes: a Snapshot in TBinaryProtocol (Aurora's backup format), whole, with its timestamp. */
-export function checkBackupBytes(name: string, data: Buffer): BackupCheck {
-  const base = { name, size: data.length };
-  if (data.length === 0) return { ...base, verdict: 'unreadable', problem: 'the file is empty' };
+export interface BackupScanOptions {
+  /** size of each read from the file (the stream's highWaterMark) */
+  chunkBytes?: number;
+}
+
+/** A streamed backup: its Snapshot when it is one Aurora can load, else why not. */
+export type BackupScan =
+  | { size: number; snapshot: SnapshotStreamResult & { timestamp: number } }
+  | { size: number; problem: string };
+
+/**
+ * scanBackupChunks decodes one Snapshot in TBinaryProtocol (Aurora's backup format), whole, with a timestamp;
+ * `open` is called only when there is something to read, so an empty file is never opened.
+ */
+export async function scanBackupChunks(
+  size: number,
+  open: () => AsyncIterable<Uint8Array>,
+  visitor: SnapshotVisitor = {},
+): Promise<BackupScan> {
+  if (size === 0) return { size, problem: 'the file is empty' };
   try {
-    const reader = new BinaryReader(data);
-    const snapshot = readStruct(reader, SnapshotSpec) as { timestamp?: number; tasks?: unknown[] };
-    if (reader.remaining > 0) {
-      return {
-        ...base,
-        verdict: 'unreadable',
-        problem: `${reader.remaining} bytes follow the end of the snapshot (not one Thrift Snapshot)`,
-      };
+    const snapshot = await readSnapshotStream(open(), visitor);
+    const { timestamp, trailing } = snapshot;
+    if (trailing > 0) {
+      return { size, problem: `${trailing} bytes follow the end of the snapshot (not one Thrift Snapshot)` };
     }
-    if (snapshot.timestamp === undefined)
-      return { ...base, verdict: 'unreadable', problem: 'the snapshot has no timestamp (field 1)' };
-    return {
-      ...base,
-      verdict: 'readable',
-      tasks: snapshot.tasks?.length ?? 0,
-      timestamp: snapshot.timestamp,
-    };
+    if (timestamp === undefined) return { size, problem: 'the snapshot has no timestamp (field 1)' };
+    return { size, snapshot: { ...snapshot, timestamp } };
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    return { ...base, verdict: 'unreadable', problem: `not a Thrift Snapshot in TBinaryProtocol: ${why}` };
+    if (!(err instanceof SnapshotFormatError)) throw err;
+    return { size, problem: `not a Thrift Snapshot in TBinaryProtocol: ${err.message}` };
   }
 }
 
-export async function checkBackupFile(name: string, path: string): Promise<BackupCheck> {
+export async function scanBackupFile(
+  path: string,
+  visitor: SnapshotVisitor = {},
+  opts: BackupScanOptions = {},
+): Promise<BackupScan> {
   const { size } = await stat(path);
-  if (size > MAX_CHECKED_BACKUP_BYTES) {
-    return {
-      name,
-      size,
-      verdict: 'unchecked',
-      problem: `the file is ${size} bytes, above the ${MAX_CHECKED_BACKUP_BYTES} bytes the agent decodes`,
-    };
-  }
-  return checkBackupBytes(name, await readFile(path));
+  const highWaterMark = opts.chunkBytes ?? BACKUP_READ_CHUNK_BYTES;
+  return scanBackupChunks(size, () => createReadStream(path, { highWaterMark }), visitor);
+}
+
+/** checkBackupFile never answers 'unchecked' any more: the streaming decode has no size limit. */
+export async function checkBackupFile(
+  name: string,
+  path: string,
+  opts?: BackupScanOptions,
+): Promise<BackupCheck> {
+  const scan = await scanBackupFile(path, {}, opts);
+  if ('problem' in scan) return { name, size: scan.size, verdict: 'unreadable', problem: scan.problem };
+  const { tasks, timestamp } = scan.snapshot;
+  return { name, size: scan.size, verdict: 'readable', tasks, timestamp };
 }

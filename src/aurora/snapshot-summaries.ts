@@ -4,7 +4,14 @@
 import { createHash } from 'node:crypto';
 import { ResourceAggregateSpec, TaskConfigSpec } from '../thrift/api-schema.ts';
 import { scheduleStatusName } from '../thrift/api-types.ts';
-import type { JobConfiguration, JobKey, Resource, ScheduledTask, TaskConfig } from '../thrift/api-types.ts';
+import type {
+  AssignedTask,
+  JobConfiguration,
+  JobKey,
+  Resource,
+  ScheduledTask,
+  TaskConfig,
+} from '../thrift/api-types.ts';
 import type { StructValue, TypeSpec } from '../thrift/schema.ts';
 import type { QuotaConfiguration } from '../thrift/storage-schema.ts';
 
@@ -70,10 +77,11 @@ export function jobKeyString(key: JobKey | undefined): string {
   return key ? `${key.role}/${key.environment}/${key.name}` : '?/?/?';
 }
 
+/** summarizeTask takes a task as decoded, where even required fields may be missing from a damaged snapshot. */
 export function summarizeTask(t: ScheduledTask): TaskSummaryRow {
-  const a = t.assignedTask;
+  const a: Partial<AssignedTask> = t.assignedTask ?? {};
   return {
-    id: a.taskId,
+    id: a.taskId ?? '',
     job: jobKeyString(a.task?.job),
     instance: a.instanceId ?? 0,
     status: scheduleStatusName(t.status),
@@ -82,11 +90,12 @@ export function summarizeTask(t: ScheduledTask): TaskSummaryRow {
   };
 }
 
-export function summarizeCronJob(job: JobConfiguration): CronJobSummaryRow {
+/** summarizeCronJob takes a StoredCronJob's jobConfiguration, which a damaged snapshot may lack. */
+export function summarizeCronJob(job: Partial<JobConfiguration> | undefined): CronJobSummaryRow {
   return {
-    job: jobKeyString(job.key),
-    schedule: job.cronSchedule ?? '',
-    config: digestTaskConfig(job.taskConfig),
+    job: jobKeyString(job?.key),
+    schedule: job?.cronSchedule ?? '',
+    config: digestTaskConfig(job?.taskConfig),
   };
 }
 

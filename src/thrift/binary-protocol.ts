@@ -61,6 +61,14 @@ export class BinaryWriter {
   }
 }
 
+/** Raised when a value runs past the bytes at hand, which a streaming reader answers by reading more. */
+export class EndOfDataError extends Error {
+  constructor() {
+    super('TBinaryProtocol: unexpected end of data');
+    this.name = 'EndOfDataError';
+  }
+}
+
 export class BinaryReader {
   private offset = 0;
   private readonly buf: Buffer;
@@ -70,7 +78,7 @@ export class BinaryReader {
   }
 
   private take(n: number): number {
-    if (this.offset + n > this.buf.length) throw new Error('TBinaryProtocol: unexpected end of data');
+    if (this.offset + n > this.buf.length) throw new EndOfDataError();
     const at = this.offset;
     this.offset += n;
     return at;
