@@ -43,6 +43,8 @@ export interface AuroraAdminClient {
   createJob(job: JobConfiguration): Promise<void>;
   killTasks(jobKey: JobKey, instances?: readonly number[]): Promise<void>;
   getTasksWithoutConfigs(query: TaskQuery): Promise<ScheduledTask[]>;
+  /** Tasks with their whole TaskConfig (executor data included); page with query.offset and query.limit. */
+  getTasksStatus(query: TaskQuery): Promise<ScheduledTask[]>;
   /** Any method in service-schema.ts; resolves to the OK Response. */
   call(method: string, args: StructValue): Promise<Response>;
 }
@@ -114,6 +116,8 @@ export function createAuroraAdminClient(opts: AuroraAdminClientOptions): AuroraA
       nothing('killTasks', instances ? { job: { ...job }, instances: [...instances] } : { job: { ...job } }),
     getTasksWithoutConfigs: async (query) =>
       (await ok('getTasksWithoutConfigs', { query: { ...query } })).result?.scheduleStatusResult?.tasks ?? [],
+    getTasksStatus: async (query) =>
+      (await ok('getTasksStatus', { query: { ...query } })).result?.scheduleStatusResult?.tasks ?? [],
   };
 }
 

@@ -4,6 +4,7 @@ import { TerminalError } from '../controller/result.ts';
 import { podName } from '../resources/names.ts';
 import { buildRestoreConfigMap } from '../resources/restore-config.ts';
 import { copyBackupTo, holdsSourceBackup, markSucceeded, validate } from './backup-steps.ts';
+import { impact } from './impact-step.ts';
 import { clusterOf } from './cluster-ref.ts';
 import { lock, unlock } from './lock-steps.ts';
 import { removeRestoreConfig } from './restore-config-steps.ts';
@@ -141,6 +142,7 @@ export const snapshotQuorum: RestoreStep = {
 
 export const OFFLINE_STEPS: readonly RestoreStep[] = [
   validate,
+  impact,
   lock,
   blockTraffic,
   placeBackupOffline,

@@ -4,6 +4,7 @@ import { restoreConfigMapName } from '../resources/names.ts';
 import { buildRestoreConfigMap } from '../resources/restore-config.ts';
 import type { JobKey } from '../thrift/api-types.ts';
 import { copyBackupTo, holdsSourceBackup, markSucceeded, validate } from './backup-steps.ts';
+import { impact } from './impact-step.ts';
 import { clusterOf } from './cluster-ref.ts';
 import { lock, unlock } from './lock-steps.ts';
 import { applyStatefulSet, startAll, stopSchedulers, waitReady } from './scheduler-steps.ts';
@@ -157,11 +158,16 @@ export const deleteTasks: RestoreStep = {
 export const approval: RestoreStep = {
   name: 'Approval',
   done: (s) => !s.restore.spec.approval.required || s.restore.spec.approval.approved,
-  async run() {
+  async run(ctx) {
+    // the approver decides on what the restore kills: status.impact, summarized in the message and one event
+    const summary = ctx.restore.status?.impact?.summary ?? 'impact not computed';
+    const message = `waiting for spec.approval.approved=true: ${summary}; status.preview shows what would be restored`;
+    const first = !ctx.restore.status?.timeline?.find((t) => t.step === 'Approval')?.message;
     return {
       phase: 'AwaitingApproval',
-      message: 'waiting for spec.approval.approved=true; status.preview shows what would be restored',
+      message,
       requeueAfterMs: 30_000,
+      events: first ? [{ type: 'Normal', reason: 'AwaitingApproval', message: `restore ${summary}` }] : [],
     };
   },
 };
@@ -268,6 +274,7 @@ export const restoreConfiguration: RestoreStep = {
 
 export const STAGED_STEPS: readonly RestoreStep[] = [
   validate,
+  impact,
   lock,
   blockTraffic,
   stopSchedulers,

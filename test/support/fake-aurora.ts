@@ -6,6 +6,7 @@ import type { AgentClient } from '../../src/agent/agent-client.ts';
 import { succeededMarkerName } from '../../src/api/contracts.ts';
 import { AuroraHttpError, AuroraRpcError, type AuroraAdminClient } from '../../src/aurora/admin-client.ts';
 import type { SchedulerProbe } from '../../src/aurora/scheduler-probe.ts';
+import { summarizeTask } from '../../src/aurora/backup-summary.ts';
 import { type RpcFault, withAgentFaults, withRpcFaults } from './aurora-faults.ts';
 import { markerName, type RestoreAction } from '../../src/resources/restore-config.ts';
 import type { SchedulerMode } from '../../src/resources/scheduler-args.ts';
@@ -207,6 +208,12 @@ export class FakeAurora {
               timestamp: Date.parse(file.mtime),
             };
       },
+      summarizeBackup: async (e, name) => {
+        const file = at(e.host).backups.find((b) => b.name === name);
+        if (!file) throw new Error(`${name} not found on ${e.host}`);
+        const tasks = (this.contents.get(name) ?? []).map((id) => summarizeTask(taskOf(id)));
+        return { name, size: file.size, timestamp: Date.parse(file.mtime), tasks, cronJobs: [], quotas: [] };
+      },
       markSucceeded: async (e, restoreId) => {
         const r = at(e.host);
         const marker = succeededMarkerName(restoreId);
@@ -287,6 +294,11 @@ export class FakeAurora {
           throw rpcError('getTasksWithoutConfigs', 'Storage is not READY', ResponseCode.ERROR_TRANSIENT);
         }
         return this.log.map(taskOf);
+      },
+      getTasksStatus: async (query: TaskQuery) => {
+        leader('getTasksStatus');
+        const offset = query.offset ?? 0;
+        return this.log.slice(offset, offset + (query.limit ?? this.log.length)).map(taskOf);
       },
     };
   }

@@ -54,6 +54,7 @@ test('the Offline strategy uses the Offline table, in the documented order', () 
   assert.is(OFFLINE_TABLE.steps, OFFLINE_STEPS);
   assert.equal(ORDER, [
     'Validate',
+    'Impact',
     'Lock',
     'BlockTraffic',
     'PlaceBackup',

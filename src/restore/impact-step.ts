@@ -1,0 +1,69 @@
+// The Impact step, right after Validate and before anything is touched: what the restore will kill, compared with
+// the live scheduler, recorded in status.impact. A leader that cannot be read never fails or stalls the restore.
+import { formatAgeMs } from '../api/age.ts';
+import { TerminalError } from '../controller/result.ts';
+import { clusterOf } from './cluster-ref.ts';
+import { computeImpact, unknownImpact } from './impact.ts';
+import { readLiveState } from './live-state.ts';
+import { sourceBackupId } from './source-backup.ts';
+import type { RestoreStep, StepContext, StepOutcome } from './step.ts';
+import { livePods, type Situation } from './world.ts';
+
+/** How long transient failures (no leader, a refused read, a silent agent) are retried before "impact unknown". */
+export const IMPACT_WAIT_MS = 30_000;
+
+/** A step past Impact already ran (a restore created before this step existed): the cluster is being touched. */
+function pastImpact(s: Situation): boolean {
+  return (s.restore.status?.timeline ?? []).some((t) => t.step === 'Lock');
+}
+
+async function compute(ctx: StepContext): Promise<StepOutcome> {
+  const cluster = clusterOf(ctx);
+  const name = sourceBackupId(ctx.restore);
+  const holder = livePods(ctx).find((p) => p.name === ctx.restore.status?.source?.pod);
+  if (!holder?.podIP) throw new Error(`${ctx.restore.status?.source?.pod ?? 'the source pod'} has no IP`);
+  const agents = await ctx.fx.agents(cluster);
+  const backup = await agents
+    .summarizeBackup({ host: holder.podIP, port: cluster.spec.backupAgent.port }, name)
+    .catch((err: unknown) => {
+      // AgentBackupError (src/agent/agent-errors.ts) names the agent's answer about the file in backupCode
+      if (err instanceof Error && (err as { backupCode?: string }).backupCode === 'AGENT_BACKUP_UNREADABLE') {
+        throw new TerminalError('BackupUnreadable', `${err.message}. The cluster was not touched.`);
+      }
+      throw err;
+    });
+  const leader = livePods(ctx).find((p) => p.lifecycle === 'ACTIVE' && p.podIP);
+  if (!leader?.podIP)
+    throw new Error('no scheduler is ACTIVE (leading and registered) to read the live state from');
+  const live = await readLiveState(ctx.fx.admin(leader.podIP, cluster.spec.httpPort));
+  const impact = computeImpact(backup, live, ctx.fx.now(), { leader: leader.name });
+  return { message: `impact: ${impact.summary}`, status: { impact } };
+}
+
+export const impact: RestoreStep = {
+  name: 'Impact',
+  done: (s) => s.restore.status?.impact !== undefined || pastImpact(s),
+  async run(ctx) {
+    try {
+      return await compute(ctx);
+    } catch (err) {
+      if (err instanceof TerminalError) throw err;
+      const startedAt = ctx.restore.status?.timeline?.find((t) => t.step === 'Impact')?.startedAt;
+      const waited = ctx.fx.now().getTime() - new Date(startedAt ?? ctx.fx.now()).getTime();
+      if (waited < IMPACT_WAIT_MS) throw err;
+      // the usual case when the log is corrupted: no leader; the restore goes on, saying what is not known
+      const why = `${err instanceof Error ? err.message : String(err)} (retried for ${formatAgeMs(waited)})`;
+      const snapshotAt = ctx.restore.status?.source?.snapshotAt;
+      const unknown = unknownImpact(
+        why,
+        { name: sourceBackupId(ctx.restore), timestamp: snapshotAt ? Date.parse(snapshotAt) : undefined },
+        ctx.fx.now(),
+      );
+      return {
+        message: `impact: ${unknown.summary}`,
+        status: { impact: unknown },
+        events: [{ type: 'Warning', reason: 'ImpactUnknown', message: unknown.summary ?? why }],
+      };
+    }
+  },
+};

@@ -1,0 +1,168 @@
+// The impact of a restore, computed purely from the backup's summary and the live scheduler's: Aurora resets to the
+// backup, so live tasks unknown to it are killed, and tasks rescheduled since are killed and re-created.
+import { formatAgeMs } from '../api/age.ts';
+import {
+  IMPACT_JOB_LIMIT,
+  IMPACT_LIST_LIMIT,
+  type ImpactTasks,
+  type RestoreImpact,
+  type SideDiff,
+} from '../api/restore-impact.ts';
+import type { BackupSummary, CronJobSummary, QuotaSummary, TaskSummary } from '../aurora/backup-summary.ts';
+import { summarizeImpact } from './impact-summary.ts';
+
+/** What the operator read of the live scheduler; a part left undefined was not read and is not compared. */
+export interface LiveState {
+  tasks: readonly TaskSummary[];
+  cronJobs?: readonly CronJobSummary[];
+  quotas?: readonly QuotaSummary[];
+}
+
+export interface ImpactOptions {
+  /** the scheduler pod whose state was read */
+  leader?: string;
+  limit?: number;
+}
+
+/** Aurora's terminal states: a task in one of them is history, not something a restore kills. */
+const TERMINAL = new Set(['FINISHED', 'FAILED', 'KILLED', 'LOST']);
+const isActive = (t: TaskSummary): boolean => !TERMINAL.has(t.status);
+const slotOf = (t: TaskSummary): string => `${t.job}#${t.instance}`;
+const roleOf = (job: string): string => job.split('/')[0] ?? job;
+
+function count(keys: Iterable<string>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const k of keys) out.set(k, (out.get(k) ?? 0) + 1);
+  return out;
+}
+
+/** impactTasks: complete counts, the jobs with most tasks and the first task ids, so the status stays small. */
+export function impactTasks(tasks: readonly TaskSummary[], limit = IMPACT_LIST_LIMIT): ImpactTasks {
+  const byJob = count(tasks.map((t) => t.job));
+  const topJobs = [...byJob].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, IMPACT_JOB_LIMIT);
+  return {
+    count: tasks.length,
+    jobs: byJob.size,
+    byRole: Object.fromEntries(count(tasks.map((t) => roleOf(t.job)))),
+    byJob: Object.fromEntries(topJobs),
+    taskIds: tasks
+      .map((t) => t.id)
+      .sort()
+      .slice(0, limit),
+  };
+}
+
+/** sideDiff compares keyed entries (cron jobs by job, quotas by role) by their comparable value. */
+function sideDiff<T>(
+  backup: readonly T[],
+  live: readonly T[],
+  key: (t: T) => string,
+  value: (t: T) => string,
+  limit: number,
+): SideDiff {
+  const inBackup = new Map(backup.map((t) => [key(t), value(t)]));
+  const inLive = new Map(live.map((t) => [key(t), value(t)]));
+  const onlyLive = [...inLive.keys()].filter((k) => !inBackup.has(k)).sort();
+  const onlyInBackup = [...inBackup.keys()].filter((k) => !inLive.has(k)).sort();
+  const changed = [...inLive]
+    .filter(([k, v]) => inBackup.has(k) && inBackup.get(k) !== v)
+    .map(([k]) => k)
+    .sort();
+  return {
+    onlyLive: onlyLive.slice(0, limit),
+    onlyInBackup: onlyInBackup.slice(0, limit),
+    changed: changed.slice(0, limit),
+    count: onlyLive.length + onlyInBackup.length + changed.length,
+  };
+}
+
+/** configsByJob: the set of config digests of each job's active tasks (a job mid-update has several). */
+function configsByJob(tasks: readonly TaskSummary[]): Map<string, string> {
+  const sets = new Map<string, Set<string>>();
+  for (const t of tasks) sets.set(t.job, (sets.get(t.job) ?? new Set()).add(t.config));
+  return new Map([...sets].map(([job, s]) => [job, [...s].sort().join(',')]));
+}
+
+/**
+ * computeImpact: killed are live active tasks the backup does not know, in a job and instance the backup has no
+ * active task for (created after it); rescheduled are the backup's active tasks whose live counterpart (same job
+ * and instance) has another id or host, so Aurora kills the live one and re-creates the backup's. A task is in at
+ * most one of the two.
+ */
+export function computeImpact(
+  backup: BackupSummary,
+  live: LiveState,
+  now: Date,
+  opts: ImpactOptions = {},
+): RestoreImpact {
+  const limit = opts.limit ?? IMPACT_LIST_LIMIT;
+  const backupActive = backup.tasks.filter(isActive);
+  const liveActive = live.tasks.filter(isActive);
+  const backupIds = new Set(backup.tasks.map((t) => t.id));
+  const backupSlots = new Set(backupActive.map(slotOf));
+  const liveBySlot = new Map(liveActive.map((t) => [slotOf(t), t]));
+  const killed = liveActive.filter((t) => !backupIds.has(t.id) && !backupSlots.has(slotOf(t)));
+  const rescheduled = backupActive.filter((b) => {
+    const l = liveBySlot.get(slotOf(b));
+    return l !== undefined && (l.id !== b.id || (!!l.host && !!b.host && l.host !== b.host));
+  });
+  const backupConfigs = configsByJob(backupActive);
+  const liveConfigs = configsByJob(liveActive);
+  const changedJobs = [...liveConfigs]
+    .filter(([job, digests]) => backupConfigs.has(job) && backupConfigs.get(job) !== digests)
+    .map(([job]) => job)
+    .sort();
+  const notCompared = [...(live.cronJobs ? [] : ['cronJobs']), ...(live.quotas ? [] : ['quotas'])];
+  const impact: RestoreImpact = {
+    known: true,
+    backup: backup.name,
+    backupAge: formatAgeMs(now.getTime() - backup.timestamp),
+    computedAt: now.toISOString(),
+    ...(opts.leader ? { leader: opts.leader } : {}),
+    backupTasks: backupActive.length,
+    liveTasks: liveActive.length,
+    killed: impactTasks(killed, limit),
+    rescheduled: impactTasks(rescheduled, limit),
+    changedJobs: { count: changedJobs.length, jobs: changedJobs.slice(0, limit) },
+    ...(live.cronJobs
+      ? {
+          cronJobs: sideDiff(
+            backup.cronJobs,
+            live.cronJobs,
+            (c) => c.job,
+            (c) => `${c.schedule} ${c.config}`,
+            limit,
+          ),
+        }
+      : {}),
+    ...(live.quotas
+      ? {
+          quotas: sideDiff(
+            backup.quotas,
+            live.quotas,
+            (q) => q.role,
+            (q) => q.resources,
+            limit,
+          ),
+        }
+      : {}),
+    ...(notCompared.length ? { notCompared } : {}),
+  };
+  return { ...impact, summary: summarizeImpact(impact) };
+}
+
+/** unknownImpact: the live scheduler could not be read, which says nothing about what the restore kills. */
+export function unknownImpact(
+  reason: string,
+  backup: { name: string; timestamp?: number | undefined },
+  now: Date,
+): RestoreImpact {
+  const impact: RestoreImpact = {
+    known: false,
+    reason,
+    backup: backup.name,
+    ...(backup.timestamp !== undefined ? { backupAge: formatAgeMs(now.getTime() - backup.timestamp) } : {}),
+    computedAt: now.toISOString(),
+  };
+  return { ...impact, summary: summarizeImpact(impact) };
+}
