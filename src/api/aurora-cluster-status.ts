@@ -1,7 +1,7 @@
 // AuroraCluster status: what the operator observed, written only by the operator.
 import { z } from 'zod';
 import { Conditions } from './conditions.ts';
-import { DiagnosticsStatus, RecentExits } from './diagnostics-schema.ts';
+import { BackupsStatus, DiagnosticsStatus, RecentExits } from './diagnostics-schema.ts';
 
 export const CLUSTER_PHASES = [
   'Pending',
@@ -54,6 +54,72 @@ const Scaling = z
 
 export type ScalingStatus = z.infer<typeof Scaling>;
 
+export const REHEARSAL_STEPS = [
+  'Planned',
+  'Isolate',
+  'StartScheduler',
+  'PlaceBackup',
+  'AwaitStorage',
+  'Compare',
+  'CleanUp',
+] as const;
+export type RehearsalStep = (typeof REHEARSAL_STEPS)[number];
+
+export const REHEARSAL_FAILURES = [
+  'BackupUnreadable',
+  'TasksDiffer',
+  'SchedulerWouldNotStart',
+  'RehearsalTimedOut',
+  'RehearsalRefused',
+] as const;
+export type RehearsalFailure = (typeof REHEARSAL_FAILURES)[number];
+
+const Rehearsal = z
+  .object({
+    phase: z.enum(REHEARSAL_STEPS).describe('Current step of the rehearsal (docs/backups.md).'),
+    backup: z.string().describe('The backup being rehearsed.'),
+    replica: z.string().optional().describe('Pod whose backup agent holds the backup.'),
+    startedAt: Time.describe('When the rehearsal started; it times out 15 minutes later.'),
+    tasks: z.int().min(0).optional().describe('Tasks the decoded backup holds.'),
+    takenAt: Time.optional().describe("The backup's own snapshot timestamp."),
+    outcome: z
+      .object({
+        verified: z.boolean().describe('The tasks read back matched the backup.'),
+        reason: z.string().describe('BackupsVerified reason this rehearsal reports once cleaned up.'),
+        message: z.string().describe('BackupsVerified message.'),
+      })
+      .optional()
+      .describe('The result, kept while the throwaway objects are deleted.'),
+  })
+  .describe('Checkpoint of the rehearsal restore in progress; absent when none runs.');
+
+export type RehearsalStatus = z.infer<typeof Rehearsal>;
+
+const VerifiedBackup = z.object({
+  name: z.string().describe('Backup file name.'),
+  at: Time.describe('When the rehearsal finished.'),
+  tasks: z.int().min(0).optional().describe('Tasks restored and compared.'),
+});
+
+const RehearsedBackups = BackupsStatus.extend({
+  rehearsal: Rehearsal.optional(),
+  lastVerified: VerifiedBackup.optional().describe('Newest backup a rehearsal restored and verified.'),
+  lastFailed: VerifiedBackup.extend({
+    reason: z.enum(REHEARSAL_FAILURES).describe('Why the rehearsal failed.'),
+  })
+    .optional()
+    .describe('The last rehearsal that failed.'),
+  verificationFailures: z
+    .int()
+    .min(0)
+    .optional()
+    .describe('Rehearsals that failed (a counter, aurora_operator_backup_verification_failures_total).'),
+}).describe(
+  'Backup signals read from the leader (counters from /vars.json, names from listBackups) and the rehearsal restores.',
+);
+
+export type RehearsedBackups = z.infer<typeof RehearsedBackups>;
+
 export const AuroraClusterStatus = z
   .object({
     observedGeneration: z
@@ -102,6 +168,7 @@ export const AuroraClusterStatus = z
       .describe('One-at-a-time restart progress (the StatefulSet uses OnDelete).'),
     scaling: Scaling.optional(),
     ...DiagnosticsStatus,
+    backups: RehearsedBackups.optional(),
     conditions: Conditions.optional(),
   })
   .describe('Observed state of the cluster, written by the operator.');

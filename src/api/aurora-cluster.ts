@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { AuroraClusterStatus } from './aurora-cluster-status.ts';
 import { DiagnosticsSpec, ThermosObserverSpec } from './diagnostics-schema.ts';
+import { BackupVerify } from './backup-verify.ts';
 import { Duration } from './duration.ts';
 import { API_VERSION, AURORA_CLUSTER } from './group.ts';
 import { ExtraArgs } from './scheduler-flags.ts';
@@ -9,8 +10,13 @@ import { ExtraArgs } from './scheduler-flags.ts';
 export {
   AuroraClusterStatus,
   CLUSTER_PHASES,
+  REHEARSAL_STEPS,
   SCALING_STEPS,
   type ClusterPhase,
+  type RehearsalFailure,
+  type RehearsalStatus,
+  type RehearsalStep,
+  type RehearsedBackups,
   type ScalingStatus,
   type ScalingStep,
 } from './aurora-cluster-status.ts';
@@ -181,6 +187,7 @@ const Backup = z
       'How long the replicated log a restore moved aside is kept after the restore succeeded; without success it is kept.',
     ),
     storage: Storage('10Gi', 'backups'),
+    verify: BackupVerify,
   })
   .prefault({})
   .describe('Local scheduler backups, the input of an AuroraRestore.');

@@ -69,6 +69,12 @@ export const CONDITION_TYPES = {
     good: 'True',
     meaning: 'Backups do not fail and the newest is younger than twice the effective backup interval.',
   },
+  BackupsVerified: {
+    kinds: ['AuroraCluster'],
+    good: 'True',
+    meaning:
+      'The newest rehearsed backup was restored into an isolated throwaway scheduler and its tasks matched (spec.backup.verify).',
+  },
 } as const satisfies Record<string, ConditionTypeSpec>;
 
 export type ConditionType = keyof typeof CONDITION_TYPES;

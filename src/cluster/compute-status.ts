@@ -8,6 +8,7 @@ import type { ObservedCluster } from './observed.ts';
 import type { ClusterPlan } from './plan.ts';
 import { computeConditions } from './compute-conditions.ts';
 import { diagnosticStatus } from '../diagnostics/diagnostic-status.ts';
+import type { RehearsalResult } from './rehearsal-status.ts';
 
 /** The status is computed from one observation and the plan made from it; it derives nothing the plan decided. */
 export interface StatusInput {
@@ -16,6 +17,8 @@ export interface StatusInput {
   plan: ClusterPlan;
   now: Date;
   newestBackup?: NewestBackup | undefined;
+  /** the rehearsal restore's status fields and, when one finished, its BackupsVerified */
+  rehearsal?: RehearsalResult | undefined;
   /** the API server refused to grow a PVC this pass */
   volumeRefusal?: { reason: string; message: string } | undefined;
 }
@@ -56,6 +59,23 @@ function leaderFields(view: LeaderView): Pick<AuroraClusterStatus, 'leader' | 'l
   return { ...(view.pod ? { leader: view.pod.name } : {}), leaderEndpoint: view.endpoint };
 }
 
+/** withRehearsal replaces the rehearsal fields the diagnostics carried over from the previous status. */
+function withRehearsal(
+  backups: AuroraClusterStatus['backups'],
+  rehearsal: RehearsalResult | undefined,
+): Pick<AuroraClusterStatus, 'backups'> {
+  if (!rehearsal) return backups ? { backups } : {};
+  const {
+    rehearsal: _r,
+    lastVerified: _v,
+    lastFailed: _f,
+    verificationFailures: _n,
+    ...signals
+  } = backups ?? {};
+  const merged = { ...signals, ...rehearsal.backups };
+  return Object.keys(merged).length > 0 ? { backups: merged } : {};
+}
+
 export function computeStatus(input: StatusInput): AuroraClusterStatus {
   const { cluster, observed, now, plan } = input;
   const previous = cluster.status ?? {};
@@ -91,9 +111,13 @@ export function computeStatus(input: StatusInput): AuroraClusterStatus {
       now,
     );
   }
-  // ObserverConfigured exists only while the spec configures an observer
+  const verified = input.rehearsal?.condition;
+  if (verified) conditions = setCondition(conditions, verified, now);
+  // ObserverConfigured exists only while the spec configures an observer, BackupsVerified while rehearsals run
   conditions = conditions.filter(
-    (c) => c.type !== 'ObserverConfigured' || inputs.some((i) => i.type === c.type),
+    (c) =>
+      (c.type !== 'ObserverConfigured' || inputs.some((i) => i.type === c.type)) &&
+      (c.type !== 'BackupsVerified' || cluster.spec.backup.verify.enabled),
   );
   const pending = plan.rollout.action === 'none' ? [] : plan.rollout.pending;
   return {
@@ -117,6 +141,7 @@ export function computeStatus(input: StatusInput): AuroraClusterStatus {
       pending,
     },
     ...diagnostics.status,
+    ...withRehearsal(diagnostics.status.backups, input.rehearsal),
     conditions,
   };
 }

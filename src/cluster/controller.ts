@@ -10,8 +10,9 @@ import type {
   V1Service,
   V1StatefulSet,
 } from '@kubernetes/client-node';
+import type { AuroraCluster } from '../api/aurora-cluster.ts';
 import { AURORA_RESTORE, GROUP, VERSION } from '../api/group.ts';
-import { createAgentClient } from '../agent/agent-client.ts';
+import { createAgentClient, type AgentClient } from '../agent/agent-client.ts';
 import { ensureAgentSecret } from '../agent/agent-secret.ts';
 import { agentHostGuard } from '../agent/agent-targets.ts';
 import { computeNewestBackup, listReplicaBackups } from '../agent/newest-backup.ts';
@@ -35,6 +36,7 @@ import { CLUSTER_LABEL, statefulSetName } from '../resources/names.ts';
 import { createDesiredApplier, type CachedRef } from './apply-if-changed.ts';
 import { createCachedSecrets } from './cached-secrets.ts';
 import { reconcileAuroraCluster } from './reconcile.ts';
+import { createRehearsalDeps } from './rehearsal-deps.ts';
 
 export interface ClusterInformers {
   clusters: SupervisedInformer<KubernetesObject>;
@@ -105,6 +107,24 @@ export function startClusterController(deps: ClusterControllerDeps): RunningCont
   const applier = createDesiredApplier(cachedObjects(informers));
   const watch =
     deps.zkSessions && createServersetWatch(deps.zkSessions, deps.serverset, (key) => queue.add(key));
+  const agentsFor = (cluster: AuroraCluster, trusted: (host: string) => boolean, copyTimeoutMs: number) => {
+    const token = secrets.agentToken(cluster);
+    if (!token) return undefined;
+    return createAgentClient({ token, timeoutMs: deps.probeTimeoutMs, copyTimeoutMs, trusted });
+  };
+  const rehearsal =
+    deps.zkSessions &&
+    createRehearsalDeps({
+      client: deps.client,
+      kube: deps.kube,
+      zkSessions: deps.zkSessions,
+      pods: informers.pods,
+      statefulSets: informers.statefulSets,
+      probeTimeoutMs: deps.probeTimeoutMs,
+      digestCredentials: (cluster) => secrets.digestCredentials(cluster),
+      agents: agentsFor,
+      enqueue: (key) => queue.add(key),
+    });
   const controller = runController({
     name: 'auroracluster',
     queue,
@@ -151,19 +171,15 @@ export function startClusterController(deps: ClusterControllerDeps): RunningCont
               }),
             })
             .catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err))),
+        rehearsal,
         newestBackup: async (cluster, pods) => {
-          const token = secrets.agentToken(cluster);
-          if (!token) return undefined;
           const namespace = cluster.metadata.namespace ?? 'default';
-          const agents = createAgentClient({
-            token,
-            timeoutMs: deps.probeTimeoutMs,
-            copyTimeoutMs: 0,
-            trusted: agentHostGuard(
-              () => informers.statefulSets.cache.get(statefulSetName(cluster), namespace),
-              () => informers.pods.cache.list(namespace),
-            ),
-          });
+          const trusted = agentHostGuard(
+            () => informers.statefulSets.cache.get(statefulSetName(cluster), namespace),
+            () => informers.pods.cache.list(namespace),
+          );
+          const agents: AgentClient | undefined = agentsFor(cluster, trusted, 0);
+          if (!agents) return undefined;
           return computeNewestBackup(await listReplicaBackups(agents, pods, cluster.spec.backupAgent.port));
         },
       }),

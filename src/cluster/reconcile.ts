@@ -14,6 +14,8 @@ import { computeStatus } from './compute-status.ts';
 import { ensureVolumesExpanded } from './ensure-volumes.ts';
 import { observeClusterPass, type PassObserveDeps } from './observe.ts';
 import { planCluster } from './plan.ts';
+import type { RehearsalDeps } from './ensure-rehearsal.ts';
+import { reconcileRehearsal } from './run-rehearsal.ts';
 
 export interface ClusterReconcilerDeps extends PassObserveDeps, ApplyDeps {
   getCluster(namespace: string, name: string): unknown;
@@ -22,6 +24,8 @@ export interface ClusterReconcilerDeps extends PassObserveDeps, ApplyDeps {
   now(): Date;
   readyRequeueMs: number;
   notReadyRequeueMs: number;
+  /** the rehearsal restores' reads and effects; without them no rehearsal runs */
+  rehearsal?: RehearsalDeps | undefined;
 }
 
 function refOf(cluster: {
@@ -58,6 +62,8 @@ function invalidSpecMessage(error: {
 }
 
 const SCALING_REQUEUE_MS = 1000;
+// a rehearsal's steps wait on a pod and a scheduler, whose progress the status write does not bring back
+const REHEARSAL_REQUEUE_MS = 2000;
 
 export async function reconcileAuroraCluster(
   key: string,
@@ -93,7 +99,11 @@ export async function reconcileAuroraCluster(
   const plan = planCluster(cluster, obs, deps.now());
   if ((await applyClusterPlan(cluster, obs, plan, deps)) === 'lock-released') return { requeueAfterMs: 0 };
   const volumeRefusal = plan.writes ? await ensureVolumesExpanded(cluster, plan.volumes, deps) : undefined;
+  const rehearsal = deps.rehearsal
+    ? await reconcileRehearsal(cluster, obs, plan, { ...deps.rehearsal, log: deps.log, now: deps.now })
+    : undefined;
   const status = computeStatus({
+    rehearsal,
     volumeRefusal,
     cluster,
     observed: obs.observed,
@@ -102,9 +112,16 @@ export async function reconcileAuroraCluster(
     newestBackup: obs.newestBackup,
   });
   await writeStatus(deps, ref, cluster.status, status);
+  if (rehearsal?.event) {
+    await deps.kube
+      .recordEvent({ regarding: ref, type: 'Warning', ...rehearsal.event })
+      .catch((err: unknown) => deps.log.warn({ err }, 'Could not record an event'));
+  }
   const ready = status.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
   const calm = ready && !plan.refusal && !volumeRefusal && !plan.scaling.progress;
   // the status write above does not bring the cluster back, so a scaling step's next one is asked for here
   if (plan.scaling.progress) return { requeueAfterMs: Math.min(SCALING_REQUEUE_MS, deps.notReadyRequeueMs) };
+  if (rehearsal?.backups.rehearsal)
+    return { requeueAfterMs: Math.min(REHEARSAL_REQUEUE_MS, deps.readyRequeueMs) };
   return { requeueAfterMs: calm ? deps.readyRequeueMs : deps.notReadyRequeueMs };
 }

@@ -72,8 +72,22 @@ export function createClusterMetrics(registry: Registry, now: () => Date = () =>
     },
   });
 
+  const lastVerified = new Gauge(
+    opts(
+      'aurora_operator_backup_last_verified_timestamp_seconds',
+      'When a rehearsal restore last verified a backup of the cluster (status.backups.lastVerified.at)',
+    ),
+  );
+  const verificationFailures = new Counter(
+    opts(
+      'aurora_operator_backup_verification_failures_total',
+      'Rehearsal restores that failed (status.backups.verificationFailures)',
+    ),
+  );
+  const seenFailures = new Map<string, number>();
+
   const forget = (key: string, labels: Record<Labels, string>): void => {
-    for (const g of [ready, logInitialized, registered, replicas]) g.remove(labels);
+    for (const g of [ready, logInitialized, registered, replicas, lastVerified]) g.remove(labels);
     for (const pod of pods.get(key) ?? []) restarts.remove({ ...labels, pod });
     for (const c of conditions.get(key) ?? []) condition.remove({ ...labels, ...c });
     pods.delete(key);
@@ -89,6 +103,8 @@ export function createClusterMetrics(registry: Registry, now: () => Date = () =>
       if (!status) {
         seenChanges.delete(key);
         leaderChanges.remove(labels);
+        seenFailures.delete(key);
+        verificationFailures.remove(labels);
         return;
       }
       statuses.set(key, { namespace, cluster, status });
@@ -103,6 +119,12 @@ export function createClusterMetrics(registry: Registry, now: () => Date = () =>
       if (delta > 0) leaderChanges.inc(labels, delta);
       else leaderChanges.inc(labels, 0);
       seenChanges.set(key, Math.max(changes, seenChanges.get(key) ?? 0));
+      const verifiedAt = Date.parse(status.backups?.lastVerified?.at ?? '');
+      if (!Number.isNaN(verifiedAt)) lastVerified.set(labels, verifiedAt / 1000);
+      // the status counter only grows; the Prometheus counter follows its increments, as for leader changes
+      const failures = status.backups?.verificationFailures ?? 0;
+      verificationFailures.inc(labels, Math.max(0, failures - (seenFailures.get(key) ?? 0)));
+      seenFailures.set(key, Math.max(failures, seenFailures.get(key) ?? 0));
       pods.set(
         key,
         (status.members ?? []).map((m) => m.name),

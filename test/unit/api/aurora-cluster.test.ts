@@ -35,6 +35,7 @@ test('defaults fill every optional section', () => {
     maxSaved: 48,
     preRestoreLogRetention: '3days',
     storage: { size: '10Gi' },
+    verify: { enabled: true },
   });
   assert.is(spec.httpPort, 8081);
   assert.is(spec.libprocessPort, 8083);

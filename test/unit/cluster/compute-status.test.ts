@@ -1,6 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { statusFrom } from '../../support/cluster-status.ts';
+import { NO_EVIDENCE, statusFrom } from '../../support/cluster-status.ts';
+import { computeStatus } from '../../../src/cluster/compute-status.ts';
+import { planCluster } from '../../../src/cluster/plan.ts';
 import { conditionTypesOf } from '../../../src/api/conditions.ts';
 import type { ObservedCluster } from '../../../src/cluster/observed.ts';
 import { cluster, followerProbe, healthyObserved, leaderProbe, pod } from './fixtures.ts';
@@ -139,6 +141,40 @@ test('schedulers still starting in a brand-new cluster are not Degraded but Init
   assert.is(status.phase, 'Initializing');
 });
 
+/** a pass in which a rehearsal restore finished: BackupsVerified joins the conditions */
+function verifiedStatus(): ReturnType<typeof statusFrom> {
+  const c = cluster();
+  const observed = healthyObserved();
+  return computeStatus({
+    cluster: c,
+    observed,
+    now,
+    plan: planCluster(c, { observed, evidence: NO_EVIDENCE }, now),
+    rehearsal: {
+      backups: {
+        lastVerified: { name: 'scheduler-backup-2026-11-21-09-00', at: now.toISOString(), tasks: 3 },
+      },
+      condition: { type: 'BackupsVerified', status: 'True', reason: 'RehearsalSucceeded', message: 'ok' },
+    },
+  });
+}
+
+test('a finished rehearsal sets BackupsVerified and lastVerified, and a disabled verify drops the condition', () => {
+  const status = verifiedStatus();
+  assert.is(condition(status, 'BackupsVerified')?.status, 'True');
+  assert.is(status.backups?.lastVerified?.tasks, 3);
+  const off = cluster(status);
+  off.spec.backup.verify.enabled = false;
+  const observed = healthyObserved();
+  const again = computeStatus({
+    cluster: off,
+    observed,
+    now,
+    plan: planCluster(off, { observed, evidence: NO_EVIDENCE }, now),
+  });
+  assert.is(condition(again, 'BackupsVerified'), undefined);
+});
+
 test('every condition the cluster status gets is in the table, and every cluster type in the table is set', () => {
   const initialized = { replicatedLog: { initialized: true, initializedAt: '2026-01-01T00:00:00.000Z' } };
   const observer = cluster(initialized);
@@ -154,6 +190,7 @@ test('every condition the cluster status gets is in the table, and every cluster
     statusFrom({ cluster: observer, observed: healthyObserved(), rollout: { action: 'none' }, now }),
     statusFrom({ cluster: cluster(initialized), observed: sick, now }),
     statusFrom({ cluster: cluster(), observed: { ...healthyObserved(), pods: [] }, now }),
+    verifiedStatus(),
   ];
   const tableTypes: readonly string[] = conditionTypesOf('AuroraCluster');
   const written = new Set(worlds.flatMap((s) => (s.conditions ?? []).map((c) => c.type)));
