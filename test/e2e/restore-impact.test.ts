@@ -1,0 +1,205 @@
+// The impact of a restore before anything is touched (issue 22): tasks created since the backup are listed as
+// killed and tasks rescheduled since as rescheduled, the approver sees the summary, and after the restore the tasks
+// are exactly the backup's. A backup older than maxBackupAge fails Validate with BackupTooOld, cluster untouched;
+// acceptBackupAge lets it through, and `latest` records the backup it picked.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { RestoreImpact } from '../../src/api/restore-impact.ts';
+import { ACTIVE_STATES } from '../../src/thrift/api-types.ts';
+import { getCluster, waitFor, type E2eEnv } from './harness.ts';
+import {
+  assertRestoredCluster,
+  createRestore,
+  getRestore,
+  leaderAdmin,
+  NS,
+  REPLICAS,
+  startRestoreEnv,
+  takeBackup,
+  taskIds,
+  waitPhase,
+  wipeCount,
+} from './restore-fixture.ts';
+
+const test = suite<{ env?: E2eEnv }>('restore-impact', {});
+
+const env = (ctx: { env?: E2eEnv }): E2eEnv => {
+  if (!ctx.env) throw new Error('environment not started');
+  return ctx.env;
+};
+
+test.before(async (ctx) => {
+  // startRestoreEnv leaves job A (www/prod/job0, 2 instances) running
+  ctx.env = await startRestoreEnv('127.0.3.23');
+});
+
+test.after(async (ctx) => {
+  await ctx.env?.stop();
+});
+
+const A = { role: 'www', environment: 'prod', name: 'job0' };
+const B = { role: 'www', environment: 'prod', name: 'job-b' };
+const C = { role: 'batch', environment: 'prod', name: 'job-c' };
+const key = (k: { role: string; environment: string; name: string }): string =>
+  `${k.role}/${k.environment}/${k.name}`;
+
+interface ImpactRestore {
+  metadata: { uid: string };
+  status?: {
+    phase?: string;
+    source?: { name?: string; snapshotAt?: string };
+    impact?: RestoreImpact;
+    error?: { step?: string; message?: string };
+    conditions?: Array<{ type: string; message?: string }>;
+    timeline?: Array<{ step: string; startedAt?: string; finishedAt?: string }>;
+  };
+}
+
+async function restoreJson(e: E2eEnv, name: string): Promise<ImpactRestore> {
+  return (await getRestore(e, name)) as unknown as ImpactRestore;
+}
+
+/** activeIds: the ids of a job's active tasks on the leader. */
+async function activeIds(e: E2eEnv, job: typeof A): Promise<string[]> {
+  const tasks = await (await leaderAdmin(e)).getTasksWithoutConfigs({ jobKeys: [job] });
+  return tasks
+    .filter((t) => ACTIVE_STATES.includes(t.status))
+    .map((t) => t.assignedTask.taskId)
+    .sort();
+}
+
+/** reschedule kills every instance of a job and creates it again: same job and instances, new task ids. */
+async function reschedule(e: E2eEnv, job: typeof A, instances: number): Promise<void> {
+  const admin = await leaderAdmin(e);
+  await admin.killTasks(job, [...Array(instances).keys()]);
+  await waitFor(`${key(job)} killed`, 60_000, async () =>
+    (await activeIds(e, job)).length === 0 ? true : undefined,
+  );
+  await admin.createJob({ key: job, instanceCount: instances, taskConfig: { isService: true } });
+}
+
+test('the impact lists tasks created and rescheduled since the backup before any step; approval shows it', async (ctx) => {
+  const e = env(ctx);
+  const admin = await leaderAdmin(e);
+  await admin.createJob({ key: B, instanceCount: 1, taskConfig: { isService: true } });
+  const aBefore = await activeIds(e, A);
+  assert.is(aBefore.length, 2, 'job A runs two instances');
+  const { backupId, tasks } = await takeBackup(e);
+  // after the backup: job C is created and job A's tasks are rescheduled (killed and re-created)
+  await admin.createJob({ key: C, instanceCount: 3, taskConfig: { isService: true } });
+  await reschedule(e, A, 2);
+  const cIds = await activeIds(e, C);
+  const aAfter = await activeIds(e, A);
+  assert.is(cIds.length, 3);
+  assert.not.equal(aAfter, aBefore, "A's tasks have new ids");
+
+  await createRestore(e, 'impact', { backupId, approval: { required: true } });
+  await waitPhase(e, 'impact', 'AwaitingApproval', 300_000);
+  const waiting = await restoreJson(e, 'impact');
+  const impact = waiting.status?.impact;
+  assert.ok(impact?.known, `the impact is known: ${impact?.reason}`);
+  assert.is(impact.backup, backupId);
+  assert.equal(impact.killed?.byJob, { [key(C)]: 3 }, 'C was created after the backup: killed');
+  assert.equal(impact.killed?.taskIds, cIds);
+  assert.equal(impact.killed?.byRole, { batch: 3 });
+  assert.equal(impact.rescheduled?.byJob, { [key(A)]: 2 }, "A's tasks were rescheduled since");
+  assert.equal(impact.rescheduled?.taskIds, aBefore, "counted by the backup's task ids");
+  assert.is(impact.changedJobs?.count, 0);
+  // recorded before any step touched the cluster: Impact finished before Lock started
+  const timeline = waiting.status?.timeline ?? [];
+  const impactStep = timeline.find((t) => t.step === 'Impact');
+  const lockStep = timeline.find((t) => t.step === 'Lock');
+  assert.ok(impactStep?.finishedAt && lockStep?.startedAt && impactStep.finishedAt <= lockStep.startedAt);
+  assert.ok((impact.computedAt ?? '') <= (lockStep?.startedAt ?? ''), 'computed before the lock');
+  const summary = 'will kill 3 tasks in 1 job created after the backup; 2 tasks rescheduled since';
+  assert.match(impact.summary ?? '', summary);
+  const progressing = waiting.status?.conditions?.find((c) => c.type === 'Progressing')?.message ?? '';
+  assert.match(progressing, summary, 'the AwaitingApproval message summarizes the impact');
+  const events = await e.kubectl([
+    '-n',
+    NS,
+    'get',
+    'events',
+    '--field-selector',
+    'involvedObject.name=impact,reason=AwaitingApproval',
+    '-o',
+    'jsonpath={.items[*].message}',
+  ]);
+  assert.match(events, summary, 'an event carries the summary');
+
+  await e.kubectl([
+    '-n',
+    NS,
+    'patch',
+    'aurorarestore',
+    'impact',
+    '--type=merge',
+    '-p',
+    '{"spec":{"approval":{"approved":true}}}',
+  ]);
+  await waitPhase(e, 'impact', 'Succeeded', 300_000);
+  await assertRestoredCluster(e, tasks);
+  assert.equal(await activeIds(e, C), [], 'C is gone');
+  await e.kubectl(['-n', NS, 'delete', 'aurorarestore', 'impact', '--wait=true', '--timeout=60s']);
+});
+
+test('a backup older than maxBackupAge fails Validate with BackupTooOld, untouched; acceptBackupAge and latest proceed', async (ctx) => {
+  const e = env(ctx);
+  const { backupId, tasks } = await takeBackup(e);
+  // the backup grows older than 1secs by waiting, not by a faked clock
+  await sleep(3000);
+  const before = await taskIds(e);
+  const podUids = await e.kubectl(['-n', NS, 'get', 'pods', '-o', 'jsonpath={.items[*].metadata.uid}']);
+  await createRestore(e, 'stale', { backupId, maxBackupAge: '1secs' });
+  const failed = (await waitPhase(e, 'stale', 'Failed', 120_000)) as unknown as ImpactRestore;
+  assert.is(failed.status?.error?.step, 'Validate');
+  assert.match(failed.status?.error?.message ?? '', /older than spec.maxBackupAge 1secs/);
+  assert.match(
+    failed.status?.error?.message ?? '',
+    /spec.acceptBackupAge: true or a larger spec.maxBackupAge/,
+  );
+  const reasons = await e.kubectl([
+    '-n',
+    NS,
+    'get',
+    'events',
+    '--field-selector',
+    'involvedObject.name=stale,reason=RestoreFailed',
+    '-o',
+    'jsonpath={.items[*].message}',
+  ]);
+  assert.match(reasons, 'Validate: backup');
+  assert.equal(
+    (failed.status?.timeline ?? [])
+      .map((t) => t.step)
+      .filter((s) => s !== 'Validate' && !s.startsWith('Cancel')),
+    [],
+    'no step after Validate ran',
+  );
+  assert.equal(await taskIds(e), before, 'the tasks are untouched');
+  assert.is(
+    await e.kubectl(['-n', NS, 'get', 'pods', '-o', 'jsonpath={.items[*].metadata.uid}']),
+    podUids,
+    'no scheduler pod was restarted',
+  );
+  const cluster = (await getCluster(e, NS, 'example')) as {
+    metadata?: { annotations?: Record<string, string> };
+  };
+  assert.not.ok(
+    Object.keys(cluster.metadata?.annotations ?? {}).some((k) => k.includes('restore-lock')),
+    'never locked',
+  );
+  for (let i = 0; i < REPLICAS; i++)
+    assert.is(wipeCount(e, i, failed.metadata.uid), 0, `example-${i} not wiped`);
+  await e.kubectl(['-n', NS, 'delete', 'aurorarestore', 'stale', '--wait=true', '--timeout=60s']);
+
+  await createRestore(e, 'accepted', { backupId: 'latest', maxBackupAge: '1secs', acceptBackupAge: true });
+  const done = (await waitPhase(e, 'accepted', 'Succeeded', 300_000)) as unknown as ImpactRestore;
+  assert.is(done.status?.source?.name, backupId, 'latest recorded the newest backup');
+  assert.ok(done.status?.impact, 'the impact is still recorded');
+  await assertRestoredCluster(e, tasks);
+  await e.kubectl(['-n', NS, 'delete', 'aurorarestore', 'accepted', '--wait=true', '--timeout=60s']);
+});
+
+test.run();
