@@ -27,6 +27,7 @@ import {
 } from '../../src/objectstore/object-store-client.ts';
 import { ObjectStoreError, type ObjectStoreCode } from '../../src/objectstore/object-store-errors.ts';
 import { uploadBackup } from '../../src/objectstore/upload-backup.ts';
+import { ensureCerts } from '../world/local-env/certs.ts';
 import { findFreePort } from '../world/local-env/free-port.ts';
 import {
   objectStoreSettings,
@@ -336,6 +337,31 @@ test('an uploader killed mid-upload leaves no object; the sweep aborts its uploa
     `e2e-ns/c1/${backupName(40)}`,
   ]);
   assert.equal(await unfinishedUploads(ctx), []);
+});
+
+test('a store whose certificate the client does not trust is OBJECT_STORE_TLS; caBundle makes it trusted', async (ctx) => {
+  await mkdir(join(ctx.dir, 'pki'));
+  await mkdir(join(ctx.dir, 'other-pki'));
+  const certs = ensureCerts(join(ctx.dir, 'pki'));
+  const other = ensureCerts(join(ctx.dir, 'other-pki'));
+  const store = await startObjectStore({
+    dir: join(ctx.dir, 'tls-store'),
+    repoRoot: REPO_ROOT,
+    tls: { certFile: certs.servingCertFile, keyFile: certs.servingKeyFile, caFile: certs.caFile },
+  });
+  const trusted = objectStoreSettings(store, 'tls/');
+  const { caBundle: _, ...untrusted } = trusted;
+  const wrongCa = { ...trusted, caBundle: await readFile(other.caFile, 'utf8') };
+  const clients = [trusted, untrusted, wrongCa].map((s) => createObjectStoreClient(s, { maxAttempts: 1 }));
+  try {
+    assert.ok(trusted.endpoint?.startsWith('https://'));
+    assert.equal(await listBackups(clients[0] as S3Client, trusted), []);
+    await rejectsWith(listBackups(clients[1] as S3Client, untrusted), 'OBJECT_STORE_TLS', false);
+    await rejectsWith(listBackups(clients[2] as S3Client, wrongCa), 'OBJECT_STORE_TLS', false);
+  } finally {
+    for (const client of clients) client.destroy();
+    await store.stop();
+  }
 });
 
 test('an endpoint that is down or never answers is OBJECT_STORE_UNREACHABLE (transient)', async (ctx) => {

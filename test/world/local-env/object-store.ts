@@ -3,7 +3,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, openSync, closeSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -27,6 +27,8 @@ export interface ObjectStoreServer {
   secretAccessKey: string;
   /** versitygw's POSIX root: `<rootDir>/<bucket>/<key>` is an object's bytes */
   rootDir: string;
+  /** PEM of the CA that signed the gateway's certificate when it serves TLS */
+  caBundle?: string;
   pid: number;
   stop(): Promise<void>;
 }
@@ -40,6 +42,8 @@ export interface StartObjectStoreOptions {
   /** true (env:up): the gateway outlives this process and is stopped by pid; false: it dies with this process */
   detached?: boolean;
   repoRoot: string;
+  /** serve HTTPS with this certificate (its SAN must include the host) */
+  tls?: { certFile: string; keyFile: string; caFile: string };
 }
 
 export function versitygwBinary(): string {
@@ -106,18 +110,29 @@ export async function startObjectStore(opts: StartObjectStoreOptions): Promise<O
   const secretAccessKey = randomBytes(30).toString('base64url');
   // the keys go by environment, not argv, so `ps` does not show the secret
   const env = { ...process.env, ROOT_ACCESS_KEY_ID: accessKeyId, ROOT_SECRET_ACCESS_KEY: secretAccessKey };
-  const args = ['--port', `${host}:${port}`, '--region', OBJECT_STORE_REGION, '--quiet', 'posix', rootDir];
+  const tls = opts.tls === undefined ? [] : ['--cert', opts.tls.certFile, '--key', opts.tls.keyFile];
+  const args = [
+    '--port',
+    `${host}:${port}`,
+    '--region',
+    OBJECT_STORE_REGION,
+    ...tls,
+    '--quiet',
+    'posix',
+    rootDir,
+  ];
   const child = opts.detached ? undefined : spawnAttached(binary, args, env, logFile);
   const pid = child?.pid ?? startDaemon({ name: 'versitygw', command: binary, args, logFile, env });
   if (pid === undefined) throw new Error(`could not start ${binary}`);
   const stop = (): Promise<void> => stopDaemon(pid, 5000);
   const server: ObjectStoreServer = {
-    endpoint: `http://${host}:${port}`,
+    endpoint: `${opts.tls ? 'https' : 'http'}://${host}:${port}`,
     bucket: opts.bucket ?? 'aurora-backups',
     region: OBJECT_STORE_REGION,
     accessKeyId,
     secretAccessKey,
     rootDir,
+    ...(opts.tls === undefined ? {} : { caBundle: await readFile(opts.tls.caFile, 'utf8') }),
     pid,
     stop,
   };
@@ -139,5 +154,6 @@ export function objectStoreSettings(server: ObjectStoreServer, prefix: string): 
     region: server.region,
     forcePathStyle: true,
     credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
+    ...(server.caBundle === undefined ? {} : { caBundle: server.caBundle }),
   };
 }
