@@ -34,6 +34,8 @@ export const OperatorConfig = z.object({
   // sampled for it
   memoryReclaim: Bool.default(true),
   memoryReclaimIntervalMs: Int.default(30_000),
+  // resident memory (MiB) above which a reclaim is due even when the growth is garbage in the heap; 0 = no soft limit
+  memorySoftLimitMiB: z.coerce.number().int().min(0).default(128),
 });
 
 export type OperatorConfig = z.infer<typeof OperatorConfig>;
@@ -65,5 +67,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): OperatorConfig {
     rpcTimeoutMs: pick('AURORA_RPC_TIMEOUT_MS'),
     memoryReclaim: pick('AURORA_OPERATOR_MEMORY_RECLAIM'),
     memoryReclaimIntervalMs: pick('AURORA_OPERATOR_MEMORY_RECLAIM_INTERVAL_MS'),
+    memorySoftLimitMiB: pick('AURORA_OPERATOR_MEMORY_SOFT_LIMIT_MIB'),
   });
 }

@@ -4,16 +4,18 @@ import type { OperatorConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { ControllerMetrics } from './metrics.ts';
 import {
+  DEFAULT_RECLAIM_POLICY,
   collectAllAvailableGarbage,
   createMemoryReclaim,
   processMemory,
   type MemoryReclaimDeps,
+  type ReclaimPolicy,
 } from './memory-reclaim.ts';
 import { createReclaimPauseHistogram, recordReclaim } from './memory-reclaim-metrics.ts';
 import { planReclaimBlock, type ReclaimBlock } from './reclaim-window.ts';
 
 export interface MemoryReclaimWiring {
-  config: Pick<OperatorConfig, 'memoryReclaim' | 'memoryReclaimIntervalMs'>;
+  config: Pick<OperatorConfig, 'memoryReclaim' | 'memoryReclaimIntervalMs' | 'memorySoftLimitMiB'>;
   log: Logger;
   metrics: Pick<ControllerMetrics, 'registry' | 'memoryReclaimedBytes'>;
   /** the cached AuroraRestores and AuroraClusters, read at each due reclaim */
@@ -30,6 +32,13 @@ export function describeReclaimBlock(block: ReclaimBlock): string {
     : `AuroraCluster ${ref} scaling (step ${block.step})`;
 }
 
+/** reclaimPolicy: the default policy with the configured soft limit (0 leaves only the unexplained-memory rule). */
+export function reclaimPolicy(softLimitMiB: number): ReclaimPolicy {
+  return softLimitMiB > 0
+    ? { ...DEFAULT_RECLAIM_POLICY, softLimitBytes: softLimitMiB * 1024 * 1024 }
+    : DEFAULT_RECLAIM_POLICY;
+}
+
 export function startMemoryReclaim(wiring: MemoryReclaimWiring): { stop(): void } {
   const { config, log, metrics } = wiring;
   const pause = createReclaimPauseHistogram(metrics.registry);
@@ -37,18 +46,21 @@ export function startMemoryReclaim(wiring: MemoryReclaimWiring): { stop(): void 
     log.info('Memory reclaim switched off (AURORA_OPERATOR_MEMORY_RECLAIM=false)');
     return { stop: () => undefined };
   }
-  const reclaim = createMemoryReclaim({
-    sample: processMemory,
-    collect: collectAllAvailableGarbage,
-    now: Date.now,
-    ...wiring.engine,
-    log,
-    blockedBy: () => {
-      const block = planReclaimBlock(wiring.restores(), wiring.clusters());
-      return block && describeReclaimBlock(block);
+  const reclaim = createMemoryReclaim(
+    {
+      sample: processMemory,
+      collect: collectAllAvailableGarbage,
+      now: Date.now,
+      ...wiring.engine,
+      log,
+      blockedBy: () => {
+        const block = planReclaimBlock(wiring.restores(), wiring.clusters());
+        return block && describeReclaimBlock(block);
+      },
+      onReclaim: recordReclaim(metrics.memoryReclaimedBytes, pause),
     },
-    onReclaim: recordReclaim(metrics.memoryReclaimedBytes, pause),
-  });
+    reclaimPolicy(config.memorySoftLimitMiB),
+  );
   const timer = setInterval(() => void reclaim.check(), config.memoryReclaimIntervalMs).unref();
   return { stop: () => clearInterval(timer) };
 }

@@ -16,6 +16,8 @@ export interface ReclaimPolicy {
   /** the gap doubles after each reclaim that freed less than usefulBytes, up to this */
   maxGapMs: number;
   usefulBytes: number;
+  /** resident memory above which one is due whatever explains it (garbage in a grown heap), like a soft limit */
+  softLimitBytes?: number;
 }
 
 const MIB = 1024 * 1024;
@@ -36,6 +38,7 @@ export function planReclaim(
   policy: ReclaimPolicy = DEFAULT_RECLAIM_POLICY,
 ): boolean {
   if (last !== undefined && nowMs - last.atMs < last.gapMs) return false;
+  if (policy.softLimitBytes !== undefined && sample.rss > policy.softLimitBytes) return true;
   return sample.rss - sample.heapUsed - sample.external > policy.unexplainedBytes;
 }
 

@@ -9,30 +9,42 @@ function reclaimEnv(set: string[] = []): Record<string, string | undefined> {
   return {
     AURORA_OPERATOR_MEMORY_RECLAIM: env.get('AURORA_OPERATOR_MEMORY_RECLAIM')?.value,
     AURORA_OPERATOR_MEMORY_RECLAIM_INTERVAL_MS: env.get('AURORA_OPERATOR_MEMORY_RECLAIM_INTERVAL_MS')?.value,
+    AURORA_OPERATOR_MEMORY_SOFT_LIMIT_MIB: env.get('AURORA_OPERATOR_MEMORY_SOFT_LIMIT_MIB')?.value,
   };
 }
 
-chartTest('by default the reclaim is on, sampled every 30 s', () => {
+chartTest('by default the reclaim is on, sampled every 30 s, with a soft limit of 128 MiB', () => {
   const env = reclaimEnv();
   assert.equal(env, {
     AURORA_OPERATOR_MEMORY_RECLAIM: 'true',
     AURORA_OPERATOR_MEMORY_RECLAIM_INTERVAL_MS: '30000',
+    AURORA_OPERATOR_MEMORY_SOFT_LIMIT_MIB: '128',
   });
   const config = loadConfig(env);
   assert.is(config.memoryReclaim, true);
   assert.is(config.memoryReclaimIntervalMs, 30_000);
+  assert.is(config.memorySoftLimitMiB, 128);
 });
 
-chartTest('memoryReclaim.enabled=false switches it off; checkIntervalMs sets the interval', () => {
-  const env = reclaimEnv(['memoryReclaim.enabled=false', 'memoryReclaim.checkIntervalMs=60000']);
-  assert.equal(env, {
-    AURORA_OPERATOR_MEMORY_RECLAIM: 'false',
-    AURORA_OPERATOR_MEMORY_RECLAIM_INTERVAL_MS: '60000',
-  });
-  const config = loadConfig(env);
-  assert.is(config.memoryReclaim, false);
-  assert.is(config.memoryReclaimIntervalMs, 60_000);
-});
+chartTest(
+  'memoryReclaim.enabled=false switches it off; checkIntervalMs sets the interval; softLimitMiB=0 drops the soft limit',
+  () => {
+    const env = reclaimEnv([
+      'memoryReclaim.enabled=false',
+      'memoryReclaim.checkIntervalMs=60000',
+      'memoryReclaim.softLimitMiB=0',
+    ]);
+    assert.equal(env, {
+      AURORA_OPERATOR_MEMORY_RECLAIM: 'false',
+      AURORA_OPERATOR_MEMORY_RECLAIM_INTERVAL_MS: '60000',
+      AURORA_OPERATOR_MEMORY_SOFT_LIMIT_MIB: '0',
+    });
+    const config = loadConfig(env);
+    assert.is(config.memoryReclaim, false);
+    assert.is(config.memoryReclaimIntervalMs, 60_000);
+    assert.is(config.memorySoftLimitMiB, 0);
+  },
+);
 
 chartTest('the schema refuses an interval under a second and unknown memoryReclaim keys', () => {
   assert.throws(

@@ -4,7 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createControllerMetrics } from '../../../src/controller/metrics.ts';
-import { startMemoryReclaim } from '../../../src/controller/memory-reclaim-loop.ts';
+import { reclaimPolicy, startMemoryReclaim } from '../../../src/controller/memory-reclaim-loop.ts';
+import { DEFAULT_RECLAIM_POLICY, planReclaim } from '../../../src/controller/memory-reclaim.ts';
 import { createLogger } from '../../../src/log.ts';
 
 const MIB = 1048576;
@@ -14,7 +15,7 @@ const stopped = {
   spec: { cluster: 'c', backupId: 'scheduler-backup-2025-01-01-00-00' },
   status: {
     phase: 'Running',
-    timeline: ['Validate', 'Lock', 'BlockTraffic', 'StopSchedulers'].map((step) => ({
+    timeline: ['Validate', 'Impact', 'Lock', 'BlockTraffic', 'StopSchedulers'].map((step) => ({
       step,
       finishedAt: '2025-01-01T00:00:00Z',
     })),
@@ -51,7 +52,7 @@ test('a restore with its schedulers stopped holds the reclaim; once it is gone t
   const e = engine();
   let restores: unknown[] = [stopped];
   const reclaim = startMemoryReclaim({
-    config: { memoryReclaim: true, memoryReclaimIntervalMs: 5 },
+    config: { memoryReclaim: true, memoryReclaimIntervalMs: 5, memorySoftLimitMiB: 128 },
     log,
     metrics,
     restores: () => restores,
@@ -74,7 +75,7 @@ test('switched off, no check runs and the pause histogram stays empty', async ()
   const metrics = createControllerMetrics();
   const e = engine();
   const reclaim = startMemoryReclaim({
-    config: { memoryReclaim: false, memoryReclaimIntervalMs: 5 },
+    config: { memoryReclaim: false, memoryReclaimIntervalMs: 5, memorySoftLimitMiB: 128 },
     log,
     metrics,
     restores: () => [],
@@ -85,6 +86,13 @@ test('switched off, no check runs and the pause histogram stays empty', async ()
   reclaim.stop();
   assert.is(e.calls.collections, 0);
   assert.is(await pauses(metrics.registry), 0);
+});
+
+test('the configured soft limit reaches the policy; 0 leaves the unexplained-memory rule alone', () => {
+  const garbageHeavy = { rss: 154 * MIB, heapUsed: 64 * MIB, external: 5 * MIB };
+  assert.ok(planReclaim(garbageHeavy, undefined, 0, reclaimPolicy(128)));
+  assert.not.ok(planReclaim(garbageHeavy, undefined, 0, reclaimPolicy(0)));
+  assert.is(reclaimPolicy(0), DEFAULT_RECLAIM_POLICY);
 });
 
 test.run();

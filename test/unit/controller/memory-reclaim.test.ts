@@ -51,6 +51,17 @@ test('plans a collection only when rss exceeds the live heap and external memory
   assert.ok(planReclaim(sample(400), last, 1000 + 60_000, policy));
 });
 
+test('above the soft limit a collection is due even when the growth is heap garbage; the gap still holds', () => {
+  const soft = { ...policy, softLimitBytes: 128 * MIB };
+  // 154 MiB resident with 64 MiB of heap (live and garbage): only 85 MiB unexplained, under the 128 MiB rule
+  assert.not.ok(planReclaim(sample(154, 64), undefined, 0, policy), 'no soft limit: not due');
+  assert.ok(planReclaim(sample(154, 64), undefined, 0, soft), 'above the soft limit: due');
+  assert.not.ok(planReclaim(sample(120, 64), undefined, 0, soft), 'under the soft limit: not due');
+  const last = { atMs: 0, gapMs: 120_000 };
+  assert.not.ok(planReclaim(sample(154, 64), last, 119_999, soft), 'a backed-off gap still holds');
+  assert.ok(planReclaim(sample(154, 64), last, 120_000, soft));
+});
+
 test('the gap stays at the minimum while reclaims free memory and doubles up to the maximum when they do not', () => {
   assert.is(nextGap(undefined, 0, policy), 60_000);
   assert.is(nextGap(60_000, 100 * MIB, policy), 60_000);
