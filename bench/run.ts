@@ -6,6 +6,7 @@ import { decodeBinaryStruct, encodeBinaryStruct } from '../src/thrift/binary-pro
 import { decodeJsonStruct, encodeJsonStruct } from '../src/thrift/json-protocol.ts';
 import { SnapshotSpec } from '../src/thrift/storage-schema.ts';
 import { syntheticCluster, syntheticObservation, syntheticSnapshot } from './fleet-fixtures.ts';
+import { backupDecodeSection } from './backup-decode.ts';
 import { taskReadSection } from './task-read.ts';
 import { formatLine } from './task-read-targets.ts';
 
@@ -134,8 +135,9 @@ for (const r of results) {
     `${ok ? 'ok  ' : 'MISS'} ${r.name.padEnd(60)} ${value} ${r.unit} (target ${r.lowerIsBetter ? '≤' : '≥'} ${r.target.toLocaleString('en')})\n`,
   );
 }
-// task reads against a real simulated leader of 1,000 to 20,000 tasks (bench/task-read.ts)
-const section = await taskReadSection();
+// task reads against a real simulated leader of 1,000 to 20,000 tasks (bench/task-read.ts), then the agent's
+// streaming decode of a 100,000-task backup (bench/backup-decode.ts)
+const section = [...(await taskReadSection()), ...(await backupDecodeSection())];
 for (const line of section) process.stdout.write(`${formatLine(line)}\n`);
 const checked = section.filter((l) => l.status !== 'info');
 const missed = checked.filter((l) => l.status === 'MISS').length;

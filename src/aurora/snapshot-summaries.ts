@@ -12,7 +12,7 @@ import type {
   ScheduledTask,
   TaskConfig,
 } from '../thrift/api-types.ts';
-import type { StructValue, TypeSpec } from '../thrift/schema.ts';
+import type { FieldSpec, StructSpec, StructValue, TypeSpec } from '../thrift/schema.ts';
 import type { QuotaConfiguration } from '../thrift/storage-schema.ts';
 
 export interface TaskSummaryRow {
@@ -35,14 +35,25 @@ export interface QuotaSummaryRow {
   resources: string;
 }
 
+const byName = new WeakMap<StructSpec, readonly FieldSpec[]>();
+
+/** fieldsByName: a struct's fields in name order, sorted once per struct for the 100,000 tasks of a backup. */
+function fieldsByName(spec: StructSpec): readonly FieldSpec[] {
+  let fields = byName.get(spec);
+  if (!fields) {
+    fields = [...spec.fields].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    byName.set(spec, fields);
+  }
+  return fields;
+}
+
 /** canonicalValue walks a value by its Thrift type so that struct and map keys come sorted and the elements of a
  * set (which has no order on the wire) come sorted by their JSON; list order is kept, it means something. */
 function canonicalValue(spec: TypeSpec, value: unknown): unknown {
   if (value === null || value === undefined || typeof spec === 'string') return value;
   if (spec.kind === 'struct') {
-    const fields = [...spec.fields].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const out: StructValue = {};
-    for (const field of fields) {
+    for (const field of fieldsByName(spec)) {
       const v = (value as StructValue)[field.name];
       if (v !== undefined) out[field.name] = canonicalValue(field.type, v);
     }

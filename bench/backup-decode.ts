@@ -1,0 +1,134 @@
+// Streaming decode of a 100,000-task backup, as the backup agent does it for a check and a summary: the time and
+// how much the process grows, measured in a fresh child process. `node bench/backup-decode.ts` runs it alone;
+// `npm run bench` includes it.
+import { execFileSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BinaryWriter, writeStruct } from '../src/thrift/binary-protocol.ts';
+import { ScheduledTaskSpec } from '../src/thrift/api-schema.ts';
+import { ScheduleStatus } from '../src/thrift/api-types.ts';
+import { TType, type StructValue } from '../src/thrift/schema.ts';
+import type { DecodeMeasure } from './backup-decode-measure.ts';
+import { formatLine, type SectionLine } from './task-read-targets.ts';
+
+export const TASKS = 100_000;
+/** the check holds one value at a time: its growth must not follow the file's size */
+const CHECK_RSS_TARGET = 64 * 1024 * 1024;
+const CHECK_MS_TARGET = 15_000;
+
+const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+/** benchTask: a service task with the fields Aurora stores, its executor data about 1 KiB like a Thermos config. */
+function benchTask(n: number): StructValue {
+  const job = { role: `role-${n % 20}`, environment: 'prod', name: `job-${n % 500}` };
+  return {
+    assignedTask: {
+      taskId: `${1_764_000_000_000 + n}-${job.role}-prod-${job.name}-${n % 200}-${n.toString(16).padStart(8, '0')}`,
+      slaveId: `agent-${n % 1000}-S0`,
+      slaveHost: `host-${n % 1000}.cluster.internal`,
+      instanceId: n % 200,
+      assignedPorts: { http: 31_000 + (n % 1000) },
+      task: {
+        job,
+        owner: { user: job.role },
+        isService: true,
+        priority: 0,
+        production: true,
+        tier: 'preferred',
+        resources: [{ numCpus: 1 }, { ramMb: 1024 }, { diskMb: 2048 }, { namedPort: 'http' }],
+        constraints: [{ name: 'host', constraint: { limit: { limit: 1 } } }],
+        executorConfig: { name: 'AuroraExecutor', data: JSON.stringify({ task: job, cmd: 'x'.repeat(900) }) },
+        metadata: [{ key: 'team', value: job.role }],
+        container: { mesos: {} },
+      },
+    },
+    status: ScheduleStatus.RUNNING,
+    taskEvents: [
+      { timestamp: 1_764_000_000_000, status: ScheduleStatus.PENDING, scheduler: 'scheduler-0' },
+      { timestamp: 1_764_000_001_000, status: ScheduleStatus.RUNNING, message: 'started' },
+    ],
+  };
+}
+
+/** writeBackup writes a Snapshot of `tasks` tasks a thousand at a time, so the writer never holds the file. */
+function writeBackup(path: string, tasks: number): void {
+  const fd = openSync(path, 'w');
+  try {
+    const head = new BinaryWriter();
+    head.byte(TType.I64);
+    head.i16(1);
+    head.i64(1_764_000_000_000);
+    head.byte(TType.SET);
+    head.i16(4);
+    head.byte(TType.STRUCT);
+    head.i32(tasks);
+    writeSync(fd, head.toBuffer());
+    for (let from = 0; from < tasks; from += 1000) {
+      const batch = new BinaryWriter();
+      for (let n = from; n < Math.min(from + 1000, tasks); n++)
+        writeStruct(batch, ScheduledTaskSpec, benchTask(n));
+      writeSync(fd, batch.toBuffer());
+    }
+    writeSync(fd, Buffer.from([TType.STOP]));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function judge(m: DecodeMeasure, size: number): SectionLine[] {
+  const label = `backup of ${TASKS.toLocaleString('en')} tasks (${mib(size)})`;
+  const ok = (pass: boolean): 'ok' | 'MISS' => (pass ? 'ok' : 'MISS');
+  return [
+    {
+      status: ok(m.checkVerdict === 'readable' && m.checkTasks === TASKS && m.checkMs <= CHECK_MS_TARGET),
+      name: `${label}: streaming check`,
+      measured: `${s(m.checkMs)}, ${m.checkVerdict}, ${m.checkTasks.toLocaleString('en')} tasks`,
+      target: `≤ ${s(CHECK_MS_TARGET)}`,
+    },
+    {
+      status: ok(m.checkRssGrowth <= CHECK_RSS_TARGET),
+      name: `${label}: RSS growth of the check`,
+      measured: `${mib(m.checkRssGrowth)} over ${mib(m.baseRss)}`,
+      target: `≤ ${mib(CHECK_RSS_TARGET)}`,
+    },
+    {
+      status: ok(m.summaryTasks === TASKS),
+      name: `${label}: summary`,
+      measured: `${s(m.summaryMs)}, ${m.summaryTasks.toLocaleString('en')} rows, ${mib(m.summaryJsonBytes)} JSON`,
+      target: `${TASKS.toLocaleString('en')} rows`,
+    },
+    {
+      status: 'info',
+      name: `${label}: RSS growth of the summary, heap it keeps`,
+      measured: `${mib(m.summaryRssGrowth)}, ${mib(m.summaryHeapKept)}`,
+      target: '',
+    },
+  ];
+}
+
+/** backupDecodeSection writes the backup to a temporary directory, measures it in a child, and removes it. */
+export async function backupDecodeSection(): Promise<SectionLine[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-backup-decode-'));
+  try {
+    const path = join(dir, 'scheduler-backup-2026-12-06-05-00');
+    writeBackup(path, TASKS);
+    const measure = new URL('./backup-decode-measure.ts', import.meta.url).pathname;
+    // the sidecar's own Node flags (bin/aurora-operator): 2 MiB semi-spaces
+    const flags = ['--expose-gc', '--max-semi-space-size=2'];
+    const out = execFileSync(process.execPath, [...flags, measure, path], { encoding: 'utf8' });
+    return judge(JSON.parse(out) as DecodeMeasure, statSync(path).size);
+  } catch (err) {
+    const measured = err instanceof Error ? err.message : String(err);
+    return [{ status: 'MISS', name: 'backup decode: measurement', measured, target: 'completed' }];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.main) {
+  const lines = await backupDecodeSection();
+  for (const line of lines) process.stdout.write(`${formatLine(line)}\n`);
+  process.exitCode = lines.some((l) => l.status === 'MISS') ? 1 : 0;
+}
