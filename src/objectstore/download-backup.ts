@@ -40,6 +40,7 @@ async function writeVerified(
   temp: string,
   metadata: BackupMetadata,
   key: string,
+  signal: AbortSignal | undefined,
 ): Promise<void> {
   const verifier = createHashingStream((seen) =>
     seen.sha256 === metadata.sha256 && (!Number.isFinite(metadata.size) || seen.size === metadata.size)
@@ -49,7 +50,12 @@ async function writeVerified(
           `${key}: downloaded ${seen.size} bytes with SHA-256 ${seen.sha256}, metadata says ${metadata.size} bytes ${metadata.sha256}`,
         ),
   );
-  await pipeline(body, verifier, createWriteStream(temp, { flags: 'wx' }));
+  await pipeline(
+    body,
+    verifier,
+    createWriteStream(temp, { flags: 'wx' }),
+    signal === undefined ? {} : { signal },
+  );
   await fsyncPath(temp);
 }
 
@@ -71,7 +77,7 @@ export async function downloadBackup(
       body?.destroy();
       throw new ObjectStoreError('OBJECT_METADATA_MISSING', `${key} has no sha256 metadata`);
     }
-    await writeVerified(body, temp, metadata, key);
+    await writeVerified(body, temp, metadata, key, input.signal);
     await rename(temp, input.target);
     await fsyncPath(dirname(input.target));
     return { key, metadata };

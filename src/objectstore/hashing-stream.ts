@@ -31,10 +31,11 @@ export function createHashingStream(check?: (digest: Digest) => Error | undefine
   return Object.assign(stream, { digest });
 }
 
-export async function sha256OfFile(path: string): Promise<Digest> {
+export async function sha256OfFile(path: string, signal?: AbortSignal): Promise<Digest> {
   const hashing = createHashingStream();
-  await pipeline(createReadStream(path), hashing, async (source: AsyncIterable<Buffer>) => {
+  const drain = async (source: AsyncIterable<Buffer>): Promise<void> => {
     for await (const _ of source);
-  });
+  };
+  await pipeline(createReadStream(path), hashing, drain, signal === undefined ? {} : { signal });
   return hashing.digest();
 }

@@ -8,6 +8,11 @@ export const OBJECT_STORE_CODES = {
   },
   OBJECT_STORE_NO_SUCH_BUCKET: { meaning: 'The configured bucket does not exist.', transient: false },
   OBJECT_NOT_FOUND: { meaning: 'No complete backup object under that name.', transient: false },
+  OBJECT_ALREADY_EXISTS: {
+    meaning:
+      'An object already exists under that backup name (another replica shipped it); it was left unchanged.',
+    transient: false,
+  },
   OBJECT_STORE_UNREACHABLE: {
     meaning:
       'No answer from the store (connection refused or reset, timeout, DNS) or a 5xx/throttling answer.',
@@ -127,6 +132,7 @@ export function codeOf(err: unknown): ObjectStoreCode {
   // named S3 codes before bare statuses: some stores answer a quota refusal with 403
   if (has(FULL_CODES) || status === 507) return 'OBJECT_STORE_FULL';
   if (codes.includes('NoSuchBucket')) return 'OBJECT_STORE_NO_SUCH_BUCKET';
+  if (codes.includes('PreconditionFailed') || status === 412) return 'OBJECT_ALREADY_EXISTS';
   if (has(FORBIDDEN_CODES) || status === 403 || status === 401) return 'OBJECT_STORE_FORBIDDEN';
   if (codes.includes('NoSuchKey') || codes.includes('NotFound') || status === 404) return 'OBJECT_NOT_FOUND';
   if (status !== undefined && (status >= 500 || status === 429)) return 'OBJECT_STORE_UNREACHABLE';

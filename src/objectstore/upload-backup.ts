@@ -5,6 +5,8 @@
 // itself, hashes again and fails the body stream before its end if the bytes differ, which aborts the multipart
 // upload before CompleteMultipartUpload (or the single PutObject) can make an object appear. A process killed
 // mid-upload leaves only an unfinished multipart upload, which no listing shows and abortStaleUploads removes.
+// The final write is conditional (If-None-Match: *): a backup name always means the same snapshot, so when two
+// replicas ship the same backup the second gets OBJECT_ALREADY_EXISTS and the first object stays as it was.
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -45,7 +47,10 @@ export async function uploadBackup(
   input: UploadBackupInput,
 ): Promise<UploadedBackup> {
   const key = objectKey(settings, input.name);
-  const expected = await sha256OfFile(input.file);
+  const expected = await sha256OfFile(input.file, input.signal).catch((err: unknown) => {
+    if (input.signal?.aborted) throw input.signal.reason;
+    throw err;
+  });
   const verifier = createHashingStream((seen) =>
     seen.sha256 === expected.sha256 && seen.size === expected.size
       ? undefined
@@ -73,6 +78,7 @@ export async function uploadBackup(
         Body: body,
         ContentLength: expected.size,
         ContentType: 'application/octet-stream',
+        IfNoneMatch: '*',
         Metadata: buildBackupMetadata({ ...input.description, ...expected }),
         ...sseParams(settings),
       },

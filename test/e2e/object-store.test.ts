@@ -162,6 +162,30 @@ test('a multipart and a single-part backup round-trip with a true SHA-256 in the
   assert.equal(await readdir(join(ctx.dir, 'restore')), [backupName(0)]);
 });
 
+test('a backup already shipped is never replaced: the second upload is OBJECT_ALREADY_EXISTS', async (ctx) => {
+  for (const [minute, size] of [
+    [0, 12 * MiB + 321],
+    [5, 1 * MiB],
+  ] as const) {
+    const other = await writeRandom(ctx, `again-${minute}`, size);
+    const before = (await listBackups(ctx.client, ctx.settings)).find((b) => b.name === backupName(minute));
+    assert.ok(before, `${backupName(minute)} was shipped by the first test`);
+    await rejectsWith(
+      uploadBackup(ctx.client, ctx.settings, {
+        file: other.path,
+        name: backupName(minute),
+        description: DESCRIPTION,
+      }),
+      'OBJECT_ALREADY_EXISTS',
+      false,
+    );
+    const after = (await listBackups(ctx.client, ctx.settings)).find((b) => b.name === backupName(minute));
+    assert.is(after?.metadata.sha256, before.metadata.sha256);
+    assert.is.not(after?.metadata.sha256, sha256(other.bytes));
+  }
+  assert.equal(await unfinishedUploads(ctx), []);
+});
+
 test('a wrong secret is OBJECT_STORE_FORBIDDEN for list, upload and download, and leaves no file', async (ctx) => {
   const settings = {
     ...ctx.settings,

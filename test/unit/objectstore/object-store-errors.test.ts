@@ -24,6 +24,7 @@ const CASES: [string, unknown, string, boolean][] = [
   ['missing bucket', s3Error('NoSuchBucket', 404), 'OBJECT_STORE_NO_SUCH_BUCKET', false],
   ['missing key', s3Error('NoSuchKey', 404), 'OBJECT_NOT_FOUND', false],
   ['404 from a HEAD', s3Error('NotFound', 404), 'OBJECT_NOT_FOUND', false],
+  ['conditional write lost', s3Error('PreconditionFailed', 412), 'OBJECT_ALREADY_EXISTS', false],
   ['quota', s3Error('QuotaExceeded', 403), 'OBJECT_STORE_FULL', false],
   ['507', s3Error('UnknownError', 507), 'OBJECT_STORE_FULL', false],
   ['throttled', s3Error('SlowDown', 503), 'OBJECT_STORE_UNREACHABLE', true],
