@@ -3,6 +3,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { AuroraCluster, RehearsalStatus } from '../api/aurora-cluster.ts';
 import type { AgentEndpoint } from '../agent/agent-client.ts';
+import { AgentBackupError } from '../agent/agent-errors.ts';
 import type { BackupSummary } from '../aurora/backup-summary.ts';
 import { summarizeTask } from '../aurora/backup-summary.ts';
 import type { ScheduledTask, TaskQuery } from '../thrift/api-types.ts';
@@ -104,7 +105,7 @@ export async function observeRehearsal(
 }
 
 const isUnreadable = (err: unknown): boolean =>
-  (err as { backupCode?: unknown } | null)?.backupCode === 'AGENT_BACKUP_UNREADABLE';
+  err instanceof AgentBackupError && err.backupCode === 'AGENT_BACKUP_UNREADABLE';
 
 async function summarize(
   cluster: AuroraCluster,

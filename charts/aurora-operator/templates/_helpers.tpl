@@ -79,10 +79,10 @@ watches all namespaces, and by a Role in each watched namespace otherwise. No wi
 - apiGroups: [""]
   resources: ["services", "configmaps"]
   verbs: ["get", "list", "watch", "create", "patch", "update", "delete"]
-# leader label patches and one-at-a-time restarts
+# leader label patches, one-at-a-time restarts, and the throwaway pod of a rehearsal restore (docs/backups.md)
 - apiGroups: [""]
   resources: ["pods"]
-  verbs: ["get", "list", "watch", "patch", "delete"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
 # log PVCs: evidence of an initialized replicated log (age, annotation) for the log-init guard
 - apiGroups: [""]
   resources: ["persistentvolumeclaims"]
@@ -101,7 +101,7 @@ watches all namespaces, and by a Role in each watched namespace otherwise. No wi
 - apiGroups: ["policy"]
   resources: ["poddisruptionbudgets"]
   verbs: ["get", "list", "watch", "create", "patch", "update", "delete"]
-# restores: block client traffic while the replicated log is replaced
+# restores: block client traffic while the replicated log is replaced; rehearsals: egress only to ZooKeeper
 - apiGroups: ["networking.k8s.io"]
   resources: ["networkpolicies"]
   verbs: ["get", "list", "watch", "create", "patch", "delete"]

@@ -94,7 +94,7 @@ export const EXPECTED_RULES: Record<string, Record<string, string[]>> = {
   '': {
     services: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
     configmaps: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
-    pods: ['delete', 'get', 'list', 'patch', 'watch'],
+    pods: ['create', 'delete', 'get', 'list', 'patch', 'watch'],
     persistentvolumeclaims: ['get', 'list', 'patch', 'watch'],
     secrets: ['create', 'get', 'list', 'watch'],
     events: ['create', 'patch'],
