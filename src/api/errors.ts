@@ -126,7 +126,16 @@ const AGENT_CODES = {
       "The operator refused to send the agent token to an address that is not the IP of a pod the cluster's StatefulSet owns.",
     retries: true,
   },
-} as const satisfies Record<string, ErrorCodeInfo & { retries: true }>;
+  AGENT_BACKUP_NOT_FOUND: {
+    meaning: 'A backup agent has no backup file of the requested name on its replica (HTTP 404).',
+    retries: true,
+  },
+  AGENT_BACKUP_UNREADABLE: {
+    meaning:
+      'A backup agent could not decode the backup file as a Thrift Snapshot (HTTP 422 with the problem); retrying reads the same bytes.',
+    retries: false,
+  },
+} as const satisfies Record<string, ErrorCodeInfo>;
 
 export type TerminalCode = keyof typeof TERMINAL_CODES;
 export type AuroraErrorCode = keyof typeof AURORA_CODES;
