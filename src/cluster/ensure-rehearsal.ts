@@ -65,7 +65,9 @@ export function podView(pod: V1Pod | undefined): RehearsalPodView | undefined {
     uid: pod.metadata.uid,
     podIP: pod.status?.podIP,
     deleting: pod.metadata.deletionTimestamp !== undefined,
-    agentReady: statuses.find((s) => s.name === BACKUP_AGENT_CONTAINER)?.ready === true,
+    // the cache keeps container states but not readiness (pod-projection.ts); a copy to an agent still starting fails
+    // and is retried next pass
+    agentReady: statuses.find((s) => s.name === BACKUP_AGENT_CONTAINER)?.state?.running !== undefined,
     ...(ended ? { schedulerExit: { exitCode: ended.exitCode, reason: ended.reason } } : {}),
   };
 }

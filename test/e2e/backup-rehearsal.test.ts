@@ -112,14 +112,15 @@ test('a healthy cluster with jobs reports BackupsVerified=True naming its newest
   await sleep(61_000 - (Date.now() % 60_000));
   const { backupId } = await takeBackup(e);
   const before = await liveMembership(e);
+  const uid = (await cluster(e)).metadata.uid.slice(0, 8);
   const samples: Array<{ during: boolean; membership: string }> = [];
   const verified = await waitFor(`a rehearsal verifying ${backupId}`, 300_000, async () => {
     const c = await cluster(e);
-    const phase = c.status?.backups?.rehearsal?.phase;
-    samples.push({
-      during: phase === 'AwaitStorage' || phase === 'Compare',
-      membership: await liveMembership(e),
-    });
+    // during: the throwaway scheduler's own log replica is in its own group at this very moment
+    const rehearsalReplicas = await membership
+      .readLogGroup({ endpoints: [e.state.zookeeper] }, `/aurora/replicated-log-rehearsal-${uid}`)
+      .catch(() => []);
+    samples.push({ during: rehearsalReplicas.length > 0, membership: await liveMembership(e) });
     if (c.status?.backups?.lastFailed?.name === backupId)
       throw new Error(`rehearsal failed: ${JSON.stringify(conditionOf(c, 'BackupsVerified'))}`);
     return c.status?.backups?.lastVerified?.name === backupId ? c : undefined;

@@ -160,7 +160,14 @@ test('observation sees leftover ZooKeeper nodes and reads the lifecycle once the
           status: {
             podIP: '127.0.3.40',
             containerStatuses: [
-              { name: 'backup-agent', ready: true, image: '', imageID: '', restartCount: 0 },
+              {
+                name: 'backup-agent',
+                ready: false,
+                image: '',
+                imageID: '',
+                restartCount: 0,
+                state: { running: {} },
+              },
             ],
           },
         }
