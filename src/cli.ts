@@ -28,6 +28,11 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
       'print a plain-text diagnosis of one AuroraCluster (status, pods, live probes, conditions with remedies)',
     load: async () => (await import('./cli/diagnose-command.ts')).diagnoseCommand,
   },
+  'restore-plan': {
+    summary:
+      'print what restoring a cluster from a backup would kill (restore-plan <cluster> --backup <id|latest>)',
+    load: async () => (await import('./cli/restore-plan-command.ts')).restorePlanCommand,
+  },
   'backup-agent': {
     summary: 'serve the backup directory to the operator (sidecar of every scheduler pod)',
     load: async () => (await import('./cli/backup-agent-command.ts')).backupAgentCommand,

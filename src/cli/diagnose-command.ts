@@ -1,7 +1,6 @@
 // `aurora-operator diagnose <cluster> [-n namespace]`: one plain-text report of a cluster from its status, pods and
 // events (KUBECONFIG), plus live probes of the schedulers and the serverset when they are reachable from here.
 import type { CoreV1EventList, V1PodList } from '@kubernetes/client-node';
-import { parseArgs } from 'node:util';
 import type { AuroraClusterSpec, AuroraClusterStatus } from '../api/aurora-cluster.ts';
 import { AURORA_CLUSTER, GROUP, VERSION } from '../api/group.ts';
 import { probeScheduler, type SchedulerProbe } from '../aurora/scheduler-probe.ts';
@@ -12,7 +11,9 @@ import { createRestClient, type RestClient } from '../k8s/rest/rest-client.ts';
 import { resourcePath } from '../k8s/rest/resource-path.ts';
 import { toObservedPod } from '../k8s/observed-pod.ts';
 import { CLUSTER_LABEL } from '../resources/names.ts';
+import { parseNamedArgs } from './command-args.ts';
 import type { CliIo, Command } from './command.ts';
+import { readPendingRestores } from './diagnose-restores.ts';
 import { readZkPaths } from './diagnose-zk.ts';
 
 const USAGE = 'usage: aurora-operator diagnose <cluster> [-n <namespace>] [--no-probe] [--timeout-ms <ms>]';
@@ -99,7 +100,8 @@ export async function diagnose(
   const live = opts.probe ? await liveProbes(pods, cluster.spec, opts.timeoutMs) : undefined;
   const serverset = opts.probe ? await readServerset(cluster.spec, opts.timeoutMs) : undefined;
   const zkPaths = await readZkPaths(client, cluster, pods, serverset, opts);
-  return buildReport({
+  const restores = await readPendingRestores(client, namespace, name);
+  const report = buildReport({
     namespace,
     name,
     spec: cluster.spec,
@@ -111,29 +113,22 @@ export async function diagnose(
     events,
     now: new Date(),
   });
+  return report + restores;
 }
 
 async function run(args: readonly string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        namespace: { type: 'string', short: 'n' },
-        'no-probe': { type: 'boolean', default: false },
-        'timeout-ms': { type: 'string', default: '2000' },
-      },
-    });
-  } catch (err) {
-    io.stderr(`${(err as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  const [name, ...extra] = parsed.positionals;
-  if (!name || extra.length) {
-    io.stderr(`${USAGE}\n`);
-    return 2;
-  }
+  const parsed = parseNamedArgs(
+    args,
+    {
+      namespace: { type: 'string', short: 'n' },
+      'no-probe': { type: 'boolean', default: false },
+      'timeout-ms': { type: 'string', default: '2000' },
+    },
+    USAGE,
+    io,
+  );
+  if (!parsed) return 2;
+  const { name } = parsed;
   try {
     const client = createRestClient(await loadKubeConfig());
     const namespace = parsed.values.namespace ?? client.namespace;

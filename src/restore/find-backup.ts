@@ -7,8 +7,13 @@ import { listReplicaBackups, type ReplicaBackups } from '../agent/newest-backup.
 import type { BackupCheck, BackupFile } from '../agent/agent-api.ts';
 import type { AgentClient } from '../agent/agent-client.ts';
 import { planBackupAge, type AgeVerdict } from './backup-age.ts';
-import type { StepContext, StepOutcome } from './step.ts';
-import { livePods, type WorldPod } from './world.ts';
+import type { RestoreEffects, StepOutcome } from './step.ts';
+import { livePods, type Situation, type WorldPod } from './world.ts';
+
+/** What the search needs: the restore pass's view and two effects, so restore-plan can run it outside a restore. */
+export interface FindContext extends Situation {
+  fx: Pick<RestoreEffects, 'agents' | 'now'>;
+}
 
 /** Each check decodes a whole file, so `latest` looks at this many of the newest files and no more. */
 export const LATEST_CANDIDATES = 5;
@@ -45,7 +50,7 @@ function newestNames(replicas: readonly ReplicaBackups[], n: number): string[] {
 
 /** inspect has the agent beside the file decode it, while every log is still in place. */
 async function inspect(
-  ctx: StepContext,
+  ctx: FindContext,
   agents: AgentClient,
   pods: readonly WorldPod[],
   copies: readonly Copy[],
@@ -102,7 +107,7 @@ function found(c: Checked, prefix: string, skipped: readonly string[]): StepOutc
 
 /** pickLatest: of the newest files, the one with the newest snapshot timestamp that decodes and is young enough. */
 async function pickLatest(
-  ctx: StepContext,
+  ctx: FindContext,
   agents: AgentClient,
   pods: readonly WorldPod[],
   replicas: readonly ReplicaBackups[],
@@ -135,7 +140,7 @@ async function pickLatest(
   );
 }
 
-export async function findBackup(ctx: StepContext): Promise<StepOutcome> {
+export async function findBackup(ctx: FindContext): Promise<StepOutcome> {
   const cluster = ctx.world.cluster;
   if (!cluster) throw new Error('cluster not observed');
   const backupId = ctx.restore.spec.backupId;

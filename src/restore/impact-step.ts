@@ -6,7 +6,7 @@ import { clusterOf } from './cluster-ref.ts';
 import { computeImpact, unknownImpact } from './impact.ts';
 import { readLiveState } from './live-state.ts';
 import { sourceBackupId } from './source-backup.ts';
-import type { RestoreStep, StepContext, StepOutcome } from './step.ts';
+import type { RestoreEffects, RestoreStep, StepOutcome } from './step.ts';
 import { livePods, type Situation } from './world.ts';
 
 /** How long transient failures (no leader, a refused read, a silent agent) are retried before "impact unknown". */
@@ -17,7 +17,13 @@ function pastImpact(s: Situation): boolean {
   return (s.restore.status?.timeline ?? []).some((t) => t.step === 'Lock');
 }
 
-async function compute(ctx: StepContext): Promise<StepOutcome> {
+/** What the comparison needs, so restore-plan can run it outside a restore. */
+export interface ImpactContext extends Situation {
+  fx: Pick<RestoreEffects, 'agents' | 'admin' | 'now'>;
+}
+
+/** readImpact: one attempt at the comparison; it throws when the agent or the leader does not answer. */
+export async function readImpact(ctx: ImpactContext): Promise<StepOutcome> {
   const cluster = clusterOf(ctx);
   const name = sourceBackupId(ctx.restore);
   const holder = livePods(ctx).find((p) => p.name === ctx.restore.status?.source?.pod);
@@ -45,7 +51,7 @@ export const impact: RestoreStep = {
   done: (s) => s.restore.status?.impact !== undefined || pastImpact(s),
   async run(ctx) {
     try {
-      return await compute(ctx);
+      return await readImpact(ctx);
     } catch (err) {
       if (err instanceof TerminalError) throw err;
       const startedAt = ctx.restore.status?.timeline?.find((t) => t.step === 'Impact')?.startedAt;
