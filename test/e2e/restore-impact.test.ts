@@ -2,11 +2,15 @@
 // killed and tasks rescheduled since as rescheduled, the approver sees the summary, and after the restore the tasks
 // are exactly the backup's. A backup older than maxBackupAge fails Validate with BackupTooOld, cluster untouched;
 // acceptBackupAge lets it through, and `latest` records the backup it picked.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { RestoreImpact } from '../../src/api/restore-impact.ts';
 import { ACTIVE_STATES } from '../../src/thrift/api-types.ts';
+import { REPO_ROOT } from '../world/local-env/local-env.ts';
 import { getCluster, waitFor, type E2eEnv } from './harness.ts';
 import {
   assertRestoredCluster,
@@ -60,6 +64,14 @@ async function restoreJson(e: E2eEnv, name: string): Promise<ImpactRestore> {
   return (await getRestore(e, name)) as unknown as ImpactRestore;
 }
 
+/** plugin runs `kubectl aurora <args>` with the environment's kubeconfig and returns its output. */
+async function plugin(e: E2eEnv, args: readonly string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(join(REPO_ROOT, 'bin', 'kubectl-aurora'), [...args], {
+    env: { ...process.env, KUBECONFIG: e.ctx.kubeconfigPath },
+  });
+  return stdout;
+}
+
 /** activeIds: the ids of a job's active tasks on the leader. */
 async function activeIds(e: E2eEnv, job: typeof A): Promise<string[]> {
   const tasks = await (await leaderAdmin(e)).getTasksWithoutConfigs({ jobKeys: [job] });
@@ -94,6 +106,19 @@ test('the impact lists tasks created and rescheduled since the backup before any
   assert.is(cIds.length, 3);
   assert.not.equal(aAfter, aBefore, "A's tasks have new ids");
 
+  // restore-plan shows the same impact without creating anything
+  const plan = JSON.parse(
+    await plugin(e, ['restore-plan', 'example', '--backup', backupId, '-n', NS, '-o', 'json']),
+  ) as { impact: RestoreImpact; source: { name?: string } };
+  assert.is(plan.source.name, backupId);
+  assert.equal(plan.impact.killed?.taskIds, cIds);
+  assert.equal(plan.impact.rescheduled?.taskIds, aBefore);
+  assert.is(
+    (await e.kubectl(['-n', NS, 'get', 'aurorarestore', '-o', 'name'])).trim(),
+    '',
+    'nothing created',
+  );
+
   await createRestore(e, 'impact', { backupId, approval: { required: true } });
   await waitPhase(e, 'impact', 'AwaitingApproval', 300_000);
   const waiting = await restoreJson(e, 'impact');
@@ -127,6 +152,12 @@ test('the impact lists tasks created and rescheduled since the backup before any
     'jsonpath={.items[*].message}',
   ]);
   assert.match(events, summary, 'an event carries the summary');
+  const report = await plugin(e, ['diagnose', 'example', '-n', NS, '--no-probe']);
+  assert.match(
+    report,
+    /Pending restore impact of scheduler-backup-.* \(phase AwaitingApproval, step Approval\)/,
+  );
+  assert.match(report, summary, 'diagnose shows the impact of the pending restore');
 
   await e.kubectl([
     '-n',
