@@ -25,6 +25,7 @@ export async function envUp(stateDir = DEFAULT_STATE_DIR): Promise<LocalEnvState
     zookeeperHost: DEMO_ZOOKEEPER_HOST,
     zookeeperPort: DEMO_ZOOKEEPER_PORT,
     installOperator: true,
+    objectStore: true,
     log,
   });
   process.stdout.write(
@@ -33,6 +34,11 @@ export async function envUp(stateDir = DEFAULT_STATE_DIR): Promise<LocalEnvState
       'The local environment is up:',
       `  Kubernetes API   ${state.server}`,
       `  ZooKeeper        ${state.zookeeper} (Mesos master entry at /mesos)`,
+      ...(state.objectStore
+        ? [
+            `  object store     ${state.objectStore.endpoint} bucket ${state.objectStore.bucket} (keys in ${join(stateDir, 'state.json')})`,
+          ]
+        : []),
       `  kubectl          export KUBECONFIG=${state.kubeconfigPath}; export PATH=${state.binDir}:$PATH`,
       `  logs             ${join(stateDir, 'logs')} and ${join(stateDir, 'pods', 'logs')}`,
       '  stop it with     npm run env:down',

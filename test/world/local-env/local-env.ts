@@ -8,6 +8,7 @@ import type { Logger } from '../../../src/log.ts';
 import { startControlPlane } from './control-plane.ts';
 import { buildLocalImages } from './image-build.ts';
 import { helm, kubectl, type ToolContext } from './kubectl.ts';
+import { startObjectStore } from './object-store.ts';
 import { isAlive, startDaemon, stopDaemon } from './processes.ts';
 import { ensureMesosMaster, startZooKeeperDaemon } from './zookeeper.ts';
 
@@ -21,6 +22,14 @@ export interface LocalEnvState {
   binDir: string;
   zookeeper: string;
   pids: Record<string, number>;
+  /** the S3-compatible store (versitygw on loopback) when the environment runs one; its keys stay on this machine */
+  objectStore?: {
+    endpoint: string;
+    bucket: string;
+    region: string;
+    accessKeyId: string;
+    secretAccessKey: string;
+  };
 }
 
 export interface LocalEnvOptions {
@@ -35,6 +44,8 @@ export interface LocalEnvOptions {
   fleet?: boolean;
   /** path of a kube-apiserver audit log (Metadata level); off when unset */
   auditLog?: string;
+  /** run an S3-compatible object store for backups (built once by scripts/build-objectstore.sh) */
+  objectStore?: boolean;
   log: Logger;
 }
 
@@ -122,6 +133,18 @@ export async function startLocalEnv(opts: LocalEnvOptions): Promise<LocalEnvStat
     save();
     await ensureMesosMaster(zk.connectString, '/mesos');
     log.info({ zookeeper: zk.connectString }, 'ZooKeeper is up with a Mesos master entry at /mesos');
+    if (opts.objectStore) {
+      const store = await startObjectStore({
+        dir: join(stateDir, 'object-store'),
+        detached: true,
+        repoRoot: REPO_ROOT,
+      });
+      pids['object-store'] = store.pid;
+      const { endpoint, bucket, region, accessKeyId, secretAccessKey } = store;
+      state.objectStore = { endpoint, bucket, region, accessKeyId, secretAccessKey };
+      save();
+      log.info({ endpoint, bucket }, 'The object store (versitygw) is up');
+    }
     const fleetSocket = join(stateDir, 'fleet-host.sock');
     if (opts.fleet) {
       pids['fleet-host'] = startDaemon({
@@ -189,6 +212,7 @@ const STOP_ORDER = [
   'kube-apiserver',
   'etcd',
   'zookeeper',
+  'object-store',
 ];
 
 export async function stopLocalEnv(state: LocalEnvState): Promise<void> {
