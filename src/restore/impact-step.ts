@@ -1,6 +1,7 @@
 // The Impact step, right after Validate and before anything is touched: what the restore will kill, compared with
 // the live scheduler, recorded in status.impact. A leader that cannot be read never fails or stalls the restore.
 import { formatAgeMs } from '../api/age.ts';
+import { AgentBackupError } from '../agent/agent-errors.ts';
 import { TerminalError } from '../controller/result.ts';
 import { clusterOf } from './cluster-ref.ts';
 import { computeImpact, unknownImpact } from './impact.ts';
@@ -32,8 +33,7 @@ export async function readImpact(ctx: ImpactContext): Promise<StepOutcome> {
   const backup = await agents
     .summarizeBackup({ host: holder.podIP, port: cluster.spec.backupAgent.port }, name)
     .catch((err: unknown) => {
-      // AgentBackupError (src/agent/agent-errors.ts) names the agent's answer about the file in backupCode
-      if (err instanceof Error && (err as { backupCode?: string }).backupCode === 'AGENT_BACKUP_UNREADABLE') {
+      if (err instanceof AgentBackupError && err.backupCode === 'AGENT_BACKUP_UNREADABLE') {
         throw new TerminalError('BackupUnreadable', `${err.message}. The cluster was not touched.`);
       }
       throw err;

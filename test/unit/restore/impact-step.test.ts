@@ -3,6 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { AgentClient } from '../../../src/agent/agent-client.ts';
+import { AgentBackupError } from '../../../src/agent/agent-errors.ts';
 import type { AuroraAdminClient } from '../../../src/aurora/admin-client.ts';
 import { TerminalError } from '../../../src/controller/result.ts';
 import { IMPACT_WAIT_MS, impact } from '../../../src/restore/impact-step.ts';
@@ -111,9 +112,7 @@ test('a leader read that keeps failing transiently also ends in unknown, after t
 
 test('a backup the agent cannot summarize fails terminally, before anything is touched', async () => {
   const unreadable = async () => {
-    const err = Object.assign(new Error('backup b on 127.0.9.2: truncated'), {
-      backupCode: 'AGENT_BACKUP_UNREADABLE',
-    });
+    const err = new AgentBackupError('AGENT_BACKUP_UNREADABLE', 'backup b on 127.0.9.2: truncated');
     throw err;
   };
   const { ctx } = contextAt(START, { summary: unreadable });
