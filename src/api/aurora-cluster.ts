@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AuroraClusterStatus } from './aurora-cluster-status.ts';
 import { DiagnosticsSpec, ThermosObserverSpec } from './diagnostics-schema.ts';
 import { BackupVerify } from './backup-verify.ts';
+import { ObjectStoreSpec } from './object-store-spec.ts';
 import { Duration } from './duration.ts';
 import { API_VERSION, AURORA_CLUSTER } from './group.ts';
 import { ExtraArgs } from './scheduler-flags.ts';
@@ -188,6 +189,7 @@ const Backup = z
     ),
     storage: Storage('10Gi', 'backups'),
     verify: BackupVerify,
+    objectStore: ObjectStoreSpec.optional(),
   })
   .prefault({})
   .describe('Local scheduler backups, the input of an AuroraRestore.');
