@@ -6,13 +6,14 @@ import tseslint from 'typescript-eslint';
 // What each part of src/ may import besides itself, node and libraries; import cycles are found by
 // test/unit/structure/import-graph.test.ts. src/ never imports test/: no entry reaches outside src/.
 const FEATURES = ['cluster', 'restore', 'diagnostics', 'agent', 'aurora', 'controller'];
-const BASE = ['api', 'resources', 'k8s', 'thrift', 'log.ts', 'config.ts'];
+const BASE = ['api', 'resources', 'k8s', 'thrift', 'objectstore', 'log.ts', 'config.ts'];
 const LAYERS = {
   api: [],
   k8s: [],
   thrift: [],
   resources: ['api'],
   crd: ['api'],
+  objectstore: ['api'],
   ...Object.fromEntries(FEATURES.map((folder) => [folder, [...BASE, ...FEATURES]])),
   // the outermost layer: `aurora-operator run` starts main.ts
   cli: [...BASE, ...FEATURES, 'crd', 'main.ts'],

@@ -1,7 +1,12 @@
 // The backup-agent sidecar and its token Secret: how the operator lists, streams and receives backup files.
-import type { V1Container, V1Secret } from '@kubernetes/client-node';
+import type { V1Container, V1EnvVar, V1Secret } from '@kubernetes/client-node';
 import type { AuroraCluster } from '../api/aurora-cluster.ts';
 import { AGENT_TOKEN_KEY, agentSecretName } from '../api/contracts.ts';
+import {
+  auroraVersionOfImage,
+  defaultObjectStorePrefix,
+  OBJECT_STORE_ENV as ENV,
+} from '../api/object-store-env.ts';
 import { buildObjectMeta } from './labels.ts';
 import { buildBackupDirEnv, buildBackupVolumeMount } from './backup-volume.ts';
 import { BACKUP_AGENT_CONTAINER } from './names.ts';
@@ -25,6 +30,7 @@ export function buildBackupAgentContainer(cluster: AuroraCluster): V1Container {
         name: 'AGENT_TOKEN',
         valueFrom: { secretKeyRef: { name: agentSecretName(cluster), key: AGENT_TOKEN_KEY } },
       },
+      ...buildObjectStoreEnv(cluster),
     ],
     ports: [{ name: AGENT_PORT_NAME, containerPort: spec.backupAgent.port, protocol: 'TCP' }],
     readinessProbe: {
@@ -34,6 +40,66 @@ export function buildBackupAgentContainer(cluster: AuroraCluster): V1Container {
     },
     volumeMounts: [buildBackupVolumeMount()],
   };
+}
+
+/**
+ * buildObjectStoreEnv: the agent's shipping settings; keys and the CA come from their Secret or ConfigMap by
+ * reference, so no secret ever appears in the pod template. Nothing without spec.backup.objectStore.
+ */
+export function buildObjectStoreEnv(cluster: AuroraCluster): V1EnvVar[] {
+  const store = cluster.spec.backup.objectStore;
+  if (!store) return [];
+  const namespace = cluster.metadata.namespace ?? 'default';
+  const name = cluster.metadata.name ?? '';
+  const value = (env: string, v: string | number | undefined): V1EnvVar[] =>
+    v === undefined ? [] : [{ name: env, value: String(v) }];
+  const { credentials, caBundle, encryption, retention } = store;
+  return [
+    ...value(ENV.bucket, store.bucket),
+    ...value(ENV.endpoint, store.endpoint),
+    ...value(ENV.prefix, store.prefix ?? defaultObjectStorePrefix(namespace, name)),
+    ...value(ENV.region, store.region),
+    ...value(ENV.forcePathStyle, String(store.forcePathStyle)),
+    ...(credentials
+      ? [
+          {
+            name: ENV.accessKeyId,
+            valueFrom: { secretKeyRef: { name: credentials.secretName, key: credentials.accessKeyIdKey } },
+          },
+          {
+            name: ENV.secretAccessKey,
+            valueFrom: {
+              secretKeyRef: { name: credentials.secretName, key: credentials.secretAccessKeyKey },
+            },
+          },
+        ]
+      : []),
+    ...(caBundle?.secretName
+      ? [
+          {
+            name: ENV.caBundle,
+            valueFrom: { secretKeyRef: { name: caBundle.secretName, key: caBundle.key } },
+          },
+        ]
+      : []),
+    ...(caBundle?.configMapName
+      ? [
+          {
+            name: ENV.caBundle,
+            valueFrom: { configMapKeyRef: { name: caBundle.configMapName, key: caBundle.key } },
+          },
+        ]
+      : []),
+    ...value(ENV.encryption, encryption?.type),
+    ...value(ENV.kmsKeyId, encryption?.kmsKeyId),
+    ...value(ENV.keepLast, retention?.keepLast),
+    ...value(ENV.maxAge, retention?.maxAge),
+    ...value(ENV.clusterName, name),
+    ...value(ENV.namespace, namespace),
+    ...value(ENV.auroraVersion, auroraVersionOfImage(cluster.spec.image)),
+    // the agent asks its own scheduler's /leaderhealth, so only the leader's agent applies retention
+    ...value(ENV.schedulerUrl, `http://$(POD_IP):${cluster.spec.httpPort}`),
+  ];
 }
 
 /** buildAgentSecret is pure: the caller generates the token once and never rotates it under running pods. */
