@@ -36,3 +36,23 @@ export const BackupCheck = z.object({
   problem: z.string().optional(),
 });
 export type BackupCheck = z.infer<typeof BackupCheck>;
+
+/** What the agent's shipper did: GET /shipping, so the operator can report shipping in status and metrics. */
+export const ShippingStatus = z.object({
+  lastShipped: z
+    .object({ name: z.string(), at: z.string(), size: z.int().min(0), tasks: z.int().min(0) })
+    .optional(),
+  /** the last failure; cleared by a round without one */
+  lastError: z.object({ code: z.string(), message: z.string(), at: z.string() }).optional(),
+  /** complete local backups not in the store yet (unreadable ones excluded) */
+  pending: z.int().min(0),
+  /** objects and their bytes under the cluster's prefix, from the last listing */
+  objects: z.int().min(0),
+  bytes: z.number().min(0),
+  /** failed uploads since the agent started */
+  uploadFailures: z.int().min(0),
+  /** local files that are not a Snapshot Aurora could load: never shipped */
+  unreadable: z.array(z.string()),
+  lastRoundAt: z.string().optional(),
+});
+export type ShippingStatus = z.infer<typeof ShippingStatus>;

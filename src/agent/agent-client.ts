@@ -1,6 +1,13 @@
 // The operator's client of the backup agents: every call is authenticated and bounded by a timeout.
 import { Agent, request } from 'undici';
-import { BackupCheck, BackupList, MarkerList, MTIME_HEADER, type BackupFile } from './agent-api.ts';
+import {
+  BackupCheck,
+  BackupList,
+  MarkerList,
+  MTIME_HEADER,
+  ShippingStatus,
+  type BackupFile,
+} from './agent-api.ts';
 import { succeededMarkerName } from '../api/contracts.ts';
 import { BackupSummary } from '../aurora/backup-summary.ts';
 import { AgentBackupError, AgentError } from './agent-errors.ts';
@@ -24,6 +31,8 @@ export interface AgentClient {
   markSucceeded(at: AgentEndpoint, restoreId: string): Promise<void>;
   /** Streams a backup from one agent straight into another; resolves to the bytes copied. */
   copyBackup(from: AgentEndpoint, to: AgentEndpoint, name: string): Promise<number>;
+  /** What the agent's shipper did; undefined when the agent ships nothing. Optional so test fakes may omit it. */
+  shippingStatus?(at: AgentEndpoint): Promise<ShippingStatus | undefined>;
 }
 
 export interface AgentClientOptions {
@@ -99,6 +108,25 @@ export function createAgentClient(opts: AgentClientOptions): AgentClient {
         throw new AgentBackupError('AGENT_BACKUP_UNREADABLE', `backup ${name} on ${at.host}: ${problem}`);
       }
       throw new AgentError('AGENT_HTTP_STATUS', `GET ${url}: HTTP ${res.statusCode}: ${text.slice(0, 200)}`);
+    },
+    async shippingStatus(at) {
+      checked(at);
+      const url = `${base(at)}/shipping`;
+      const res = await request(url, {
+        dispatcher,
+        headers,
+        signal: AbortSignal.timeout(opts.timeoutMs),
+        headersTimeout: opts.timeoutMs,
+        bodyTimeout: opts.timeoutMs,
+      });
+      const text = await res.body.text();
+      if (res.statusCode === 404) return undefined;
+      if (res.statusCode !== 200)
+        throw new AgentError(
+          'AGENT_HTTP_STATUS',
+          `GET ${url}: HTTP ${res.statusCode}: ${text.slice(0, 200)}`,
+        );
+      return ShippingStatus.parse(JSON.parse(text));
     },
     async markSucceeded(at, restoreId) {
       checked(at);

@@ -8,7 +8,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { succeededMarkerName } from '../api/contracts.ts';
 import type { Logger } from '../log.ts';
-import type { BackupFile } from './agent-api.ts';
+import type { BackupFile, ShippingStatus } from './agent-api.ts';
 import { AgentError } from './agent-errors.ts';
 import { BACKUP_FILE_PREFIX, BACKUP_NAME_PATTERN, isRestoreId, MTIME_HEADER } from './agent-names.ts';
 import { checkBackupFile } from './backup-check.ts';
@@ -25,6 +25,8 @@ export interface AgentServerOptions {
   maxUploadBytes?: number;
   /** backup downloads and uploads served at once; more get 429, the caller retries */
   maxTransfers?: number;
+  /** what the shipper did; absent when the cluster has no object store */
+  shipping?: () => ShippingStatus | undefined;
 }
 
 // a scheduler snapshot of a large cluster is a few GiB; the limit only stops a runaway or hostile upload
@@ -157,6 +159,12 @@ async function handle(
   if (!authorized(req, opts.token)) return send(res, 401, { error: 'missing or wrong bearer token' });
   if (req.method === 'GET' && url.pathname === '/backups') {
     return send(res, 200, { backups: await listBackupFiles(opts.backupDir) });
+  }
+  if (req.method === 'GET' && url.pathname === '/shipping') {
+    const shipping = opts.shipping?.();
+    if (!shipping)
+      return send(res, 404, { error: 'this agent ships no backups (no spec.backup.objectStore)' });
+    return send(res, 200, shipping);
   }
   if (req.method === 'GET' && url.pathname === '/markers') {
     return send(res, 200, { markers: await listMarkers(opts.operatorDir) });

@@ -5,6 +5,8 @@ import { LEGACY_OPERATOR_STATE_DIR } from '../api/contracts.ts';
 import { isDuration, parseDuration } from '../api/duration-syntax.ts';
 import { createAgentServer } from './agent-server.ts';
 import { startPreRestoreLogPruning } from './pre-restore-retention.ts';
+import { shippingSettingsFromEnv, type ShippingSettings } from './shipping-settings.ts';
+import { startShipping, type RunningShipping } from './start-shipping.ts';
 
 const DEFAULT_RETENTION = '3days';
 
@@ -15,6 +17,8 @@ export interface BackupAgentSettings {
   host: string;
   port: number;
   retention: string;
+  /** absent: the cluster has no spec.backup.objectStore */
+  shipping?: ShippingSettings;
 }
 
 /** The settings from AGENT_TOKEN, BACKUP_DIR, ...; a string is the error to print (exit code 2). */
@@ -26,7 +30,10 @@ export function agentSettingsFromEnv(env: Record<string, string | undefined>): B
   if (!isDuration(retention)) {
     return `backup-agent: PRE_RESTORE_LOG_RETENTION ${JSON.stringify(retention)} is not an Aurora duration`;
   }
+  const shipping = shippingSettingsFromEnv(env);
+  if (typeof shipping === 'string') return shipping;
   return {
+    ...(shipping ? { shipping } : {}),
     token,
     backupDir,
     // a pod still on a layout v1 template keeps the operator's state inside the backup directory
@@ -47,7 +54,8 @@ export async function startBackupAgent(
   log: Logger,
 ): Promise<RunningBackupAgent> {
   const { backupDir, operatorDir, token, host, port, retention } = settings;
-  const server = createAgentServer({ backupDir, operatorDir, token, log });
+  let shipper: RunningShipping | undefined;
+  const server = createAgentServer({ backupDir, operatorDir, token, log, shipping: () => shipper?.status() });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
@@ -59,12 +67,16 @@ export async function startBackupAgent(
     log,
   });
   log.info({ host, port, backupDir, operatorDir, retention }, 'Backup agent listening');
+  // started once the port is ours, so an agent that cannot listen ships nothing
+  if (settings.shipping) shipper = startShipping(settings.shipping, backupDir, log);
   return {
-    stop: () =>
-      new Promise<void>((resolve) => {
-        stopPruning();
+    async stop() {
+      stopPruning();
+      await shipper?.stop();
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+    },
   };
 }

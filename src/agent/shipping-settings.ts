@@ -1,0 +1,74 @@
+// The shipping settings of the backup agent, read from the env the operator renders (src/api/object-store-env.ts):
+// undefined when the cluster has no spec.backup.objectStore.
+import { OBJECT_STORE_ENV as ENV } from '../api/object-store-env.ts';
+import { isDuration, parseDuration } from '../api/duration-syntax.ts';
+import type { ObjectStoreSettings } from '../objectstore/object-store-client.ts';
+import type { RetentionPolicy } from '../objectstore/plan-retention.ts';
+
+export interface ShippingSettings {
+  store: ObjectStoreSettings;
+  /** absent: nothing is ever deleted from the store */
+  retention?: RetentionPolicy;
+  cluster: string;
+  auroraVersion: string;
+  /** the scheduler beside the agent, whose /leaderhealth says whether this replica leads */
+  schedulerUrl?: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+function retentionOf(env: Env): RetentionPolicy | string | undefined {
+  const keepLast = env[ENV.keepLast];
+  const maxAge = env[ENV.maxAge];
+  if (keepLast === undefined && maxAge === undefined) return undefined;
+  if (keepLast !== undefined && !/^[1-9]\d*$/.test(keepLast))
+    return `${ENV.keepLast} must be a positive integer`;
+  if (maxAge !== undefined && !isDuration(maxAge)) return `${ENV.maxAge} must be an Aurora duration`;
+  return {
+    ...(keepLast === undefined ? {} : { keepLast: Number(keepLast) }),
+    ...(maxAge === undefined ? {} : { maxAgeMs: parseDuration(maxAge) }),
+  };
+}
+
+function encryptionOf(env: Env): ObjectStoreSettings['encryption'] | string | undefined {
+  const type = env[ENV.encryption];
+  if (type === undefined) return undefined;
+  if (type !== 'AES256' && type !== 'aws:kms') return `${ENV.encryption} must be AES256 or aws:kms`;
+  const kmsKeyId = env[ENV.kmsKeyId];
+  return { type, ...(kmsKeyId === undefined ? {} : { kmsKeyId }) };
+}
+
+/** shippingSettingsFromEnv: a string is the error to print (exit code 2), undefined means shipping is off. */
+export function shippingSettingsFromEnv(env: Env): ShippingSettings | string | undefined {
+  const bucket = env[ENV.bucket];
+  if (!bucket) return undefined;
+  const retention = retentionOf(env);
+  const encryption = encryptionOf(env);
+  if (typeof retention === 'string') return `backup-agent: ${retention}`;
+  if (typeof encryption === 'string') return `backup-agent: ${encryption}`;
+  const accessKeyId = env[ENV.accessKeyId];
+  const secretAccessKey = env[ENV.secretAccessKey];
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+    return `backup-agent: ${ENV.accessKeyId} and ${ENV.secretAccessKey} must be set together`;
+  }
+  const endpoint = env[ENV.endpoint];
+  const caBundle = env[ENV.caBundle];
+  const schedulerUrl = env[ENV.schedulerUrl];
+  const store: ObjectStoreSettings = {
+    bucket,
+    prefix: env[ENV.prefix] ?? '',
+    region: env[ENV.region] ?? 'us-east-1',
+    forcePathStyle: env[ENV.forcePathStyle] === 'true',
+    ...(endpoint ? { endpoint } : {}),
+    ...(accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey } } : {}),
+    ...(caBundle ? { caBundle } : {}),
+    ...(encryption ? { encryption } : {}),
+  };
+  return {
+    store,
+    ...(retention ? { retention } : {}),
+    cluster: env[ENV.clusterName] ?? '',
+    auroraVersion: env[ENV.auroraVersion] ?? 'unknown',
+    ...(schedulerUrl ? { schedulerUrl } : {}),
+  };
+}
