@@ -1,0 +1,99 @@
+// What the cluster's status says about shipping, from what each replica's backup agent reports on GET /shipping:
+// the newest shipped backup, the totals, and the BackupsShipped condition (False when uploads fail, a local
+// backup is unreadable, or the newest local backup is still not shipped two backup intervals after it was taken).
+import type { ShippingStatus } from '../agent/agent-api.ts';
+import type { ConditionBody } from '../api/conditions.ts';
+
+export const BACKUPS_SHIPPED = 'BackupsShipped';
+
+export interface ReplicaShipping {
+  pod: string;
+  shipping: ShippingStatus;
+}
+
+export interface ShippingSummary {
+  newestShipped?: { name: string; at: string; size: number; tasks: number; replica: string };
+  objects: number;
+  bytes: number;
+  uploadFailures: number;
+}
+
+export interface ShippingInput {
+  /** agents that answered; an agent that ships nothing or does not answer is left out */
+  replicas: readonly ReplicaShipping[];
+  /** status.newestBackup: the newest backup on any replica's volume */
+  newestLocal?: { name: string; takenAt?: string | undefined } | undefined;
+  backupIntervalMs: number;
+  now: Date;
+}
+
+export function computeShippingSummary(replicas: readonly ReplicaShipping[]): ShippingSummary {
+  let newestShipped: ShippingSummary['newestShipped'];
+  let freshest: ShippingStatus | undefined;
+  let uploadFailures = 0;
+  for (const { pod, shipping } of replicas) {
+    const last = shipping.lastShipped;
+    // backup names sort by the time they were taken
+    if (last && (!newestShipped || newestShipped.name < last.name)) newestShipped = { ...last, replica: pod };
+    if (!freshest || (freshest.lastRoundAt ?? '') < (shipping.lastRoundAt ?? '')) freshest = shipping;
+    uploadFailures += shipping.uploadFailures;
+  }
+  return {
+    ...(newestShipped ? { newestShipped } : {}),
+    objects: freshest?.objects ?? 0,
+    bytes: freshest?.bytes ?? 0,
+    uploadFailures,
+  };
+}
+
+/** computeShippedCondition is Unknown while no agent reports, so a restarting cluster does not alert. */
+export function computeShippedCondition(input: ShippingInput): ConditionBody {
+  const { replicas, newestLocal, backupIntervalMs, now } = input;
+  if (replicas.length === 0) {
+    return {
+      status: 'Unknown',
+      reason: 'AgentsUnreachable',
+      message: 'No backup agent reported its shipping.',
+    };
+  }
+  const failing = replicas.filter(
+    (r) => r.shipping.lastError && r.shipping.lastError.code !== 'AGENT_BACKUP_UNREADABLE',
+  );
+  if (failing.length > 0) {
+    const detail = failing.map(
+      (r) => `${r.pod}: ${r.shipping.lastError?.code}: ${r.shipping.lastError?.message}`,
+    );
+    return { status: 'False', reason: 'UploadFailing', message: detail.join('; ').slice(0, 1000) };
+  }
+  const unreadable = replicas.flatMap((r) => r.shipping.unreadable.map((name) => `${r.pod}/${name}`));
+  if (unreadable.length > 0) {
+    return {
+      status: 'False',
+      reason: 'BackupUnreadable',
+      message: `Not shipped, not a Snapshot Aurora could load: ${unreadable.join(', ')}`.slice(0, 1000),
+    };
+  }
+  const summary = computeShippingSummary(replicas);
+  const shippedName = summary.newestShipped?.name;
+  const takenAt = newestLocal?.takenAt === undefined ? NaN : Date.parse(newestLocal.takenAt);
+  const pending = replicas.some((r) => r.shipping.pending > 0);
+  const behind =
+    newestLocal !== undefined &&
+    pending &&
+    (shippedName === undefined || shippedName < newestLocal.name) &&
+    now.getTime() - takenAt > 2 * backupIntervalMs;
+  if (behind) {
+    return {
+      status: 'False',
+      reason: 'ShippingBehind',
+      message: `The newest backup ${newestLocal.name} (taken ${newestLocal.takenAt}) is not shipped after two backup intervals.`,
+    };
+  }
+  return {
+    status: 'True',
+    reason: 'Shipped',
+    message: shippedName
+      ? `Newest shipped backup: ${shippedName}; ${summary.objects} objects in the store.`
+      : `Every local backup is in the store; ${summary.objects} objects.`,
+  };
+}
