@@ -6,7 +6,7 @@ import { isDuration, parseDuration } from '../api/duration-syntax.ts';
 import { createAgentServer } from './agent-server.ts';
 import { startPreRestoreLogPruning } from './pre-restore-retention.ts';
 import { shippingSettingsFromEnv, type ShippingSettings } from './shipping-settings.ts';
-import { startShipping, type RunningShipping } from './start-shipping.ts';
+import type { RunningShipping } from './start-shipping.ts';
 
 const DEFAULT_RETENTION = '3days';
 
@@ -68,7 +68,11 @@ export async function startBackupAgent(
   });
   log.info({ host, port, backupDir, operatorDir, retention }, 'Backup agent listening');
   // started once the port is ours, so an agent that cannot listen ships nothing
-  if (settings.shipping) shipper = startShipping(settings.shipping, backupDir, log);
+  if (settings.shipping) {
+    // the S3 SDK is loaded only by agents that ship, so the others keep their small footprint
+    const { startShipping } = await import('./start-shipping.ts');
+    shipper = startShipping(settings.shipping, backupDir, log);
+  }
   return {
     async stop() {
       stopPruning();

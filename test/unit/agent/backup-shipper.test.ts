@@ -1,7 +1,7 @@
 // One shipping round against a fake store: which local files are complete, each shipped once, an object that
 // already exists counts as shipped, failures are reported for back-off, unreadable files are never shipped, and
 // retention deletes only on the leader's agent after a clean round, never the newest.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -70,8 +70,11 @@ function world(retention?: RetentionPolicy): World {
   return { dir, store, shipper, clock, leader, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** writes a backup whose mtime is the fake clock's now, so its age never depends on the wall clock */
 function writeBackup(w: World, name: string, tasks = 2): void {
-  writeFileSync(join(w.dir, name), encodeSnapshot({ tasks }));
+  const path = join(w.dir, name);
+  writeFileSync(path, encodeSnapshot({ tasks }));
+  utimesSync(path, new Date(w.clock.ms), new Date(w.clock.ms));
 }
 
 /** two rounds settleMs apart: every file present at the first look is complete at the second */
