@@ -14,6 +14,7 @@ import { LeaderElector } from './controller/leader-election.ts';
 import { createControllerMetrics } from './controller/metrics.ts';
 import { startMemoryReclaim } from './controller/memory-reclaim-loop.ts';
 import { createClusterMetrics, type ClusterMetrics } from './diagnostics/cluster-metrics.ts';
+import { createShippingMetrics } from './cluster/shipping-metrics.ts';
 import { readKubernetesClusterId } from './k8s/cluster-identity.ts';
 import { createKubeClient } from './k8s/kube-client.ts';
 import { loadKubeConfig } from './k8s/load-kube-config.ts';
@@ -52,6 +53,7 @@ export async function startOperator(
   const kube = createKubeClient(client);
   const metrics = createControllerMetrics();
   const clusterMetrics = createClusterMetrics(metrics.registry);
+  const shippingMetrics = createShippingMetrics(metrics.registry);
   const informers = buildInformers(client, config, log);
   const all: SupervisedInformer<KubernetesObject>[] = Object.values(
     informers,
@@ -84,6 +86,10 @@ export async function startOperator(
     const namespace = obj.metadata?.namespace ?? 'default';
     const gone = !informers.clusters.cache.get(obj.metadata?.name ?? '', namespace);
     updateClusterMetrics(clusterMetrics, obj, gone);
+    // the cluster's passes update the shipping series while it has a store; they go with the store or cluster
+    const spec = (obj as { spec?: { backup?: { objectStore?: unknown } } }).spec;
+    if (gone || !spec?.backup?.objectStore)
+      shippingMetrics.update(namespace, obj.metadata?.name ?? '', undefined);
   });
   informers.restores.onChange((obj) => {
     const restore = obj as KubernetesObject & { spec?: { cluster?: string }; status?: { phase?: string } };
@@ -156,6 +162,7 @@ export async function startOperator(
     readyRequeueMs: config.readyRequeueMs,
     notReadyRequeueMs: config.notReadyRequeueMs,
     workers: config.workers,
+    shippingMetrics,
   });
   running.restore = startRestoreController({
     client,

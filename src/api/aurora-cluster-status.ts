@@ -101,6 +101,16 @@ const VerifiedBackup = z.object({
   tasks: z.int().min(0).optional().describe('Tasks restored and compared.'),
 });
 
+const ShippedBackup = z
+  .object({
+    name: z.string().describe('Backup file name, the object key under the prefix.'),
+    at: Time.describe('When the backup agent finished the upload.'),
+    size: z.int().min(0).describe('Bytes of the object.'),
+    tasks: z.int().min(0).optional().describe('Tasks the shipped backup holds.'),
+    replica: z.string().describe('Pod whose backup agent shipped it.'),
+  })
+  .describe('Newest backup in the object store (spec.backup.objectStore); absent without a store.');
+
 const RehearsedBackups = BackupsStatus.extend({
   rehearsal: Rehearsal.optional(),
   lastVerified: VerifiedBackup.optional().describe('Newest backup a rehearsal restored and verified.'),
@@ -114,6 +124,17 @@ const RehearsedBackups = BackupsStatus.extend({
     .min(0)
     .optional()
     .describe('Rehearsals that failed (a counter, aurora_operator_backup_verification_failures_total).'),
+  newestShipped: ShippedBackup.optional(),
+  shippedObjects: z
+    .int()
+    .min(0)
+    .optional()
+    .describe('Backup objects under the cluster prefix in the object store, from the last listing.'),
+  shippedBytes: z
+    .number()
+    .min(0)
+    .optional()
+    .describe('Bytes of the backup objects under the cluster prefix in the object store.'),
 }).describe(
   'Backup signals read from the leader (counters from /vars.json, names from listBackups) and the rehearsal restores.',
 );

@@ -75,6 +75,12 @@ export const CONDITION_TYPES = {
     meaning:
       'The newest rehearsed backup was restored into an isolated throwaway scheduler and its tasks matched (spec.backup.verify).',
   },
+  BackupsShipped: {
+    kinds: ['AuroraCluster'],
+    good: 'True',
+    meaning:
+      'The backup agents upload every complete backup to spec.backup.objectStore: no upload fails, no local backup is unreadable, and the newest is shipped within two backup intervals.',
+  },
 } as const satisfies Record<string, ConditionTypeSpec>;
 
 export type ConditionType = keyof typeof CONDITION_TYPES;

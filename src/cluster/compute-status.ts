@@ -9,6 +9,14 @@ import type { ClusterPlan } from './plan.ts';
 import { computeConditions } from './compute-conditions.ts';
 import { diagnosticStatus } from '../diagnostics/diagnostic-status.ts';
 import type { RehearsalResult } from './rehearsal-status.ts';
+import type { RehearsedBackups } from '../api/aurora-cluster-status.ts';
+import { effectiveBackupIntervalMs } from '../diagnostics/diagnostic-conditions.ts';
+import {
+  BACKUPS_SHIPPED,
+  computeShippedCondition,
+  computeShippingSummary,
+  type ReplicaShipping,
+} from './compute-shipping.ts';
 
 /** The status is computed from one observation and the plan made from it; it derives nothing the plan decided. */
 export interface StatusInput {
@@ -76,6 +84,36 @@ function withRehearsal(
   return Object.keys(merged).length > 0 ? { backups: merged } : {};
 }
 
+/** withShipping sets the shipped fields from the agents; while none answers it keeps what the last pass saw. */
+function withShipping(
+  backups: AuroraClusterStatus['backups'],
+  shipping: readonly ReplicaShipping[] | undefined,
+): Pick<AuroraClusterStatus, 'backups'> {
+  const { newestShipped, shippedObjects, shippedBytes, ...rest } = backups ?? {};
+  let shipped: Partial<RehearsedBackups> = {};
+  if (shipping && shipping.length === 0) {
+    shipped = {
+      ...(newestShipped ? { newestShipped } : {}),
+      ...(shippedObjects !== undefined ? { shippedObjects } : {}),
+      ...(shippedBytes !== undefined ? { shippedBytes } : {}),
+    };
+  } else if (shipping) {
+    const summary = computeShippingSummary(shipping);
+    // an agent knows only what it shipped since it started: a restart must not forget the newest object
+    const newest =
+      newestShipped && (!summary.newestShipped || summary.newestShipped.name <= newestShipped.name)
+        ? newestShipped
+        : summary.newestShipped;
+    shipped = {
+      ...(newest ? { newestShipped: newest } : {}),
+      shippedObjects: summary.objects,
+      shippedBytes: summary.bytes,
+    };
+  }
+  const merged = { ...rest, ...shipped };
+  return Object.keys(merged).length > 0 ? { backups: merged } : {};
+}
+
 export function computeStatus(input: StatusInput): AuroraClusterStatus {
   const { cluster, observed, now, plan } = input;
   const previous = cluster.status ?? {};
@@ -113,11 +151,26 @@ export function computeStatus(input: StatusInput): AuroraClusterStatus {
   }
   const verified = input.rehearsal?.condition;
   if (verified) conditions = setCondition(conditions, verified, now);
+  const shipping = observed.shipping;
+  if (shipping) {
+    const shipped = computeShippedCondition({
+      replicas: shipping,
+      newestLocal: input.newestBackup ?? previous.newestBackup,
+      backupIntervalMs: effectiveBackupIntervalMs(cluster),
+      now,
+    });
+    conditions = setCondition(
+      conditions,
+      { type: BACKUPS_SHIPPED, ...shipped, observedGeneration: cluster.metadata.generation ?? 0 },
+      now,
+    );
+  }
   // ObserverConfigured exists only while the spec configures an observer, BackupsVerified while rehearsals run
   conditions = conditions.filter(
     (c) =>
       (c.type !== 'ObserverConfigured' || inputs.some((i) => i.type === c.type)) &&
-      (c.type !== 'BackupsVerified' || cluster.spec.backup.verify.enabled),
+      (c.type !== 'BackupsVerified' || cluster.spec.backup.verify.enabled) &&
+      (c.type !== BACKUPS_SHIPPED || shipping !== undefined),
   );
   const pending = plan.rollout.action === 'none' ? [] : plan.rollout.pending;
   return {
@@ -141,7 +194,7 @@ export function computeStatus(input: StatusInput): AuroraClusterStatus {
       pending,
     },
     ...diagnostics.status,
-    ...withRehearsal(diagnostics.status.backups, input.rehearsal),
+    ...withShipping(withRehearsal(diagnostics.status.backups, input.rehearsal).backups, shipping),
     conditions,
   };
 }

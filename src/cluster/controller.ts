@@ -37,6 +37,9 @@ import { createDesiredApplier, type CachedRef } from './apply-if-changed.ts';
 import { createCachedSecrets } from './cached-secrets.ts';
 import { reconcileAuroraCluster } from './reconcile.ts';
 import { createRehearsalDeps } from './rehearsal-deps.ts';
+import { computeShippingSummary } from './compute-shipping.ts';
+import { observeShipping } from './observe-shipping.ts';
+import type { ShippingMetrics } from './shipping-metrics.ts';
 
 export interface ClusterInformers {
   clusters: SupervisedInformer<KubernetesObject>;
@@ -67,6 +70,8 @@ export interface ClusterControllerDeps {
   readyRequeueMs: number;
   notReadyRequeueMs: number;
   workers: number;
+  /** per-cluster shipping series, updated on each pass of a cluster with spec.backup.objectStore */
+  shippingMetrics?: ShippingMetrics | undefined;
 }
 
 const keyOf = (obj: KubernetesObject): string => `${obj.metadata?.namespace}/${obj.metadata?.name}`;
@@ -111,6 +116,15 @@ export function startClusterController(deps: ClusterControllerDeps): RunningCont
     const token = secrets.agentToken(cluster);
     if (!token) return undefined;
     return createAgentClient({ token, timeoutMs: deps.probeTimeoutMs, copyTimeoutMs, trusted });
+  };
+  // the agents of one cluster, reached only at the IPs of its own pods
+  const clusterAgents = (cluster: AuroraCluster): AgentClient | undefined => {
+    const namespace = cluster.metadata.namespace ?? 'default';
+    const trusted = agentHostGuard(
+      () => informers.statefulSets.cache.get(statefulSetName(cluster), namespace),
+      () => informers.pods.cache.list(namespace),
+    );
+    return agentsFor(cluster, trusted, 0);
   };
   const rehearsal =
     deps.zkSessions &&
@@ -173,14 +187,16 @@ export function startClusterController(deps: ClusterControllerDeps): RunningCont
             .catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err))),
         rehearsal,
         newestBackup: async (cluster, pods) => {
-          const namespace = cluster.metadata.namespace ?? 'default';
-          const trusted = agentHostGuard(
-            () => informers.statefulSets.cache.get(statefulSetName(cluster), namespace),
-            () => informers.pods.cache.list(namespace),
-          );
-          const agents: AgentClient | undefined = agentsFor(cluster, trusted, 0);
+          const agents = clusterAgents(cluster);
           if (!agents) return undefined;
           return computeNewestBackup(await listReplicaBackups(agents, pods, cluster.spec.backupAgent.port));
+        },
+        shipping: async (cluster, pods) => {
+          const agents = clusterAgents(cluster);
+          const replicas = agents ? await observeShipping(agents, pods, cluster.spec.backupAgent.port) : [];
+          const { namespace = 'default', name } = cluster.metadata;
+          deps.shippingMetrics?.update(namespace, name, computeShippingSummary(replicas));
+          return replicas;
         },
       }),
   });

@@ -12,6 +12,7 @@ import type { NewestBackup } from '../agent/newest-backup.ts';
 import { observeLogInitEvidence, type LogInitGuardDeps } from './log-init-guard.ts';
 import { observeClaims, statefulSetClaimSizes } from './observe-claims.ts';
 import type { ObservedCluster } from './observed.ts';
+import type { ReplicaShipping } from './compute-shipping.ts';
 import type { ClusterObservation } from './plan.ts';
 
 export interface ObserveDeps {
@@ -122,6 +123,8 @@ export interface PassObserveDeps extends ObserveDeps, LogInitGuardDeps {
   getRestore?(namespace: string, name: string): Promise<unknown>;
   /** the newest backup the replicas' agents report, undefined when none answered */
   newestBackup?(cluster: AuroraCluster, pods: ObservedCluster['pods']): Promise<NewestBackup | undefined>;
+  /** what each replica's backup agent shipped; asked only when the cluster has spec.backup.objectStore */
+  shipping?(cluster: AuroraCluster, pods: ObservedCluster['pods']): Promise<ReplicaShipping[]>;
 }
 
 // the informer replaces a cached object on every change, so a parse per object is valid until it is replaced: every
@@ -172,5 +175,8 @@ export async function observeClusterPass(
   }
   const newest = await deps.newestBackup?.(cluster, observed.pods);
   if (newest) obs.newestBackup = newest;
+  // a cluster without a store costs no agent calls
+  if (cluster.spec.backup.objectStore && deps.shipping)
+    observed.shipping = await deps.shipping(cluster, observed.pods);
   return obs;
 }

@@ -3,6 +3,7 @@ import type { SchedulerProbe } from '../aurora/scheduler-probe.ts';
 import type { ServersetMember } from '../aurora/serverset.ts';
 import type { ZkParticipant } from '../aurora/zk-membership.ts';
 import type { DiagnosticSignals } from '../diagnostics/signals.ts';
+import type { ReplicaShipping } from './compute-shipping.ts';
 import type { ObservedPod } from '../k8s/observed-pod.ts';
 
 // The cluster reconciler adds each scheduler's probe to the pods it observes; the pod fields come from src/k8s.
@@ -45,4 +46,6 @@ export interface ObservedCluster {
   /** the log and backup PVCs, including those of replicas a scale-down removed */
   claims?: ObservedClaim[];
   diagnostics?: DiagnosticSignals;
+  /** what the backup agents report on GET /shipping; set only when spec.backup.objectStore is */
+  shipping?: ReplicaShipping[];
 }

@@ -4,6 +4,7 @@ import { NO_EVIDENCE, statusFrom } from '../../support/cluster-status.ts';
 import { computeStatus } from '../../../src/cluster/compute-status.ts';
 import { planCluster } from '../../../src/cluster/plan.ts';
 import { conditionTypesOf } from '../../../src/api/conditions.ts';
+import { ObjectStoreSpec } from '../../../src/api/object-store-spec.ts';
 import type { ObservedCluster } from '../../../src/cluster/observed.ts';
 import { cluster, followerProbe, healthyObserved, leaderProbe, pod } from './fixtures.ts';
 
@@ -175,6 +176,13 @@ test('a finished rehearsal sets BackupsVerified and lastVerified, and a disabled
   assert.is(condition(again, 'BackupsVerified'), undefined);
 });
 
+function shippingStatus() {
+  const shipping = cluster();
+  shipping.spec.backup.objectStore = ObjectStoreSpec.parse({ bucket: 'backups' });
+  const observed = { ...healthyObserved(), shipping: [] };
+  return statusFrom({ cluster: shipping, observed, rollout: { action: 'none' }, now });
+}
+
 test('every condition the cluster status gets is in the table, and every cluster type in the table is set', () => {
   const initialized = { replicatedLog: { initialized: true, initializedAt: '2026-01-01T00:00:00.000Z' } };
   const observer = cluster(initialized);
@@ -191,6 +199,7 @@ test('every condition the cluster status gets is in the table, and every cluster
     statusFrom({ cluster: cluster(initialized), observed: sick, now }),
     statusFrom({ cluster: cluster(), observed: { ...healthyObserved(), pods: [] }, now }),
     verifiedStatus(),
+    shippingStatus(),
   ];
   const tableTypes: readonly string[] = conditionTypesOf('AuroraCluster');
   const written = new Set(worlds.flatMap((s) => (s.conditions ?? []).map((c) => c.type)));
