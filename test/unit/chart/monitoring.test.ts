@@ -10,6 +10,7 @@ import * as assert from 'uvu/assert';
 import { parseAllDocuments } from 'yaml';
 import { createControllerMetrics } from '../../../src/controller/metrics.ts';
 import { createClusterMetrics } from '../../../src/diagnostics/cluster-metrics.ts';
+import { createShippingMetrics } from '../../../src/cluster/shipping-metrics.ts';
 import { kubeBinDir } from '../../world/local-env/kube-binaries.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -41,6 +42,7 @@ function exportedNames(): Set<string> {
   const registry = new Registry();
   createControllerMetrics(registry);
   createClusterMetrics(registry);
+  createShippingMetrics(registry);
   return new Set(registry.getMetricsAsArray().map((m) => m.name));
 }
 
@@ -74,6 +76,19 @@ chartTest('ServiceMonitor scrapes /metrics on the Service port', () => {
   assert.equal(spec.endpoints[0], { port: 'http', path: '/metrics', interval: '30s', scrapeTimeout: '10s' });
 });
 
+chartTest(
+  'AuroraBackupsNotShipped takes its threshold from monitoring.prometheusRule.shippedBackupMaxAgeSeconds',
+  () => {
+    const rule = render([...ON, 'monitoring.prometheusRule.shippedBackupMaxAgeSeconds=7200']).find(
+      (m) => m.kind === 'PrometheusRule',
+    );
+    const groups = (rule?.spec as { groups: Array<{ rules: Array<{ alert: string; expr: string }> }> })
+      .groups;
+    const alert = groups.flatMap((g) => g.rules).find((r) => r.alert === 'AuroraBackupsNotShipped');
+    assert.match(alert?.expr ?? '', /_last_shipped_timestamp_seconds > 7200\)/);
+  },
+);
+
 chartTest('PrometheusRule alerts: framework_registered must sum to 1, log, backups, crash loop', () => {
   const rule = render(ON).find((m) => m.kind === 'PrometheusRule');
   assert.ok(rule);
@@ -94,6 +109,9 @@ chartTest('PrometheusRule alerts: framework_registered must sum to 1, log, backu
     byName.get('AuroraFrameworkNotRegisteredOnce')?.annotations['summary'] ?? '',
     /\{\{ \$labels\.cluster \}\}/,
   );
+  const shipped = byName.get('AuroraBackupsNotShipped')?.expr ?? '';
+  assert.match(shipped, /time\(\) - aurora_operator_backup_last_shipped_timestamp_seconds > 10800\)/);
+  assert.match(shipped, /increase\(aurora_operator_backup_upload_failures_total\[15m\]\) > 0/);
   const exported = exportedNames();
   for (const r of rules)
     for (const name of metricNames(r.expr)) assert.ok(exported.has(name), `${r.alert}: ${name}`);
