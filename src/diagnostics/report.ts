@@ -8,6 +8,7 @@ import { newestBackupAgeSecs } from './backup-health.ts';
 import { formatAgeMs } from '../api/age.ts';
 import { isProblem } from '../api/conditions.ts';
 import { buildZkPathsSection, type ZkPathsInput } from './zk-paths-section.ts';
+import { buildShippingSection } from './shipping-section.ts';
 
 export interface ReportInput {
   namespace: string;
@@ -101,6 +102,7 @@ export function buildReport(input: ReportInput): string {
       `scheduler_backup_success ${b?.successTotal ?? '?'}, scheduler_backup_failed ${b?.failedTotal ?? '?'}` +
       `${b?.failingSince ? `, failing since ${b.failingSince}` : ''}`,
   );
+  lines.push(...buildShippingSection(input));
   const exits = (status?.members ?? []).flatMap((m) =>
     (m.recentExits ?? []).map(
       (e) =>
