@@ -1,5 +1,6 @@
 // The shipping settings of the backup agent, read from the env the operator renders (src/api/object-store-env.ts):
 // undefined when the cluster has no spec.backup.objectStore.
+import { readFileSync } from 'node:fs';
 import { OBJECT_STORE_ENV as ENV } from '../api/object-store-env.ts';
 import { isDuration, parseDuration } from '../api/duration-syntax.ts';
 import type { ObjectStoreSettings } from '../objectstore/object-store-client.ts';
@@ -38,6 +39,16 @@ function encryptionOf(env: Env): ObjectStoreSettings['encryption'] | string | un
   return { type, ...(kmsKeyId === undefined ? {} : { kmsKeyId }) };
 }
 
+// read once at start: the pod restarts with a new template, and a rotated CA reaches it with its next restart
+function readCaBundle(path: string): string | Error {
+  try {
+    const pem = readFileSync(path, 'utf8');
+    return pem.includes('-----BEGIN CERTIFICATE-----') ? pem : new Error('holds no PEM certificate');
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
+  }
+}
+
 /** shippingSettingsFromEnv: a string is the error to print (exit code 2), undefined means shipping is off. */
 export function shippingSettingsFromEnv(env: Env): ShippingSettings | string | undefined {
   const bucket = env[ENV.bucket];
@@ -52,7 +63,9 @@ export function shippingSettingsFromEnv(env: Env): ShippingSettings | string | u
     return `backup-agent: ${ENV.accessKeyId} and ${ENV.secretAccessKey} must be set together`;
   }
   const endpoint = env[ENV.endpoint];
-  const caBundle = env[ENV.caBundle];
+  const caFile = env[ENV.caFile];
+  const caBundle = caFile ? readCaBundle(caFile) : undefined;
+  if (caBundle instanceof Error) return `backup-agent: ${ENV.caFile} ${caFile}: ${caBundle.message}`;
   const schedulerUrl = env[ENV.schedulerUrl];
   const store: ObjectStoreSettings = {
     bucket,

@@ -9,7 +9,8 @@ export const OBJECT_STORE_ENV = {
   forcePathStyle: 'OBJECT_STORE_FORCE_PATH_STYLE',
   accessKeyId: 'OBJECT_STORE_ACCESS_KEY_ID',
   secretAccessKey: 'OBJECT_STORE_SECRET_ACCESS_KEY',
-  caBundle: 'OBJECT_STORE_CA_BUNDLE',
+  /** path of the PEM bundle the pod mounts from spec.backup.objectStore.caBundle */
+  caFile: 'OBJECT_STORE_CA_FILE',
   encryption: 'OBJECT_STORE_SSE',
   kmsKeyId: 'OBJECT_STORE_SSE_KMS_KEY_ID',
   keepLast: 'OBJECT_STORE_KEEP_LAST',
@@ -19,6 +20,10 @@ export const OBJECT_STORE_ENV = {
   auroraVersion: 'AURORA_VERSION',
   schedulerUrl: 'SCHEDULER_HTTP_URL',
 } as const;
+
+/** Where the backup agent finds the object store's CA: a file, so a PEM of any size never passes through env. */
+export const OBJECT_STORE_CA_DIR = '/etc/aurora-operator/object-store-ca';
+export const OBJECT_STORE_CA_FILE = `${OBJECT_STORE_CA_DIR}/ca.crt`;
 
 /** defaultObjectStorePrefix: each cluster's backups live under their own prefix unless the spec says otherwise. */
 export function defaultObjectStorePrefix(namespace: string, cluster: string): string {

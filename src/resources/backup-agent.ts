@@ -1,10 +1,13 @@
 // The backup-agent sidecar and its token Secret: how the operator lists, streams and receives backup files.
-import type { V1Container, V1EnvVar, V1Secret } from '@kubernetes/client-node';
+import { basename } from 'node:path';
+import type { V1Container, V1EnvVar, V1Secret, V1Volume } from '@kubernetes/client-node';
 import type { AuroraCluster } from '../api/aurora-cluster.ts';
 import { AGENT_TOKEN_KEY, agentSecretName } from '../api/contracts.ts';
 import {
   auroraVersionOfImage,
   defaultObjectStorePrefix,
+  OBJECT_STORE_CA_DIR,
+  OBJECT_STORE_CA_FILE,
   OBJECT_STORE_ENV as ENV,
 } from '../api/object-store-env.ts';
 import { buildObjectMeta } from './labels.ts';
@@ -12,6 +15,7 @@ import { buildBackupDirEnv, buildBackupVolumeMount } from './backup-volume.ts';
 import { BACKUP_AGENT_CONTAINER } from './names.ts';
 
 export const AGENT_PORT_NAME = 'backup-agent';
+const OBJECT_STORE_CA_VOLUME = 'object-store-ca';
 
 export function buildBackupAgentContainer(cluster: AuroraCluster): V1Container {
   const spec = cluster.spec;
@@ -43,8 +47,36 @@ export function buildBackupAgentContainer(cluster: AuroraCluster): V1Container {
 }
 
 /**
- * buildObjectStoreEnv: the agent's shipping settings; keys and the CA come from their Secret or ConfigMap by
- * reference, so no secret ever appears in the pod template. Nothing without spec.backup.objectStore.
+ * withObjectStoreCa mounts the CA bundle into the agent and names the file; only for a pod that also gets
+ * buildObjectStoreCaVolumes (the StatefulSet), so another pod reusing the agent container stays valid.
+ */
+export function withObjectStoreCa(agent: V1Container, cluster: AuroraCluster): V1Container {
+  if (!cluster.spec.backup.objectStore?.caBundle) return agent;
+  return {
+    ...agent,
+    env: [...(agent.env ?? []), { name: ENV.caFile, value: OBJECT_STORE_CA_FILE }],
+    volumeMounts: [
+      ...(agent.volumeMounts ?? []),
+      { name: OBJECT_STORE_CA_VOLUME, mountPath: OBJECT_STORE_CA_DIR, readOnly: true },
+    ],
+  };
+}
+
+/** buildObjectStoreCaVolumes: the CA bundle's Secret or ConfigMap key as the file the agent reads, if any. */
+export function buildObjectStoreCaVolumes(cluster: AuroraCluster): V1Volume[] {
+  const ca = cluster.spec.backup.objectStore?.caBundle;
+  if (!ca) return [];
+  const items = [{ key: ca.key, path: basename(OBJECT_STORE_CA_FILE) }];
+  return [
+    ca.secretName
+      ? { name: OBJECT_STORE_CA_VOLUME, secret: { secretName: ca.secretName, items } }
+      : { name: OBJECT_STORE_CA_VOLUME, configMap: { name: ca.configMapName ?? '', items } },
+  ];
+}
+
+/**
+ * buildObjectStoreEnv: the agent's shipping settings; keys come from their Secret by reference and the CA as a
+ * mounted file, so no secret ever appears in the pod template. Nothing without spec.backup.objectStore.
  */
 export function buildObjectStoreEnv(cluster: AuroraCluster): V1EnvVar[] {
   const store = cluster.spec.backup.objectStore;
@@ -53,7 +85,7 @@ export function buildObjectStoreEnv(cluster: AuroraCluster): V1EnvVar[] {
   const name = cluster.metadata.name ?? '';
   const value = (env: string, v: string | number | undefined): V1EnvVar[] =>
     v === undefined ? [] : [{ name: env, value: String(v) }];
-  const { credentials, caBundle, encryption, retention } = store;
+  const { credentials, encryption, retention } = store;
   return [
     ...value(ENV.bucket, store.bucket),
     ...value(ENV.endpoint, store.endpoint),
@@ -71,22 +103,6 @@ export function buildObjectStoreEnv(cluster: AuroraCluster): V1EnvVar[] {
             valueFrom: {
               secretKeyRef: { name: credentials.secretName, key: credentials.secretAccessKeyKey },
             },
-          },
-        ]
-      : []),
-    ...(caBundle?.secretName
-      ? [
-          {
-            name: ENV.caBundle,
-            valueFrom: { secretKeyRef: { name: caBundle.secretName, key: caBundle.key } },
-          },
-        ]
-      : []),
-    ...(caBundle?.configMapName
-      ? [
-          {
-            name: ENV.caBundle,
-            valueFrom: { configMapKeyRef: { name: caBundle.configMapName, key: caBundle.key } },
           },
         ]
       : []),

@@ -14,7 +14,7 @@ import {
   SCHEDULER_MODE_ANNOTATION,
 } from '../api/contracts.ts';
 import { buildLabels, buildObjectMeta, buildSelectorLabels } from './labels.ts';
-import { buildBackupAgentContainer } from './backup-agent.ts';
+import { buildBackupAgentContainer, buildObjectStoreCaVolumes, withObjectStoreCa } from './backup-agent.ts';
 import { buildLogInitContainer, LOG_INIT_VOLUME } from './log-init.ts';
 import {
   BACKUPS_VOLUME,
@@ -95,13 +95,14 @@ function buildPodSpec(cluster: AuroraCluster, mode: SchedulerMode, quorum: numbe
     initContainers: [buildLogInitContainer(cluster)],
     containers: [
       withQuorum(buildSchedulerContainer(cluster, mode), quorum),
-      buildBackupAgentContainer(cluster),
+      withObjectStoreCa(buildBackupAgentContainer(cluster), cluster),
     ],
     volumes: [
       { name: LOG_INIT_VOLUME, configMap: { name: logInitConfigMapName(cluster) } },
       // optional, so the pod template is the same whether or not a restore is in progress
       { name: RESTORE_VOLUME, configMap: { name: restoreConfigMapName(cluster), optional: true } },
       ...buildZkDigestVolumes(cluster),
+      ...buildObjectStoreCaVolumes(cluster),
     ],
     ...(spec.serviceAccountName ? { serviceAccountName: spec.serviceAccountName } : {}),
     ...(scheduling?.nodeSelector ? { nodeSelector: { ...scheduling.nodeSelector } } : {}),
