@@ -7,6 +7,7 @@ import { ObjectStoreSpec } from './object-store-spec.ts';
 import { Duration } from './duration.ts';
 import { API_VERSION, AURORA_CLUSTER } from './group.ts';
 import { ExtraArgs } from './scheduler-flags.ts';
+import { AuroraVersionField, PLUGIN_FLAG_RULES, pluginFlagProblems } from './aurora-versions.ts';
 
 export {
   AuroraClusterStatus,
@@ -293,6 +294,7 @@ export const AuroraClusterSpec = z
         ],
       }),
     image: z.string().min(1).default('aurora-scheduler:0.22.0').describe('Aurora scheduler image.'),
+    version: AuroraVersionField,
     imagePullPolicy: z
       .enum(['Always', 'IfNotPresent', 'Never'])
       .default('IfNotPresent')
@@ -358,6 +360,8 @@ export const AuroraClusterSpec = z
     if ([spec.httpPort, spec.libprocessPort].includes(spec.backupAgent.port)) {
       ctx.addIssue({ code: 'custom', path: ['backupAgent', 'port'], message: PORTS_MESSAGE });
     }
+    for (const [i, message] of pluginFlagProblems(spec))
+      ctx.addIssue({ code: 'custom', path: ['extraArgs', i], message });
     const quorum = Math.floor(spec.replicas / 2) + 1;
     const given = spec.replicatedLog.quorumSize;
     if (given !== undefined && given !== quorum) {
@@ -384,6 +388,7 @@ export const AuroraClusterSpec = z
         fieldPath: '.backupAgent.port',
         message: PORTS_MESSAGE,
       },
+      ...PLUGIN_FLAG_RULES,
     ],
   })
   .describe('Desired state of an Aurora scheduler cluster.');

@@ -1,6 +1,8 @@
 // The extraArgs rules, from Aurora 0.22's JCommander 1.72 parsing (docs/simulator.md has the sources): the 135
-// scheduler flags, single dash, `-flag=value`, each at most once unless it is a List flag.
+// scheduler flags, single dash, `-flag=value`, each at most once unless it is a List flag. Later versions' plugin flags
+// (aurora-versions.ts) pass here and are checked against the cluster's version in the spec.
 import { z } from 'zod';
+import { PLUGIN_FLAGS } from './aurora-versions.ts';
 
 /** Flags of the aurora-scheduler program; any other argument makes it print its usage and exit 1. */
 export const SCHEDULER_FLAGS: ReadonlySet<string> = new Set([
@@ -207,7 +209,7 @@ export function extraArgProblem(arg: string): string | undefined {
   const flag = match[1] ?? '';
   if (RECOVERY_TOOL_FLAGS.has(flag))
     return `-${flag} is a recovery-tool flag, not a scheduler flag (the scheduler would exit 1)`;
-  if (!SCHEDULER_FLAGS.has(flag))
+  if (!SCHEDULER_FLAGS.has(flag) && !PLUGIN_FLAGS.has(flag))
     return `-${flag} is not an Aurora 0.22 scheduler flag (it would stop the scheduler)`;
   if (MANAGED_FLAGS.has(flag))
     return `-${flag} is managed by the operator (it comes from ${MANAGED_FLAGS.get(flag) ?? 'the spec'})`;
@@ -242,7 +244,8 @@ const celList = (flags: Iterable<string>): string => `[${[...flags].map((f) => `
 // CEL mirrors of extraArgProblem and extraArgsRepeats, so the API server rejects the same entries at admission; the
 // flag name is looked up in a list because a 135-way regex over 64 × 1024 characters exceeds the CEL cost budget.
 const WELL_FORMED = "matches('^-[a-z0-9_]+=')";
-const KNOWN_FLAG_RULE = `self.${WELL_FORMED} && self.substring(1, self.indexOf('=')) in ${celList(SCHEDULER_FLAGS)}`;
+const KNOWN_FLAGS = [...SCHEDULER_FLAGS, ...PLUGIN_FLAGS];
+const KNOWN_FLAG_RULE = `self.${WELL_FORMED} && self.substring(1, self.indexOf('=')) in ${celList(KNOWN_FLAGS)}`;
 const MANAGED_FLAG_REGEX = `^-(${alternatives(MANAGED_FLAGS.keys())})=`;
 const RECOVERY_FLAG_REGEX = `^-(${alternatives(RECOVERY_TOOL_FLAGS)})=`;
 
@@ -270,7 +273,7 @@ export const ExtraArgs = z
         'x-kubernetes-validations': [
           {
             rule: KNOWN_FLAG_RULE,
-            message: 'must be -flag=value with an Aurora 0.22 scheduler flag',
+            message: 'must be -flag=value with an Aurora scheduler flag',
             messageExpression: UNKNOWN_FLAG_MESSAGE,
           },
           { rule: `!self.matches('${MANAGED_FLAG_REGEX}')`, message: 'this flag is managed by the operator' },
@@ -293,6 +296,6 @@ export const ExtraArgs = z
   })
   .default([])
   .describe(
-    'Additional -flag=value scheduler flags: Aurora 0.22 scheduler flags with one dash, not operator-managed, ' +
-      'each at most once unless it is a List flag.',
+    'Additional -flag=value scheduler flags: Aurora 0.22 scheduler flags, or plugin flags of the versions that ' +
+      'have them (docs/versions.md), with one dash, not operator-managed, each at most once unless it is a List flag.',
   );
