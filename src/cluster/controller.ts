@@ -195,7 +195,9 @@ export function startClusterController(deps: ClusterControllerDeps): RunningCont
           const agents = clusterAgents(cluster);
           const replicas = agents ? await observeShipping(agents, pods, cluster.spec.backupAgent.port) : [];
           const { namespace = 'default', name } = cluster.metadata;
-          deps.shippingMetrics?.update(namespace, name, computeShippingSummary(replicas));
+          // silent agents leave the series as they were, as the status keeps what was shipped
+          if (replicas.length > 0)
+            deps.shippingMetrics?.update(namespace, name, computeShippingSummary(replicas));
           return replicas;
         },
       }),
