@@ -15,6 +15,8 @@ export const ResourceSpec = union('Resource', [
   [3, 'diskMb', 'i64'],
   [4, 'namedPort', 'string'],
   [5, 'numGpus', 'i64'],
+  // added by the aurora-scheduler fork (0.23+); a decoder without it would drop the resource to an empty union
+  [6, 'ipAddr', 'i64'],
 ]);
 
 /** Aurora 0.22 keeps only field 4; the numCpus, ramMb and diskMb fields of older releases are skipped. */

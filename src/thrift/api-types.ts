@@ -66,7 +66,14 @@ export interface Identity {
   user?: string;
 }
 
-export type Resource = { numCpus: number } | { ramMb: number } | { diskMb: number } | { namedPort: string };
+/** One member is set; ipAddr comes from the aurora-scheduler fork (0.23+). */
+export type Resource =
+  | { numCpus: number }
+  | { ramMb: number }
+  | { diskMb: number }
+  | { namedPort: string }
+  | { numGpus: number }
+  | { ipAddr: number };
 
 export type TaskConstraint = { value: { negated: boolean; values: string[] } } | { limit: { limit: number } };
 
