@@ -1,6 +1,7 @@
 // The Aurora releases the operator supports: Apache 0.22.0 and the aurora-scheduler fork's 0.23.0–0.27.0 (docs/versions.md
 // has the sources). The fork removed no flag and changed no default; it only adds flags of its plugin modules.
 import { z } from 'zod';
+import { auroraVersionOfImage } from './object-store-env.ts';
 
 export interface AuroraVersion {
   version: string;
@@ -52,13 +53,10 @@ export const KNOWN_AURORA_VERSIONS = AURORA_VERSIONS.map((v) => v.version) as [s
 /** Every plugin flag of some supported version. */
 export const PLUGIN_FLAGS: ReadonlySet<string> = new Set(AURORA_VERSIONS.flatMap((v) => v.pluginFlags));
 
-// the tag is the part after the last ':' of the name, before an optional @digest
-const IMAGE_TAG = /:([^:/@]+)(?:@.*)?$/;
-
 /** The known version an image is tagged with, or undefined. */
 export function versionOfImage(image: string): string | undefined {
-  const tag = IMAGE_TAG.exec(image)?.[1];
-  return tag !== undefined && KNOWN_AURORA_VERSIONS.includes(tag) ? tag : undefined;
+  const tag = auroraVersionOfImage(image);
+  return KNOWN_AURORA_VERSIONS.includes(tag) ? tag : undefined;
 }
 
 /** The version a cluster runs: spec.version, else its image's tag when that is a known version, else 0.22.0. */
