@@ -1,22 +1,16 @@
 // End-to-end test of the pod runtime running containers from the local images: entrypoint, user, root filesystem.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createLogger } from '../../src/log.ts';
-import { startControlPlane, type ControlPlane } from '../world/local-env/control-plane.ts';
-import { buildLocalImages } from '../world/local-env/image-build.ts';
 import { rootfsCacheDir } from '../world/local-env/pod-runtime/image-rootfs.ts';
-import { startPodRuntime, type PodRuntime } from '../world/local-env/pod-runtime/main.ts';
-import { clients, waitFor, waitForLog, waitForPod, type Clients } from './fixtures/pod-runtime/harness.ts';
+import { waitForLog, waitForPod, type Clients } from './fixtures/pod-runtime/harness.ts';
+import { startRuntimeWorld, type RuntimeWorld } from './fixtures/pod-runtime/runtime-world.ts';
 
 const ns = 'pod-images-e2e';
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pod-images-e2e-'));
-const stateDir = path.join(root, 'runtime');
-let cp: ControlPlane;
-let runtime: PodRuntime;
+let world: RuntimeWorld | undefined;
+let stateDir: string;
 let k: Clients;
 
 async function createPod(pod: V1Pod): Promise<V1Pod> {
@@ -24,28 +18,12 @@ async function createPod(pod: V1Pod): Promise<V1Pod> {
 }
 
 test.before(async () => {
-  const log = createLogger('pod-images-e2e', process.env['LOG_LEVEL'] ?? 'warn');
-  buildLocalImages();
-  cp = await startControlPlane({ stateDir: path.join(root, 'control-plane'), log });
-  runtime = await startPodRuntime({
-    kubeconfigPath: cp.kubeconfigPath,
-    stateDir,
-    log,
-    backoff: { baseMs: 500, maxMs: 2000 },
-    volumeRefreshMs: 1000,
-    shutdownGraceMs: 2000,
-  });
-  k = clients(cp.kubeconfigPath);
-  await k.core.createNamespace({ body: { metadata: { name: ns } } });
-  await waitFor('default service account', () =>
-    k.core.readNamespacedServiceAccount({ name: 'default', namespace: ns }),
-  );
+  world = await startRuntimeWorld('pod-images-e2e', ns);
+  ({ k, stateDir } = world);
 });
 
 test.after(async () => {
-  await runtime?.stop();
-  await cp?.stop();
-  fs.rmSync(root, { recursive: true, force: true });
+  await world?.stop();
 });
 
 test('containers run from their images: user, read-only or private writable root; unbuilt images fail to pull', async () => {
