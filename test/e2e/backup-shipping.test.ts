@@ -1,7 +1,7 @@
 // Shipping end to end (issue 21): a cluster with spec.backup.objectStore and a credentials Secret ships the backups
 // its scheduler writes to a real S3-compatible store (versitygw on loopback): each backup becomes one object whose
 // sha256 metadata is the SHA-256 of the file on the replica's volume, with the snapshot's task count; the agent's
-// GET /shipping reports it.
+// GET /shipping reports it, and the AuroraCluster's status names it with BackupsShipped=True.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,10 +17,19 @@ import {
   startObjectStore,
   type ObjectStoreServer,
 } from '../world/local-env/object-store.ts';
-import { startE2eEnv, waitFor, type E2eEnv } from './harness.ts';
+import { conditionOf, getCluster, startE2eEnv, waitFor, type ClusterJson, type E2eEnv } from './harness.ts';
 import { backupDirOf, createJob, NS, REPLICAS, takeBackup, waitClusterReady } from './restore-fixture.ts';
 
 const PREFIX = `${NS}/example/`;
+
+type ShippedCluster = ClusterJson & {
+  status?: {
+    backups?: {
+      newestShipped?: { name: string; size: number; tasks?: number; replica: string };
+      shippedObjects?: number;
+    };
+  };
+};
 
 interface Ctx {
   env?: E2eEnv;
@@ -131,6 +140,19 @@ test('a backup the scheduler writes is shipped once, with the SHA-256 of the fil
   const names = (await listBackups(client, settings)).map((b) => b.name);
   assert.equal(names, [...new Set(names)]);
   assert.ok(names.includes(backupId));
+  // the operator's next pass of the Ready cluster (30 s apart) puts it in the AuroraCluster's status
+  const cluster = await waitFor('status.backups.newestShipped names the backup', 120_000, async () => {
+    const c = (await getCluster(e, NS, 'example')) as ShippedCluster;
+    return c.status?.backups?.newestShipped?.name === backupId ? c : undefined;
+  });
+  const newest = cluster.status?.backups?.newestShipped;
+  assert.is(newest?.replica, `example-${ordinal}`);
+  assert.is(newest?.size, bytes.length);
+  assert.is(newest?.tasks, tasks.length);
+  assert.ok((cluster.status?.backups?.shippedObjects ?? 0) >= 1);
+  const shipped = conditionOf(cluster, 'BackupsShipped');
+  assert.is(shipped?.status, 'True', shipped?.message);
+  assert.is(shipped?.reason, 'Shipped');
 });
 
 test.run();
