@@ -24,6 +24,9 @@ import {
   wipeCount,
 } from './restore-fixture.ts';
 
+// scheduler pods only: a rehearsal restore's throwaway pod may come and go in the namespace
+const SCHEDULERS = 'app.kubernetes.io/component=scheduler';
+
 const test = suite<{ env?: E2eEnv }>('aurora-restore', {});
 
 const env = (ctx: { env?: E2eEnv }): E2eEnv => {
@@ -69,7 +72,7 @@ async function withPodsSeen<T>(e: E2eEnv, work: Promise<T>): Promise<{ result: T
   let working = true;
   const poll = async (): Promise<void> => {
     while (working) {
-      const list = JSON.parse(await e.kubectl(['-n', NS, 'get', 'pods', '-o', 'json'])) as {
+      const list = JSON.parse(await e.kubectl(['-n', NS, 'get', 'pods', '-l', SCHEDULERS, '-o', 'json'])) as {
         items: Array<{ metadata: { name: string; uid: string; creationTimestamp: string } }>;
       };
       for (const { metadata: m } of list.items)
@@ -99,7 +102,16 @@ const OFFLINE_ORDER = OFFLINE_STEPS.map((step) => step.name);
 
 test('a backup that exists nowhere fails at validation with a clear message and the cluster untouched', async (ctx) => {
   const e = env(ctx);
-  const before = await e.kubectl(['-n', NS, 'get', 'pods', '-o', 'jsonpath={.items[*].metadata.uid}']);
+  const before = await e.kubectl([
+    '-n',
+    NS,
+    'get',
+    'pods',
+    '-l',
+    SCHEDULERS,
+    '-o',
+    'jsonpath={.items[*].metadata.uid}',
+  ]);
   await createRestore(e, 'missing', { backupId: 'scheduler-backup-2001-01-01-00-00' });
   const r = await waitPhase(e, 'missing', 'Failed', 120_000);
   assert.is(r.status?.error?.step, 'Validate');
@@ -107,7 +119,10 @@ test('a backup that exists nowhere fails at validation with a clear message and 
   assert.match(r.status?.error?.message ?? '', /not touched/);
   const c = await getCluster(e, NS, 'example');
   assert.is(conditionOf(c, 'Ready')?.status, 'True');
-  assert.is(await e.kubectl(['-n', NS, 'get', 'pods', '-o', 'jsonpath={.items[*].metadata.uid}']), before);
+  assert.is(
+    await e.kubectl(['-n', NS, 'get', 'pods', '-l', SCHEDULERS, '-o', 'jsonpath={.items[*].metadata.uid}']),
+    before,
+  );
   const annotations = await e.kubectl([
     '-n',
     NS,

@@ -8,6 +8,9 @@ import { decodeMember, type Endpoint } from '../world/simulator/serverset.ts';
 import { connectZk, type ZkSession } from '../world/simulator/zk-client.ts';
 import { conditionOf, getCluster, startE2eEnv, waitFor, type E2eEnv } from './harness.ts';
 
+// scheduler pods only: a rehearsal restore's throwaway pod may come and go in the namespace
+const SCHEDULERS = 'app.kubernetes.io/component=scheduler';
+
 const NS = 'aurora';
 const SERVERSET = '/aurora/scheduler';
 // well above a pass's own time, well below the 30 s periodic pass and the 5 s not-ready pass
@@ -40,7 +43,7 @@ async function leaderOf(e: E2eEnv): Promise<string> {
 
 // the pods' status as the pod runtime writes it (the operator itself moves the leader label in between)
 async function podStatuses(e: E2eEnv): Promise<string> {
-  return e.kubectl(['-n', NS, 'get', 'pods', '-o', 'jsonpath={.items[*].status}']);
+  return e.kubectl(['-n', NS, 'get', 'pods', '-l', SCHEDULERS, '-o', 'jsonpath={.items[*].status}']);
 }
 
 /** polls status.leader without pause until it satisfies want; returns the milliseconds it took */

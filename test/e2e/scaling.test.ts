@@ -7,6 +7,9 @@ import { OPERATOR_NAMESPACE } from '../world/local-env/local-env.ts';
 import { conditionOf, getCluster, startE2eEnv, waitFor, type E2eEnv } from './harness.ts';
 import { createJob, NS, taskIds, waitClusterReady } from './restore-fixture.ts';
 
+// scheduler pods only: a rehearsal restore's throwaway pod may come and go in the namespace
+const SCHEDULERS = 'app.kubernetes.io/component=scheduler';
+
 const test = suite<{ env?: E2eEnv }>('scaling', {});
 
 test.before(async (ctx) => {
@@ -156,7 +159,16 @@ async function assertServing(e: E2eEnv, replicas: number, tasks: string[]): Prom
   assert.equal(leaders.trim().split('\n'), [`pod/${c.status?.leader}`], 'exactly one leader');
   assert.equal(await taskIds(e), tasks, 'the task state read through the Thrift API is unchanged');
   const args = (
-    await e.kubectl(['-n', NS, 'get', 'pods', '-o', 'jsonpath={.items[*].spec.containers[0].args}'])
+    await e.kubectl([
+      '-n',
+      NS,
+      'get',
+      'pods',
+      '-l',
+      SCHEDULERS,
+      '-o',
+      'jsonpath={.items[*].spec.containers[0].args}',
+    ])
   ).match(/-native_log_quorum_size=\d/g);
   assert.equal(
     [...new Set(args)],

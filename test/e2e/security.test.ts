@@ -10,6 +10,9 @@ import { helm } from '../world/local-env/kubectl.ts';
 import { OPERATOR_NAMESPACE, REPO_ROOT } from '../world/local-env/local-env.ts';
 import { conditionOf, getCluster, holdsFor, startE2eEnv, waitFor, type E2eEnv } from './harness.ts';
 
+// scheduler pods only: a rehearsal restore's throwaway pod may come and go in the namespace
+const SCHEDULERS = 'app.kubernetes.io/component=scheduler';
+
 const SA = `system:serviceaccount:${OPERATOR_NAMESPACE}:aurora-operator`;
 const NS = 'aurora';
 const WATCHED = 'sec-b';
@@ -126,7 +129,9 @@ async function outputs(e: E2eEnv): Promise<Record<string, string>> {
       for (const f of readdirSync(dir)) logs.push(readFileSync(join(dir, f), 'utf8'));
     }
   }
-  const podIPs = (await e.kubectl(['-n', NS, 'get', 'pods', '-o', 'jsonpath={.items[*].status.podIP}']))
+  const podIPs = (
+    await e.kubectl(['-n', NS, 'get', 'pods', '-l', SCHEDULERS, '-o', 'jsonpath={.items[*].status.podIP}'])
+  )
     .split(' ')
     .filter(Boolean);
   assert.ok(podIPs.length > 0, 'scheduler pods have IPs');
