@@ -41,10 +41,13 @@ export function rehearsalFrameworkName(cluster: AuroraCluster): string {
 export function rehearsalCluster(cluster: AuroraCluster): AuroraCluster {
   const spec = cluster.spec;
   const suffix = rehearsalSuffix(cluster);
+  // a throwaway scheduler's agent must never ship to, or apply retention on, the live cluster's object store
+  const { objectStore: _liveStore, ...backup } = spec.backup;
   return {
     ...cluster,
     spec: {
       ...spec,
+      backup,
       replicas: 1,
       clusterName: `${spec.clusterName}-rehearsal`,
       serversetPath: `${spec.serversetPath}${suffix}`,

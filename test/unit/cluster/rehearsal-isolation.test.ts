@@ -48,6 +48,31 @@ test('the rehearsal pod has only emptyDir volumes, bounded resources, no restart
   assert.is(pod.metadata?.name, 'example-rehearsal');
 });
 
+test("the rehearsal's backup agent gets none of the live cluster's object-store settings", () => {
+  const shipping = cluster();
+  shipping.spec.backup = {
+    ...shipping.spec.backup,
+    objectStore: {
+      bucket: 'backups',
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { secretName: 'store-keys' },
+      retention: { keepLast: 3 },
+    } as NonNullable<typeof shipping.spec.backup.objectStore>,
+  };
+  assert.is(rehearsalCluster(shipping).spec.backup.objectStore, undefined);
+  const rehearsal = buildRehearsalPod(shipping, {
+    id: 'rehearsal-1',
+    backup: 'scheduler-backup-2026-12-06-03-00',
+  });
+  const names = (rehearsal.spec?.containers ?? []).flatMap((c) => (c.env ?? []).map((e) => e.name));
+  assert.equal(
+    names.filter((n) => n.startsWith('OBJECT_STORE_')),
+    [],
+    'a rehearsal agent would ship to, or apply retention on, the live prefix',
+  );
+});
+
 test('the NetworkPolicy allows egress only to ZooKeeper and the pod itself', () => {
   const np = buildRehearsalNetworkPolicy(live);
   assert.equal(np.spec?.policyTypes, ['Egress']);
