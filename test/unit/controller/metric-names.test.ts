@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert';
 import { createReclaimPauseHistogram } from '../../../src/controller/memory-reclaim-metrics.ts';
 import { createControllerMetrics } from '../../../src/controller/metrics.ts';
 import { createClusterMetrics } from '../../../src/diagnostics/cluster-metrics.ts';
+import { createShippingMetrics } from '../../../src/cluster/shipping-metrics.ts';
 
 const DOC = new URL('../../../docs/metrics.md', import.meta.url);
 const OWN = /^aurora_(operator|cluster)_/;
@@ -18,6 +19,7 @@ async function exposed(): Promise<Array<{ name: string; type: string }>> {
   createControllerMetrics(registry);
   createClusterMetrics(registry);
   createReclaimPauseHistogram(registry);
+  createShippingMetrics(registry);
   return (await registry.getMetricsAsJSON()).map((m) => ({ name: m.name, type: String(m.type) }));
 }
 
