@@ -87,7 +87,7 @@ export async function lineStartFrom(file: string, offset: number): Promise<numbe
   const handle = await fs.open(file, 'r');
   try {
     const buf = Buffer.alloc(CHUNK);
-    for (let pos = offset - 1; ; ) {
+    for (let pos = offset - 1; ;) {
       const { bytesRead } = await handle.read(buf, 0, CHUNK, pos);
       if (bytesRead === 0) return pos;
       const nl = buf.subarray(0, bytesRead).indexOf(0x0a);
