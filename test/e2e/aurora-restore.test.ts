@@ -5,7 +5,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { OFFLINE_STEPS } from '../../src/restore/offline-steps.ts';
 import { STAGED_STEPS } from '../../src/restore/staged-steps.ts';
-import { conditionOf, getCluster, waitFor, type E2eEnv } from './harness.ts';
+import { conditionOf, getCluster, waitFor, type E2eEnv, SCHEDULERS } from './harness.ts';
 import {
   assertRestoredCluster,
   createJob,
@@ -23,9 +23,6 @@ import {
   waitPhase,
   wipeCount,
 } from './restore-fixture.ts';
-
-// scheduler pods only: a rehearsal restore's throwaway pod may come and go in the namespace
-const SCHEDULERS = 'app.kubernetes.io/component=scheduler';
 
 const test = suite<{ env?: E2eEnv }>('aurora-restore', {});
 

@@ -23,6 +23,9 @@ export interface E2eEnv {
   stop(): Promise<void>;
 }
 
+/** Selects the scheduler pods only: a rehearsal restore's throwaway pod may come and go in the namespace. */
+export const SCHEDULERS = 'app.kubernetes.io/component=scheduler';
+
 // Each suite passes its own ZooKeeper address and pod subnet so that suites and a running demo never collide.
 export async function startE2eEnv(
   zookeeperHost: string,

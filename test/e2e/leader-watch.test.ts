@@ -6,10 +6,7 @@ import * as assert from 'uvu/assert';
 import zookeeper from 'node-zookeeper-client';
 import { decodeMember, type Endpoint } from '../world/simulator/serverset.ts';
 import { connectZk, type ZkSession } from '../world/simulator/zk-client.ts';
-import { conditionOf, getCluster, startE2eEnv, waitFor, type E2eEnv } from './harness.ts';
-
-// scheduler pods only: a rehearsal restore's throwaway pod may come and go in the namespace
-const SCHEDULERS = 'app.kubernetes.io/component=scheduler';
+import { conditionOf, getCluster, startE2eEnv, waitFor, type E2eEnv, SCHEDULERS } from './harness.ts';
 
 const NS = 'aurora';
 const SERVERSET = '/aurora/scheduler';

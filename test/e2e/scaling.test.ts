@@ -4,11 +4,8 @@ import { suite } from 'uvu';
 import { parse } from 'yaml';
 import * as assert from 'uvu/assert';
 import { OPERATOR_NAMESPACE } from '../world/local-env/local-env.ts';
-import { conditionOf, getCluster, startE2eEnv, waitFor, type E2eEnv } from './harness.ts';
+import { conditionOf, getCluster, startE2eEnv, waitFor, type E2eEnv, SCHEDULERS } from './harness.ts';
 import { createJob, NS, taskIds, waitClusterReady } from './restore-fixture.ts';
-
-// scheduler pods only: a rehearsal restore's throwaway pod may come and go in the namespace
-const SCHEDULERS = 'app.kubernetes.io/component=scheduler';
 
 const test = suite<{ env?: E2eEnv }>('scaling', {});
 

@@ -8,10 +8,15 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { helm } from '../world/local-env/kubectl.ts';
 import { OPERATOR_NAMESPACE, REPO_ROOT } from '../world/local-env/local-env.ts';
-import { conditionOf, getCluster, holdsFor, startE2eEnv, waitFor, type E2eEnv } from './harness.ts';
-
-// scheduler pods only: a rehearsal restore's throwaway pod may come and go in the namespace
-const SCHEDULERS = 'app.kubernetes.io/component=scheduler';
+import {
+  conditionOf,
+  getCluster,
+  holdsFor,
+  startE2eEnv,
+  waitFor,
+  type E2eEnv,
+  SCHEDULERS,
+} from './harness.ts';
 
 const SA = `system:serviceaccount:${OPERATOR_NAMESPACE}:aurora-operator`;
 const NS = 'aurora';
