@@ -3,8 +3,8 @@ import { basename } from 'node:path';
 import type { V1Container, V1EnvVar, V1Secret, V1Volume } from '@kubernetes/client-node';
 import type { AuroraCluster } from '../api/aurora-cluster.ts';
 import { AGENT_TOKEN_KEY, agentSecretName } from '../api/contracts.ts';
+import { effectiveAuroraVersion } from '../api/aurora-versions.ts';
 import {
-  auroraVersionOfImage,
   defaultObjectStorePrefix,
   OBJECT_STORE_CA_DIR,
   OBJECT_STORE_CA_FILE,
@@ -112,7 +112,7 @@ export function buildObjectStoreEnv(cluster: AuroraCluster): V1EnvVar[] {
     ...value(ENV.maxAge, retention?.maxAge),
     ...value(ENV.clusterName, name),
     ...value(ENV.namespace, namespace),
-    ...value(ENV.auroraVersion, auroraVersionOfImage(cluster.spec.image)),
+    ...value(ENV.auroraVersion, effectiveAuroraVersion(cluster.spec)),
     // the agent asks its own scheduler's /leaderhealth, so only the leader's agent applies retention
     ...value(ENV.schedulerUrl, `http://$(POD_IP):${cluster.spec.httpPort}`),
   ];

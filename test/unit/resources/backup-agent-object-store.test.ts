@@ -85,4 +85,14 @@ test('the Aurora version is the image tag, never a registry port', () => {
   assert.is(auroraVersionOfImage('localhost:5000/aurora:0.21.0@sha256:abc'), '0.21.0');
 });
 
+test('spec.version, when set, is the Aurora version the agent records, over the image tag', () => {
+  const cluster = makeCluster({
+    image: 'registry.example/aurora-scheduler:0.22.0',
+    version: '0.27.0',
+    backup: { objectStore: { bucket: 'backups' } },
+  });
+  const env = buildBackupAgentContainer(cluster).env ?? [];
+  assert.is(env.find((e) => e.name === 'AURORA_VERSION')?.value, '0.27.0');
+});
+
 test.run();
