@@ -56,3 +56,13 @@ export const ShippingStatus = z.object({
   lastRoundAt: z.string().optional(),
 });
 export type ShippingStatus = z.infer<typeof ShippingStatus>;
+
+/** POST /backups/<name|latest>/fetch: what the agent downloaded from the store (or found already there). */
+export const FetchedBackup = z.object({
+  name: z.string(),
+  size: z.int().min(0),
+  sha256: z.string(),
+  /** false: the file was already on the volume with that size and SHA-256, nothing was downloaded */
+  fetched: z.boolean(),
+});
+export type FetchedBackup = z.infer<typeof FetchedBackup>;

@@ -3,12 +3,14 @@ import { Agent, request } from 'undici';
 import {
   BackupCheck,
   BackupList,
+  FetchedBackup,
   MarkerList,
   MTIME_HEADER,
   ShippingStatus,
   type BackupFile,
 } from './agent-api.ts';
 import { succeededMarkerName } from '../api/contracts.ts';
+import { ERROR_CATALOGUE, type AgentErrorCode } from '../api/errors.ts';
 import { BackupSummary } from '../aurora/backup-summary.ts';
 import { AgentBackupError, AgentError } from './agent-errors.ts';
 
@@ -31,6 +33,11 @@ export interface AgentClient {
   markSucceeded(at: AgentEndpoint, restoreId: string): Promise<void>;
   /** Streams a backup from one agent straight into another; resolves to the bytes copied. */
   copyBackup(from: AgentEndpoint, to: AgentEndpoint, name: string): Promise<number>;
+  /**
+   * Has the agent download a backup (or `latest`) from the cluster's object store into its volume, SHA-256 checked;
+   * throws an AgentError with an AGENT_STORE_* code (terminal ones are not retried). Optional so fakes may omit it.
+   */
+  fetchFromStore?(at: AgentEndpoint, nameOrLatest: string): Promise<FetchedBackup>;
   /** What the agent's shipper did; undefined when the agent ships nothing. Optional so test fakes may omit it. */
   shippingStatus?(at: AgentEndpoint): Promise<ShippingStatus | undefined>;
 }
@@ -49,6 +56,18 @@ function base(at: AgentEndpoint): string {
   return `http://${at.host}:${at.port}`;
 }
 
+/** fetchErrorCode: the agent's code from an error body, AGENT_HTTP_STATUS (retried) for anything else. */
+function fetchErrorCode(body: string): AgentErrorCode {
+  try {
+    const code = (JSON.parse(body) as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('AGENT_') && code in ERROR_CATALOGUE)
+      return code as AgentErrorCode;
+  } catch {
+    // not JSON: a proxy or an older agent answered
+  }
+  return 'AGENT_HTTP_STATUS';
+}
+
 export function createAgentClient(opts: AgentClientOptions): AgentClient {
   const headers = { authorization: `Bearer ${opts.token}` };
   // every call names its endpoints first, so the check runs before any byte (or the token) leaves
@@ -61,17 +80,26 @@ export function createAgentClient(opts: AgentClientOptions): AgentClient {
         );
     }
   };
-  async function getJson(url: string, timeoutMs = opts.timeoutMs): Promise<unknown> {
+  /** call sends one bounded request and reads its whole (small, JSON) answer */
+  async function call(
+    method: 'GET' | 'PUT' | 'POST',
+    url: string,
+    timeoutMs: number,
+  ): Promise<{ status: number; text: string }> {
     const res = await request(url, {
       dispatcher,
+      method,
       headers,
       signal: AbortSignal.timeout(timeoutMs),
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });
-    const text = await res.body.text();
-    if (res.statusCode !== 200)
-      throw new AgentError('AGENT_HTTP_STATUS', `GET ${url}: HTTP ${res.statusCode}: ${text.slice(0, 200)}`);
+    return { status: res.statusCode, text: await res.body.text() };
+  }
+  async function getJson(url: string, timeoutMs = opts.timeoutMs): Promise<unknown> {
+    const { status, text } = await call('GET', url, timeoutMs);
+    if (status !== 200)
+      throw new AgentError('AGENT_HTTP_STATUS', `GET ${url}: HTTP ${status}: ${text.slice(0, 200)}`);
     return JSON.parse(text) as unknown;
   }
   return {
@@ -92,59 +120,38 @@ export function createAgentClient(opts: AgentClientOptions): AgentClient {
     async summarizeBackup(at, name) {
       checked(at);
       const url = `${base(at)}/backups/${encodeURIComponent(name)}/summary`;
-      const res = await request(url, {
-        dispatcher,
-        headers,
-        signal: AbortSignal.timeout(opts.copyTimeoutMs),
-        headersTimeout: opts.copyTimeoutMs,
-        bodyTimeout: opts.copyTimeoutMs,
-      });
-      const text = await res.body.text();
-      if (res.statusCode === 200) return BackupSummary.parse(JSON.parse(text));
-      if (res.statusCode === 404)
+      const { status, text } = await call('GET', url, opts.copyTimeoutMs);
+      if (status === 200) return BackupSummary.parse(JSON.parse(text));
+      if (status === 404)
         throw new AgentBackupError('AGENT_BACKUP_NOT_FOUND', `GET ${url}: ${text.slice(0, 200)}`);
-      if (res.statusCode === 422) {
+      if (status === 422) {
         const problem = (JSON.parse(text) as { problem?: string }).problem ?? text.slice(0, 300);
         throw new AgentBackupError('AGENT_BACKUP_UNREADABLE', `backup ${name} on ${at.host}: ${problem}`);
       }
-      throw new AgentError('AGENT_HTTP_STATUS', `GET ${url}: HTTP ${res.statusCode}: ${text.slice(0, 200)}`);
+      throw new AgentError('AGENT_HTTP_STATUS', `GET ${url}: HTTP ${status}: ${text.slice(0, 200)}`);
+    },
+    async fetchFromStore(at, nameOrLatest) {
+      checked(at);
+      const url = `${base(at)}/backups/${encodeURIComponent(nameOrLatest)}/fetch`;
+      const { status, text } = await call('POST', url, opts.copyTimeoutMs);
+      if (status === 200) return FetchedBackup.parse(JSON.parse(text));
+      throw new AgentError(fetchErrorCode(text), `POST ${url}: HTTP ${status}: ${text.slice(0, 400)}`);
     },
     async shippingStatus(at) {
       checked(at);
       const url = `${base(at)}/shipping`;
-      const res = await request(url, {
-        dispatcher,
-        headers,
-        signal: AbortSignal.timeout(opts.timeoutMs),
-        headersTimeout: opts.timeoutMs,
-        bodyTimeout: opts.timeoutMs,
-      });
-      const text = await res.body.text();
-      if (res.statusCode === 404) return undefined;
-      if (res.statusCode !== 200)
-        throw new AgentError(
-          'AGENT_HTTP_STATUS',
-          `GET ${url}: HTTP ${res.statusCode}: ${text.slice(0, 200)}`,
-        );
+      const { status, text } = await call('GET', url, opts.timeoutMs);
+      if (status === 404) return undefined;
+      if (status !== 200)
+        throw new AgentError('AGENT_HTTP_STATUS', `GET ${url}: HTTP ${status}: ${text.slice(0, 200)}`);
       return ShippingStatus.parse(JSON.parse(text));
     },
     async markSucceeded(at, restoreId) {
       checked(at);
       const url = `${base(at)}/markers/${encodeURIComponent(succeededMarkerName(restoreId))}`;
-      const res = await request(url, {
-        dispatcher,
-        method: 'PUT',
-        headers,
-        signal: AbortSignal.timeout(opts.timeoutMs),
-        headersTimeout: opts.timeoutMs,
-        bodyTimeout: opts.timeoutMs,
-      });
-      const text = await res.body.text();
-      if (res.statusCode !== 200 && res.statusCode !== 201)
-        throw new AgentError(
-          'AGENT_HTTP_STATUS',
-          `PUT ${url}: HTTP ${res.statusCode}: ${text.slice(0, 200)}`,
-        );
+      const { status, text } = await call('PUT', url, opts.timeoutMs);
+      if (status !== 200 && status !== 201)
+        throw new AgentError('AGENT_HTTP_STATUS', `PUT ${url}: HTTP ${status}: ${text.slice(0, 200)}`);
     },
     async copyBackup(from, to, name) {
       checked(from, to);

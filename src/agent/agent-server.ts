@@ -7,11 +7,14 @@ import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { succeededMarkerName } from '../api/contracts.ts';
+import type { AgentErrorCode } from '../api/errors.ts';
+import { ObjectStoreError, type ObjectStoreCode } from '../objectstore/object-store-errors.ts';
 import type { Logger } from '../log.ts';
 import type { BackupFile, ShippingStatus } from './agent-api.ts';
 import { AgentError } from './agent-errors.ts';
 import { BACKUP_FILE_PREFIX, BACKUP_NAME_PATTERN, isRestoreId, MTIME_HEADER } from './agent-names.ts';
 import { checkBackupFile } from './backup-check.ts';
+import type { BackupFetcher } from './fetch-backup.ts';
 import { summarizeBackupFile } from './backup-summary-file.ts';
 
 export interface AgentServerOptions {
@@ -27,6 +30,8 @@ export interface AgentServerOptions {
   maxTransfers?: number;
   /** what the shipper did; absent when the cluster has no object store */
   shipping?: () => ShippingStatus | undefined;
+  /** downloads a backup from the cluster's object store; absent when the cluster has no object store */
+  fetcher?: () => BackupFetcher | undefined;
 }
 
 // a scheduler snapshot of a large cluster is a few GiB; the limit only stops a runaway or hostile upload
@@ -176,6 +181,8 @@ async function handle(
     const what = decoded[2] === 'summary' ? 'summary' : 'check';
     return handleDecode(opts, req, res, decodeURIComponent(decoded[1]), what);
   }
+  const fetch = /^\/backups\/([^/]+)\/fetch$/.exec(url.pathname)?.[1];
+  if (fetch !== undefined) return handleFetch(opts, slots, req, res, decodeURIComponent(fetch));
   const match = /^\/backups\/([^/]+)$/.exec(url.pathname);
   const name = match?.[1] ? decodeURIComponent(match[1]) : undefined;
   if (!name) return send(res, 404, { error: `no route ${req.method} ${url.pathname}` });
@@ -226,6 +233,52 @@ async function transfer(
     if (!refusal) throw err;
     res.setHeader('connection', 'close');
     return send(res, refusal.status, { error: refusal.error });
+  }
+}
+
+// the store's failures as the operator's client reads them: terminal ones fail the restore, the rest are retried
+const FETCH_CODES: Partial<Record<ObjectStoreCode, AgentErrorCode>> = {
+  OBJECT_SHA256_MISMATCH: 'AGENT_STORE_BACKUP_UNREADABLE',
+  OBJECT_METADATA_MISSING: 'AGENT_STORE_BACKUP_UNREADABLE',
+  OBJECT_NOT_FOUND: 'AGENT_STORE_NOT_FOUND',
+  OBJECT_STORE_FORBIDDEN: 'AGENT_STORE_FORBIDDEN',
+  OBJECT_STORE_NO_SUCH_BUCKET: 'AGENT_STORE_FORBIDDEN',
+  OBJECT_STORE_TLS: 'AGENT_STORE_FORBIDDEN',
+  OBJECT_TARGET_FULL: 'AGENT_VOLUME_FULL',
+};
+
+/** handleFetch downloads a backup (or `latest`) from the store into the backup volume, once at a time per slot. */
+async function handleFetch(
+  opts: AgentServerOptions,
+  slots: Slots,
+  req: IncomingMessage,
+  res: ServerResponse,
+  name: string,
+): Promise<void> {
+  if (req.method !== 'POST') return send(res, 405, { error: `method ${req.method} not allowed` });
+  if (name !== 'latest' && !BACKUP_NAME_PATTERN.test(name))
+    return send(res, 400, { error: `invalid backup name ${name}` });
+  const fetcher = opts.fetcher?.();
+  if (!fetcher) {
+    const error = 'this agent has no object store (no spec.backup.objectStore on the cluster)';
+    return send(res, 404, { error, code: 'AGENT_STORE_NOT_CONFIGURED' });
+  }
+  if (!slots.take()) {
+    res.setHeader('retry-after', '5');
+    return send(res, 429, { error: `${slots.max} backup transfers are in progress; retry later` });
+  }
+  try {
+    const result = await fetcher(name);
+    if ('conflict' in result) return send(res, 409, { error: result.conflict, code: 'AGENT_FETCH_CONFLICT' });
+    opts.log.info({ backup: result.name, size: result.size, fetched: result.fetched }, 'Fetched a backup');
+    return send(res, 200, result);
+  } catch (err) {
+    if (!(err instanceof ObjectStoreError)) throw err;
+    const code = FETCH_CODES[err.code] ?? 'AGENT_STORE_UNREACHABLE';
+    opts.log.warn({ backup: name, code: err.code, err: err.message }, 'Fetching a backup failed');
+    return send(res, code === 'AGENT_VOLUME_FULL' ? 507 : 502, { error: err.message, code });
+  } finally {
+    slots.release();
   }
 }
 

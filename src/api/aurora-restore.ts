@@ -24,7 +24,33 @@ const IMMUTABLE_SPEC_RULE = [
   'self.strategy == oldSelf.strategy',
   'self.maxBackupAge == oldSelf.maxBackupAge',
   'self.acceptBackupAge == oldSelf.acceptBackupAge',
+  'has(self.source) == has(oldSelf.source)',
+  '(!has(self.source) || has(self.source.objectStore) == has(oldSelf.source.objectStore))',
 ].join(' && ');
+
+// cross-cluster store settings may come later; until then only the cluster's own store, written `{}`
+const OWN_STORE_MESSAGE =
+  "source.objectStore takes no settings yet: {} restores from the cluster's own spec.backup.objectStore";
+
+/** spec.source: where the backup comes from; absent means the replicas' own backup volumes. */
+export const RestoreSource = z
+  .object({
+    objectStore: z
+      .strictObject({}, { error: OWN_STORE_MESSAGE })
+      .optional()
+      .describe(
+        "Restore from the cluster's own object store (spec.backup.objectStore of the AuroraCluster): backupId " +
+          'names an object (or latest, the newest complete object); Validate downloads it to a replica, checks ' +
+          'its SHA-256 and decodes it before anything is touched. Only {} is accepted for now.',
+      ),
+  })
+  .describe('Where the backup comes from; absent: the backup volumes of the replicas.');
+export type RestoreSource = z.infer<typeof RestoreSource>;
+
+/** restoresFromStore: the restore downloads its backup from the cluster's object store. */
+export function restoresFromStore(spec: { source?: RestoreSource | undefined }): boolean {
+  return spec.source?.objectStore !== undefined;
+}
 
 // Offline restores never stage the backup in a scheduler, so there is nothing to preview, approve or edit.
 const OFFLINE_RULE =
@@ -48,6 +74,7 @@ export const AuroraRestoreSpec = z
         'Backup to restore, e.g. scheduler-backup-2024-01-31-23-00, or latest: the newest backup (by the ' +
           "snapshot's own timestamp) that decodes and is younger than maxBackupAge; status.source.name records it.",
       ),
+    source: RestoreSource.optional(),
     maxBackupAge: Duration.default(DEFAULT_MAX_BACKUP_AGE).describe(
       "Oldest backup Validate accepts, judged from the snapshot's own timestamp: an older one fails with " +
         'BackupTooOld before anything is touched, because every task started or rescheduled since is killed.',

@@ -32,6 +32,26 @@ const TERMINAL_CODES = {
     meaning: 'No replica holds the requested backup and every replica answered; the cluster was not touched.',
     retries: false,
   },
+  NoObjectStore: {
+    meaning:
+      'The AuroraRestore has spec.source.objectStore but its AuroraCluster has no spec.backup.objectStore; nothing was touched.',
+    retries: false,
+  },
+  BackupNotInStore: {
+    meaning:
+      'The object store holds no complete backup object of the requested name (or none at all for latest); the cluster was not touched.',
+    retries: false,
+  },
+  ObjectStoreForbidden: {
+    meaning:
+      'The object store refused the backup agent (403 or wrong credentials, no such bucket, untrusted TLS certificate); fix spec.backup.objectStore or its Secret, then restore again. The cluster was not touched.',
+    retries: false,
+  },
+  BackupNameConflict: {
+    meaning:
+      "A replica's backups volume already holds a different file under the name of the backup to download from the object store; the file was left as it is and the cluster was not touched.",
+    retries: false,
+  },
   BackupVolumeFull: {
     meaning:
       'The backups volume of the replica that must hold the backup is full; the restore rolls back before the commit, nothing is lost. Free space there or grow spec.backup.storage.size, then restore again.',
@@ -133,6 +153,34 @@ const AGENT_CODES = {
   AGENT_BACKUP_UNREADABLE: {
     meaning:
       'A backup agent could not decode the backup file as a Thrift Snapshot (HTTP 422 with the problem); retrying reads the same bytes.',
+    retries: false,
+  },
+  AGENT_STORE_NOT_CONFIGURED: {
+    meaning: 'A backup agent was asked to fetch a backup from the object store but has no store settings.',
+    retries: false,
+  },
+  AGENT_STORE_UNREACHABLE: {
+    meaning:
+      'A backup agent got no answer from the object store (connection refused or reset, timeout, 5xx, throttling) while fetching a backup; retried.',
+    retries: true,
+  },
+  AGENT_STORE_FORBIDDEN: {
+    meaning:
+      'The object store refused a backup fetch: wrong credentials or no permission (403), no such bucket, or an untrusted TLS certificate.',
+    retries: false,
+  },
+  AGENT_STORE_NOT_FOUND: {
+    meaning: 'The object store holds no complete backup object of the requested name.',
+    retries: false,
+  },
+  AGENT_STORE_BACKUP_UNREADABLE: {
+    meaning:
+      'The downloaded bytes do not match the SHA-256 in the object metadata, or the object has no such metadata; the agent kept no file.',
+    retries: false,
+  },
+  AGENT_FETCH_CONFLICT: {
+    meaning:
+      "The replica's backups volume already holds a different file (size or SHA-256) under the name being fetched; it was left unchanged.",
     retries: false,
   },
 } as const satisfies Record<string, ErrorCodeInfo>;

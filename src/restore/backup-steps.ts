@@ -6,6 +6,8 @@ import { succeededMarkerName } from '../api/contracts.ts';
 import { TerminalError } from '../controller/result.ts';
 import { clusterOf } from './cluster-ref.ts';
 import { findBackup } from './find-backup.ts';
+import { fetchFromStore } from './store-source.ts';
+import { restoresFromStore } from '../api/aurora-restore.ts';
 import type { RestoreStep, StepContext } from './step.ts';
 import {
   allRunning,
@@ -45,7 +47,9 @@ export const validate: RestoreStep = {
           `(step ${scaling.step}); no restore runs until that change finished. Create the restore again then.`,
       );
     }
-    return findBackup(ctx);
+    // the download is the first thing that writes anywhere, and it writes only a new file on one backup volume
+    const fetched = restoresFromStore(ctx.restore.spec) ? await fetchFromStore(ctx) : undefined;
+    return findBackup(ctx, fetched);
   },
 };
 

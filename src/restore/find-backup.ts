@@ -15,6 +15,14 @@ export interface FindContext extends Situation {
   fx: Pick<RestoreEffects, 'agents' | 'now'>;
 }
 
+/** A backup that store-source.ts fetched from the object store, as it now lies on a replica's volume. */
+export interface StoreFetch {
+  pod: string;
+  name: string;
+  /** what happened, for the Validate message */
+  note: string;
+}
+
 /** Each check decodes a whole file, so `latest` looks at this many of the newest files and no more. */
 export const LATEST_CANDIDATES = 5;
 
@@ -77,7 +85,7 @@ function tooOld(message: string): TerminalError {
   return new TerminalError('BackupTooOld', `${message}. The cluster was not touched.`);
 }
 
-function found(c: Checked, prefix: string, skipped: readonly string[]): StepOutcome {
+function found(c: Checked, prefix: string, skipped: readonly string[], via = ''): StepOutcome {
   const { pod, file, check, age } = c;
   const ageText = age.ageMs !== undefined ? `snapshot ${formatAgeMs(age.ageMs)} old` : 'age unknown';
   const decoded =
@@ -88,7 +96,7 @@ function found(c: Checked, prefix: string, skipped: readonly string[]): StepOutc
     ? `; older copies with the same name on ${c.others.join(', ')} are ignored`
     : '';
   const passed = skipped.length ? `; passed over: ${skipped.join('; ')}` : '';
-  const message = `${prefix}${file.name} on ${pod} (${file.size} bytes, ${ageText}, ${decoded})${warning}${others}${passed}`;
+  const message = `${prefix}${file.name} on ${pod} (${file.size} bytes, ${ageText}, ${decoded})${via}${warning}${others}${passed}`;
   return {
     message,
     events: warning ? [{ type: 'Warning', reason: 'OldBackup', message }] : [],
@@ -140,11 +148,12 @@ async function pickLatest(
   );
 }
 
-export async function findBackup(ctx: FindContext): Promise<StepOutcome> {
+/** findBackup: with `fetched`, only the copy just fetched from the object store counts, checked like any other. */
+export async function findBackup(ctx: FindContext, fetched?: StoreFetch): Promise<StepOutcome> {
   const cluster = ctx.world.cluster;
   if (!cluster) throw new Error('cluster not observed');
-  const backupId = ctx.restore.spec.backupId;
-  const pods = livePods(ctx);
+  const backupId = fetched?.name ?? ctx.restore.spec.backupId;
+  const pods = livePods(ctx).filter((p) => !fetched || p.name === fetched.pod);
   const agents = await ctx.fx.agents(cluster);
   const replicas = await listReplicaBackups(agents, pods, cluster.spec.backupAgent.port);
   const silent = pods.filter((p) => !replicas.some((r) => r.pod === p.name)).map((p) => p.name);
@@ -155,8 +164,10 @@ export async function findBackup(ctx: FindContext): Promise<StepOutcome> {
     const c = await inspect(ctx, agents, pods, copies);
     if (c.check.verdict === 'unreadable') throw unreadable(c);
     if (!c.age.ok) throw tooOld(c.age.message);
-    return found(c, 'found ', []);
+    return found(c, 'found ', [], fetched ? `, fetched ${fetched.note}` : '');
   }
+  // the agent answered the fetch with the file in place: a listing without it is stale, so look again
+  if (fetched) throw waitForSilent(`backup ${backupId} fetched to ${fetched.pod} is not listed`);
   // a replica that does not answer may hold the backup, or a newer one: retry rather than decide without it
   if (pods.length === 0 || silent.length > 0) {
     throw waitForSilent(backupId === LATEST_BACKUP ? 'latest not chosen' : `backup ${backupId} not found`);
