@@ -99,6 +99,15 @@ test('a backup fetched from the store is validated and restored like a local one
   assert.match(validate, /fetched from the object store to example-0 \(downloaded, SHA-256 abababababab/);
 });
 
+test('Offline from the store: fetched to ordinal 0, where recovery-tool reads it; Succeeded with its tasks', async () => {
+  const { world, store } = storeWorld({ strategy: 'Offline' });
+  const log = await world.drive();
+  assert.equal(log.phases, ['Running', 'Succeeded']);
+  assert.equal(store.calls, [{ ordinal: 0, name: STORED }]);
+  assert.is(world.restore().status?.source?.pod, 'example-0');
+  assert.equal([...world.aurora.log].sort(), [...STORED_TASKS].sort());
+});
+
 test('latest from the store restores the newest object and records its name', async () => {
   const { world, store } = storeWorld({ backupId: 'latest' });
   const log = await world.drive();
