@@ -91,7 +91,8 @@ const OPERATOR = [
   'statefulsets.apps [] [] [get list watch create patch update delete]',
   'configmaps [] [] [get list watch create patch update delete]',
   'services [] [] [get list watch create patch update delete]',
-  'pods [] [] [get list watch patch delete]',
+  // create: the throwaway pod of a rehearsal restore (docs/security.md)
+  'pods [] [] [get list watch create patch delete]',
   'persistentvolumeclaims [] [] [get list watch patch]',
   'secrets [] [] [get list watch create]',
   'events [] [] [create patch]',
