@@ -7,6 +7,7 @@ import { createAgentServer } from './agent-server.ts';
 import { startPreRestoreLogPruning } from './pre-restore-retention.ts';
 import { shippingSettingsFromEnv, type ShippingSettings } from './shipping-settings.ts';
 import type { RunningShipping } from './start-shipping.ts';
+import type { BackupFetcher } from './fetch-backup.ts';
 
 const DEFAULT_RETENTION = '3days';
 
@@ -55,7 +56,15 @@ export async function startBackupAgent(
 ): Promise<RunningBackupAgent> {
   const { backupDir, operatorDir, token, host, port, retention } = settings;
   let shipper: RunningShipping | undefined;
-  const server = createAgentServer({ backupDir, operatorDir, token, log, shipping: () => shipper?.status() });
+  let fetcher: BackupFetcher | undefined;
+  const server = createAgentServer({
+    backupDir,
+    operatorDir,
+    token,
+    log,
+    shipping: () => shipper?.status(),
+    fetcher: () => fetcher,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
@@ -72,6 +81,9 @@ export async function startBackupAgent(
     // the S3 SDK is loaded only by agents that ship, so the others keep their small footprint
     const { startShipping } = await import('./start-shipping.ts');
     shipper = startShipping(settings.shipping, backupDir, log);
+    // the same store serves POST /backups/<name>/fetch, a restore's download from the store
+    const { createBackupFetcher, createS3FetchStore } = await import('./fetch-backup.ts');
+    fetcher = createBackupFetcher(createS3FetchStore(settings.shipping.store), backupDir);
   }
   return {
     async stop() {

@@ -18,7 +18,19 @@ import {
   type ObjectStoreServer,
 } from '../world/local-env/object-store.ts';
 import { conditionOf, getCluster, startE2eEnv, waitFor, type ClusterJson, type E2eEnv } from './harness.ts';
-import { backupDirOf, createJob, NS, REPLICAS, takeBackup, waitClusterReady } from './restore-fixture.ts';
+import {
+  assertRestoredCluster,
+  backupDirOf,
+  createJob,
+  createRestore,
+  getRestore,
+  NS,
+  REPLICAS,
+  takeBackup,
+  taskIds,
+  waitClusterReady,
+  waitPhase,
+} from './restore-fixture.ts';
 
 const PREFIX = `${NS}/example/`;
 
@@ -35,6 +47,8 @@ interface Ctx {
   env?: E2eEnv;
   store?: ObjectStoreServer;
   storeDir?: string;
+  /** the backup the first test saw shipped, and the tasks it holds */
+  shipped?: { backupId: string; tasks: string[] };
 }
 
 const test = suite<Ctx>('backup-shipping', {});
@@ -85,6 +99,16 @@ test.after(async (ctx) => {
   if (ctx.storeDir) rmSync(ctx.storeDir, { recursive: true, force: true });
 });
 
+/** refused: the error text of a kubectl call the API server must refuse */
+async function refused(call: Promise<unknown>): Promise<string> {
+  return call.then(
+    () => {
+      throw new Error('the API server accepted it');
+    },
+    (err: unknown) => `${(err as Error).message} ${(err as { stderr?: string }).stderr ?? ''}`,
+  );
+}
+
 /** the replica whose backups volume holds the file, and the file's bytes */
 function localBackup(e: E2eEnv, name: string): { ordinal: number; bytes: Buffer } {
   for (let ordinal = 0; ordinal < REPLICAS; ordinal++) {
@@ -111,6 +135,7 @@ test('a backup the scheduler writes is shipped once, with the SHA-256 of the fil
   const store = need(ctx.store, 'object store');
   await createJob(e, 2);
   const { backupId, tasks } = await takeBackup(e);
+  ctx.shipped = { backupId, tasks };
   const settings = objectStoreSettings(store, PREFIX);
   const client = createObjectStoreClient(settings);
   const stored = await waitFor(`${backupId} in the object store`, 120_000, async () => {
@@ -153,6 +178,40 @@ test('a backup the scheduler writes is shipped once, with the SHA-256 of the fil
   const shipped = conditionOf(cluster, 'BackupsShipped');
   assert.is(shipped?.status, 'True', shipped?.message);
   assert.is(shipped?.reason, 'Shipped');
+});
+
+test("with every local copy deleted, a Staged restore from the store restores exactly the backup's tasks", async (ctx) => {
+  const e = need(ctx.env, 'environment');
+  const { backupId, tasks } = need(ctx.shipped, 'the shipped backup of the first test');
+  // the live state moves on, so a restore that did nothing would show
+  await createJob(e, 1);
+  assert.not.equal(await taskIds(e), tasks);
+  for (let ordinal = 0; ordinal < REPLICAS; ordinal++)
+    rmSync(join(backupDirOf(e, ordinal), backupId), { force: true });
+  assert.throws(() => localBackup(e, backupId), /on no replica's backups volume/);
+  // another cluster's store settings are refused by the API server (no such fields), not silently dropped
+  const other = await refused(
+    createRestore(e, 'from-other', { backupId, source: { objectStore: { bucket: 'x' } } }),
+  );
+  assert.match(other, /unknown field "spec\.source\.objectStore\.bucket"/);
+  await createRestore(e, 'from-store', { backupId, source: { objectStore: {} } });
+  const restore = await waitPhase(e, 'from-store', 'Succeeded', 600_000).catch(async (err: unknown) => {
+    console.error(JSON.stringify((await getRestore(e, 'from-store'))?.status, null, 2));
+    throw err;
+  });
+  assert.is(restore.status?.timeline?.[0]?.step, 'Validate');
+  const raw = JSON.parse(await e.kubectl(['-n', NS, 'get', 'aurorarestore', 'from-store', '-o', 'json'])) as {
+    status?: { timeline?: { step: string; message?: string }[]; source?: { name?: string } };
+  };
+  assert.is(raw.status?.source?.name, backupId);
+  const validate = raw.status?.timeline?.find((t) => t.step === 'Validate')?.message ?? '';
+  assert.match(validate, /fetched from the object store to example-\d \(downloaded, SHA-256 /);
+  await assertRestoredCluster(e, tasks);
+  const patch = JSON.stringify([{ op: 'remove', path: '/spec/source' }]);
+  const changed = await refused(
+    e.kubectl(['-n', NS, 'patch', 'aurorarestore', 'from-store', '--type=json', '-p', patch]),
+  );
+  assert.match(changed, /spec is immutable/);
 });
 
 test.run();
