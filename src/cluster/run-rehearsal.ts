@@ -8,6 +8,7 @@ import { ensureRehearsalAction, observeRehearsal, type RehearsalDeps } from './e
 import type { ClusterObservation, ClusterPlan } from './plan.ts';
 import { findRehearsalOverlap } from './rehearsal-isolation.ts';
 import { computeRehearsalStatus, type RehearsalResult } from './rehearsal-status.ts';
+import { planRehearsalDue } from './rehearsal-schedule.ts';
 import { planRehearsal, type RehearsalWorld } from './rehearsal-steps.ts';
 
 export interface RehearsalPassDeps extends RehearsalDeps {
@@ -37,13 +38,13 @@ export async function reconcileRehearsal(
 ): Promise<RehearsalResult> {
   const now = deps.now();
   const saved = cluster.status?.backups?.rehearsal;
+  // the check walks every peer's paths: only worth it while a rehearsal runs or is due, not on every idle pass
+  const due =
+    saved !== undefined || planRehearsalDue({ cluster, newestBackup: obs.newestBackup, now }) !== undefined;
   const rc = rehearsalCluster(cluster);
-  const isolationProblem = findRehearsalOverlap(
-    cluster,
-    obs.peers ?? [],
-    buildSchedulerArgs(rc, 'recovery'),
-    rc,
-  );
+  const isolationProblem = due
+    ? findRehearsalOverlap(cluster, obs.peers ?? [], buildSchedulerArgs(rc, 'recovery'), rc)
+    : undefined;
   let world: RehearsalWorld | undefined;
   try {
     world = saved ? await observeRehearsal(cluster, saved, deps) : undefined;
