@@ -142,7 +142,7 @@ test('Staged with approval: waits at Approval with the preview, approval continu
   const waiting = await waitPhase(e, 'staged', 'AwaitingApproval', 300_000);
   assert.is(waiting.status?.step, 'Approval');
   assert.is(waiting.status?.preview?.taskCount, tasks.length);
-  assert.ok(waiting.status?.preview?.byJob?.['www/prod/job0']);
+  assert.ok(waiting.status?.preview?.byJob?.['www/prod/first']);
   await e.kubectl([
     '-n',
     NS,

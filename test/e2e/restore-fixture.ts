@@ -88,11 +88,19 @@ export async function taskIds(e: E2eEnv): Promise<string[]> {
   return (await admin.getTasksWithoutConfigs({})).map((t) => t.assignedTask.taskId).sort();
 }
 
+/** FIRST_JOB: the job startRestoreEnv creates (2 instances); fixed, as every e2e file runs in one process. */
+export const FIRST_JOB = { role: 'www', environment: 'prod', name: 'first' };
+
 let jobCounter = 0;
-export async function createJob(e: E2eEnv, instances: number): Promise<void> {
+/** createJob creates a service job with a name new to this process and returns its key. */
+export async function createJob(
+  e: E2eEnv,
+  instances: number,
+  key = { role: 'www', environment: 'prod', name: `job${jobCounter++}` },
+): Promise<typeof FIRST_JOB> {
   const admin = await leaderAdmin(e);
-  const key = { role: 'www', environment: 'prod', name: `job${jobCounter++}` };
   await admin.createJob({ key, instanceCount: instances, taskConfig: { isService: true } });
+  return key;
 }
 
 /** takeBackup writes a backup on the leader and returns its name and the task ids it holds. */
@@ -224,6 +232,6 @@ export async function startRestoreEnv(zookeeperHost: string): Promise<E2eEnv> {
     .replace('snapshotInterval: 10mins', 'snapshotInterval: 1days');
   await e.kubectl(['apply', '-f', '-'], manifest);
   await waitClusterReady(e);
-  await createJob(e, 2);
+  await createJob(e, 2, FIRST_JOB);
   return e;
 }

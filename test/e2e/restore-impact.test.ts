@@ -15,6 +15,7 @@ import { getCluster, waitFor, type E2eEnv } from './harness.ts';
 import {
   assertRestoredCluster,
   createRestore,
+  FIRST_JOB,
   getRestore,
   leaderAdmin,
   NS,
@@ -35,7 +36,7 @@ const env = (ctx: { env?: E2eEnv }): E2eEnv => {
 };
 
 test.before(async (ctx) => {
-  // startRestoreEnv leaves job A (www/prod/job0, 2 instances) running
+  // startRestoreEnv leaves job A (FIRST_JOB, 2 instances) running
   ctx.env = await startRestoreEnv('127.0.3.23');
   // no rehearsal restores (on by default after each new backup): their pod and NetworkPolicy are not the restore's
   await ctx.env.kubectl([
@@ -55,7 +56,7 @@ test.after(async (ctx) => {
   await ctx.env?.stop();
 });
 
-const A = { role: 'www', environment: 'prod', name: 'job0' };
+const A = FIRST_JOB;
 const B = { role: 'www', environment: 'prod', name: 'job-b' };
 const C = { role: 'batch', environment: 'prod', name: 'job-c' };
 const key = (k: { role: string; environment: string; name: string }): string =>
@@ -94,6 +95,19 @@ async function activeIds(e: E2eEnv, job: typeof A): Promise<string[]> {
     .sort();
 }
 
+/** jobStates describes a job's tasks on the leader (status by id) and the leader's name, for failure messages. */
+async function jobStates(e: E2eEnv, job: typeof A): Promise<string> {
+  const cluster = (await getCluster(e, NS, 'example')) as { status?: { leader?: string } };
+  const tasks = await (
+    await leaderAdmin(e)
+  )
+    .getTasksWithoutConfigs({ jobKeys: [job] })
+    .catch((err: unknown) => String(err));
+  const states =
+    typeof tasks === 'string' ? tasks : tasks.map((t) => `${t.assignedTask.taskId}=${t.status}`).join(', ');
+  return `leader ${cluster.status?.leader ?? 'none'}: [${states}]`;
+}
+
 /** reschedule kills every instance of a job and creates it again: same job and instances, new task ids. */
 async function reschedule(e: E2eEnv, job: typeof A, instances: number): Promise<void> {
   const admin = await leaderAdmin(e);
@@ -109,9 +123,13 @@ test('the impact lists tasks created and rescheduled since the backup before any
   const admin = await leaderAdmin(e);
   await admin.createJob({ key: B, instanceCount: 1, taskConfig: { isService: true } });
   // a leader change after the spec patch may briefly hide the tasks; lost tasks still fail here after a minute
+  let seen = 'nothing yet';
   const aBefore = await waitFor('job A active on the leader', 60_000, async () => {
     const ids = await activeIds(e, A).catch(() => []);
+    if (ids.length !== 2) seen = await jobStates(e, A);
     return ids.length === 2 ? ids : undefined;
+  }).catch((err: unknown) => {
+    throw new Error(`${String(err)}; last seen: ${seen}`);
   });
   assert.is(aBefore.length, 2, 'job A runs two instances');
   const { backupId, tasks } = await takeBackup(e);
