@@ -185,10 +185,75 @@ const AGENT_CODES = {
   },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
+/** Failures of the object store (src/objectstore/): the cause, then what to change; transient ones are retried. */
+export const OBJECT_STORE_CODES = {
+  OBJECT_STORE_FORBIDDEN: {
+    meaning:
+      'The store refused the credentials (403/401: wrong access key or secret, or the key may not use the bucket). Fix the Secret named in spec.backup.objectStore.credentials, or the bucket policy / IAM role of the pod identity.',
+    retries: false,
+  },
+  OBJECT_STORE_NO_SUCH_BUCKET: {
+    meaning:
+      'The configured bucket does not exist at the endpoint (the operator never creates buckets). Create it or correct spec.backup.objectStore.bucket, endpoint and region.',
+    retries: false,
+  },
+  OBJECT_NOT_FOUND: {
+    meaning:
+      'No complete backup object under that name (an unfinished multipart upload is not a backup). List the shipped backups in status.backups or the bucket and name one of them, or use latest.',
+    retries: false,
+  },
+  OBJECT_ALREADY_EXISTS: {
+    meaning:
+      'An object already exists under that backup name (another replica shipped it first, the conditional write lost); it was left unchanged. Nothing to do: the backup is shipped once.',
+    retries: false,
+  },
+  OBJECT_STORE_UNREACHABLE: {
+    meaning:
+      'No answer from the store (connection refused or reset, timeout, DNS) or a 5xx/throttling answer; retried with backoff. If it lasts, check the endpoint address, the network path and the store itself.',
+    retries: true,
+  },
+  OBJECT_STORE_TLS: {
+    meaning:
+      "The store's TLS certificate is not trusted, does not match its name, or the endpoint does not speak TLS. Put the issuing CA into spec.backup.objectStore.caBundle, or correct the endpoint's scheme and host.",
+    retries: false,
+  },
+  OBJECT_STORE_FULL: {
+    meaning:
+      'The store refused the upload for lack of space or quota. Raise the quota or free space (a shorter retention helps); shipping resumes on its own once the store accepts writes.',
+    retries: false,
+  },
+  OBJECT_TARGET_FULL: {
+    meaning:
+      'The local volume a backup was being downloaded to is full; the partial file was removed. Free space on the backups volume or grow spec.backup.storage.size, then retry.',
+    retries: false,
+  },
+  OBJECT_SHA256_MISMATCH: {
+    meaning:
+      'The downloaded bytes do not match the SHA-256 in the object metadata (the object was changed or corrupted in the bucket); nothing was kept. Restore another backup; check the store for bit rot or writers other than the operator.',
+    retries: false,
+  },
+  OBJECT_METADATA_MISSING: {
+    meaning:
+      'The object has no sha256 metadata, so the operator did not write it and does not trust it. Restore a backup the operator shipped, or re-upload this file through a cluster that ships to the store.',
+    retries: false,
+  },
+  OBJECT_SOURCE_CHANGED: {
+    meaning:
+      'The local backup file changed while it was being uploaded; the upload was aborted and is retried once the file has settled. Nothing to do unless it repeats: then something other than the scheduler writes the backups volume.',
+    retries: true,
+  },
+  OBJECT_STORE_ERROR: {
+    meaning:
+      "Any other answer of the store; retried with backoff. The message holds the store's own error code: look it up in the store's documentation.",
+    retries: true,
+  },
+} as const satisfies Record<string, ErrorCodeInfo>;
+
 export type TerminalCode = keyof typeof TERMINAL_CODES;
 export type AuroraErrorCode = keyof typeof AURORA_CODES;
 export type AgentErrorCode = keyof typeof AGENT_CODES;
-export type ErrorCode = TerminalCode | AuroraErrorCode | AgentErrorCode;
+export type ObjectStoreCode = keyof typeof OBJECT_STORE_CODES;
+export type ErrorCode = TerminalCode | AuroraErrorCode | AgentErrorCode | ObjectStoreCode;
 
 export interface ErrorCodeGroup {
   readonly title: string;
@@ -206,12 +271,14 @@ export const ERROR_CODE_GROUPS: readonly ErrorCodeGroup[] = [
     codes: AURORA_CODES,
   },
   { title: 'Backup agents', raisedAs: ['AgentError'], codes: AGENT_CODES },
+  { title: 'Object store', raisedAs: ['ObjectStoreError'], codes: OBJECT_STORE_CODES },
 ];
 
 export const ERROR_CATALOGUE: Readonly<Record<ErrorCode, ErrorCodeInfo>> = {
   ...TERMINAL_CODES,
   ...AURORA_CODES,
   ...AGENT_CODES,
+  ...OBJECT_STORE_CODES,
 };
 
 /** OperatorError is the base of every error with a stable code; a terminal one is never retried. */

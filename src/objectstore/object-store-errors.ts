@@ -1,51 +1,9 @@
 // Failures of the object store with a stable code each, classified as transient (retry the same request later) or
-// terminal (someone must change the credentials, the bucket, the CA, the quota or the object first).
+// terminal (someone must change the credentials, the bucket, the CA, the quota or the object first). The codes,
+// their causes and remedies live in the catalogue of src/api/errors.ts, which docs/errors.md is rendered from.
+import { OBJECT_STORE_CODES, type ObjectStoreCode } from '../api/errors.ts';
 
-export const OBJECT_STORE_CODES = {
-  OBJECT_STORE_FORBIDDEN: {
-    meaning: 'The store refused the credentials (403/401: wrong key or secret, or no permission).',
-    transient: false,
-  },
-  OBJECT_STORE_NO_SUCH_BUCKET: { meaning: 'The configured bucket does not exist.', transient: false },
-  OBJECT_NOT_FOUND: { meaning: 'No complete backup object under that name.', transient: false },
-  OBJECT_ALREADY_EXISTS: {
-    meaning:
-      'An object already exists under that backup name (another replica shipped it); it was left unchanged.',
-    transient: false,
-  },
-  OBJECT_STORE_UNREACHABLE: {
-    meaning:
-      'No answer from the store (connection refused or reset, timeout, DNS) or a 5xx/throttling answer.',
-    transient: true,
-  },
-  OBJECT_STORE_TLS: {
-    meaning: "The store's TLS certificate is not trusted or does not match its name (check caBundle).",
-    transient: false,
-  },
-  OBJECT_STORE_FULL: {
-    meaning: 'The store refused the upload for lack of space or quota.',
-    transient: false,
-  },
-  OBJECT_TARGET_FULL: {
-    meaning: 'The local volume a backup was being downloaded to is full; the partial file was removed.',
-    transient: false,
-  },
-  OBJECT_SHA256_MISMATCH: {
-    meaning: 'The downloaded bytes do not match the SHA-256 in the object metadata; nothing was kept.',
-    transient: false,
-  },
-  OBJECT_METADATA_MISSING: {
-    meaning: 'The object has no sha256 metadata, so it was not written by the operator and is not trusted.',
-    transient: false,
-  },
-  OBJECT_SOURCE_CHANGED: {
-    meaning: 'The local backup file changed while it was being uploaded; the upload was aborted.',
-    transient: true,
-  },
-  OBJECT_STORE_ERROR: { meaning: 'Any other answer of the store.', transient: true },
-} as const satisfies Record<string, { meaning: string; transient: boolean }>;
-
-export type ObjectStoreCode = keyof typeof OBJECT_STORE_CODES;
+export type { ObjectStoreCode };
 
 export class ObjectStoreError extends Error {
   readonly code: ObjectStoreCode;
@@ -54,7 +12,7 @@ export class ObjectStoreError extends Error {
     super(message, options);
     this.name = 'ObjectStoreError';
     this.code = code;
-    this.transient = OBJECT_STORE_CODES[code].transient;
+    this.transient = OBJECT_STORE_CODES[code].retries;
   }
 }
 
