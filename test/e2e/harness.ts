@@ -7,8 +7,9 @@ import { kubectl, type ToolContext } from '../world/local-env/kubectl.ts';
 import { REPO_ROOT, startLocalEnv, stopLocalEnv, type LocalEnvState } from '../world/local-env/local-env.ts';
 import { createLogger } from '../../src/log.ts';
 import { StopWaiting, waitFor } from '../support/wait-for.ts';
+import { OPERATOR_LOG_SOURCE, podLogTails, waitForWithLogs } from './operator-log-harness.ts';
 
-export { StopWaiting, waitFor };
+export { StopWaiting, waitFor, waitForWithLogs };
 
 export interface E2eEnv {
   state: LocalEnvState;
@@ -17,6 +18,8 @@ export interface E2eEnv {
   // the example manifest with the test environment's ZooKeeper instead of the demo's address
   exampleManifest(): string;
   podLogs(namespace: string, pod: string, container: string): string;
+  /** the last lines of both operator replicas through `kubectl logs --tail`, the leading one marked */
+  operatorLogs(tailLines: number): Promise<string>;
   pvcDir(namespace: string, claim: string): string;
   /** sends a signal to a container's whole process group, e.g. SIGSTOP to hang a scheduler, SIGKILL to kill it */
   signalContainer(namespace: string, pod: string, container: string, signal: NodeJS.Signals): Promise<void>;
@@ -64,6 +67,7 @@ export async function startE2eEnv(
         })
         .join('\n');
     },
+    operatorLogs: (tailLines) => podLogTails((args) => kubectl(ctx, args), OPERATOR_LOG_SOURCE, tailLines),
     pvcDir: (namespace, claim) => join(stateDir, 'pods', 'volumes', 'pvc', namespace, claim),
     async signalContainer(namespace, pod, container, signal) {
       const uid = await kubectl(ctx, ['-n', namespace, 'get', 'pod', pod, '-o', 'jsonpath={.metadata.uid}']);

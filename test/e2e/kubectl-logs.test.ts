@@ -9,8 +9,10 @@ import * as assert from 'uvu/assert';
 import type { ControlPlane } from '../world/local-env/control-plane.ts';
 import { kubectl, type ToolContext } from '../world/local-env/kubectl.ts';
 import type { PodRuntime } from '../world/local-env/pod-runtime/main.ts';
+import { StopWaiting } from '../support/wait-for.ts';
 import { busyboxPod, waitFor, waitForPod, type Clients } from './fixtures/pod-runtime/harness.ts';
 import { startRuntimeWorld, type RuntimeWorld } from './fixtures/pod-runtime/runtime-world.ts';
+import { formatLogTails, podLogTails, waitForWithLogs } from './operator-log-harness.ts';
 
 const ns = 'kubectl-logs-e2e';
 let world: RuntimeWorld | undefined;
@@ -134,6 +136,75 @@ test('the kubelet API refuses a caller without the apiserver client certificate'
   } finally {
     await dispatcher.close();
   }
+});
+
+test("a timed-out wait ends with each replica's last 40 lines through kubectl logs, the Lease holder marked", async () => {
+  // two replicas as the operator's Deployment has, and a Lease naming the second as leader
+  const script = 'i=0; while [ $i -lt 100 ]; do i=$((i+1)); echo "line $i"; done; sleep 3600';
+  for (const name of ['replica-a', 'replica-b']) {
+    await k.core.createNamespacedPod({ namespace: ns, body: busyboxPod(ns, name, script) });
+    await waitForLogs([name], /line 100/);
+  }
+  const lease = {
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    metadata: { name: 'replicas-leader', namespace: ns },
+    spec: { holderIdentity: 'replica-b' },
+  };
+  await kubectl(ctx, ['apply', '-f', '-'], JSON.stringify(lease));
+  const source = {
+    namespace: ns,
+    selector: 'app in (replica-a,replica-b)',
+    container: 'main',
+    lease: 'replicas-leader',
+  };
+  const env = { operatorLogs: (n: number) => podLogTails((args) => kubectl(ctx, args), source, n) };
+  const failed = async (p: Promise<unknown>): Promise<Error> => {
+    try {
+      await p;
+    } catch (e) {
+      return e as Error;
+    }
+    throw new Error('the wait must fail');
+  };
+
+  const timedOut = await failed(
+    waitForWithLogs(env, 'a state that never comes', 1500, async () => undefined, 500),
+  );
+  assert.match(timedOut.message, /^timed out after 1500ms waiting for a state that never comes\n/);
+  assert.match(timedOut.message, '--- replica-a: last 40 lines ---\nline 61\n');
+  assert.match(timedOut.message, '--- replica-b (leader): last 40 lines ---\nline 61\n');
+  assert.match(timedOut.message, /line 100$/);
+  assert.not.match(timedOut.message, /^line 60$/m);
+  assert.match(timedOut.stack ?? '', 'replica-b (leader)', 'uvu prints the stack: it carries the log too');
+
+  // a wait ended by StopWaiting (e.g. a restore Failed) keeps its class and gets the log as well
+  const stopped = await failed(
+    waitForWithLogs(env, 'a phase', 10_000, () => Promise.reject(new StopWaiting('r1 failed at Validate'))),
+  );
+  assert.instance(stopped, StopWaiting);
+  assert.match(
+    stopped.message,
+    /^r1 failed at Validate\noperator log \(kubectl logs --tail=40\):\n--- replica-a/,
+  );
+});
+
+test('the appended log is bounded: long lines are cut and each replica keeps its newest lines within its share', () => {
+  const long = (i: number): string => `${i} ${'x'.repeat(2000)}`;
+  const log = Array.from({ length: 100 }, (_, i) => long(i + 1)).join('\n');
+  const out = formatLogTails(
+    [
+      { pod: 'op-a', leader: true, log },
+      { pod: 'op-b', leader: false, log },
+    ],
+    40,
+  );
+  assert.ok(out.length <= 12_000 + 200, `${out.length} characters`);
+  assert.match(out, /^--- op-a \(leader\): last \d+ lines ---\n/);
+  assert.match(out, /\n--- op-b: last \d+ lines ---\n/);
+  assert.match(out, /^100 x{396}…$/m, 'the newest line is kept, cut to 400 characters');
+  assert.not.match(out, /^60 /m, 'nothing older than the tail');
+  assert.is(formatLogTails([], 40), '(no pod matched)');
 });
 
 test.run();

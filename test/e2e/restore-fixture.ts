@@ -5,7 +5,15 @@ import * as assert from 'uvu/assert';
 import { OPERATOR_STATE_SUBDIR, SCHEDULER_BACKUPS_SUBDIR } from '../../src/api/contracts.ts';
 import { createAuroraAdminClient, type AuroraAdminClient } from '../../src/aurora/admin-client.ts';
 import { OPERATOR_NAMESPACE } from '../world/local-env/local-env.ts';
-import { conditionOf, getCluster, startE2eEnv, StopWaiting, waitFor, type E2eEnv } from './harness.ts';
+import {
+  conditionOf,
+  getCluster,
+  startE2eEnv,
+  StopWaiting,
+  waitFor,
+  waitForWithLogs,
+  type E2eEnv,
+} from './harness.ts';
 
 export const NS = 'aurora';
 export const REPLICAS = 3;
@@ -55,7 +63,7 @@ export async function waitPhase(
   phase: string,
   timeoutMs: number,
 ): Promise<RestoreJson> {
-  return waitFor(`${name} to reach ${phase}`, timeoutMs, async () => {
+  return waitForWithLogs(e, `${name} to reach ${phase}`, timeoutMs, async () => {
     const r = await getRestore(e, name);
     if (r?.status?.phase === 'Failed' && phase !== 'Failed') {
       throw new StopWaiting(`${name} failed at ${r.status.error?.step}: ${r.status.error?.message}`);
@@ -74,7 +82,7 @@ export async function leaderAdmin(e: E2eEnv): Promise<AuroraAdminClient> {
 }
 
 export async function waitClusterReady(e: E2eEnv): Promise<void> {
-  await waitFor('example Ready with a registered leader', 300_000, async () => {
+  await waitForWithLogs(e, 'example Ready with a registered leader', 300_000, async () => {
     const c = await getCluster(e, NS, 'example');
     return conditionOf(c, 'Ready')?.status === 'True' &&
       conditionOf(c, 'FrameworkRegistered')?.status === 'True'
