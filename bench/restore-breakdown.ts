@@ -21,6 +21,7 @@ export type WaitKind =
   | 'pod-start'
   | 'log-recovery'
   | 'leader-election'
+  | 'storage-ready'
   | 'zk-session-expiry'
   | 'ready-probe'
   | 'framework-registration'
@@ -49,18 +50,21 @@ export const STEP_WAITS: Readonly<Record<string, readonly WaitKind[]>> = {
   Recover: ['pod-stop', 'pod-start'],
   StartSchedulers: ['pod-start'],
   FindLeader: ['pod-start', 'log-recovery', 'leader-election', 'zk-session-expiry'],
+  // stageRecovery and commitRecovery are sent only once the leader's storage answers (Aurora: "Storage is not READY")
+  StageRecovery: ['storage-ready'],
   Approval: ['approval'],
   // commitRecovery makes the leader exit; the commit is verified on the scheduler that leads after it
-  Commit: ['pod-start', 'log-recovery', 'leader-election', 'zk-session-expiry'],
+  Commit: ['pod-start', 'log-recovery', 'leader-election', 'storage-ready', 'zk-session-expiry'],
   RestoreConfiguration: ['pod-stop', 'pod-start'],
   StartQuorum: ['pod-start', 'log-recovery', 'zk-session-expiry'],
-  SnapshotQuorum: ['log-recovery', 'leader-election', 'zk-session-expiry'],
+  SnapshotQuorum: ['log-recovery', 'leader-election', 'storage-ready', 'zk-session-expiry'],
   StartAll: ['pod-start', 'log-recovery', 'zk-session-expiry'],
   WaitReady: [
     'pod-stop',
     'pod-start',
     'log-recovery',
     'leader-election',
+    'storage-ready',
     'zk-session-expiry',
     'ready-probe',
     'framework-registration',

@@ -134,7 +134,7 @@ export async function restoreSection(
     namespace: opts.namespace ?? 'aurora',
     cluster: opts.cluster ?? 'example',
     targetS: opts.targetS ?? 10,
-    pollMs: opts.pollMs ?? 500,
+    pollMs: opts.pollMs ?? 250,
     print: opts.print ?? ((t) => process.stdout.write(`${t}\n`)),
     trace: opts.trace ?? false,
   };

@@ -1,6 +1,7 @@
 // Records what the world did during a restore, independently of the operator: pod lifecycles from a watch,
 // scheduler milestones (log recovered, leading, framework registered) from their own endpoints, ZooKeeper sessions.
 import { KubeConfig, Watch, type V1Pod } from '@kubernetes/client-node';
+import { createAuroraAdminClient } from '../src/aurora/admin-client.ts';
 import { probeScheduler } from '../src/aurora/scheduler-probe.ts';
 import { SCHEDULER_CONTAINER } from '../src/resources/names.ts';
 import type { WorldInterval } from './restore-breakdown.ts';
@@ -13,6 +14,8 @@ interface Incarnation {
   previousEndMs?: number;
   logRecoveredMs?: number;
   leaderMs?: number;
+  /** a bounded storage read first answered on this leader (Aurora refuses it until its log writer is elected) */
+  storageReadyMs?: number;
   registeredMs?: number;
   readyMs?: number;
 }
@@ -129,11 +132,21 @@ function intervalsOf(pods: Map<string, PodRecord>, endMs: number): WorldInterval
       add('pod-start', inc.previousEndMs, inc.startedMs, p.name);
       add('log-recovery', inc.startedMs, inc.logRecoveredMs, p.name);
       add('leader-election', inc.startedMs, inc.leaderMs, p.name);
+      add('storage-ready', inc.leaderMs, inc.storageReadyMs, p.name);
       add('framework-registration', inc.leaderMs, inc.registeredMs, p.name);
       add('ready-probe', inc.startedMs, inc.readyMs, p.name);
     }
   }
   return out;
+}
+
+/** storageAnswers: the same bounded read the operator sends before stageRecovery and commitRecovery. */
+async function storageAnswers(ip: string, httpPort: number): Promise<boolean> {
+  const admin = createAuroraAdminClient({ baseUrl: `http://${ip}:${httpPort}`, timeoutMs: 1000 });
+  return admin.getTasksWithoutConfigs({ limit: 1 }).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** ended: every scheduler process end seen (pod gone, or container restarted), for the ZooKeeper session check. */
@@ -190,7 +203,10 @@ export async function recordWorld(opts: WorldOptions): Promise<WorldRecorder> {
           const host = { host: p.ip, httpPort: opts.httpPort, libprocessPort: opts.libprocessPort };
           const probe = await probeScheduler(host, 1000).catch(() => undefined);
           // the milestone happened between the previous probe and this one; the send time bounds it within pollMs
-          const seen = (field: 'logRecoveredMs' | 'leaderMs' | 'registeredMs', what: string): void => {
+          const seen = (
+            field: 'logRecoveredMs' | 'leaderMs' | 'storageReadyMs' | 'registeredMs',
+            what: string,
+          ): void => {
             if (inc[field] !== undefined) return;
             inc[field] = sentMs;
             trace.push({ atMs: sentMs, subject: p.name, what });
@@ -199,6 +215,9 @@ export async function recordWorld(opts: WorldOptions): Promise<WorldRecorder> {
           const lifecycle = probe?.lifecycle;
           if (lifecycle === 'LEADER_AWAITING_REGISTRATION' || lifecycle === 'ACTIVE')
             seen('leaderMs', `leading (${lifecycle})`);
+          if (inc.leaderMs !== undefined && inc.storageReadyMs === undefined) {
+            if (await storageAnswers(p.ip, opts.httpPort)) seen('storageReadyMs', 'storage READY');
+          }
           if (probe?.frameworkRegistered) seen('registeredMs', 'framework registered');
         }),
       );

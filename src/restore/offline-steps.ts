@@ -22,6 +22,7 @@ import {
   type Situation,
 } from './world.ts';
 import { sourceBackupId } from './source-backup.ts';
+import { storagePollMs } from './storage-wait.ts';
 
 const RECOVER_ORDINAL = 0;
 
@@ -131,7 +132,10 @@ export const snapshotQuorum: RestoreStep = {
       (p) => p.podIP && (p.lifecycle === 'ACTIVE' || p.lifecycle === 'LEADER_AWAITING_REGISTRATION'),
     );
     if (!leader?.podIP)
-      return { message: 'waiting for a leader whose storage is READY', requeueAfterMs: 2000 };
+      return {
+        message: 'waiting for a leader whose storage is READY',
+        requeueAfterMs: storagePollMs(ctx, 'SnapshotQuorum'),
+      };
     await ctx.fx.admin(leader.podIP, clusterOf(ctx).spec.httpPort).snapshot();
     return {
       message: `${leader.name} wrote a log snapshot of the restored state to a quorum`,

@@ -28,6 +28,7 @@ import {
   type WorldPod,
 } from './world.ts';
 import { sourceBackupId } from './source-backup.ts';
+import { storagePollMs, storageWait } from './storage-wait.ts';
 
 export const configure: RestoreStep = {
   name: 'Configure',
@@ -84,25 +85,13 @@ export const placeBackup: RestoreStep = {
   run: (ctx) => copyBackupTo(ctx, leaderPod(ctx)?.name),
 };
 
-/**
- * requireStorage: a bounded read proves the leader's storage answers before a call that needs it, so a leader
- * whose log writer is not elected yet refuses nothing that counts; its refusal is a transient fault.
- */
-async function requireStorage(ctx: StepContext, before: string): Promise<void> {
-  try {
-    await admin(ctx).getTasksWithoutConfigs({ limit: 1 });
-  } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    throw new Error(`${before} not sent: the leader's storage does not answer (${why})`, { cause: err });
-  }
-}
-
 export const stageRecovery: RestoreStep = {
   name: 'StageRecovery',
   done: (s) => s.world.staged?.kind === 'staged',
   async run(ctx) {
     const id = sourceBackupId(ctx.restore);
-    await requireStorage(ctx, 'stageRecovery');
+    const wait = await storageWait(ctx, admin(ctx), 'StageRecovery', 'stageRecovery');
+    if (wait) return wait;
     await checkedRpc(
       () => admin(ctx).stageRecovery(id),
       (m) => m.some((x) => x.includes('Another backup is already loaded')),
@@ -190,7 +179,7 @@ export const commit: RestoreStep = {
       // whether the commit landed is proven by the stored state (Commit.done), never by "nothing staged"
       return {
         message: `verifying the commit: waiting for a leader whose storage answers (${describeStored(ctx)})`,
-        requeueAfterMs: 2000,
+        requeueAfterMs: storagePollMs(ctx, 'Commit'),
       };
     }
     if (digestTaskIds(staged.taskIds) !== expected.digest) {
@@ -211,7 +200,8 @@ export const commit: RestoreStep = {
           'it; the cluster stays in the partially disabled configuration',
       );
     }
-    await requireStorage(ctx, 'commitRecovery');
+    const wait = await storageWait(ctx, admin(ctx), 'Commit', 'commitRecovery');
+    if (wait) return wait;
     try {
       await admin(ctx).commitRecovery();
     } catch (err) {

@@ -41,6 +41,16 @@ test('unionMs merges overlapping spans and clips them to the window', () => {
   assert.is(unionMs([[50, 60]], 0, 10), 0);
 });
 
+test("StageRecovery's wait for the leader's storage to answer is intrinsic; the poll after READY is overhead", () => {
+  const b = breakdown(
+    [{ step: 'StageRecovery', startedAt: at(0), finishedAt: at(3) }],
+    [w('storage-ready', -1, 2.5), w('pod-stop', 0, 3)],
+  );
+  const row = b.rows[0]!;
+  assert.is(row.intrinsicS, 2.5, 'storage READY 2.5 s into the step');
+  assert.is(row.overheadS, 0.5);
+});
+
 test('a step waiting for pods counts their overlapping stops once; the rest is overhead', () => {
   const b = breakdown(
     [{ step: 'StopSchedulers', startedAt: at(0), finishedAt: at(10) }],
