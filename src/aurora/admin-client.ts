@@ -6,6 +6,7 @@ import {
   ResponseCode,
   type JobConfiguration,
   type JobKey,
+  type Resource,
   type Response,
   type ScheduledTask,
   type TaskQuery,
@@ -119,6 +120,25 @@ export function createAuroraAdminClient(opts: AuroraAdminClientOptions): AuroraA
     getTasksStatus: async (query) =>
       (await ok('getTasksStatus', { query: { ...query } })).result?.scheduleStatusResult?.tasks ?? [],
   };
+}
+
+/**
+ * getJobs reads every job's configuration (api.thrift getJobs; no role = all roles): cron templates as stored,
+ * other jobs synthesized from their active tasks. A function over `call` rather than a client method, so the
+ * clients tests fake need not change; errors are the client's own (AuroraRpcError, AuroraHttpError, ...).
+ */
+export async function getJobs(
+  admin: Pick<AuroraAdminClient, 'call'>,
+  role?: string,
+): Promise<JobConfiguration[]> {
+  const response = await admin.call('getJobs', role === undefined ? {} : { ownerRole: role });
+  return response.result?.getJobsResult?.configs ?? [];
+}
+
+/** getQuota reads a role's quota (api.thrift getQuota); a role without one reads as zero cpus, ram and disk. */
+export async function getQuota(admin: Pick<AuroraAdminClient, 'call'>, role: string): Promise<Resource[]> {
+  const response = await admin.call('getQuota', { ownerRole: role });
+  return response.result?.getQuotaResult?.quota?.resources ?? [];
 }
 
 /** A short, tag-free reason; a 500 is the scheduler's servlet failing on the request, not an Aurora Response. */

@@ -203,8 +203,16 @@ export const JobSummaryResultSpec = struct('JobSummaryResult', [
   ],
 ]);
 
+/** getJobs: cron templates and, for other jobs, a JobConfiguration synthesized from their active tasks. */
+export const GetJobsResultSpec = struct('GetJobsResult', [[1, 'configs', set(JobConfigurationSpec)]]);
+
+/** getQuota: the role's quota (zero cpus, ram and disk when none is set); the consumption fields are not read. */
+export const GetQuotaResultSpec = struct('GetQuotaResult', [[1, 'quota', ResourceAggregateSpec]]);
+
 export const ResultSpec = union('Result', [
   [3, 'scheduleStatusResult', ScheduleStatusResultSpec],
+  [4, 'getJobsResult', GetJobsResultSpec],
+  [5, 'getQuotaResult', GetQuotaResultSpec],
   [6, 'listBackupsResult', ListBackupsResultSpec],
   [9, 'queryRecoveryResult', QueryRecoveryResultSpec],
   [17, 'roleSummaryResult', RoleSummaryResultSpec],

@@ -75,6 +75,11 @@ export type Resource =
   | { numGpus: number }
   | { ipAddr: number };
 
+/** api.thrift ResourceAggregate: Aurora 0.22 keeps only field 4, the set of resources. */
+export interface ResourceAggregate {
+  resources?: Resource[];
+}
+
 export type TaskConstraint = { value: { negated: boolean; values: string[] } } | { limit: { limit: number } };
 
 export interface Constraint {
@@ -181,6 +186,8 @@ export interface JobSummary {
 
 export interface Result {
   scheduleStatusResult?: { tasks: ScheduledTask[] };
+  getJobsResult?: { configs: JobConfiguration[] };
+  getQuotaResult?: { quota?: ResourceAggregate };
   listBackupsResult?: { backups: string[] };
   queryRecoveryResult?: { tasks: ScheduledTask[] };
   roleSummaryResult?: { summaries: RoleSummary[] };

@@ -1,9 +1,10 @@
 // Argument structs of the AuroraAdmin methods we speak; ids as in api.thrift's service blocks.
-import { JobConfigurationSpec, JobKeySpec, TaskQuerySpec } from './api-schema.ts';
+import { JobConfigurationSpec, JobKeySpec, ResourceAggregateSpec, TaskQuerySpec } from './api-schema.ts';
 import { set, struct, type StructSpec } from './schema.ts';
 
 const none = (method: string): StructSpec => struct(`${method}_args`, []);
 const queryArg = (method: string): StructSpec => struct(`${method}_args`, [[1, 'query', TaskQuerySpec]]);
+const roleArg = (method: string): StructSpec => struct(`${method}_args`, [[1, 'ownerRole', 'string']]);
 
 export const METHOD_ARGS: Readonly<Record<string, StructSpec>> = {
   performBackup: none('performBackup'),
@@ -24,6 +25,14 @@ export const METHOD_ARGS: Readonly<Record<string, StructSpec>> = {
   getTasksStatus: queryArg('getTasksStatus'),
   getRoleSummary: none('getRoleSummary'),
   getJobSummary: struct('getJobSummary_args', [[1, 'role', 'string']]),
+  getJobs: roleArg('getJobs'),
+  getQuota: roleArg('getQuota'),
+  scheduleCronJob: struct('scheduleCronJob_args', [[1, 'description', JobConfigurationSpec]]),
+  descheduleCronJob: struct('descheduleCronJob_args', [[4, 'job', JobKeySpec]]),
+  setQuota: struct('setQuota_args', [
+    [1, 'ownerRole', 'string'],
+    [2, 'quota', ResourceAggregateSpec],
+  ]),
 };
 
 export function argsSpecOf(method: string): StructSpec | undefined {

@@ -1,7 +1,7 @@
 // storage.thrift Snapshot (the backup file format, TBinaryProtocol) reduced to the fields we keep.
 import { JobConfigurationSpec, ResourceAggregateSpec, ScheduledTaskSpec } from './api-schema.ts';
 import { map, set, struct } from './schema.ts';
-import type { JobConfiguration, Resource, ScheduledTask } from './api-types.ts';
+import type { JobConfiguration, ResourceAggregate, ScheduledTask } from './api-types.ts';
 
 export const SchedulerMetadataSpec = struct('SchedulerMetadata', [
   [1, 'frameworkId', 'string'],
@@ -30,7 +30,7 @@ export interface StoredCronJob {
 
 export interface QuotaConfiguration {
   role?: string;
-  quota?: { resources?: Resource[] };
+  quota?: ResourceAggregate;
 }
 
 export interface Snapshot {

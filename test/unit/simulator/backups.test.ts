@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { summarizeBackupFile } from '../../../src/agent/backup-summary-file.ts';
+import { summarizeCronJob } from '../../../src/aurora/snapshot-summaries.ts';
 import { ScheduleStatus } from '../../../src/thrift/api-types.ts';
 import { backupName, backupsToPrune, readBackupFile, saveBackup } from '../../world/simulator/backups.ts';
 
@@ -53,6 +55,28 @@ test('writes a readable TBinary snapshot, overwrites within a minute and prunes'
       /No space left on device/,
     );
     assert.not.ok(readdirSync(dir).some((n) => n.startsWith('temp_')));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('cron templates and quotas go to Snapshot fields 5 and 8, which the operator reads back', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'backups-'));
+  try {
+    const cron = {
+      key: { role: 'batch', environment: 'prod', name: 'nightly' },
+      cronSchedule: '0 2 * * *',
+      instanceCount: 1,
+      taskConfig: { isService: false, job: { role: 'batch', environment: 'prod', name: 'nightly' } },
+    };
+    const quota = { role: 'www', quota: { resources: [{ numCpus: 4 }, { ramMb: 8192 }, { diskMb: 1024 }] } };
+    const state = { tasks: [], cronJobs: [cron], quotas: [quota] };
+    const name = saveBackup(state, { dir, maxSaved: 5, now: new Date(2024, 5, 1, 12, 30) });
+    assert.equal(readBackupFile(join(dir, name)), state, 'a staged or recovered backup brings them back');
+    const read = await summarizeBackupFile(name, join(dir, name));
+    if (!('summary' in read)) throw new Error(read.problem);
+    assert.equal(read.summary.cronJobs, [summarizeCronJob(cron)]);
+    assert.equal(read.summary.quotas, [{ role: 'www', resources: 'cpus 4, ram 8192 MiB, disk 1024 MiB' }]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

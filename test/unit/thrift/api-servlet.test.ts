@@ -3,9 +3,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { AuroraHttpError, createAuroraAdminClient } from '../../../src/aurora/admin-client.ts';
+import {
+  AuroraHttpError,
+  AuroraRpcError,
+  createAuroraAdminClient,
+  getJobs,
+  getQuota,
+} from '../../../src/aurora/admin-client.ts';
 import { ResponseSpec } from '../../../src/thrift/api-schema.ts';
-import { ScheduleStatus, type ScheduledTask } from '../../../src/thrift/api-types.ts';
+import { ResponseCode, ScheduleStatus, type ScheduledTask } from '../../../src/thrift/api-types.ts';
 import { decodeMessage, encodeMessage, MessageType, resultSpec } from '../../../src/thrift/message.ts';
 import { argsSpecOf } from '../../../src/thrift/service-schema.ts';
 import {
@@ -127,7 +133,7 @@ test('a malformed body or Content-Type gets HTTP 500 and no Thrift message', asy
 });
 
 test('an unknown method is still a TApplicationException UNKNOWN_METHOD in a 200', async () => {
-  const body = '[1,"getQuota",1,3,{"1":{"str":"r"}}]';
+  const body = '[1,"getPendingReason",1,3,{"1":{"rec":{}}}]';
   const res = await post(body, { 'content-type': 'application/x-thrift' });
   assert.is(res.status, 200);
   const msg = decodeMessage('json', Buffer.from(await res.arrayBuffer()));
@@ -248,6 +254,111 @@ test('the Result union field ids are 17 and 18 on the wire', () => {
   });
   assert.match(job.toString(), '"3":{"rec":{"18":{"rec":');
   assert.is(ScheduleStatus.PENDING, 0);
+});
+
+const cronJob = {
+  ...executorJob,
+  key: { role: 'batch', environment: 'prod', name: 'nightly' },
+  instanceCount: 1,
+  cronSchedule: '0 2 * * *',
+  cronCollisionPolicy: 1,
+};
+
+test('getJobs decodes Result.getJobsResult (4): cron templates as stored, other jobs synthesized from tasks', async () => {
+  await admin().createJob(executorJob);
+  await admin().call('scheduleCronJob', { description: cronJob });
+  const all = await getJobs(admin());
+  const byName = new Map(all.map((j) => [`${j.key.role}/${j.key.name}`, j]));
+  assert.equal([...byName.keys()].sort(), ['batch/nightly', 'www/hello']);
+  const nightly = byName.get('batch/nightly');
+  assert.is(nightly?.cronSchedule, '0 2 * * *');
+  assert.is(nightly?.cronCollisionPolicy, 1);
+  assert.is(nightly?.instanceCount, 1);
+  assert.equal(nightly?.taskConfig.job, cronJob.key);
+  assert.is(nightly?.taskConfig.executorConfig?.data, '{"task":"big"}');
+  assert.is(byName.get('www/hello')?.cronSchedule, undefined);
+  assert.is(byName.get('www/hello')?.instanceCount, 2);
+  assert.equal(
+    (await getJobs(admin(), 'batch')).map((j) => j.key.name),
+    ['nightly'],
+  );
+  const roles = (await admin().call('getRoleSummary', {})).result?.roleSummaryResult?.summaries ?? [];
+  assert.equal(
+    roles.find((r) => r.role === 'batch'),
+    { role: 'batch', jobCount: 0, cronJobCount: 1 },
+  );
+});
+
+test('cron jobs only through scheduleCronJob; a second schedule replaces the template', async () => {
+  const refused = await admin()
+    .createJob(cronJob)
+    .catch((e: unknown) => e);
+  assert.instance(refused, AuroraRpcError);
+  assert.is((refused as AuroraRpcError).responseCode, ResponseCode.INVALID_REQUEST);
+  assert.match(
+    (refused as Error).message,
+    'Cron jobs may only be created/updated by calling scheduleCronJob.',
+  );
+  const { cronSchedule: _s, ...noSchedule } = cronJob;
+  const unscheduled = await admin()
+    .call('scheduleCronJob', { description: noSchedule })
+    .catch((e: unknown) => e);
+  assert.match((unscheduled as Error).message, 'Job batch/prod/nightly has no cron schedule');
+  await admin().call('scheduleCronJob', { description: cronJob });
+  await admin().call('scheduleCronJob', { description: { ...cronJob, cronSchedule: '*/5 * * * *' } });
+  assert.equal(
+    (await getJobs(admin(), 'batch')).map((j) => j.cronSchedule),
+    ['*/5 * * * *'],
+  );
+  const taken = await admin()
+    .createJob({ ...executorJob, key: cronJob.key })
+    .catch((e: unknown) => e);
+  assert.match((taken as Error).message, 'Job batch/prod/nightly already exists');
+  await admin().call('descheduleCronJob', { job: cronJob.key });
+  assert.equal(await getJobs(admin(), 'batch'), []);
+});
+
+test('getQuota decodes Result.getQuotaResult (5): zero cpus, ram and disk until setQuota stores one', async () => {
+  assert.equal(await getQuota(admin(), 'www'), [{ numCpus: 0 }, { ramMb: 0 }, { diskMb: 0 }]);
+  const quota = { resources: [{ numCpus: 4 }, { ramMb: 8192 }, { diskMb: 1024 }] };
+  await admin().call('setQuota', { ownerRole: 'www', quota });
+  const read = await getQuota(admin(), 'www');
+  assert.equal(
+    [...read].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+    [{ diskMb: 1024 }, { numCpus: 4 }, { ramMb: 8192 }],
+  );
+  const blank = await getQuota(admin(), '').catch((e: unknown) => e);
+  assert.instance(blank, AuroraRpcError);
+  assert.match((blank as Error).message, 'ownerRole must not be blank');
+});
+
+test('the getJobs and getQuota results are Result union fields 4 and 5 on the wire, their args field 1', () => {
+  const reply = (name: string, result: Record<string, unknown>): string =>
+    encodeMessage('json', {
+      name,
+      type: MessageType.REPLY,
+      seqid: 0,
+      spec: resultSpec(name, ResponseSpec),
+      body: { success: { responseCode: 1, result } },
+    }).toString();
+  assert.match(reply('getJobs', { getJobsResult: { configs: [] } }), '"3":{"rec":{"4":{"rec":');
+  assert.match(
+    reply('getQuota', { getQuotaResult: { quota: { resources: [] } } }),
+    '"3":{"rec":{"5":{"rec":',
+  );
+  assert.match(callBody('getQuota', { ownerRole: 'www' }).toString(), '{"1":{"str":"www"}}');
+});
+
+test('the storage reads answer ERROR_TRANSIENT while storage is not READY, as the client reports', async () => {
+  const saved = ctx.storageReady;
+  ctx.storageReady = () => false;
+  try {
+    const err = await getJobs(admin()).catch((e: unknown) => e);
+    assert.instance(err, AuroraRpcError);
+    assert.is((err as AuroraRpcError).responseCode, ResponseCode.ERROR_TRANSIENT);
+  } finally {
+    ctx.storageReady = saved;
+  }
 });
 
 test.run();

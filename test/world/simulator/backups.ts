@@ -23,17 +23,29 @@ export function backupsToPrune(names: readonly string[], max: number): string[] 
   return excess > 0 ? backups.slice(0, excess) : [];
 }
 
+/** Snapshot fields 5 (cronJobs, as StoredCronJob) and 8 (quotaConfigurations) are written only when non-empty. */
 export function stateToSnapshot(state: StoredState, now: number): Snapshot {
+  const cronJobs = state.cronJobs ?? [];
+  const quotas = state.quotas ?? [];
   return {
     timestamp: now,
     tasks: state.tasks,
+    ...(cronJobs.length ? { cronJobs: cronJobs.map((jobConfiguration) => ({ jobConfiguration })) } : {}),
     ...(state.frameworkId !== undefined ? { schedulerMetadata: { frameworkId: state.frameworkId } } : {}),
+    ...(quotas.length ? { quotaConfigurations: quotas } : {}),
   };
 }
 
 export function snapshotToState(snapshot: Snapshot): StoredState {
   const frameworkId = snapshot.schedulerMetadata?.frameworkId;
-  return { tasks: snapshot.tasks ?? [], ...(frameworkId !== undefined ? { frameworkId } : {}) };
+  const cronJobs = (snapshot.cronJobs ?? []).flatMap((c) => (c.jobConfiguration ? [c.jobConfiguration] : []));
+  const quotas = snapshot.quotaConfigurations ?? [];
+  return {
+    tasks: snapshot.tasks ?? [],
+    ...(frameworkId !== undefined ? { frameworkId } : {}),
+    ...(cronJobs.length ? { cronJobs } : {}),
+    ...(quotas.length ? { quotas } : {}),
+  };
 }
 
 export function encodeSnapshot(snapshot: Snapshot): Buffer {

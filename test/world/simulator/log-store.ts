@@ -10,7 +10,8 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import type { ScheduledTask } from '../../../src/thrift/api-types.ts';
+import type { JobConfiguration, ScheduledTask } from '../../../src/thrift/api-types.ts';
+import type { QuotaConfiguration } from '../../../src/thrift/storage-schema.ts';
 
 export type ReplicaStatus = 'EMPTY' | 'VOTING';
 
@@ -18,6 +19,10 @@ export type ReplicaStatus = 'EMPTY' | 'VOTING';
 export interface StoredState {
   tasks: ScheduledTask[];
   frameworkId?: string;
+  /** Cron job templates (scheduleCronJob), as the CronJobStore keeps them; absent = none. */
+  cronJobs?: JobConfiguration[];
+  /** Role quotas (setQuota), as the QuotaStore keeps them; absent = none. */
+  quotas?: QuotaConfiguration[];
 }
 
 export interface ReplicaRecord {

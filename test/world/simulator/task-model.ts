@@ -96,14 +96,24 @@ function tasksByJob(tasks: readonly ScheduledTask[]): Map<string, ScheduledTask[
   return byJob;
 }
 
-/** getRoleSummary: job keys of all stored tasks, any status, counted per role; the simulator has no cron jobs. */
-export function roleSummaries(tasks: readonly ScheduledTask[]): RoleSummary[] {
+/** getRoleSummary: job keys of all stored tasks, any status, and cron templates, counted per role. */
+export function roleSummaries(
+  tasks: readonly ScheduledTask[],
+  cronJobs: readonly JobConfiguration[] = [],
+): RoleSummary[] {
   const jobs = new Map<string, Set<string>>();
   for (const [key, group] of tasksByJob(tasks)) {
     const role = group[0]?.assignedTask.task?.job?.role ?? '';
     jobs.set(role, (jobs.get(role) ?? new Set()).add(key));
   }
-  return [...jobs].map(([role, keys]) => ({ role, jobCount: keys.size, cronJobCount: 0 }));
+  const crons = new Map<string, number>();
+  for (const c of cronJobs) crons.set(c.key.role, (crons.get(c.key.role) ?? 0) + 1);
+  const roles = new Set([...jobs.keys(), ...crons.keys()]);
+  return [...roles].map((role) => ({
+    role,
+    jobCount: jobs.get(role)?.size ?? 0,
+    cronJobCount: crons.get(role) ?? 0,
+  }));
 }
 
 const STAT_OF: Readonly<Record<number, keyof JobStats>> = {

@@ -5,14 +5,25 @@ import {
   ScheduleStatus,
   type JobConfiguration,
   type JobKey,
+  type ResourceAggregate,
   type Response,
   type Result,
   type TaskQuery,
 } from '../../../src/thrift/api-types.ts';
+import { ApiError } from './api-error.ts';
+import {
+  cronJobOf,
+  descheduleCronJob,
+  getJobs,
+  getQuota,
+  hasActiveTasks,
+  scheduleCronJob,
+  setQuota,
+  validJob,
+} from './cron-quota-api.ts';
 import type { StoredState } from './log-store.ts';
 import { RecoveryError, type StagedRecovery } from './staged-recovery.ts';
 import {
-  isActive,
   jobKeyString,
   jobSummaries,
   matchesQuery,
@@ -38,14 +49,6 @@ export interface ApiContext {
   commitRecovery(state: StoredState): Promise<void>;
 }
 
-class ApiError extends Error {
-  readonly code: ResponseCode;
-  constructor(code: ResponseCode, message: string) {
-    super(message);
-    this.code = code;
-  }
-}
-
 const STORAGE_METHODS = new Set([
   'performBackup',
   'snapshot',
@@ -55,6 +58,11 @@ const STORAGE_METHODS = new Set([
   'getTasksStatus',
   'getRoleSummary',
   'getJobSummary',
+  'getJobs',
+  'getQuota',
+  'scheduleCronJob',
+  'descheduleCronJob',
+  'setQuota',
   'commitRecovery',
 ]);
 
@@ -131,33 +139,46 @@ async function run(
       return { result: { scheduleStatusResult: { tasks: out } } };
     }
     case 'getRoleSummary':
-      return { result: { roleSummaryResult: { summaries: roleSummaries(ctx.state().tasks) } } };
+      return {
+        result: { roleSummaryResult: { summaries: roleSummaries(ctx.state().tasks, ctx.state().cronJobs) } },
+      };
     case 'getJobSummary': {
       const role = typeof args['role'] === 'string' ? args['role'] : undefined;
       return { result: { jobSummaryResult: { summaries: jobSummaries(ctx.state().tasks, role) } } };
     }
+    case 'getJobs': {
+      const role = typeof args['ownerRole'] === 'string' ? args['ownerRole'] : undefined;
+      return { result: { getJobsResult: { configs: getJobs(ctx.state(), role) } } };
+    }
+    case 'getQuota':
+      return { result: { getQuotaResult: { quota: getQuota(ctx.state(), args['ownerRole']) } } };
+    case 'scheduleCronJob':
+      await scheduleCronJob(ctx.state, ctx.mutate, args['description'] as JobConfiguration | undefined);
+      return {};
+    case 'descheduleCronJob':
+      return descheduleCronJob(ctx.state, ctx.mutate, args['job'] as JobKey | undefined);
+    case 'setQuota':
+      await setQuota(ctx.mutate, args['ownerRole'], args['quota'] as ResourceAggregate | undefined);
+      return {};
     default:
       return {};
   }
 }
 
-async function createJob(ctx: ApiContext, job: JobConfiguration | undefined): Promise<{ message?: string }> {
-  const key = job?.key;
-  if (!job || !key?.role || !key.environment || !key.name) {
-    throw new ApiError(ResponseCode.INVALID_REQUEST, 'Job key (role, environment, name) is required.');
-  }
-  if (!job.taskConfig) throw new ApiError(ResponseCode.INVALID_REQUEST, 'Task configuration is required.');
-  if (!(job.instanceCount > 0))
-    throw new ApiError(ResponseCode.INVALID_REQUEST, 'Instance count must be positive.');
-  const exists = ctx
-    .state()
-    .tasks.some(
-      (t) =>
-        isActive(t) &&
-        t.assignedTask.task?.job &&
-        jobKeyString(t.assignedTask.task.job) === jobKeyString(key),
+async function createJob(
+  ctx: ApiContext,
+  description: JobConfiguration | undefined,
+): Promise<{ message?: string }> {
+  const job = validJob(description);
+  const key = job.key;
+  if (job.cronSchedule !== undefined) {
+    throw new ApiError(
+      ResponseCode.INVALID_REQUEST,
+      'Cron jobs may only be created/updated by calling scheduleCronJob.',
     );
-  if (exists) throw new ApiError(ResponseCode.INVALID_REQUEST, `Job ${jobKeyString(key)} already exists.`);
+  }
+  if (hasActiveTasks(ctx.state(), key) || cronJobOf(ctx.state(), key))
+    throw new ApiError(ResponseCode.INVALID_REQUEST, `Job ${jobKeyString(key)} already exists.`);
   const tasks = newJobTasks(job, Date.now(), ctx.schedulerHost);
   await ctx.mutate((s) => ({ ...s, tasks: [...s.tasks, ...tasks] }));
   return {};
