@@ -39,14 +39,33 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   },
 };
 
+// every command answers with these codes, so scripts and `kubectl aurora` callers can tell a usage error from a failure
+export const EXIT_CODES =
+  'exit codes: 0 done; 1 failed (invalid or unreadable input, cluster not found, API or scheduler error, ' +
+  'operator could not start); 2 usage error (unknown command or option, missing argument or environment)';
+
 function usage(): string {
-  const lines = Object.entries(COMMANDS).map(([name, cmd]) => `  ${name.padEnd(10)} ${cmd.summary}`);
-  return `usage: aurora-operator <command> [options]\n\ncommands:\n${lines.join('\n')}\n`;
+  const lines = Object.entries(COMMANDS).map(([name, cmd]) => `  ${name.padEnd(12)} ${cmd.summary}`);
+  return (
+    `usage: aurora-operator <command> [options]   (aurora-operator <command> --help for its options)\n\n` +
+    `commands:\n${lines.join('\n')}\n\n${EXIT_CODES}\n`
+  );
+}
+
+const wantsHelp = (args: readonly string[]): boolean => args.includes('--help') || args.includes('-h');
+
+/** commandHelp is what `<command> --help` prints: its usage line, what it does, and the exit codes. */
+export function commandHelp(command: Command): string {
+  const line = command.usage.replace(/^usage: /, '');
+  return `usage: ${line}\n\n${command.summary}\n\n${EXIT_CODES}\n`;
 }
 
 /** main dispatches argv (without node and script) and resolves to the exit code. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
-  const [name, ...rest] = argv;
+  const [first, ...afterFirst] = argv;
+  // `help <command>` is `<command> --help`
+  const args = first === 'help' && afterFirst[0] !== undefined ? [afterFirst[0], '--help'] : argv;
+  const [name, ...rest] = args;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     io.stdout(usage());
     return name === undefined ? 2 : 0;
@@ -57,6 +76,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return 2;
   }
   const command = await entry.load();
+  if (wantsHelp(rest)) {
+    io.stdout(commandHelp(command));
+    return 0;
+  }
   return command.run(rest, io);
 }
 
