@@ -53,7 +53,7 @@ function benchTask(n: number): StructValue {
 }
 
 /** writeBackup writes a Snapshot of `tasks` tasks a thousand at a time, so the writer never holds the file. */
-function writeBackup(path: string, tasks: number): void {
+export function writeBackup(path: string, tasks: number): void {
   const fd = openSync(path, 'w');
   try {
     const head = new BinaryWriter();

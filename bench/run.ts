@@ -7,6 +7,7 @@ import { decodeJsonStruct, encodeJsonStruct } from '../src/thrift/json-protocol.
 import { SnapshotSpec } from '../src/thrift/storage-schema.ts';
 import { syntheticCluster, syntheticObservation, syntheticSnapshot } from './fleet-fixtures.ts';
 import { backupDecodeSection } from './backup-decode.ts';
+import { backupShippingSection } from './backup-shipping.ts';
 import { taskReadSection } from './task-read.ts';
 import { formatLine } from './task-read-targets.ts';
 
@@ -136,8 +137,13 @@ for (const r of results) {
   );
 }
 // task reads against a real simulated leader of 1,000 to 20,000 tasks (bench/task-read.ts), then the agent's
-// streaming decode of a 100,000-task backup (bench/backup-decode.ts)
-const section = [...(await taskReadSection()), ...(await backupDecodeSection())];
+// streaming decode of a 100,000-task backup (bench/backup-decode.ts), then shipping and downloading that backup
+// through a real S3 gateway (bench/backup-shipping.ts)
+const section = [
+  ...(await taskReadSection()),
+  ...(await backupDecodeSection()),
+  ...(await backupShippingSection()),
+];
 for (const line of section) process.stdout.write(`${formatLine(line)}\n`);
 const checked = section.filter((l) => l.status !== 'info');
 const missed = checked.filter((l) => l.status === 'MISS').length;
