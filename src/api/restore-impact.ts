@@ -17,15 +17,37 @@ const ImpactTasks = z.object({
   taskIds: z.array(z.string()).describe(`The first ${IMPACT_LIST_LIMIT} task ids, sorted.`),
 });
 
-const SideDiff = z.object({
-  onlyLive: z
-    .array(z.string())
-    .describe('Exist now but not in the backup: the restore removes them (first entries, sorted).'),
-  onlyInBackup: z
-    .array(z.string())
-    .describe('Exist in the backup but not now: the restore brings them back (first entries, sorted).'),
-  changed: z.array(z.string()).describe('Differ between the backup and now (first entries, sorted).'),
-  count: z.int().min(0).describe('Entries in the three lists before truncation.'),
+const JobList = z.object({
+  count: z.int().min(0).describe('How many.'),
+  jobs: z.array(z.string()).describe(`The first ${IMPACT_LIST_LIMIT} (role/env/name), sorted.`),
+});
+
+const CronJobsDiff = z.object({
+  count: z.int().min(0).describe('Cron jobs that differ in any way (the sum of the three counts).'),
+  added: JobList.describe('Cron jobs scheduled since the backup: the restore removes them.'),
+  removed: JobList.describe('Cron jobs in the backup but descheduled since: the restore brings them back.'),
+  changed: JobList.describe(
+    'Cron jobs in both whose schedule or task configuration differs: the restore reverts them.',
+  ),
+});
+
+const QuotaChange = z.object({
+  role: z.string(),
+  backup: z
+    .string()
+    .describe('The quota in the backup, e.g. "cpus 4, ram 8192 MiB, disk 1024 MiB" ("none" when unset).'),
+  live: z.string().describe("The quota now, in the same form: the restore replaces it with the backup's."),
+});
+
+const QuotasDiff = z.object({
+  count: z.int().min(0).describe('Roles whose quota differs.'),
+  changed: z.array(QuotaChange).describe(`The first ${IMPACT_LIST_LIMIT} of them, by role.`),
+});
+
+/** A part of the live state the operator could not read, and why. */
+const NotCompared = z.object({
+  part: z.enum(['cronJobs', 'quotas']),
+  reason: z.string(),
 });
 
 export const RestoreImpact = z
@@ -59,14 +81,17 @@ export const RestoreImpact = z
       .describe(
         'Jobs in both whose configuration (digest of the task config) differs: the restore reverts it.',
       ),
-    cronJobs: SideDiff.optional().describe(
-      'Cron jobs (role/env/name) that differ or exist on one side only.',
+    cronJobs: CronJobsDiff.optional().describe(
+      'Cron jobs (getJobs) compared with the backup; absent when they could not be read (see notCompared).',
     ),
-    quotas: SideDiff.optional().describe('Role quotas that differ or exist on one side only.'),
+    quotas: QuotasDiff.optional().describe(
+      'Role quotas (getQuota) compared with the backup, an unset quota counting as none; absent when they ' +
+        'could not be read (see notCompared).',
+    ),
     notCompared: z
-      .array(z.string())
+      .array(NotCompared)
       .optional()
-      .describe('Parts of the state the operator could not read live, so they were not compared.'),
+      .describe('Parts of the state the operator could not read live, and why: unknown, not unchanged.'),
     summary: z.string().optional().describe('One line for people, also shown while awaiting approval.'),
   })
   .describe(
@@ -75,4 +100,6 @@ export const RestoreImpact = z
 
 export type RestoreImpact = z.infer<typeof RestoreImpact>;
 export type ImpactTasks = z.infer<typeof ImpactTasks>;
-export type SideDiff = z.infer<typeof SideDiff>;
+export type CronJobsDiff = z.infer<typeof CronJobsDiff>;
+export type QuotasDiff = z.infer<typeof QuotasDiff>;
+export type NotCompared = z.infer<typeof NotCompared>;

@@ -1,5 +1,11 @@
 // A restore's impact as plain text, for restore-plan and for diagnose's section on a pending restore.
-import type { ImpactTasks, RestoreImpact, SideDiff } from '../api/restore-impact.ts';
+import type {
+  CronJobsDiff,
+  ImpactTasks,
+  NotCompared,
+  QuotasDiff,
+  RestoreImpact,
+} from '../api/restore-impact.ts';
 
 function tasksBlock(title: string, t: ImpactTasks | undefined): string[] {
   if (!t || t.count === 0) return [`${title}: none`];
@@ -19,16 +25,32 @@ function tasksBlock(title: string, t: ImpactTasks | undefined): string[] {
   ];
 }
 
-function sideBlock(title: string, d: SideDiff | undefined, notCompared: boolean): string[] {
-  if (notCompared) return [`${title}: not compared (not read from the live scheduler)`];
-  if (!d || d.count === 0) return [`${title}: no difference`];
-  const part = (label: string, list: readonly string[]) =>
-    list.length ? [`  ${label}: ${list.join(', ')}`] : [];
+function cronBlock(d: CronJobsDiff | undefined, unread: NotCompared | undefined): string[] {
+  if (unread || !d) return [`Cron jobs: not compared (${unread?.reason ?? 'not read'})`];
+  if (d.count === 0) return ['Cron jobs: no change'];
+  const part = (label: string, list: CronJobsDiff['added']) => {
+    const more = list.count > list.jobs.length ? `, … ${list.count - list.jobs.length} more` : '';
+    return list.count ? [`  ${label} (${list.count}): ${list.jobs.join(', ')}${more}`] : [];
+  };
   return [
-    `${title}: ${d.count} differ`,
-    ...part('only live (removed by the restore)', d.onlyLive),
-    ...part('only in the backup (brought back)', d.onlyInBackup),
-    ...part('changed', d.changed),
+    `Cron jobs: ${d.count} change`,
+    ...part('scheduled since the backup (removed by the restore)', d.added),
+    ...part('descheduled since (brought back)', d.removed),
+    ...part('schedule or task config changed (reverted)', d.changed),
+  ];
+}
+
+function quotaBlock(d: QuotasDiff | undefined, unread: NotCompared | undefined): string[] {
+  if (unread || !d) return [`Quotas: not compared (${unread?.reason ?? 'not read'})`];
+  if (d.count === 0) return ['Quotas: no change'];
+  const width = Math.max(4, ...d.changed.map((q) => q.role.length));
+  const backupWidth = Math.max(6, ...d.changed.map((q) => q.backup.length));
+  const more = d.count > d.changed.length ? [`    … ${d.count - d.changed.length} more roles`] : [];
+  return [
+    `Quotas: ${d.count} change (the restore sets the backup's)`,
+    `    ${'ROLE'.padEnd(width)}  ${'BACKUP'.padEnd(backupWidth)}  LIVE`,
+    ...d.changed.map((q) => `    ${q.role.padEnd(width)}  ${q.backup.padEnd(backupWidth)}  ${q.live}`),
+    ...more,
   ];
 }
 
@@ -46,8 +68,14 @@ export function renderImpact(impact: RestoreImpact, indent = ''): string {
           ? `${impact.changedJobs.count} (${impact.changedJobs.jobs.join(', ')})`
           : 'none'
       }`,
-      ...sideBlock('Cron jobs', impact.cronJobs, impact.notCompared?.includes('cronJobs') ?? false),
-      ...sideBlock('Quotas', impact.quotas, impact.notCompared?.includes('quotas') ?? false),
+      ...cronBlock(
+        impact.cronJobs,
+        impact.notCompared?.find((n) => n.part === 'cronJobs'),
+      ),
+      ...quotaBlock(
+        impact.quotas,
+        impact.notCompared?.find((n) => n.part === 'quotas'),
+      ),
     );
   }
   return lines.map((l) => `${indent}${l}\n`).join('');

@@ -5,6 +5,7 @@ import { AgentBackupError } from '../agent/agent-errors.ts';
 import { TerminalError } from '../controller/result.ts';
 import { clusterOf } from './cluster-ref.ts';
 import { computeImpact, unknownImpact } from './impact.ts';
+import { readLiveConfig } from './impact-live.ts';
 import { readLiveState } from './live-state.ts';
 import { sourceBackupId } from './source-backup.ts';
 import type { RestoreEffects, RestoreStep, StepOutcome } from './step.ts';
@@ -41,8 +42,11 @@ export async function readImpact(ctx: ImpactContext): Promise<StepOutcome> {
   const leader = livePods(ctx).find((p) => p.lifecycle === 'ACTIVE' && p.podIP);
   if (!leader?.podIP)
     throw new Error('no scheduler is ACTIVE (leading and registered) to read the live state from');
-  const live = await readLiveState(ctx.fx.admin(leader.podIP, cluster.spec.httpPort));
-  const impact = computeImpact(backup, live, ctx.fx.now(), { leader: leader.name });
+  const admin = ctx.fx.admin(leader.podIP, cluster.spec.httpPort);
+  const live = await readLiveState(admin);
+  // cron jobs and quotas that cannot be read are recorded as not compared; only the tasks are retried
+  const config = await readLiveConfig(admin, backup, live.tasks);
+  const impact = computeImpact(backup, { ...live, ...config }, ctx.fx.now(), { leader: leader.name });
   return { message: `impact: ${impact.summary}`, status: { impact } };
 }
 

@@ -21,9 +21,22 @@ export function summarizeImpact(impact: RestoreImpact): string {
   if (impact.changedJobs?.count) {
     parts.push(`${plural(impact.changedJobs.count, 'job')} back to the backup's configuration`);
   }
-  if (impact.cronJobs?.count) parts.push(`${plural(impact.cronJobs.count, 'cron job')} differ`);
-  if (impact.quotas?.count) parts.push(`${plural(impact.quotas.count, 'quota')} differ`);
   if (parts.length === 0) parts.push('kills no task: the live tasks match the backup');
-  const unread = impact.notCompared?.length ? `; not compared: ${impact.notCompared.join(', ')}` : '';
+  const config = configChange(impact);
+  if (config) parts.push(config);
+  const unread = impact.notCompared?.length
+    ? `; not compared: ${impact.notCompared.map((n) => `${PART_NAMES[n.part]} (${n.reason})`).join(', ')}`
+    : '';
   return `${parts.join('; ')}; ${age}${unread}`;
+}
+
+const PART_NAMES = { cronJobs: 'cron jobs', quotas: 'quotas' } as const;
+
+/** configChange: "1 cron job and 2 quotas change", or undefined when neither does. */
+function configChange(impact: RestoreImpact): string | undefined {
+  const crons = impact.cronJobs?.count ?? 0;
+  const quotas = impact.quotas?.count ?? 0;
+  const what = [...(crons ? [plural(crons, 'cron job')] : []), ...(quotas ? [plural(quotas, 'quota')] : [])];
+  if (what.length === 0) return undefined;
+  return `${what.join(' and ')} ${what.length === 1 && crons + quotas === 1 ? 'changes' : 'change'}`;
 }

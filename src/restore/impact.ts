@@ -5,10 +5,11 @@ import {
   IMPACT_JOB_LIMIT,
   IMPACT_LIST_LIMIT,
   type ImpactTasks,
+  type NotCompared,
   type RestoreImpact,
-  type SideDiff,
 } from '../api/restore-impact.ts';
 import type { BackupSummary, CronJobSummary, QuotaSummary, TaskSummary } from '../aurora/backup-summary.ts';
+import { computeCronJobsDiff, computeQuotasDiff } from './impact-config.ts';
 import { summarizeImpact } from './impact-summary.ts';
 
 /** What the operator read of the live scheduler; a part left undefined was not read and is not compared. */
@@ -16,6 +17,8 @@ export interface LiveState {
   tasks: readonly TaskSummary[];
   cronJobs?: readonly CronJobSummary[];
   quotas?: readonly QuotaSummary[];
+  /** why a part was not read, when it was tried */
+  unread?: readonly NotCompared[];
 }
 
 export interface ImpactOptions {
@@ -49,30 +52,6 @@ export function impactTasks(tasks: readonly TaskSummary[], limit = IMPACT_LIST_L
       .map((t) => t.id)
       .sort()
       .slice(0, limit),
-  };
-}
-
-/** sideDiff compares keyed entries (cron jobs by job, quotas by role) by their comparable value. */
-function sideDiff<T>(
-  backup: readonly T[],
-  live: readonly T[],
-  key: (t: T) => string,
-  value: (t: T) => string,
-  limit: number,
-): SideDiff {
-  const inBackup = new Map(backup.map((t) => [key(t), value(t)]));
-  const inLive = new Map(live.map((t) => [key(t), value(t)]));
-  const onlyLive = [...inLive.keys()].filter((k) => !inBackup.has(k)).sort();
-  const onlyInBackup = [...inBackup.keys()].filter((k) => !inLive.has(k)).sort();
-  const changed = [...inLive]
-    .filter(([k, v]) => inBackup.has(k) && inBackup.get(k) !== v)
-    .map(([k]) => k)
-    .sort();
-  return {
-    onlyLive: onlyLive.slice(0, limit),
-    onlyInBackup: onlyInBackup.slice(0, limit),
-    changed: changed.slice(0, limit),
-    count: onlyLive.length + onlyInBackup.length + changed.length,
   };
 }
 
@@ -112,7 +91,9 @@ export function computeImpact(
     .filter(([job, digests]) => backupConfigs.has(job) && backupConfigs.get(job) !== digests)
     .map(([job]) => job)
     .sort();
-  const notCompared = [...(live.cronJobs ? [] : ['cronJobs']), ...(live.quotas ? [] : ['quotas'])];
+  const notCompared = (['cronJobs', 'quotas'] as const)
+    .filter((part) => live[part] === undefined)
+    .map((part) => live.unread?.find((u) => u.part === part) ?? { part, reason: 'not read' });
   const impact: RestoreImpact = {
     known: true,
     backup: backup.name,
@@ -124,28 +105,8 @@ export function computeImpact(
     killed: impactTasks(killed, limit),
     rescheduled: impactTasks(rescheduled, limit),
     changedJobs: { count: changedJobs.length, jobs: changedJobs.slice(0, limit) },
-    ...(live.cronJobs
-      ? {
-          cronJobs: sideDiff(
-            backup.cronJobs,
-            live.cronJobs,
-            (c) => c.job,
-            (c) => `${c.schedule} ${c.config}`,
-            limit,
-          ),
-        }
-      : {}),
-    ...(live.quotas
-      ? {
-          quotas: sideDiff(
-            backup.quotas,
-            live.quotas,
-            (q) => q.role,
-            (q) => q.resources,
-            limit,
-          ),
-        }
-      : {}),
+    ...(live.cronJobs ? { cronJobs: computeCronJobsDiff(backup.cronJobs, live.cronJobs, limit) } : {}),
+    ...(live.quotas ? { quotas: computeQuotasDiff(backup.quotas, live.quotas, limit) } : {}),
     ...(notCompared.length ? { notCompared } : {}),
   };
   return { ...impact, summary: summarizeImpact(impact) };

@@ -69,11 +69,15 @@ test('jobs created since are killed, a rescheduled task is counted once, configs
     taskIds: ['a-1'],
   });
   assert.equal(impact.changedJobs, { count: 1, jobs: [B] });
-  assert.equal(impact.notCompared, ['cronJobs', 'quotas']);
+  assert.equal(impact.notCompared, [
+    { part: 'cronJobs', reason: 'not read' },
+    { part: 'quotas', reason: 'not read' },
+  ]);
   assert.is(
     impact.summary,
     'will kill 2 tasks in 1 job created after the backup; 1 task rescheduled since (killed and re-created); ' +
-      "1 job back to the backup's configuration; backup age 2h10m; not compared: cronJobs, quotas",
+      "1 job back to the backup's configuration; backup age 2h10m; " +
+      'not compared: cron jobs (not read), quotas (not read)',
   );
 });
 
@@ -116,37 +120,117 @@ test('counts stay complete while ids and jobs are truncated', () => {
   assert.match(impact.summary ?? '', /^will kill 120 tasks in 60 jobs created after the backup/);
 });
 
-test('cron jobs and quotas: only live, only in the backup, changed', () => {
+const cron = (job: string, schedule: string, config = 'x') => ({ job, schedule, config });
+const QUOTA = 'cpus 4, ram 8192 MiB, disk 1024 MiB';
+
+test('cron jobs: scheduled since (added), descheduled since (removed), schedule or config changed', () => {
   const backup = backupOf([], {
     cronJobs: [
-      { job: 'www/prod/nightly', schedule: '0 2 * * *', config: 'x' },
-      { job: 'www/prod/gone', schedule: '0 3 * * *', config: 'x' },
+      cron('www/prod/nightly', '0 2 * * *'),
+      cron('www/prod/gone', '0 3 * * *'),
+      cron('www/prod/reconfigured', '0 1 * * *', 'x'),
+      cron('www/prod/same', '0 6 * * *'),
     ],
-    quotas: [{ role: 'www', resources: 'cpus 4, ram 8192 MiB, disk 1024 MiB' }],
   });
+  const live = [
+    cron('www/prod/nightly', '0 4 * * *'),
+    cron('www/prod/new', '0 5 * * *', 'y'),
+    cron('www/prod/reconfigured', '0 1 * * *', 'z'),
+    cron('www/prod/same', '0 6 * * *'),
+  ];
+  const impact = computeImpact(backup, { tasks: [], cronJobs: live, quotas: [] }, now);
+  assert.equal(impact.cronJobs, {
+    count: 4,
+    added: { count: 1, jobs: ['www/prod/new'] },
+    removed: { count: 1, jobs: ['www/prod/gone'] },
+    changed: { count: 2, jobs: ['www/prod/nightly', 'www/prod/reconfigured'] },
+  });
+  assert.is(impact.notCompared, undefined);
+  assert.is(
+    impact.summary,
+    'kills no task: the live tasks match the backup; 4 cron jobs change; backup age 2h10m',
+  );
+});
+
+test('cron job lists are truncated, their counts are not', () => {
+  const live = Array.from({ length: 30 }, (_, i) =>
+    cron(`r/prod/j${String(i).padStart(2, '0')}`, '* * * * *'),
+  );
+  const impact = computeImpact(backupOf([]), { tasks: [], cronJobs: live, quotas: [] }, now, { limit: 3 });
+  assert.equal(impact.cronJobs?.added, { count: 30, jobs: ['r/prod/j00', 'r/prod/j01', 'r/prod/j02'] });
+  assert.is(impact.cronJobs?.count, 30);
+});
+
+test('quotas: changed, set since the backup, and an unset quota equal to a zero one', () => {
+  const backup = backupOf([], {
+    quotas: [
+      { role: 'www', resources: QUOTA },
+      { role: 'gone', resources: 'cpus 1, ram 512 MiB, disk 10 MiB' },
+    ],
+  });
+  const live = [
+    { role: 'www', resources: 'cpus 8, ram 8192 MiB, disk 1024 MiB' },
+    { role: 'batch', resources: 'cpus 1, ram 512 MiB, disk 10 MiB' },
+    // getQuota's answer for a role that has no quota, in the backup or now
+    { role: 'idle', resources: 'cpus 0, ram 0 MiB, disk 0 MiB' },
+    { role: 'gone', resources: 'cpus 0, ram 0 MiB, disk 0 MiB' },
+  ];
+  const impact = computeImpact(backup, { tasks: [], cronJobs: [], quotas: live }, now);
+  assert.equal(impact.quotas, {
+    count: 3,
+    changed: [
+      { role: 'batch', backup: 'none', live: 'cpus 1, ram 512 MiB, disk 10 MiB' },
+      { role: 'gone', backup: 'cpus 1, ram 512 MiB, disk 10 MiB', live: 'none' },
+      { role: 'www', backup: QUOTA, live: 'cpus 8, ram 8192 MiB, disk 1024 MiB' },
+    ],
+  });
+  assert.match(impact.summary ?? '', /; 3 quotas change; backup age/);
+});
+
+test('one cron job and two quotas: the summary names both', () => {
+  const backup = backupOf([], {
+    quotas: [
+      { role: 'a', resources: QUOTA },
+      { role: 'b', resources: QUOTA },
+    ],
+  });
+  const impact = computeImpact(
+    backup,
+    { tasks: [], cronJobs: [cron('a/prod/c', '0 1 * * *')], quotas: [{ role: 'a', resources: 'cpus 1' }] },
+    now,
+  );
+  assert.is(
+    impact.summary,
+    'kills no task: the live tasks match the backup; 1 cron job and 2 quotas change; backup age 2h10m',
+  );
+  const one = computeImpact(
+    backupOf([]),
+    { tasks: [], cronJobs: [cron('a/prod/c', '* * * * *')], quotas: [] },
+    now,
+  );
+  assert.match(one.summary ?? '', /; 1 cron job changes;/);
+});
+
+test('a part that could not be read is not compared, with its reason, and the other still is', () => {
+  const backup = backupOf([], { cronJobs: [cron('www/prod/nightly', '0 2 * * *')] });
   const impact = computeImpact(
     backup,
     {
       tasks: [],
-      cronJobs: [
-        { job: 'www/prod/nightly', schedule: '0 4 * * *', config: 'x' },
-        { job: 'www/prod/new', schedule: '0 5 * * *', config: 'y' },
-      ],
-      quotas: [
-        { role: 'www', resources: 'cpus 8, ram 8192 MiB, disk 1024 MiB' },
-        { role: 'batch', resources: 'cpus 1, ram 512 MiB, disk 10 MiB' },
-      ],
+      cronJobs: [],
+      unread: [{ part: 'quotas', reason: 'getRoleSummary: ERROR_TRANSIENT: Storage is not READY' }],
     },
     now,
   );
-  assert.equal(impact.cronJobs, {
-    onlyLive: ['www/prod/new'],
-    onlyInBackup: ['www/prod/gone'],
-    changed: ['www/prod/nightly'],
-    count: 3,
-  });
-  assert.equal(impact.quotas, { onlyLive: ['batch'], onlyInBackup: [], changed: ['www'], count: 2 });
-  assert.match(impact.summary ?? '', /3 cron jobs differ; 2 quotas differ/);
+  assert.is(impact.quotas, undefined, 'an unread part is absent, not empty');
+  assert.equal(impact.cronJobs?.removed, { count: 1, jobs: ['www/prod/nightly'] });
+  assert.equal(impact.notCompared, [
+    { part: 'quotas', reason: 'getRoleSummary: ERROR_TRANSIENT: Storage is not READY' },
+  ]);
+  assert.match(
+    impact.summary ?? '',
+    /1 cron job changes; backup age 2h10m; not compared: quotas \(getRoleSummary: ERROR_TRANSIENT: Storage is not READY\)$/,
+  );
 });
 
 test('an unread leader gives an unknown impact, never "nothing"', () => {

@@ -1,5 +1,5 @@
 // The simulator's /api servlet as real Aurora answers it, driven by raw HTTP and by the operator's own client.
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -14,48 +14,19 @@ import { ResponseSpec } from '../../../src/thrift/api-schema.ts';
 import { ResponseCode, ScheduleStatus, type ScheduledTask } from '../../../src/thrift/api-types.ts';
 import { decodeMessage, encodeMessage, MessageType, resultSpec } from '../../../src/thrift/message.ts';
 import { argsSpecOf } from '../../../src/thrift/service-schema.ts';
-import {
-  parseMediaType,
-  protocolForContentType,
-  replyFormat,
-  serveApi,
-} from '../../world/simulator/api-servlet.ts';
-import type { StoredState } from '../../world/simulator/log-store.ts';
-import { createStagedRecovery } from '../../world/simulator/staged-recovery.ts';
-import type { ApiContext } from '../../world/simulator/thrift-api.ts';
+import { parseMediaType, protocolForContentType, replyFormat } from '../../world/simulator/api-servlet.ts';
+import { startSimApi, type SimApi } from './api-server-fixture.ts';
 
-let state: StoredState = { tasks: [] };
-const ctx: ApiContext = {
-  clusterName: 'sim',
-  schedulerHost: '127.0.0.1',
-  storageReady: () => true,
-  state: () => state,
-  mutate: async (change) => {
-    state = change(state);
-  },
-  backupNow: () => undefined,
-  snapshot: async () => undefined,
-  listBackups: () => [],
-  recovery: createStagedRecovery('/nonexistent-backup-dir'),
-  commitRecovery: async () => undefined,
-};
-
-let server: Server;
+let sim: SimApi;
 let base: string;
 test.before(async () => {
-  server = createServer((req, res) => void serveApi(ctx, req, res));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  sim = await startSimApi();
+  base = sim.base;
 });
-test.after(() => {
-  server.closeAllConnections();
-  server.close();
-});
-test.before.each(() => {
-  state = { tasks: [] };
-});
+test.after(() => sim.close());
+test.before.each(() => sim.reset());
 
-const admin = () => createAuroraAdminClient({ baseUrl: base, timeoutMs: 2000 });
+const admin = () => sim.admin();
 const post = (body: string | Buffer, headers: Record<string, string>) =>
   fetch(`${base}/api`, { method: 'POST', body, headers });
 const callBody = (name: string, args: Record<string, unknown> = {}): Buffer =>
@@ -350,14 +321,14 @@ test('the getJobs and getQuota results are Result union fields 4 and 5 on the wi
 });
 
 test('the storage reads answer ERROR_TRANSIENT while storage is not READY, as the client reports', async () => {
-  const saved = ctx.storageReady;
-  ctx.storageReady = () => false;
+  const saved = sim.ctx.storageReady;
+  sim.ctx.storageReady = () => false;
   try {
     const err = await getJobs(admin()).catch((e: unknown) => e);
     assert.instance(err, AuroraRpcError);
     assert.is((err as AuroraRpcError).responseCode, ResponseCode.ERROR_TRANSIENT);
   } finally {
-    ctx.storageReady = saved;
+    sim.ctx.storageReady = saved;
   }
 });
 
