@@ -10,7 +10,7 @@ const WINDOW_MS = 100_000;
 const test = suite<{ env?: E2eEnv }>('idle-quiet', {});
 
 test.before(async (ctx) => {
-  ctx.env = await startE2eEnv('127.0.3.13');
+  ctx.env = await startE2eEnv('127.0.3.15');
   await ctx.env.kubectl(['create', 'namespace', NS]);
 });
 

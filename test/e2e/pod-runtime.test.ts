@@ -220,7 +220,7 @@ test('a failing httpGet liveness probe restarts the container; an exec readiness
   );
   const last = restarted.status!.containerStatuses![0]!.lastState?.terminated;
   assert.ok(last, 'lastState.terminated is reported');
-  assert.match(containerLog(stateDir, created, 'main', 0), 'listening on 127.2.');
+  assert.match(containerLog(stateDir, created, 'main', 0), 'listening on 127.14.');
 });
 
 test('init containers run in order, a failing one is retried, then the app starts', async () => {

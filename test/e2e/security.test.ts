@@ -28,7 +28,7 @@ const CREDENTIALS = `aurora:${PASSWORD}`;
 const test = suite<{ env?: E2eEnv }>('security', {});
 
 test.before(async (ctx) => {
-  ctx.env = await startE2eEnv('127.0.3.12');
+  ctx.env = await startE2eEnv('127.0.3.16');
   for (const ns of [NS, WATCHED, UNWATCHED]) await ctx.env.kubectl(['create', 'namespace', ns]);
 });
 
