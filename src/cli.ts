@@ -33,6 +33,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
       'print what restoring a cluster from a backup would kill (restore-plan <cluster> --backup <id|latest>)',
     load: async () => (await import('./cli/restore-plan-command.ts')).restorePlanCommand,
   },
+  'check-install': {
+    summary: "check an installed operator: /readyz answers and both CRDs are served (the chart's helm test)",
+    load: async () => (await import('./cli/check-install-command.ts')).checkInstallCommand,
+  },
   'backup-agent': {
     summary: 'serve the backup directory to the operator (sidecar of every scheduler pod)',
     load: async () => (await import('./cli/backup-agent-command.ts')).backupAgentCommand,
