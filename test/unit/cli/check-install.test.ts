@@ -7,8 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { main } from '../../../src/cli.ts';
-import type { CliIo } from '../../../src/cli/command.ts';
+import { runCli } from './cli-fixture.ts';
 
 interface World {
   ready: boolean;
@@ -59,17 +58,8 @@ test.after(() => {
   server.close();
 });
 
-async function checkInstall(args: string[] = ['--url', `${base}/readyz`]) {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    stdout: (s) => (out += s),
-    stderr: (s) => (err += s),
-    readFile: () => Promise.reject(new Error('unused')),
-    readStdin: () => Promise.reject(new Error('unused')),
-  };
-  return { code: await main(['check-install', ...args, '--timeout-ms', '3000'], io), out, err };
-}
+const checkInstall = (args: string[] = ['--url', `${base}/readyz`]) =>
+  runCli(['check-install', ...args, '--timeout-ms', '3000']);
 
 test('a ready operator and both CRDs served: exit 0, one ok line per check', async () => {
   Object.assign(world, {

@@ -6,22 +6,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { COMMANDS, EXIT_CODES, main } from '../../../src/cli.ts';
-import type { CliIo } from '../../../src/cli/command.ts';
+import { COMMANDS, EXIT_CODES } from '../../../src/cli.ts';
+import { runCli } from './cli-fixture.ts';
 
 const PLUGIN = new URL('../../../bin/kubectl-aurora', import.meta.url).pathname;
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    stdout: (s) => (out += s),
-    stderr: (s) => (err += s),
-    readFile: () => Promise.reject(new Error('help must not read files')),
-    readStdin: () => Promise.reject(new Error('help must not read stdin')),
-  };
-  return { code: await main(args, io), out, err };
-}
+const cli = (args: string[]) => runCli(args);
 
 test('<command> --help, -h and help <command> print the usage, the summary and the exit codes', async () => {
   assert.ok(Object.keys(COMMANDS).length >= 6);

@@ -3,24 +3,12 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseAllDocuments } from 'yaml';
-import { main } from '../../../src/cli.ts';
-import type { CliIo } from '../../../src/cli/command.ts';
 import { renderCluster } from '../../../src/cli/render-command.ts';
+import { runCli } from './cli-fixture.ts';
 
 const example = (name: string) => fileURLToPath(new URL(`../../../examples/${name}`, import.meta.url));
 
-async function cli(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    stdout: (s) => (out += s),
-    stderr: (s) => (err += s),
-    readFile: (path) => readFile(path, 'utf8'),
-    readStdin: () => Promise.resolve(stdin),
-  };
-  const code = await main(args, io);
-  return { code, out, err };
-}
+const cli = runCli;
 
 test('render prints every object as multi-document YAML', async () => {
   const { code, out, err } = await cli(['render', '-f', example('aurora-cluster.yaml')]);
@@ -83,6 +71,31 @@ test('renderCluster rejects YAML errors and multiple documents', () => {
   assert.equal(two, { ok: false, errors: ['expected exactly one AuroraCluster document, found 2'] });
   const wrongKind = renderCluster('apiVersion: v1\nkind: Pod\nmetadata: {name: x}\n', 'yaml');
   assert.ok(!wrongKind.ok && wrongKind.errors.some((e) => e.startsWith('apiVersion:')));
+});
+
+test('render --version checks the manifest as that Aurora release: a fork plugin flag passes on 0.27.0 only', async () => {
+  const text = (await readFile(example('aurora-cluster.yaml'), 'utf8')).replace(
+    '- -allowed_container_types=MESOS,DOCKER',
+    '- -http_offer_set_endpoint=http://127.0.0.1:9090',
+  );
+  const fork = await cli(['render', '-f', '-', '--version', '0.27.0'], text);
+  assert.is(fork.code, 0, fork.err);
+  assert.match(fork.out, '-http_offer_set_endpoint=http://127.0.0.1:9090');
+  // the example's image is tagged 0.22.0: rendered, with a warning on stderr
+  assert.match(
+    fork.err,
+    'warning: ImageVersionMismatch: spec.image aurora-scheduler:0.22.0 is tagged 0.22.0',
+  );
+  const apache = await cli(['render', '-f', '-', '--version', '0.22.0'], text);
+  assert.is(apache.code, 1);
+  assert.match(apache.err, 'spec.extraArgs[0]: -http_offer_set_endpoint is a plugin flag of Aurora 0.24.0');
+  const unknown = await cli(['render', '-f', '-', '--version', '0.28.0'], text);
+  assert.is(unknown.code, 1);
+  assert.match(unknown.err, 'spec.version: unknown Aurora version: the supported ones are 0.22.0');
+  // without --version the image tag decides: 0.22.0 here
+  assert.is((await cli(['render', '-f', '-'], text)).code, 1);
+  const plain = await cli(['render', '-f', example('aurora-cluster.yaml')]);
+  assert.is(plain.err, '', 'no warning when the tag and the version agree');
 });
 
 test('crds prints both CRDs', async () => {
