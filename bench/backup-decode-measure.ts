@@ -1,9 +1,11 @@
 // The child of the backup-decode benchmark: in a fresh process, as the agent sidecar is, it checks and then
-// summarizes one backup file and prints the time and the memory each took as one JSON line.
+// summarizes one backup file and prints the time and the memory each took as one JSON line; given a second path it
+// writes the summary there as the agent would send it.
 import { basename } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { writeFileSync } from 'node:fs';
 import { checkBackupFile } from '../src/agent/backup-check.ts';
 import { summarizeBackupFile } from '../src/agent/backup-summary-file.ts';
+import { peakRss } from './peak-rss.ts';
 
 export interface DecodeMeasure {
   checkMs: number;
@@ -20,22 +22,11 @@ export interface DecodeMeasure {
   summaryHeapKept: number;
 }
 
-/** peakRss samples RSS every few milliseconds while `work` runs; the decode yields at every read. */
-async function peakRss<T>(work: () => Promise<T>): Promise<{ value: T; ms: number; peak: number }> {
-  let peak = process.memoryUsage.rss();
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 5);
-  const start = performance.now();
-  try {
-    const value = await work();
-    return { value, ms: performance.now() - start, peak: Math.max(peak, process.memoryUsage.rss()) };
-  } finally {
-    clearInterval(sampler);
-  }
-}
-
-const path = process.argv[2];
+const [path, summaryOut] = process.argv.slice(2);
 if (!path || !globalThis.gc)
-  throw new Error('usage: node --expose-gc bench/backup-decode-measure.ts <backup file>');
+  throw new Error(
+    'usage: node --expose-gc bench/backup-decode-measure.ts <backup file> [<summary JSON out>]',
+  );
 const name = basename(path);
 globalThis.gc();
 const baseRss = process.memoryUsage.rss();
@@ -58,4 +49,6 @@ const measure: DecodeMeasure = {
   summaryRssGrowth: summary.peak - baseRss,
   summaryHeapKept: kept,
 };
+// the summary as the agent sends it, for the operator-side impact benchmark (bench/restore-impact-measure.ts)
+if (summaryOut && result) writeFileSync(summaryOut, JSON.stringify(result));
 process.stdout.write(`${JSON.stringify(measure)}\n`);

@@ -1,15 +1,17 @@
 // Streaming decode of a 100,000-task backup, as the backup agent does it for a check and a summary: the time and
-// how much the process grows, measured in a fresh child process. `node bench/backup-decode.ts` runs it alone;
-// `npm run bench` includes it.
+// how much the process grows, measured in a fresh child process; then the operator's impact of restoring it.
+// `node bench/backup-decode.ts` runs it alone; `npm run bench` includes it.
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BinaryWriter, writeStruct } from '../src/thrift/binary-protocol.ts';
 import { ScheduledTaskSpec } from '../src/thrift/api-schema.ts';
+import { QuotaConfigurationSpec, StoredCronJobSpec } from '../src/thrift/storage-schema.ts';
 import { ScheduleStatus } from '../src/thrift/api-types.ts';
 import { TType, type StructValue } from '../src/thrift/schema.ts';
 import type { DecodeMeasure } from './backup-decode-measure.ts';
+import { impactSection } from './restore-impact.ts';
 import { formatLine, type SectionLine } from './task-read-targets.ts';
 
 export const TASKS = 100_000;
@@ -21,14 +23,16 @@ const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`
 const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
 /** benchTask: a service task with the fields Aurora stores, its executor data about 1 KiB like a Thermos config. */
-function benchTask(n: number): StructValue {
+export function benchTask(n: number): StructValue {
   const job = { role: `role-${n % 20}`, environment: 'prod', name: `job-${n % 500}` };
+  // 500 jobs of 200 instances: each job and instance holds one task, as in Aurora
+  const instanceId = Math.floor(n / 500);
   return {
     assignedTask: {
-      taskId: `${1_764_000_000_000 + n}-${job.role}-prod-${job.name}-${n % 200}-${n.toString(16).padStart(8, '0')}`,
+      taskId: `${1_764_000_000_000 + n}-${job.role}-prod-${job.name}-${instanceId}-${n.toString(16).padStart(8, '0')}`,
       slaveId: `agent-${n % 1000}-S0`,
       slaveHost: `host-${n % 1000}.cluster.internal`,
-      instanceId: n % 200,
+      instanceId,
       assignedPorts: { http: 31_000 + (n % 1000) },
       task: {
         job,
@@ -52,6 +56,34 @@ function benchTask(n: number): StructValue {
   };
 }
 
+/** Cron templates and role quotas in the benchmark's backup (Snapshot fields 5 and 8), as a busy cluster has. */
+export const CRON_JOBS = 200;
+export const QUOTA_ROLES = 20;
+
+export function benchCronJob(n: number, schedule = `${n % 60} ${n % 24} * * *`): StructValue {
+  const key = { role: `role-${n % QUOTA_ROLES}`, environment: 'prod', name: `cron-${n}` };
+  const task = (benchTask(n)['assignedTask'] as StructValue)['task'] as StructValue;
+  return {
+    key,
+    cronSchedule: schedule,
+    instanceCount: 1,
+    taskConfig: { ...task, job: key, isService: false },
+  };
+}
+
+export const benchQuota = (n: number, cpus = 100): StructValue => ({
+  role: `role-${n}`,
+  quota: { resources: [{ numCpus: cpus }, { ramMb: 102_400 }, { diskMb: 1_048_576 }] },
+});
+
+/** setHeader starts a Snapshot set field of `count` structs. */
+function setHeader(w: BinaryWriter, id: number, count: number): void {
+  w.byte(TType.SET);
+  w.i16(id);
+  w.byte(TType.STRUCT);
+  w.i32(count);
+}
+
 /** writeBackup writes a Snapshot of `tasks` tasks a thousand at a time, so the writer never holds the file. */
 export function writeBackup(path: string, tasks: number): void {
   const fd = openSync(path, 'w');
@@ -60,10 +92,7 @@ export function writeBackup(path: string, tasks: number): void {
     head.byte(TType.I64);
     head.i16(1);
     head.i64(1_764_000_000_000);
-    head.byte(TType.SET);
-    head.i16(4);
-    head.byte(TType.STRUCT);
-    head.i32(tasks);
+    setHeader(head, 4, tasks);
     writeSync(fd, head.toBuffer());
     for (let from = 0; from < tasks; from += 1000) {
       const batch = new BinaryWriter();
@@ -71,7 +100,14 @@ export function writeBackup(path: string, tasks: number): void {
         writeStruct(batch, ScheduledTaskSpec, benchTask(n));
       writeSync(fd, batch.toBuffer());
     }
-    writeSync(fd, Buffer.from([TType.STOP]));
+    const tail = new BinaryWriter();
+    setHeader(tail, 5, CRON_JOBS);
+    for (let n = 0; n < CRON_JOBS; n++)
+      writeStruct(tail, StoredCronJobSpec, { jobConfiguration: benchCronJob(n) });
+    setHeader(tail, 8, QUOTA_ROLES);
+    for (let n = 0; n < QUOTA_ROLES; n++) writeStruct(tail, QuotaConfigurationSpec, benchQuota(n));
+    tail.byte(TType.STOP);
+    writeSync(fd, tail.toBuffer());
   } finally {
     closeSync(fd);
   }
@@ -117,8 +153,10 @@ export async function backupDecodeSection(): Promise<SectionLine[]> {
     const measure = new URL('./backup-decode-measure.ts', import.meta.url).pathname;
     // the sidecar's own Node flags (bin/aurora-operator): 2 MiB semi-spaces
     const flags = ['--expose-gc', '--max-semi-space-size=2'];
-    const out = execFileSync(process.execPath, [...flags, measure, path], { encoding: 'utf8' });
-    return judge(JSON.parse(out) as DecodeMeasure, statSync(path).size);
+    const summary = join(dir, 'summary.json');
+    const out = execFileSync(process.execPath, [...flags, measure, path, summary], { encoding: 'utf8' });
+    // then the operator's side: the impact of restoring that backup (bench/restore-impact.ts)
+    return [...judge(JSON.parse(out) as DecodeMeasure, statSync(path).size), ...impactSection(summary)];
   } catch (err) {
     const measured = err instanceof Error ? err.message : String(err);
     return [{ status: 'MISS', name: 'backup decode: measurement', measured, target: 'completed' }];

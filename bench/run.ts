@@ -137,7 +137,8 @@ for (const r of results) {
   );
 }
 // task reads against a real simulated leader of 1,000 to 20,000 tasks (bench/task-read.ts), then the agent's
-// streaming decode of a 100,000-task backup (bench/backup-decode.ts), then shipping and downloading that backup
+// streaming decode of a 100,000-task backup and the operator's impact of restoring it (bench/backup-decode.ts,
+// bench/restore-impact.ts), then shipping and downloading that backup
 // through a real S3 gateway (bench/backup-shipping.ts)
 const section = [
   ...(await taskReadSection()),

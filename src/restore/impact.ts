@@ -30,7 +30,17 @@ export interface ImpactOptions {
 /** Aurora's terminal states: a task in one of them is history, not something a restore kills. */
 const TERMINAL = new Set(['FINISHED', 'FAILED', 'KILLED', 'LOST']);
 const isActive = (t: TaskSummary): boolean => !TERMINAL.has(t.status);
-const slotOf = (t: TaskSummary): string => `${t.job}#${t.instance}`;
+
+/** bySlot indexes tasks by job, then instance: no key string per task, which 100,000 tasks would feel. */
+function bySlot(tasks: readonly TaskSummary[]): Map<string, Map<number, TaskSummary>> {
+  const out = new Map<string, Map<number, TaskSummary>>();
+  for (const t of tasks) {
+    let instances = out.get(t.job);
+    if (!instances) out.set(t.job, (instances = new Map()));
+    instances.set(t.instance, t);
+  }
+  return out;
+}
 const roleOf = (job: string): string => job.split('/')[0] ?? job;
 
 function count(keys: Iterable<string>): Map<string, number> {
@@ -78,11 +88,11 @@ export function computeImpact(
   const backupActive = backup.tasks.filter(isActive);
   const liveActive = live.tasks.filter(isActive);
   const backupIds = new Set(backup.tasks.map((t) => t.id));
-  const backupSlots = new Set(backupActive.map(slotOf));
-  const liveBySlot = new Map(liveActive.map((t) => [slotOf(t), t]));
-  const killed = liveActive.filter((t) => !backupIds.has(t.id) && !backupSlots.has(slotOf(t)));
+  const backupSlots = bySlot(backupActive);
+  const liveSlots = bySlot(liveActive);
+  const killed = liveActive.filter((t) => !backupIds.has(t.id) && !backupSlots.get(t.job)?.has(t.instance));
   const rescheduled = backupActive.filter((b) => {
-    const l = liveBySlot.get(slotOf(b));
+    const l = liveSlots.get(b.job)?.get(b.instance);
     return l !== undefined && (l.id !== b.id || (!!l.host && !!b.host && l.host !== b.host));
   });
   const backupConfigs = configsByJob(backupActive);
