@@ -1,5 +1,6 @@
 // The impact of a restore, computed purely from the backup's summary and the live scheduler's: Aurora resets to the
-// backup, so live tasks unknown to it are killed, and tasks rescheduled since are killed and re-created.
+// backup, so live tasks unknown to it are killed, tasks rescheduled since are killed and re-created, and the cron
+// jobs and quotas become the backup's (impact-config.ts).
 import { formatAgeMs } from '../api/age.ts';
 import {
   IMPACT_JOB_LIMIT,
