@@ -36,8 +36,9 @@ export interface AgentClient {
   /**
    * Has the agent download a backup (or `latest`) from the cluster's object store into its volume, SHA-256 checked;
    * throws an AgentError with an AGENT_STORE_* code (terminal ones are not retried). Optional so fakes may omit it.
+   * prefix: another prefix of the agent's store (a bootstrap reads the old cluster's); absent: its own.
    */
-  fetchFromStore?(at: AgentEndpoint, nameOrLatest: string): Promise<FetchedBackup>;
+  fetchFromStore?(at: AgentEndpoint, nameOrLatest: string, prefix?: string): Promise<FetchedBackup>;
   /** What the agent's shipper did; undefined when the agent ships nothing. Optional so test fakes may omit it. */
   shippingStatus?(at: AgentEndpoint): Promise<ShippingStatus | undefined>;
 }
@@ -130,9 +131,10 @@ export function createAgentClient(opts: AgentClientOptions): AgentClient {
       }
       throw new AgentError('AGENT_HTTP_STATUS', `GET ${url}: HTTP ${status}: ${text.slice(0, 200)}`);
     },
-    async fetchFromStore(at, nameOrLatest) {
+    async fetchFromStore(at, nameOrLatest, prefix) {
       checked(at);
-      const url = `${base(at)}/backups/${encodeURIComponent(nameOrLatest)}/fetch`;
+      const query = prefix === undefined ? '' : `?prefix=${encodeURIComponent(prefix)}`;
+      const url = `${base(at)}/backups/${encodeURIComponent(nameOrLatest)}/fetch${query}`;
       const { status, text } = await call('POST', url, opts.copyTimeoutMs);
       if (status === 200) return FetchedBackup.parse(JSON.parse(text));
       throw new AgentError(fetchErrorCode(text), `POST ${url}: HTTP ${status}: ${text.slice(0, 400)}`);

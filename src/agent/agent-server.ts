@@ -182,7 +182,11 @@ async function handle(
     return handleDecode(opts, req, res, decodeURIComponent(decoded[1]), what);
   }
   const fetch = /^\/backups\/([^/]+)\/fetch$/.exec(url.pathname)?.[1];
-  if (fetch !== undefined) return handleFetch(opts, slots, req, res, decodeURIComponent(fetch));
+  if (fetch !== undefined)
+    return handleFetch(opts, slots, req, res, {
+      name: decodeURIComponent(fetch),
+      prefix: url.searchParams.get('prefix'),
+    });
   const match = /^\/backups\/([^/]+)$/.exec(url.pathname);
   const name = match?.[1] ? decodeURIComponent(match[1]) : undefined;
   if (!name) return send(res, 404, { error: `no route ${req.method} ${url.pathname}` });
@@ -253,11 +257,14 @@ async function handleFetch(
   slots: Slots,
   req: IncomingMessage,
   res: ServerResponse,
-  name: string,
+  { name, prefix }: { name: string; prefix: string | null },
 ): Promise<void> {
   if (req.method !== 'POST') return send(res, 405, { error: `method ${req.method} not allowed` });
   if (name !== 'latest' && !BACKUP_NAME_PATTERN.test(name))
     return send(res, 400, { error: `invalid backup name ${name}` });
+  // the schema's bound on a bootstrap source's prefix
+  if (prefix !== null && (prefix === '' || prefix.length > 512))
+    return send(res, 400, { error: 'prefix must be 1 to 512 characters' });
   const fetcher = opts.fetcher?.();
   if (!fetcher) {
     const error = 'this agent has no object store (no spec.backup.objectStore on the cluster)';
@@ -268,7 +275,7 @@ async function handleFetch(
     return send(res, 429, { error: `${slots.max} backup transfers are in progress; retry later` });
   }
   try {
-    const result = await fetcher(name);
+    const result = await fetcher(name, prefix ?? undefined);
     if ('conflict' in result) return send(res, 409, { error: result.conflict, code: 'AGENT_FETCH_CONFLICT' });
     opts.log.info({ backup: result.name, size: result.size, fetched: result.fetched }, 'Fetched a backup');
     return send(res, 200, result);

@@ -82,8 +82,8 @@ export async function startBackupAgent(
     const { startShipping } = await import('./start-shipping.ts');
     shipper = startShipping(settings.shipping, backupDir, log);
     // the same store serves POST /backups/<name>/fetch, a restore's download from the store
-    const { createBackupFetcher, createS3FetchStore } = await import('./fetch-backup.ts');
-    fetcher = createBackupFetcher(createS3FetchStore(settings.shipping.store), backupDir);
+    const { createS3Fetcher } = await import('./fetch-backup.ts');
+    fetcher = createS3Fetcher(settings.shipping.store, backupDir);
   }
   return {
     async stop() {

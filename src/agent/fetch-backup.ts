@@ -25,8 +25,14 @@ export interface FetchStore {
   download(name: string, target: string): Promise<BackupMetadata>;
 }
 
-/** conflict: the local file differs from the object of the same name; it is someone's backup, never overwritten. */
-export type BackupFetcher = (nameOrLatest: string) => Promise<FetchedBackup | { conflict: string }>;
+/**
+ * conflict: the local file differs from the object of the same name; it is someone's backup, never overwritten.
+ * prefix: another prefix of the same store (a bootstrap reads the old cluster's); absent: the agent's own.
+ */
+export type BackupFetcher = (
+  nameOrLatest: string,
+  prefix?: string,
+) => Promise<FetchedBackup | { conflict: string }>;
 
 export function createS3FetchStore(settings: ObjectStoreSettings): FetchStore {
   const client = createObjectStoreClient(settings);
@@ -50,6 +56,15 @@ export function createS3FetchStore(settings: ObjectStoreSettings): FetchStore {
       return (await downloadBackup(client, settings, { name, target })).metadata;
     },
   };
+}
+
+/** createS3Fetcher: the fetcher of an agent that ships, reading its own prefix or the one a request names. */
+export function createS3Fetcher(settings: ObjectStoreSettings, backupDir: string): BackupFetcher {
+  const own = createBackupFetcher(createS3FetchStore(settings), backupDir);
+  return (nameOrLatest, prefix) =>
+    prefix === undefined
+      ? own(nameOrLatest)
+      : createBackupFetcher(createS3FetchStore({ ...settings, prefix }), backupDir)(nameOrLatest);
 }
 
 /** createBackupFetcher: re-running a fetch that already landed is a no-op, so a crash and retry is safe. */

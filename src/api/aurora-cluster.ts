@@ -1,6 +1,12 @@
 // AuroraCluster: zod schema of the spec (defaults and `kubectl explain` text live here), the object and its types.
 import { z } from 'zod';
-import { AuroraClusterStatus } from './aurora-cluster-status.ts';
+import {
+  BOOTSTRAP_RULES,
+  BootstrapSpec,
+  refineBootstrap,
+  refineBootstrapLocation,
+  ClusterStatusWithBootstrap as AuroraClusterStatus,
+} from './bootstrap-spec.ts';
 import { DiagnosticsSpec, ThermosObserverSpec } from './diagnostics-schema.ts';
 import { BackupVerify } from './backup-verify.ts';
 import { ObjectStoreSpec } from './object-store-spec.ts';
@@ -10,7 +16,6 @@ import { ExtraArgs } from './scheduler-flags.ts';
 import { AuroraVersionField, PLUGIN_FLAG_RULES, pluginFlagProblems } from './aurora-versions.ts';
 
 export {
-  AuroraClusterStatus,
   CLUSTER_PHASES,
   REHEARSAL_STEPS,
   SCALING_STEPS,
@@ -310,6 +315,7 @@ export const AuroraClusterSpec = z
     ),
     replicatedLog: ReplicatedLog,
     backup: Backup,
+    bootstrap: BootstrapSpec.optional(),
     persistentVolumeClaimRetentionPolicy: ClaimRetention,
     backupAgent: z
       .object({
@@ -362,6 +368,7 @@ export const AuroraClusterSpec = z
     }
     for (const [i, message] of pluginFlagProblems(spec))
       ctx.addIssue({ code: 'custom', path: ['extraArgs', i], message });
+    refineBootstrap(spec, ctx);
     const quorum = Math.floor(spec.replicas / 2) + 1;
     const given = spec.replicatedLog.quorumSize;
     if (given !== undefined && given !== quorum) {
@@ -389,6 +396,7 @@ export const AuroraClusterSpec = z
         message: PORTS_MESSAGE,
       },
       ...PLUGIN_FLAG_RULES,
+      ...BOOTSTRAP_RULES,
     ],
   })
   .describe('Desired state of an Aurora scheduler cluster.');
@@ -408,13 +416,17 @@ export const ObjectMeta = z.looseObject({
 
 export type ObjectMeta = z.infer<typeof ObjectMeta>;
 
-export const AuroraCluster = z.object({
-  apiVersion: z.literal(API_VERSION),
-  kind: z.literal(AURORA_CLUSTER.kind),
-  metadata: ObjectMeta,
-  spec: AuroraClusterSpec,
-  status: AuroraClusterStatus.optional(),
-});
+export { AuroraClusterStatus };
+
+export const AuroraCluster = z
+  .object({
+    apiVersion: z.literal(API_VERSION),
+    kind: z.literal(AURORA_CLUSTER.kind),
+    metadata: ObjectMeta,
+    spec: AuroraClusterSpec,
+    status: AuroraClusterStatus.optional(),
+  })
+  .superRefine(refineBootstrapLocation);
 
 export type AuroraCluster = z.infer<typeof AuroraCluster>;
 export type AuroraClusterInput = z.input<typeof AuroraCluster>;

@@ -10,7 +10,9 @@ import { statefulSetName } from '../resources/names.ts';
 import { buildStatefulSet } from '../resources/statefulset.ts';
 import type { DesiredApplier } from './apply-if-changed.ts';
 import { ensureScalingAction } from './ensure-scaling.ts';
+import { ensureBootstrapRestore } from './ensure-bootstrap.ts';
 import { ensureLeaderLabels } from './leader-labels.ts';
+import { holdsLogInit } from './plan-bootstrap.ts';
 import { ensureLogInitEvidence, type LogInitGuardDeps } from './log-init-guard.ts';
 import { ensureLockReleased, withStatefulSetPrecondition } from './lock-guard.ts';
 import type { ClusterObservation, ClusterPlan } from './plan.ts';
@@ -84,7 +86,10 @@ export async function applyClusterPlan(
   if (plan.scaleToZero) await ensureScaledToZero(deps, cluster, obs.observed.statefulSet.resourceVersion);
   if (!plan.writes) return 'held';
   await deps.ensureAgentSecret?.(cluster);
-  const logInitAllowed = await ensureLogInitEvidence(cluster, plan.logInit, deps);
+  const claimed = await ensureLogInitEvidence(cluster, plan.logInit, deps);
+  // a bootstrap starts only on the claim an empty initialization would have needed, and its restore writes the log
+  if (plan.bootstrap.kind === 'start' && claimed) await ensureBootstrapRestore(cluster, deps);
+  const logInitAllowed = claimed && !holdsLogInit(plan.bootstrap);
   const { target } = plan.scaling;
   const claimSizes = obs.observed.statefulSet.claimSizes;
   for (const desired of buildDesiredResources(cluster, { logInitAllowed })) {

@@ -37,12 +37,16 @@ export interface ConditionFacts {
   backups?: BackupsStatus | undefined;
   /** a replica-count change running or waiting: its step and message */
   scaling?: { reason: string; message: string } | undefined;
+  /** spec.bootstrap running or failed: its restore writes the log, log-init never initializes it empty */
+  bootstrap?: { reason: string; message: string } | undefined;
 }
 
 type Rule = (facts: ConditionFacts) => ConditionBody;
 
-const replicatedLog: Rule = ({ initialized, recovered, quorum, cluster, observed, logInitRefusal }) => {
+const replicatedLog: Rule = (facts) => {
+  const { initialized, recovered, quorum, cluster, observed, logInitRefusal, bootstrap } = facts;
   if (logInitRefusal) return conditionFalse(logInitRefusal.reason, logInitRefusal.message);
+  if (bootstrap && !initialized) return conditionFalse('AwaitingBootstrap', bootstrap.message);
   const preparing = observed.pods
     .filter((p) => p.probe?.lifecycle === 'PREPARING_STORAGE')
     .map((p) => p.name);
@@ -140,7 +144,8 @@ const frameworkRegistered: Rule = ({ observed, cluster }) => {
   );
 };
 
-const progressing: Rule = ({ rollout, observed, cluster, scaling }) => {
+const progressing: Rule = ({ rollout, observed, cluster, scaling, bootstrap, problem }) => {
+  if (bootstrap && bootstrap !== problem) return conditionTrue(bootstrap.reason, bootstrap.message);
   if (scaling) {
     const detail = rollout.action === 'none' ? '' : ` Rollout: ${rolloutDetail(rollout)}`;
     return conditionTrue(scaling.reason, scaling.message + detail);

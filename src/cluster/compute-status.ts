@@ -7,6 +7,7 @@ import type { LeaderView } from './leader.ts';
 import type { ObservedCluster } from './observed.ts';
 import type { ClusterPlan } from './plan.ts';
 import { computeConditions } from './compute-conditions.ts';
+import { bootstrapFacts, computeBootstrapStatus } from './plan-bootstrap.ts';
 import { diagnosticStatus } from '../diagnostics/diagnostic-status.ts';
 import type { RehearsalResult } from './rehearsal-status.ts';
 import type { RehearsedBackups } from '../api/aurora-cluster-status.ts';
@@ -124,13 +125,15 @@ export function computeStatus(input: StatusInput): AuroraClusterStatus {
     { cluster, observed, now, lockedBy },
     leader.kind === 'elected' ? leader.pod?.name : undefined,
   );
+  const boot = bootstrapFacts(plan.bootstrap);
   const inputs: ConditionInput[] = computeConditions({
     cluster,
     observed,
     now,
     rollout: plan.rollout,
     lockedBy,
-    problem: plan.refusal ?? input.volumeRefusal,
+    problem: plan.refusal ?? boot.problem ?? input.volumeRefusal,
+    bootstrap: boot.progress ?? boot.problem,
     scaling: plan.scaling.progress,
     foreignMembers: plan.foreignMembers,
     logInitRefusal: plan.logInit.refusal,
@@ -173,6 +176,7 @@ export function computeStatus(input: StatusInput): AuroraClusterStatus {
       (c.type !== BACKUPS_SHIPPED || shipping !== undefined),
   );
   const pending = plan.rollout.action === 'none' ? [] : plan.rollout.pending;
+  const bootstrap = computeBootstrapStatus(plan.bootstrap, previous.bootstrap, now);
   return {
     observedGeneration: cluster.metadata.generation ?? 0,
     phase: phaseOf(input, conditions, existing),
@@ -195,6 +199,7 @@ export function computeStatus(input: StatusInput): AuroraClusterStatus {
     },
     ...diagnostics.status,
     ...withShipping(withRehearsal(diagnostics.status.backups, input.rehearsal).backups, shipping),
+    ...(bootstrap ? { bootstrap } : {}),
     conditions,
   };
 }

@@ -7,6 +7,7 @@ import type { NewestBackup } from '../agent/newest-backup.ts';
 import { findLeader, type LeaderView } from './leader.ts';
 import { planLockRelease } from './lock-guard.ts';
 import type { ObservedCluster } from './observed.ts';
+import { planBootstrap, type BootstrapPlan, type BootstrapRestoreView } from './plan-bootstrap.ts';
 import { planLogInit, type LogInitEvidence, type LogInitPlan } from './plan-log-init.ts';
 import {
   describeZkPathConflict,
@@ -28,6 +29,8 @@ export interface ClusterObservation {
   newestBackup?: NewestBackup | undefined;
   /** the other AuroraClusters the operator sees (informer cache), for ZooKeeper path conflicts */
   peers?: readonly AuroraCluster[];
+  /** the cluster's bootstrap AuroraRestore while spec.bootstrap is not done; undefined when it does not exist */
+  bootstrapRestore?: BootstrapRestoreView | undefined;
 }
 
 export interface Problem {
@@ -58,6 +61,7 @@ export interface ClusterPlan {
   /** a replica-count change: the StatefulSet's replicas and quorum this pass, and its checkpoint */
   scaling: ScalingPlan;
   volumes: VolumePlan;
+  bootstrap: BootstrapPlan;
 }
 
 /** planConflict: a cluster created earlier, or the log's marker, claims this cluster's ZooKeeper paths. */
@@ -90,6 +94,14 @@ export function planCluster(cluster: AuroraCluster, obs: ClusterObservation, now
     blockedBy: lockedBy ? `AuroraRestore ${lockedBy} holds the lock` : conflict?.message,
     now,
   });
+  const logInit = planLogInit({
+    cluster,
+    observed,
+    evidence: obs.evidence,
+    now,
+    conflict: conflict?.message,
+    foreignMembers: foreign,
+  });
   return {
     lockedBy,
     releaseLock,
@@ -102,14 +114,7 @@ export function planCluster(cluster: AuroraCluster, obs: ClusterObservation, now
       observed.statefulSet.exists &&
       observed.statefulSet.replicas !== 0,
     foreignMembers: foreign,
-    logInit: planLogInit({
-      cluster,
-      observed,
-      evidence: obs.evidence,
-      now,
-      conflict: conflict?.message,
-      foreignMembers: foreign,
-    }),
+    logInit,
     leader,
     quorum,
     recovered,
@@ -119,5 +124,6 @@ export function planCluster(cluster: AuroraCluster, obs: ClusterObservation, now
       : { action: 'none' },
     scaling,
     volumes,
+    bootstrap: planBootstrap({ cluster, restore: obs.bootstrapRestore, logInit, initialized }),
   };
 }

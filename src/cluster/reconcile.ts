@@ -14,6 +14,8 @@ import { computeStatus } from './compute-status.ts';
 import { ensureVolumesExpanded } from './ensure-volumes.ts';
 import { observeClusterPass, type PassObserveDeps } from './observe.ts';
 import { planCluster } from './plan.ts';
+import { toBootstrapRestoreView } from './plan-bootstrap.ts';
+import { bootstrapRestoreName } from '../api/bootstrap-spec.ts';
 import type { RehearsalDeps } from './ensure-rehearsal.ts';
 import { reconcileRehearsal } from './run-rehearsal.ts';
 
@@ -96,6 +98,11 @@ export async function reconcileAuroraCluster(
     return DONE;
   }
   const obs = await observeClusterPass(cluster, deps);
+  // a bootstrap that completed is never looked at again
+  if (cluster.spec.bootstrap && !cluster.status?.bootstrap?.completedAt && deps.getRestore) {
+    const raw = await deps.getRestore(namespace, bootstrapRestoreName(name));
+    obs.bootstrapRestore = toBootstrapRestoreView(raw);
+  }
   const plan = planCluster(cluster, obs, deps.now());
   if ((await applyClusterPlan(cluster, obs, plan, deps)) === 'lock-released') return { requeueAfterMs: 0 };
   const volumeRefusal = plan.writes ? await ensureVolumesExpanded(cluster, plan.volumes, deps) : undefined;

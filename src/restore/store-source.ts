@@ -1,6 +1,7 @@
 // Validate's first move for `spec.source.objectStore`: one replica's agent downloads the backup from the cluster's
 // store into its volume (SHA-256 checked), after which the backup is validated exactly like a local one.
 import { AgentError } from '../agent/agent-errors.ts';
+import { bootstrapSourcePrefix } from '../api/bootstrap-spec.ts';
 import type { AgentErrorCode, TerminalCode } from '../api/errors.ts';
 import { TerminalError } from '../controller/result.ts';
 import { podName } from '../resources/names.ts';
@@ -59,21 +60,25 @@ export async function fetchFromStore(ctx: FindContext): Promise<StoreFetch> {
   const agents = await ctx.fx.agents(cluster);
   if (!agents.fetchFromStore) throw new Error('this agent client cannot fetch from the object store');
   const backupId = ctx.restore.spec.backupId;
+  // a cluster's bootstrap restore reads the old cluster's prefix of the same store
+  const prefix = bootstrapSourcePrefix(cluster, ctx.restore);
+  const from = prefix === undefined ? 'the object store' : `the object store under ${prefix}`;
   const fetched = await agents
-    .fetchFromStore({ host: pod.podIP, port: cluster.spec.backupAgent.port }, backupId)
+    .fetchFromStore({ host: pod.podIP, port: cluster.spec.backupAgent.port }, backupId, prefix)
     .catch((err: unknown) => {
       const terminal = err instanceof AgentError ? TERMINAL[err.code] : undefined;
       if (!terminal) throw err;
+      // the reason in parentheses lets a bootstrapping cluster name it in its own condition
       throw new TerminalError(
         terminal.reason,
-        `fetching ${backupId} from the object store to ${pod.name} failed: ${(err as Error).message}. ` +
-          `${terminal.hint} ${UNTOUCHED}`,
+        `fetching ${backupId} from ${from} to ${pod.name} failed (${terminal.reason}): ` +
+          `${(err as Error).message}. ${terminal.hint} ${UNTOUCHED}`,
       );
     });
   const how = fetched.fetched ? 'downloaded' : 'already there';
   return {
     pod: pod.name,
     name: fetched.name,
-    note: `from the object store to ${pod.name} (${how}, SHA-256 ${fetched.sha256.slice(0, 12)}…)`,
+    note: `from ${from} to ${pod.name} (${how}, SHA-256 ${fetched.sha256.slice(0, 12)}…)`,
   };
 }

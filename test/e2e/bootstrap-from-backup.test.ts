@@ -1,0 +1,271 @@
+// Disaster recovery end to end (issue 21 item 5): cluster A ships a backup to a real S3-compatible store
+// (versitygw on loopback); A, its PVCs and its namespace are deleted; a new cluster in a new namespace with
+// spec.bootstrap.fromBackup {backupId: latest, objectStore: A's store and prefix} becomes Ready with exactly the
+// backup's tasks (read through Thrift), ships under its own prefix, and a Staged restore of it by name succeeds.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createAuroraAdminClient } from '../../src/aurora/admin-client.ts';
+import { listBackups, type StoredBackup } from '../../src/objectstore/list-backups.ts';
+import { createObjectStoreClient } from '../../src/objectstore/object-store-client.ts';
+import { REPO_ROOT } from '../world/local-env/local-env.ts';
+import {
+  objectStoreSettings,
+  startObjectStore,
+  type ObjectStoreServer,
+} from '../world/local-env/object-store.ts';
+import {
+  conditionOf,
+  getCluster,
+  startE2eEnv,
+  StopWaiting,
+  waitFor,
+  waitForWithLogs,
+  type E2eEnv,
+} from './harness.ts';
+import { createJob, NS, takeBackup, waitClusterReady } from './restore-fixture.ts';
+
+const DR_NS = 'aurora-dr';
+const OLD_PREFIX = `${NS}/example/`;
+const NEW_PREFIX = `${DR_NS}/example/`;
+
+interface Ctx {
+  env?: E2eEnv;
+  store?: ObjectStoreServer;
+  storeDir?: string;
+  /** the backup cluster A shipped and the task ids it holds */
+  shipped?: { backupId: string; tasks: string[] };
+}
+
+const test = suite<Ctx>('bootstrap-from-backup', {});
+
+function need<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`${what} not started`);
+  return value;
+}
+
+function storeYaml(store: ObjectStoreServer, indent: string, prefix?: string): string {
+  return [
+    `endpoint: ${store.endpoint}`,
+    `bucket: ${store.bucket}`,
+    ...(prefix ? [`prefix: ${prefix}`] : []),
+    'forcePathStyle: true',
+    'credentials:',
+    '  secretName: store-keys',
+  ]
+    .map((l) => `${indent}${l}\n`)
+    .join('');
+}
+
+async function createStoreSecret(e: E2eEnv, store: ObjectStoreServer, namespace: string): Promise<void> {
+  await e.kubectl([
+    '-n',
+    namespace,
+    'create',
+    'secret',
+    'generic',
+    'store-keys',
+    `--from-literal=AWS_ACCESS_KEY_ID=${store.accessKeyId}`,
+    `--from-literal=AWS_SECRET_ACCESS_KEY=${store.secretAccessKey}`,
+  ]);
+}
+
+/** clusterManifest: the example with a store; the new cluster gets its own namespace, ZooKeeper paths and source */
+function clusterManifest(e: E2eEnv, store: ObjectStoreServer, bootstrap?: { prefix: string }): string {
+  let manifest = e
+    .exampleManifest()
+    .replace('interval: 5mins', 'interval: 1days')
+    .replace('snapshotInterval: 10mins', 'snapshotInterval: 1days')
+    .replace('    maxSaved: 24\n', `    maxSaved: 24\n    objectStore:\n${storeYaml(store, '      ')}`);
+  if (!bootstrap) return manifest;
+  // A's ZooKeeper marker outlives it and names A: the new cluster uses its own paths on the same ensemble
+  manifest = manifest
+    .replace('namespace: aurora\n', `namespace: ${DR_NS}\n`)
+    .replace('serversetPath: /aurora/scheduler', 'serversetPath: /aurora-dr/scheduler')
+    .replace('zkGroupPath: /aurora/replicated-log', 'zkGroupPath: /aurora-dr/replicated-log');
+  const source = storeYaml(store, '      ', bootstrap.prefix);
+  manifest += `  bootstrap:\n    fromBackup:\n      backupId: latest\n      objectStore:\n${source.replace(/^ {6}/gm, '        ')}`;
+  assert.match(manifest, `namespace: ${DR_NS}`);
+  assert.match(manifest, '/aurora-dr/replicated-log');
+  return manifest;
+}
+
+async function drTaskIds(e: E2eEnv): Promise<string[]> {
+  const c = (await getCluster(e, DR_NS, 'example')) as {
+    status?: { leader?: string; members?: Array<{ name: string; podIP?: string }> };
+  };
+  const ip = c.status?.members?.find((m) => m.name === c.status?.leader)?.podIP;
+  if (!ip) throw new Error('no leader');
+  const admin = createAuroraAdminClient({ baseUrl: `http://${ip}:8081`, timeoutMs: 10_000 });
+  return (await admin.getTasksWithoutConfigs({})).map((t) => t.assignedTask.taskId).sort();
+}
+
+async function waitDrReady(e: E2eEnv, timeoutMs: number) {
+  return waitForWithLogs(e, `${DR_NS}/example Ready with a registered leader`, timeoutMs, async () => {
+    const c = await getCluster(e, DR_NS, 'example');
+    const boot = (c.status as { bootstrap?: { message?: string } } | undefined)?.bootstrap;
+    if (conditionOf(c, 'Degraded')?.status === 'True' && boot?.message?.includes('failed'))
+      throw new StopWaiting(`the bootstrap failed: ${boot.message}`);
+    return conditionOf(c, 'Ready')?.status === 'True' &&
+      conditionOf(c, 'FrameworkRegistered')?.status === 'True'
+      ? c
+      : undefined;
+  });
+}
+
+async function refused(call: Promise<unknown>): Promise<string> {
+  return call.then(
+    () => {
+      throw new Error('the API server accepted it');
+    },
+    (err: unknown) => `${(err as Error).message} ${(err as { stderr?: string }).stderr ?? ''}`,
+  );
+}
+
+async function storedNames(store: ObjectStoreServer, prefix: string): Promise<string[]> {
+  const settings = objectStoreSettings(store, prefix);
+  const backups = await listBackups(createObjectStoreClient(settings), settings).catch(
+    () => [] as StoredBackup[],
+  );
+  return backups.map((b) => b.name).sort();
+}
+
+async function restorePhase(e: E2eEnv, namespace: string, name: string): Promise<Record<string, unknown>> {
+  const out = await e.kubectl(['-n', namespace, 'get', 'aurorarestore', name, '-o', 'json']);
+  return JSON.parse(out) as Record<string, unknown>;
+}
+
+test.before(async (ctx) => {
+  ctx.storeDir = mkdtempSync(join(tmpdir(), 'aurora-e2e-store-'));
+  ctx.store = await startObjectStore({ dir: ctx.storeDir, repoRoot: REPO_ROOT });
+  ctx.env = await startE2eEnv('127.0.3.31');
+  await ctx.env.kubectl(['create', 'namespace', NS]);
+  await createStoreSecret(ctx.env, ctx.store, NS);
+  await ctx.env.kubectl(['apply', '-f', '-'], clusterManifest(ctx.env, ctx.store));
+  await waitClusterReady(ctx.env);
+});
+
+test.after(async (ctx) => {
+  await ctx.env?.stop();
+  await ctx.store?.stop();
+  if (ctx.storeDir) rmSync(ctx.storeDir, { recursive: true, force: true });
+});
+
+test('all volumes lost: a new cluster bootstrapped from latest is Ready with exactly the backup tasks', async (ctx) => {
+  const e = need(ctx.env, 'environment');
+  const store = need(ctx.store, 'object store');
+  await createJob(e, 2);
+  await createJob(e, 1);
+  const { backupId, tasks } = await takeBackup(e);
+  assert.is(tasks.length, 3);
+  await waitFor(`${backupId} shipped under ${OLD_PREFIX}`, 120_000, async () =>
+    (await storedNames(store, OLD_PREFIX)).includes(backupId) ? true : undefined,
+  );
+  const before = await storedNames(store, OLD_PREFIX);
+
+  // the disaster: the cluster, its volumes and its namespace are gone
+  await e.kubectl(['-n', NS, 'delete', 'auroracluster', 'example', '--wait=true']);
+  await e.kubectl(['-n', NS, 'delete', 'pvc', '--all', '--wait=true']);
+  await e.kubectl(['delete', 'namespace', NS, '--wait=true', '--timeout=300s']);
+  const lostAt = Date.now();
+
+  await e.kubectl(['create', 'namespace', DR_NS]);
+  await createStoreSecret(e, store, DR_NS);
+  // the API server refuses a source that is the new cluster's own explicit shipping location
+  const own = clusterManifest(e, store, { prefix: NEW_PREFIX }).replace(
+    '    objectStore:\n      endpoint',
+    `    objectStore:\n      prefix: ${NEW_PREFIX}\n      endpoint`,
+  );
+  assert.match(
+    await refused(e.kubectl(['apply', '-f', '-'], own)),
+    /never bootstraps from the prefix it ships to/,
+  );
+  await e.kubectl(['apply', '-f', '-'], clusterManifest(e, store, { prefix: OLD_PREFIX }));
+  await waitDrReady(e, 600_000);
+  const restored = await waitFor('the backup tasks on the new leader', 60_000, async () => {
+    const ids = await drTaskIds(e).catch(() => [] as string[]);
+    return ids.length >= tasks.length ? ids : undefined;
+  });
+  const seconds = ((Date.now() - lostAt) / 1000).toFixed(1);
+  console.log(`disaster recovery: all volumes lost -> Ready with ${restored.length} tasks in ${seconds} s`);
+  assert.equal(restored, tasks, 'the new cluster holds exactly the tasks of the backup');
+
+  const cluster = (await getCluster(e, DR_NS, 'example')) as {
+    status?: { bootstrap?: { backupId?: string; completedAt?: string; restore?: string } };
+  };
+  assert.is(cluster.status?.bootstrap?.backupId, backupId, 'latest resolved to the shipped backup');
+  assert.ok(cluster.status?.bootstrap?.completedAt, 'the bootstrap is recorded as completed');
+  const restore = await restorePhase(e, DR_NS, 'example-bootstrap');
+  assert.is((restore['status'] as { phase?: string }).phase, 'Succeeded');
+  assert.is((restore['spec'] as { strategy?: string }).strategy, 'Offline');
+  ctx.shipped = { backupId, tasks };
+
+  // bootstrap is immutable, and re-applying the manifest does not run it again
+  const patch = JSON.stringify([
+    { op: 'replace', path: '/spec/bootstrap/fromBackup/backupId', value: backupId },
+  ]);
+  const changed = await refused(
+    e.kubectl(['-n', DR_NS, 'patch', 'auroracluster', 'example', '--type=json', '-p', patch]),
+  );
+  assert.match(changed, /bootstrap is immutable/);
+  await e.kubectl(['apply', '-f', '-'], clusterManifest(e, store, { prefix: OLD_PREFIX }));
+  const uid = (restore['metadata'] as { uid: string }).uid;
+  await new Promise((r) => setTimeout(r, 5000));
+  const again = await restorePhase(e, DR_NS, 'example-bootstrap');
+  assert.is((again['metadata'] as { uid: string }).uid, uid, 'no second bootstrap restore');
+  const still = (await getCluster(e, DR_NS, 'example')) as typeof cluster;
+  assert.is(still.status?.bootstrap?.completedAt, cluster.status?.bootstrap?.completedAt);
+  // the source prefix is left exactly as it was
+  assert.equal(await storedNames(store, OLD_PREFIX), before);
+});
+
+test('the new cluster ships under its own prefix and a Staged restore of it from the store succeeds', async (ctx) => {
+  const e = need(ctx.env, 'environment');
+  const store = need(ctx.store, 'object store');
+  const { tasks } = need(ctx.shipped, 'the bootstrap of the first test');
+  const leader = (await getCluster(e, DR_NS, 'example')) as {
+    status?: { leader?: string; members?: Array<{ name: string; podIP?: string }> };
+  };
+  const ip = leader.status?.members?.find((m) => m.name === leader.status?.leader)?.podIP;
+  const admin = createAuroraAdminClient({ baseUrl: `http://${ip}:8081`, timeoutMs: 10_000 });
+  await admin.performBackup();
+  const names = (await admin.listBackups()).filter((n) => n.startsWith('scheduler-backup-')).sort();
+  const backupId = need(names.at(-1), 'a backup of the new cluster');
+  await waitFor(`${backupId} shipped under ${NEW_PREFIX}`, 120_000, async () =>
+    (await storedNames(store, NEW_PREFIX)).includes(backupId) ? true : undefined,
+  );
+  // the live state moves on, so a restore that did nothing would show
+  await admin.createJob({
+    key: { role: 'www', environment: 'prod', name: 'after-bootstrap' },
+    instanceCount: 1,
+    taskConfig: { isService: true },
+  });
+  await waitFor('the new job', 30_000, async () =>
+    (await drTaskIds(e)).length > tasks.length ? true : undefined,
+  );
+  const manifest = {
+    apiVersion: 'aurora-operator.io/v1alpha1',
+    kind: 'AuroraRestore',
+    metadata: { name: 'from-own-store', namespace: DR_NS },
+    spec: { cluster: 'example', backupId, source: { objectStore: {} } },
+  };
+  await e.kubectl(['apply', '-f', '-'], JSON.stringify(manifest));
+  await waitForWithLogs(e, 'from-own-store Succeeded', 600_000, async () => {
+    const r = (await restorePhase(e, DR_NS, 'from-own-store')) as {
+      status?: { phase?: string; error?: { step?: string; message?: string } };
+    };
+    if (r.status?.phase === 'Failed')
+      throw new StopWaiting(`failed at ${r.status.error?.step}: ${r.status.error?.message}`);
+    return r.status?.phase === 'Succeeded' ? r : undefined;
+  });
+  await waitDrReady(e, 300_000);
+  const after = await waitFor('the restored task set', 60_000, async () => {
+    const ids = await drTaskIds(e).catch(() => [] as string[]);
+    return JSON.stringify(ids) === JSON.stringify(tasks) ? ids : undefined;
+  }).catch(async () => drTaskIds(e));
+  assert.equal(after, tasks, 'the Staged restore put back exactly the backup of the new cluster');
+});
+
+test.run();
