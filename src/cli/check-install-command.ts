@@ -28,7 +28,7 @@ export async function checkInstall(probes: InstallProbes): Promise<{ ok: boolean
   };
   try {
     const { status, body } = await probes.readyz();
-    if (status === 200) lines.push('ok   the operator answers /readyz (its leader is ready)');
+    if (status === 200) lines.push('ok   the operator answers /readyz');
     else fail(`the operator's /readyz answered ${status}: ${body.trim().slice(0, 200)}`);
   } catch (err) {
     fail(`the operator's /readyz did not answer: ${describe(err)}`);
