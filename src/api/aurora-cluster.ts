@@ -13,7 +13,7 @@ import { ObjectStoreSpec } from './object-store-spec.ts';
 import { Duration } from './duration.ts';
 import { API_VERSION, AURORA_CLUSTER } from './group.ts';
 import { ExtraArgs } from './scheduler-flags.ts';
-import { AuroraVersionField, PLUGIN_FLAG_RULES, pluginFlagProblems } from './aurora-versions.ts';
+import { pluginFlagProblems, VERSION_FIELDS, VERSION_RULES } from './version-spec.ts';
 
 export {
   CLUSTER_PHASES,
@@ -299,7 +299,7 @@ export const AuroraClusterSpec = z
         ],
       }),
     image: z.string().min(1).default('aurora-scheduler:0.22.0').describe('Aurora scheduler image.'),
-    version: AuroraVersionField,
+    ...VERSION_FIELDS,
     imagePullPolicy: z
       .enum(['Always', 'IfNotPresent', 'Never'])
       .default('IfNotPresent')
@@ -395,7 +395,7 @@ export const AuroraClusterSpec = z
         fieldPath: '.backupAgent.port',
         message: PORTS_MESSAGE,
       },
-      ...PLUGIN_FLAG_RULES,
+      ...VERSION_RULES,
       ...BOOTSTRAP_RULES,
     ],
   })

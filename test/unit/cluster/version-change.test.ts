@@ -3,7 +3,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AuroraCluster } from '../../../src/api/aurora-cluster.ts';
-import { DOWNGRADE_RULE, downgradeProblem, FORK_VERSIONS } from '../../../src/api/version-downgrade.ts';
+import { KNOWN_AURORA_VERSIONS } from '../../../src/api/aurora-versions.ts';
+import {
+  DOWNGRADE_RULE,
+  downgradeProblem,
+  FORK_TAG_PATTERN,
+  FORK_VERSIONS,
+} from '../../../src/api/version-downgrade.ts';
 import { decideRollout } from '../../../src/cluster/rollout.ts';
 import type { ObservedPod } from '../../../src/k8s/observed-pod.ts';
 import { buildStatefulSet } from '../../../src/resources/statefulset.ts';
@@ -77,11 +83,24 @@ test('a change from a fork version to 0.22.0 is refused unless acknowledged; eve
   assert.is(downgradeProblem(apache, { image: 'aurora-scheduler:dev' }), undefined);
 });
 
-test('the CEL transition rule reads old and new spec alike and names the acknowledgement', () => {
+test('the CEL transition rule reads old and new spec alike; its short tag pattern matches exactly the fork versions', () => {
   assert.match(DOWNGRADE_RULE.rule, /^!\(has\(oldSelf\.version\) \? oldSelf\.version != '0\.22\.0' : /);
-  assert.match(DOWNGRADE_RULE.rule, "self.image.matches(':(0\\\\.23\\\\.0|0\\\\.24\\\\.0|");
   assert.match(DOWNGRADE_RULE.rule, /\(has\(self\.acknowledgeDowngrade\) && self\.acknowledgeDowngrade\)$/);
   assert.match(DOWNGRADE_RULE.message, 'spec.acknowledgeDowngrade');
+  const tag = new RegExp(FORK_TAG_PATTERN);
+  for (const v of KNOWN_AURORA_VERSIONS) {
+    assert.is(tag.test(`aurora-scheduler:${v}`), FORK_VERSIONS.includes(v), v);
+    assert.is(
+      tag.test(`registry.example:5000/s:${v}@sha256:abc`),
+      FORK_VERSIONS.includes(v),
+      `${v} with a digest`,
+    );
+  }
+  for (const other of ['0.23.1', '0.28.0', '0.24.0-rc1', 'dev', '10.23.0']) {
+    assert.not.ok(tag.test(`aurora-scheduler:${other}`), other);
+  }
+  // the CEL string literal doubles each backslash of the pattern
+  assert.ok(DOWNGRADE_RULE.rule.includes(`matches('${FORK_TAG_PATTERN.replaceAll('\\', '\\\\')}')`));
 });
 
 test.run();
