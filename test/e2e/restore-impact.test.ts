@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { RestoreImpact } from '../../src/api/restore-impact.ts';
+import { getJobs, getQuota } from '../../src/aurora/admin-client.ts';
 import { ACTIVE_STATES } from '../../src/thrift/api-types.ts';
 import { REPO_ROOT } from '../world/local-env/local-env.ts';
 import { getCluster, waitFor, type E2eEnv } from './harness.ts';
@@ -59,6 +60,14 @@ test.after(async (ctx) => {
 const A = FIRST_JOB;
 const B = { role: 'www', environment: 'prod', name: 'job-b' };
 const C = { role: 'batch', environment: 'prod', name: 'job-c' };
+const NIGHTLY = {
+  key: { role: 'batch', environment: 'prod', name: 'nightly' },
+  cronSchedule: '0 2 * * *',
+  instanceCount: 1,
+  taskConfig: { isService: false },
+};
+const quota = (cpus: number) => ({ resources: [{ numCpus: cpus }, { ramMb: 1024 }, { diskMb: 512 }] });
+const QUOTA_TEXT = (cpus: number): string => `cpus ${cpus}, ram 1024 MiB, disk 512 MiB`;
 const key = (k: { role: string; environment: string; name: string }): string =>
   `${k.role}/${k.environment}/${k.name}`;
 
@@ -132,10 +141,13 @@ test('the impact lists tasks created and rescheduled since the backup before any
     throw new Error(`${String(err)}; last seen: ${seen}`);
   });
   assert.is(aBefore.length, 2, 'job A runs two instances');
+  await admin.call('setQuota', { ownerRole: 'www', quota: quota(4) });
   const { backupId, tasks } = await takeBackup(e);
-  // after the backup: job C is created and job A's tasks are rescheduled (killed and re-created)
+  // after the backup: job C is created, job A's tasks are rescheduled, a cron job is scheduled, www's quota grows
   await admin.createJob({ key: C, instanceCount: 3, taskConfig: { isService: true } });
   await reschedule(e, A, 2);
+  await admin.call('scheduleCronJob', { description: NIGHTLY });
+  await admin.call('setQuota', { ownerRole: 'www', quota: quota(8) });
   const cIds = await activeIds(e, C);
   const aAfter = await activeIds(e, A);
   assert.is(cIds.length, 3);
@@ -148,6 +160,8 @@ test('the impact lists tasks created and rescheduled since the backup before any
   assert.is(plan.source.name, backupId);
   assert.equal(plan.impact.killed?.taskIds, cIds);
   assert.equal(plan.impact.rescheduled?.taskIds, aBefore);
+  assert.equal(plan.impact.cronJobs?.added, { count: 1, jobs: [key(NIGHTLY.key)] });
+  assert.equal(plan.impact.quotas?.changed, [{ role: 'www', backup: QUOTA_TEXT(4), live: QUOTA_TEXT(8) }]);
   assert.is(
     (await e.kubectl(['-n', NS, 'get', 'aurorarestore', '-o', 'name'])).trim(),
     '',
@@ -166,6 +180,11 @@ test('the impact lists tasks created and rescheduled since the backup before any
   assert.equal(impact.rescheduled?.byJob, { [key(A)]: 2 }, "A's tasks were rescheduled since");
   assert.equal(impact.rescheduled?.taskIds, aBefore, "counted by the backup's task ids");
   assert.is(impact.changedJobs?.count, 0);
+  assert.equal(impact.cronJobs?.added, { count: 1, jobs: [key(NIGHTLY.key)] }, 'scheduled since the backup');
+  assert.is(impact.cronJobs?.count, 1);
+  assert.equal(impact.quotas?.changed, [{ role: 'www', backup: QUOTA_TEXT(4), live: QUOTA_TEXT(8) }]);
+  assert.is(impact.notCompared, undefined, 'cron jobs and quotas were read');
+  assert.match(impact.summary ?? '', '; 1 cron job and 1 quota change;');
   // recorded before any step touched the cluster: Impact finished before Lock started
   const timeline = waiting.status?.timeline ?? [];
   const impactStep = timeline.find((t) => t.step === 'Impact');
@@ -207,6 +226,16 @@ test('the impact lists tasks created and rescheduled since the backup before any
   await waitPhase(e, 'impact', 'Succeeded', 300_000);
   await assertRestoredCluster(e, tasks);
   assert.equal(await activeIds(e, C), [], 'C is gone');
+  const restored = await leaderAdmin(e);
+  assert.equal(
+    (await getJobs(restored)).filter((j) => j.cronSchedule).map((j) => key(j.key)),
+    [],
+    'the cron job scheduled after the backup is gone',
+  );
+  assert.ok(
+    (await getQuota(restored, 'www')).some((r) => 'numCpus' in r && r.numCpus === 4),
+    "www's quota is the backup's again",
+  );
   await e.kubectl(['-n', NS, 'delete', 'aurorarestore', 'impact', '--wait=true', '--timeout=60s']);
 });
 
