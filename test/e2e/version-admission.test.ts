@@ -1,14 +1,17 @@
 // spec.version at admission on a real API server (no operator, no pods): a fork plugin flag is accepted for the
 // versions that have it and refused, naming the field, for 0.22.0; going back from the fork to 0.22.0 needs
-// spec.acknowledgeDowngrade.
+// spec.acknowledgeDowngrade; the chart's admission policy warns when the image tag names another version.
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createLogger } from '../../src/log.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { startControlPlane, type ControlPlane } from '../world/local-env/control-plane.ts';
-import { kubectl, type ToolContext } from '../world/local-env/kubectl.ts';
+import { helm, kubectl, type ToolContext } from '../world/local-env/kubectl.ts';
 import { REPO_ROOT } from '../world/local-env/local-env.ts';
 
 const NS = 'versions';
@@ -39,6 +42,19 @@ function apply(name: string, spec: Record<string, unknown>): Promise<string> {
     () => 'ok',
     (err: unknown) => String((err as { stderr?: string }).stderr ?? err),
   );
+}
+
+/** kubectl apply that must succeed; resolves to its stderr, where kubectl prints the API server's warnings. */
+async function applyStderr(name: string, spec: Record<string, unknown>): Promise<string> {
+  const child = promisify(execFile)(join(ctx.binDir, 'kubectl'), [
+    '--kubeconfig',
+    ctx.kubeconfigPath,
+    'apply',
+    '-f',
+    '-',
+  ]);
+  child.child.stdin?.end(manifest(name, spec));
+  return (await child).stderr;
 }
 
 test.before(async () => {
@@ -88,6 +104,55 @@ test('going back from a fork version to 0.22.0 is refused until spec.acknowledge
   assert.is(await apply('upgrade', { image: 'aurora-scheduler:0.22.0' }), 'ok');
   assert.is(await apply('upgrade', { version: '0.24.0', image: 'aurora-scheduler:0.24.0' }), 'ok');
   assert.is(await apply('upgrade', { version: '0.27.0', image: 'aurora-scheduler:0.27.0' }), 'ok');
+});
+
+test("the chart's admission policy warns, and still admits, when the image tag names another version", async () => {
+  const policy = await helm(ctx, [
+    'template',
+    'rel',
+    join(REPO_ROOT, 'charts', 'aurora-operator'),
+    '--kube-version',
+    '1.35.4',
+    '--show-only',
+    'templates/image-version-policy.yaml',
+  ]);
+  await kubectl(ctx, ['apply', '-f', '-'], policy);
+  // a new object each try: kubectl sends nothing for an unchanged object, so a repeated apply would never warn
+  let tries = 0;
+  const warned = await waitFor(
+    'the policy to warn (it is active a moment after it is created)',
+    30_000,
+    async () => {
+      tries++;
+      const stderr = await applyStderr(`mismatch-${tries}`, {
+        version: '0.27.0',
+        image: 'aurora-scheduler:0.22.0',
+      });
+      return stderr.includes('Warning:') ? stderr : undefined;
+    },
+  );
+  assert.match(
+    warned,
+    'ImageVersionMismatch: spec.image aurora-scheduler:0.22.0 is tagged with another Aurora version than spec.version 0.27.0',
+  );
+  const stored = await kubectl(ctx, [
+    '-n',
+    NS,
+    'get',
+    'auroracluster',
+    `mismatch-${tries}`,
+    '-o',
+    'jsonpath={.spec.image}',
+  ]);
+  assert.is(stored, 'aurora-scheduler:0.22.0', 'admitted: tags are free-form');
+  for (const [name, spec] of [
+    ['agree', { version: '0.27.0', image: 'aurora-scheduler:0.27.0' }],
+    ['pinned', { version: '0.24.2', image: 'registry.example:5000/s:0.24.2@sha256:abc' }],
+    ['free-tag', { version: '0.27.0', image: 'aurora-scheduler:fork-build-7' }],
+    ['no-version', { image: 'aurora-scheduler:0.25.0' }],
+  ] as const) {
+    assert.not.match(await applyStderr(name, spec), 'Warning:', name);
+  }
 });
 
 test.run();

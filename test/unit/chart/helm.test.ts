@@ -161,6 +161,8 @@ chartTest('monitoring flags off: only the core objects, and a metrics Service', 
     'RoleBinding',
     'Service',
     'ServiceAccount',
+    'ValidatingAdmissionPolicy',
+    'ValidatingAdmissionPolicyBinding',
   ]);
   const service = find(manifests, 'Service', FULLNAME) as Manifest & {
     spec: { ports: { name: string; port: number; targetPort: string }[] };
