@@ -32,7 +32,7 @@ const CronJobsDiff = z.object({
 });
 
 const QuotaChange = z.object({
-  role: z.string(),
+  role: z.string().describe('The role (ownerRole) the quota belongs to.'),
   backup: z
     .string()
     .describe('The quota in the backup, e.g. "cpus 4, ram 8192 MiB, disk 1024 MiB" ("none" when unset).'),
@@ -46,8 +46,8 @@ const QuotasDiff = z.object({
 
 /** A part of the live state the operator could not read, and why. */
 const NotCompared = z.object({
-  part: z.enum(['cronJobs', 'quotas']),
-  reason: z.string(),
+  part: z.enum(['cronJobs', 'quotas']).describe('The part of the impact left out.'),
+  reason: z.string().describe('Why it could not be read, e.g. the failed call and its error.'),
 });
 
 export const RestoreImpact = z
