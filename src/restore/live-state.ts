@@ -7,8 +7,8 @@ import type { LiveState } from './impact.ts';
 
 /**
  * One page of getTasksStatus (offset/limit, honoured by ReadOnlySchedulerImpl.getTasks). Memory: a page holds whole
- * TaskConfigs, executor data included (often a few KiB each), and only the summaries stay (about 200 bytes a task),
- * so 100,000 live tasks cost some 20 MiB of summaries plus one page, never the whole store at once.
+ * TaskConfigs, executor data included (often a few KiB each), and only the summaries stay (about 640 bytes a task,
+ * docs/performance.md), so 100,000 live tasks cost some 62 MiB of summaries plus one page, never the whole store.
  */
 export const LIVE_PAGE_SIZE = 500;
 /** A cluster larger than this is not read to the end: the impact says so instead of holding it all. */
@@ -18,7 +18,7 @@ export const MAX_LIVE_TASKS = 500_000;
  * readLiveState reads whole configs (getTasksStatus) because config digests are only equal when both sides were
  * read the same way, and the backup's configs carry executorConfig.data, which getTasksWithoutConfigs drops.
  * Aurora pages over a store that may change between pages, so a task id seen twice is kept once.
- * Cron jobs and quotas are not read: the operator's Thrift client does not speak getJobs or getQuota.
+ * Cron jobs and quotas are read apart, in impact-live.ts.
  */
 export async function readLiveState(admin: AuroraAdminClient): Promise<LiveState> {
   const seen = new Map<string, TaskSummary>();
