@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import { createAuroraAdminClient } from '../../src/aurora/admin-client.ts';
 import { listBackups, type StoredBackup } from '../../src/objectstore/list-backups.ts';
 import { createObjectStoreClient } from '../../src/objectstore/object-store-client.ts';
-import { OPERATOR_NAMESPACE, REPO_ROOT } from '../world/local-env/local-env.ts';
+import { REPO_ROOT } from '../world/local-env/local-env.ts';
 import {
   objectStoreSettings,
   startObjectStore,
@@ -145,37 +145,6 @@ async function restorePhase(e: E2eEnv, namespace: string, name: string): Promise
   return JSON.parse(out) as Record<string, unknown>;
 }
 
-/**
- * grantRestoreCreate: a bootstrap creates its AuroraRestore, which the chart's role does not allow yet; until the
- * chart grants `create` on aurorarestores, the test grants it to the operator's ServiceAccount itself.
- */
-async function grantRestoreCreate(e: E2eEnv): Promise<void> {
-  const account = (
-    await e.kubectl([
-      '-n',
-      OPERATOR_NAMESPACE,
-      'get',
-      'deploy/aurora-operator',
-      '-o',
-      'jsonpath={.spec.template.spec.serviceAccountName}',
-    ])
-  ).trim();
-  await e.kubectl([
-    'create',
-    'clusterrole',
-    'bootstrap-restores',
-    '--verb=create',
-    '--resource=aurorarestores.aurora-operator.io',
-  ]);
-  await e.kubectl([
-    'create',
-    'clusterrolebinding',
-    'bootstrap-restores',
-    '--clusterrole=bootstrap-restores',
-    `--serviceaccount=${OPERATOR_NAMESPACE}:${account}`,
-  ]);
-}
-
 test.before(async (ctx) => {
   ctx.storeDir = mkdtempSync(join(tmpdir(), 'aurora-e2e-store-'));
   ctx.store = await startObjectStore({ dir: ctx.storeDir, repoRoot: REPO_ROOT });
@@ -184,7 +153,6 @@ test.before(async (ctx) => {
     console.error('the environment did not start:', err);
     throw err;
   });
-  await grantRestoreCreate(ctx.env);
   await ctx.env.kubectl(['create', 'namespace', NS]);
   await createStoreSecret(ctx.env, ctx.store, NS);
   await ctx.env.kubectl(['apply', '-f', '-'], clusterManifest(ctx.env, ctx.store));

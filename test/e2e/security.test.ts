@@ -83,7 +83,8 @@ const BASELINE = [
 // the chart's operator rules (templates/_helpers.tpl), as can-i lists them
 const OPERATOR = [
   'auroraclusters.aurora-operator.io [] [] [get list watch patch update]',
-  'aurorarestores.aurora-operator.io [] [] [get list watch patch update]',
+  // create: the Offline restore of a cluster bootstrapped from a backup (docs/backups.md)
+  'aurorarestores.aurora-operator.io [] [] [get list watch create patch update]',
   'auroraclusters.aurora-operator.io/status [] [] [get patch update]',
   'aurorarestores.aurora-operator.io/status [] [] [get patch update]',
   'auroraclusters.aurora-operator.io/finalizers [] [] [update]',

@@ -65,8 +65,12 @@ watches all namespaces, and by a Role in each watched namespace otherwise. No wi
 */}}
 {{- define "aurora-operator.rules" -}}
 - apiGroups: ["aurora-operator.io"]
-  resources: ["auroraclusters", "aurorarestores"]
+  resources: ["auroraclusters"]
   verbs: ["get", "list", "watch", "patch", "update"]
+# create: a cluster bootstrapped from a backup writes its log through an Offline restore of its own
+- apiGroups: ["aurora-operator.io"]
+  resources: ["aurorarestores"]
+  verbs: ["get", "list", "watch", "create", "patch", "update"]
 - apiGroups: ["aurora-operator.io"]
   resources: ["auroraclusters/status", "aurorarestores/status"]
   verbs: ["get", "patch", "update"]

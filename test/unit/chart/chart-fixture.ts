@@ -86,7 +86,7 @@ export const EXPECTED_RULES: Record<string, Record<string, string[]>> = {
     auroraclusters: ['get', 'list', 'patch', 'update', 'watch'],
     'auroraclusters/status': ['get', 'patch', 'update'],
     'auroraclusters/finalizers': ['update'],
-    aurorarestores: ['get', 'list', 'patch', 'update', 'watch'],
+    aurorarestores: ['create', 'get', 'list', 'patch', 'update', 'watch'],
     'aurorarestores/status': ['get', 'patch', 'update'],
     'aurorarestores/finalizers': ['update'],
   },
