@@ -1,6 +1,7 @@
 // The Impact step, right after Validate and before anything is touched: what the restore will kill, compared with
 // the live scheduler, recorded in status.impact. A leader that cannot be read never fails or stalls the restore.
 import { formatAgeMs } from '../api/age.ts';
+import { bootstrapSourcePrefix } from '../api/bootstrap-spec.ts';
 import { AgentBackupError } from '../agent/agent-errors.ts';
 import { TerminalError } from '../controller/result.ts';
 import { clusterOf } from './cluster-ref.ts';
@@ -50,10 +51,29 @@ export async function readImpact(ctx: ImpactContext): Promise<StepOutcome> {
   return { message: `impact: ${impact.summary}`, status: { impact } };
 }
 
+/**
+ * bootstrapImpact: a cluster's own bootstrap restore onto a log the guard let it create has no live scheduler to
+ * compare with, so waiting IMPACT_WAIT_MS for a leader would only delay the disaster recovery.
+ */
+function bootstrapImpact(ctx: Situation & { fx: Pick<RestoreEffects, 'now'> }): StepOutcome | undefined {
+  const cluster = clusterOf(ctx);
+  if (bootstrapSourcePrefix(cluster, ctx.restore) === undefined) return undefined;
+  if (cluster.status?.replicatedLog?.initialized === true) return undefined;
+  const snapshotAt = ctx.restore.status?.source?.snapshotAt;
+  const unknown = unknownImpact(
+    'the cluster is being bootstrapped from this backup: its log was never initialized, so no scheduler runs',
+    { name: sourceBackupId(ctx.restore), timestamp: snapshotAt ? Date.parse(snapshotAt) : undefined },
+    ctx.fx.now(),
+  );
+  return { message: `impact: ${unknown.summary}`, status: { impact: unknown } };
+}
+
 export const impact: RestoreStep = {
   name: 'Impact',
   done: (s) => s.restore.status?.impact !== undefined || pastImpact(s),
   async run(ctx) {
+    const bootstrap = bootstrapImpact(ctx);
+    if (bootstrap) return bootstrap;
     try {
       return await readImpact(ctx);
     } catch (err) {

@@ -9,6 +9,8 @@ import { TerminalError } from '../../../src/controller/result.ts';
 import { IMPACT_WAIT_MS, impact } from '../../../src/restore/impact-step.ts';
 import type { RestoreEffects, StepContext } from '../../../src/restore/step.ts';
 import { ScheduleStatus, type ScheduledTask } from '../../../src/thrift/api-types.ts';
+import { BOOTSTRAP_OF_LABEL } from '../../../src/api/bootstrap-spec.ts';
+import { bootstrapCluster } from '../cluster/bootstrap-fixture.ts';
 import { BACKUP, makeRestore, pod, runningWorld } from './fixtures.ts';
 
 const START = new Date('2024-02-01T00:00:00Z');
@@ -98,6 +100,34 @@ test('no leader: retried (thrown) within the bound, then recorded as unknown wit
     outcome.events?.map((e) => e.reason),
     ['ImpactUnknown'],
   );
+});
+
+test("a cluster's own bootstrap restore onto a log never initialized records unknown at once, without a leader", async () => {
+  const { ctx } = contextAt(new Date(START.getTime() + 1_000), { active: false });
+  const labelled = {
+    ...ctx.restore,
+    metadata: { ...ctx.restore.metadata, labels: { [BOOTSTRAP_OF_LABEL]: 'example' } },
+  };
+  const outcome = await impact.run({
+    ...ctx,
+    restore: labelled,
+    world: { ...ctx.world, cluster: bootstrapCluster() },
+  });
+  assert.is(outcome.status?.impact?.known, false);
+  assert.match(outcome.status?.impact?.reason ?? '', /being bootstrapped from this backup/);
+  // the same restore once the log is initialized, or without the label, waits for a leader as any restore does
+  const initialized = bootstrapCluster({ replicatedLog: { initialized: true } } as never);
+  for (const world of [
+    { ...ctx.world, cluster: initialized },
+    { ...ctx.world, cluster: bootstrapCluster() },
+  ]) {
+    const restore = world.cluster === initialized ? labelled : ctx.restore;
+    const thrown = await impact.run({ ...ctx, restore, world }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    assert.match(String(thrown), /no scheduler is ACTIVE/);
+  }
 });
 
 test('a leader read that keeps failing transiently also ends in unknown, after the bound', async () => {
