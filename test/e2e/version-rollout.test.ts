@@ -1,5 +1,6 @@
 // A version change on a running cluster: a new image is a new pod template, rolled one scheduler at a time, each
-// follower before the leader of the moment, and the cluster ends Ready on the new image with its log recovered.
+// follower before the leader of the moment, and the cluster ends Ready on the new image with its log recovered; the
+// new leader's scheduler log reads through `kubectl logs`.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { conditionOf, getCluster, SCHEDULERS, startE2eEnv, waitForWithLogs, type E2eEnv } from './harness.ts';
@@ -100,6 +101,17 @@ test('a changed spec.image and spec.version restart the schedulers one at a time
     c.status?.members?.every((m) => m.logRecovered === true),
     JSON.stringify(c.status?.members),
   );
+  // the new leader's output through the apiserver's pods/log proxy to the pod runtime
+  const tail = await e().kubectl([
+    '-n',
+    NS,
+    'logs',
+    c.status?.leader ?? 'example-0',
+    '-c',
+    'scheduler',
+    '--tail=3',
+  ]);
+  assert.is(tail.trimEnd().split('\n').length, 3, tail);
 });
 
 test.run();
