@@ -13,9 +13,9 @@ rm -rf "$out"
 mkdir -p "$out"
 
 # measured wall times, longest first; files not listed (new ones) run after these in name order
-LONGEST=(aurora-restore scaling restore-safety backup-shipping security infra-faults backup-rehearsal
-  bootstrap-from-backup backup-store-faults restore-impact leader-watch idle-quiet transient-faults
-  storage-not-ready diagnostics log-init-guard zk-conflict aurora-cluster fuzz-admission)
+LONGEST=(aurora-restore scaling restore-safety backup-shipping backup-store-faults infra-faults backup-rehearsal
+  chart-install bootstrap-from-backup restore-impact version-rollout security leader-watch idle-quiet
+  transient-faults storage-not-ready diagnostics log-init-guard zk-conflict aurora-cluster fuzz-admission)
 
 order=()
 if [ $# -gt 0 ]; then
