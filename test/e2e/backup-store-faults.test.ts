@@ -165,27 +165,39 @@ async function waitShipped(ctx: Ctx, name: string): Promise<StoredBackup> {
   });
 }
 
+/** jsonpath: one field of objects in a namespace through kubectl */
+function jsonpath(e: E2eEnv, what: string[], path: string, namespace = NS): Promise<string> {
+  return e.kubectl(['-n', namespace, 'get', ...what, '-o', `jsonpath=${path}`]);
+}
+
 async function operatorPods(e: E2eEnv): Promise<string[]> {
-  const out = await e.kubectl([
-    '-n',
-    OPERATOR_NAMESPACE,
-    'get',
-    'pods',
-    '-o',
-    'jsonpath={.items[*].metadata.name}',
-  ]);
+  const out = await jsonpath(e, ['pods'], '{.items[*].metadata.name}', OPERATOR_NAMESPACE);
   return out.split(/\s+/).filter(Boolean);
 }
 
 async function restartCount(e: E2eEnv, namespace: string, pod: string, container: string): Promise<number> {
   const path = `{.status.containerStatuses[?(@.name=="${container}")].restartCount}`;
-  return Number(await e.kubectl(['-n', namespace, 'get', 'pod', pod, '-o', `jsonpath=${path}`]));
+  return Number(await jsonpath(e, ['pod', pod], path, namespace));
+}
+
+/** waitRestarted: each container counts one restart more than `before` says, so a kill that hit nothing fails */
+async function waitRestarted(e: E2eEnv, before: [string, string, string, number][]): Promise<void> {
+  for (const [namespace, pod, container, count] of before) {
+    // a pod replaced instead of restarted counts too: its controller started the container anew
+    await waitFor(`${pod}/${container} to restart`, 180_000, async () => {
+      const now = await restartCount(e, namespace, pod, container).catch((err: unknown) => {
+        if (/NotFound/.test(String((err as { stderr?: string }).stderr ?? err))) return Infinity;
+        throw err;
+      });
+      return now > count ? true : undefined;
+    });
+  }
 }
 
 test('agent and operators killed mid-upload: no complete-looking object, then the backup is shipped once', async (ctx) => {
   const e = need(ctx.env, 'environment');
   const proxy = need(ctx.proxy, 'proxy');
-  const stalled = proxy.stallNext(/^PUT \S*scheduler-backup-/);
+  const stalled = proxy.stall(/^PUT \S*scheduler-backup-/);
   const { backupId, tasks } = await takeNewBackup(ctx);
   const line = await waitFor('the upload to reach the store', 120_000, () =>
     Promise.race([stalled, sleep(1000).then(() => undefined)]),
@@ -195,18 +207,22 @@ test('agent and operators killed mid-upload: no complete-looking object, then th
   assert.not.ok((await stored(ctx)).some((b) => b.name === backupId));
   // the uploader is the agent beside the file: the leader's when the backup was taken
   const leader = `example-${localBackup(e, backupId).ordinal}`;
-  const agentRestarts = await restartCount(e, NS, leader, 'backup-agent');
   const operators = await operatorPods(e);
   assert.ok(operators.length >= 1, 'no operator pod to kill');
-  await e.signalContainer(NS, leader, 'backup-agent', 'SIGKILL');
-  for (const pod of operators) await e.signalContainer(OPERATOR_NAMESPACE, pod, 'operator', 'SIGKILL');
-  // the cut connection ends the store's request: still no object, complete or not
+  const killed: [string, string, string, number][] = [];
+  for (const [namespace, pod, container] of [
+    [NS, leader, 'backup-agent'],
+    ...operators.map((pod) => [OPERATOR_NAMESPACE, pod, 'operator']),
+  ] as [string, string, string][]) {
+    killed.push([namespace, pod, container, await restartCount(e, namespace, pod, container)]);
+    await e.signalContainer(namespace, pod, container, 'SIGKILL');
+  }
+  // the cut connection ends the store's request, and the restarted agent's new upload is held as well: still no
+  // object, complete or not, until the store lets uploads through
+  await waitRestarted(e, killed);
   await sleep(3000);
   assert.not.ok((await stored(ctx)).some((b) => b.name === backupId));
   proxy.release();
-  await waitFor('the backup agent to restart', 120_000, async () =>
-    (await restartCount(e, NS, leader, 'backup-agent')) > agentRestarts ? true : undefined,
-  );
   const object = await waitShipped(ctx, backupId);
   const { bytes } = localBackup(e, backupId);
   assert.is(object.metadata.sha256, sha256(bytes));
@@ -231,11 +247,6 @@ test('agent and operators killed mid-upload: no complete-looking object, then th
   await waitClusterReady(e);
   assert.equal(await taskIds(e), tasks);
 });
-
-/** jsonpath: one field of the namespace's objects through kubectl */
-function jsonpath(e: E2eEnv, what: string[], path: string): Promise<string> {
-  return e.kubectl(['-n', NS, 'get', ...what, '-o', `jsonpath=${path}`]);
-}
 
 interface Untouched {
   pods: string;
@@ -324,7 +335,7 @@ const reportedCodes = (message: string): string[] =>
 
 /**
  * shippingCondition waits until the cluster is Ready and BackupsShipped has this status; for False every replica
- * that fails reports `code` (so the pods have rolled to the new settings) and the message matches `detail`.
+ * reports `code` (so all pods have rolled to the new settings) and the message matches `detail`.
  */
 async function shippingCondition(e: E2eEnv, status: 'True' | 'False', code?: string, detail = /./) {
   return waitFor(`BackupsShipped=${status} ${code ?? ''}`, 420_000, async () => {
@@ -332,7 +343,7 @@ async function shippingCondition(e: E2eEnv, status: 'True' | 'False', code?: str
     const shipped = conditionOf(c, 'BackupsShipped');
     if (conditionOf(c, 'Ready')?.status !== 'True' || shipped?.status !== status) return undefined;
     const codes = reportedCodes(shipped.message);
-    const named = code === undefined || (codes.length > 0 && codes.every((c) => c === code));
+    const named = code === undefined || (codes.length === REPLICAS && codes.every((c) => c === code));
     return named && detail.test(shipped.message) ? shipped : undefined;
   }).catch(async (err: unknown) => {
     const c = await getCluster(e, NS, 'example');

@@ -6,8 +6,11 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 export interface StallingStoreProxy {
   /** the endpoint clients use instead of the store's */
   endpoint: string;
-  /** holds the next request whose first line matches; resolves with that line once the store has part of it */
-  stallNext(requestLine: RegExp): Promise<string>;
+  /**
+   * holds every request whose first line matches, until release; resolves with the first such line once the store
+   * has part of that request, so an uploader restarted meanwhile is held too
+   */
+  stall(requestLine: RegExp): Promise<string>;
   /** lets held connections go on and stops holding new ones */
   release(): void;
   close(): Promise<void>;
@@ -47,9 +50,7 @@ export async function startStallingStoreProxy(storeEndpoint: string): Promise<St
       upstream.write(chunk.subarray(0, cut));
       hold = { client, upstream, kept: [chunk.subarray(cut)] };
       held.add(hold);
-      const { reached } = armed;
-      armed = undefined;
-      reached(firstLine);
+      armed.reached(firstLine);
     });
     upstream.on('data', (chunk) => client.write(chunk));
     const closeBoth = (): void => {
@@ -68,7 +69,7 @@ export async function startStallingStoreProxy(storeEndpoint: string): Promise<St
 
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    stallNext(line) {
+    stall(line) {
       return new Promise<string>((reached) => (armed = { line, reached }));
     },
     release() {
