@@ -81,6 +81,12 @@ export const CONDITION_TYPES = {
     meaning:
       'The backup agents upload every complete backup to spec.backup.objectStore: no upload fails, no local backup is unreadable, and the newest is shipped within two backup intervals.',
   },
+  ImageMatchesVersion: {
+    kinds: ['AuroraCluster'],
+    good: 'True',
+    meaning:
+      "spec.image's tag names no supported Aurora version other than spec.version (a tag that is no version is not compared).",
+  },
 } as const satisfies Record<string, ConditionTypeSpec>;
 
 export type ConditionType = keyof typeof CONDITION_TYPES;

@@ -12,6 +12,8 @@ import type { BackupsStatus, RecentExit } from '../api/diagnostics-schema.ts';
 import { diagnosticConditions } from '../diagnostics/diagnostic-conditions.ts';
 import { leaderChecks } from '../diagnostics/leader-checks.ts';
 import type { AuroraCluster } from '../api/aurora-cluster.ts';
+import { effectiveAuroraVersion } from '../api/aurora-versions.ts';
+import { computeImageVersionWarning } from './image-version-agreement.ts';
 import type { LeaderView } from './leader.ts';
 import type { ObservedCluster } from './observed.ts';
 import type { LogInitRefusal } from './plan-log-init.ts';
@@ -232,6 +234,17 @@ const degradedBody: Rule = ({ problem, observed, quorum, initialized }) => {
   return conditionFalse('AsExpected', 'Every scheduler answers /health.');
 };
 
+// always present, so the Warning event comes from the one transition into False, never from a condition appearing
+const imageMatchesVersion: Rule = ({ cluster }) => {
+  const warning = computeImageVersionWarning(cluster.spec);
+  if (warning) return conditionFalse(warning.reason, warning.message);
+  return conditionTrue(
+    'NoOtherVersionTagged',
+    `spec.image ${cluster.spec.image} names no Aurora version other than ` +
+      `${effectiveAuroraVersion(cluster.spec)}, the one extraArgs are validated for.`,
+  );
+};
+
 export function computeConditions(facts: ConditionFacts): ConditionInput<ClusterConditionType>[] {
   const parts = {
     ReplicatedLogInitialized: replicatedLog(facts),
@@ -263,5 +276,8 @@ export function computeConditions(facts: ConditionFacts): ConditionInput<Cluster
         `${facts.cluster.spec.replicas} schedulers healthy, log initialized, leader registered.`,
       );
   // symptom conditions explain and alert; they do not hold back Ready, which means "serving"
-  return [{ type: 'Ready', ...ready }, ...typedConditions({ ...parts, ...symptoms })];
+  return [
+    { type: 'Ready', ...ready },
+    ...typedConditions({ ...parts, ...symptoms, ImageMatchesVersion: imageMatchesVersion(facts) }),
+  ];
 }
