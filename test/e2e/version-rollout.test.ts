@@ -1,6 +1,7 @@
 // A version change on a running cluster: a new image is a new pod template, rolled one scheduler at a time, each
 // follower before the leader of the moment, and the cluster ends Ready on the new image with its log recovered; the
-// new leader's scheduler log reads through `kubectl logs`.
+// new leader's scheduler log reads through `kubectl logs`; then spec.version 0.27.0 with a fork plugin flag in
+// extraArgs rolls out the same way and every scheduler starts with the flag.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { conditionOf, getCluster, SCHEDULERS, startE2eEnv, waitForWithLogs, type E2eEnv } from './harness.ts';
@@ -31,6 +32,11 @@ async function pods(): Promise<PodsJson['items']> {
 const schedulerImage = (p: PodsJson['items'][number]): string | undefined =>
   p.spec.containers.find((c) => c.name === 'scheduler')?.image;
 
+async function patchSpec(spec: Record<string, unknown>): Promise<void> {
+  const patch = JSON.stringify({ spec });
+  await e().kubectl(['-n', NS, 'patch', 'auroracluster', 'example', '--type=merge', '-p', patch]);
+}
+
 async function waitReady(what: string): Promise<void> {
   await waitForWithLogs(e(), what, 300_000, async () => {
     const c = await getCluster(e(), NS, 'example');
@@ -53,16 +59,7 @@ test('a changed spec.image and spec.version restart the schedulers one at a time
   const before = new Map((await pods()).map((p) => [p.metadata.name, p.metadata.uid]));
   assert.is(before.size, 3);
 
-  await e().kubectl([
-    '-n',
-    NS,
-    'patch',
-    'auroracluster',
-    'example',
-    '--type=merge',
-    '-p',
-    JSON.stringify({ spec: { image: NEW_IMAGE, version: '0.22.0' } }),
-  ]);
+  await patchSpec({ image: NEW_IMAGE, version: '0.22.0' });
 
   // each poll: which pods were replaced, and who leads; a pod replaced while another was still outdated must not
   // have been the leader just before
@@ -112,6 +109,36 @@ test('a changed spec.image and spec.version restart the schedulers one at a time
     '--tail=3',
   ]);
   assert.is(tail.trimEnd().split('\n').length, 3, tail);
+});
+
+test('spec.version 0.27.0 with a fork plugin flag in extraArgs rolls out and the cluster is Ready, the flag taken', async () => {
+  const spec = async (): Promise<{ version?: string; extraArgs: string[] }> =>
+    JSON.parse(
+      await e().kubectl(['-n', NS, 'get', 'auroracluster', 'example', '-o', 'jsonpath={.spec}']),
+    ) as { version?: string; extraArgs: string[] };
+  // a duration flag of the fork's HTTP offer set, 0.26.0 and later: refused at admission for 0.22.0
+  const flag = '-http_offer_set_timeout=250ms';
+  const extraArgs = [
+    ...(await spec()).extraArgs,
+    '-offer_set_module=io.github.aurora.scheduler.offers.HttpOfferSetModule',
+    flag,
+  ];
+  const before = new Map((await pods()).map((p) => [p.metadata.name, p.metadata.uid]));
+  await patchSpec({ version: '0.27.0', extraArgs });
+  await waitForWithLogs(e(), 'every scheduler replaced with the plugin flag', 600_000, async () => {
+    const now = await pods();
+    return now.length === 3 &&
+      now.every((p) => before.get(p.metadata.name) !== p.metadata.uid && !p.metadata.deletionTimestamp)
+      ? true
+      : undefined;
+  });
+  await waitReady('example Ready on 0.27.0 with the plugin flag');
+  assert.is((await spec()).version, '0.27.0');
+  // each scheduler logged the flag among its parsed Parameters, so it started with it rather than exiting on it
+  for (const p of await pods()) {
+    const log = await e().kubectl(['-n', NS, 'logs', p.metadata.name, '-c', 'scheduler']);
+    assert.match(log, 'http_offer_set_timeout: 250ms', p.metadata.name);
+  }
 });
 
 test.run();

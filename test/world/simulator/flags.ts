@@ -1,10 +1,12 @@
-// The aurora-scheduler 0.22 flag set (135 flags, none of the recovery tool's), value validation, defaults, usage.
+// The aurora-scheduler 0.22 flag set (135 flags, none of the recovery tool's) with a version's plugin flags, value
+// validation, defaults, usage.
 import { parseDataSize, parseDuration } from './durations.ts';
 import { FlagError, splitFlags } from './flag-parser.ts';
+import { pluginFlagKinds } from './version-flags.ts';
 
 export { FlagError };
 
-type Kind = 'string' | 'int' | 'bool' | 'duration' | 'data' | 'double';
+export type FlagKind = 'string' | 'int' | 'bool' | 'duration' | 'data' | 'double';
 
 const DURATION = `async_slot_stat_update_interval async_task_stat_update_interval backup_interval
  cron_start_initial_backoff cron_start_max_backoff dlog_snapshot_interval first_schedule_delay
@@ -46,7 +48,7 @@ const STRING = `allowed_container_types allowed_job_environments backup_dir clus
 
 const words = (s: string): string[] => s.split(/\s+/).filter(Boolean);
 
-export const FLAG_KINDS: ReadonlyMap<string, Kind> = new Map<string, Kind>([
+export const FLAG_KINDS: ReadonlyMap<string, FlagKind> = new Map<string, FlagKind>([
   ...words(DURATION).map((n) => [n, 'duration'] as const),
   ...words(BOOL).map((n) => [n, 'bool'] as const),
   ...words(INT).map((n) => [n, 'int'] as const),
@@ -109,8 +111,12 @@ export const FLAG_DEFAULTS: Readonly<Record<string, string>> = {
 
 export type FlagValue = string | number | boolean;
 
-export function convertFlag(name: string, raw: string): FlagValue {
-  const kind = FLAG_KINDS.get(name) ?? 'string';
+export function convertFlag(
+  name: string,
+  raw: string,
+  kinds: ReadonlyMap<string, FlagKind> = FLAG_KINDS,
+): FlagValue {
+  const kind = kinds.get(name) ?? 'string';
   try {
     switch (kind) {
       case 'duration':
@@ -141,8 +147,15 @@ export interface ParsedFlags {
   raw: Map<string, string>;
 }
 
-export function parseSchedulerFlags(argv: readonly string[]): ParsedFlags {
-  const given = splitFlags(argv, new Set(FLAG_KINDS.keys()), LIST_FLAGS);
+/** The flags of the given version (0.22's and its plugin flags; every plugin flag of the table when undefined). */
+export function flagKindsOf(version: string | undefined): ReadonlyMap<string, FlagKind> {
+  return new Map([...FLAG_KINDS, ...pluginFlagKinds(version)]);
+}
+
+/** Parses argv as the scheduler of the given version does: a flag that version does not register is refused. */
+export function parseSchedulerFlags(argv: readonly string[], version?: string): ParsedFlags {
+  const kinds = flagKindsOf(version);
+  const given = splitFlags(argv, new Set(kinds.keys()), LIST_FLAGS);
   for (const name of REQUIRED_FLAGS) {
     if (!given.has(name)) throw new FlagError(`The following option is required: [-${name}]`);
   }
@@ -152,13 +165,13 @@ export function parseSchedulerFlags(argv: readonly string[]): ParsedFlags {
   const raw = new Map<string, string>(Object.entries(FLAG_DEFAULTS));
   for (const [k, v] of given) raw.set(k, v);
   const values = new Map<string, FlagValue>();
-  for (const [k, v] of raw) values.set(k, convertFlag(k, v));
+  for (const [k, v] of raw) values.set(k, convertFlag(k, v, kinds));
   return { values, raw };
 }
 
-export function usage(program = 'aurora-scheduler'): string {
+export function usage(program = 'aurora-scheduler', version?: string): string {
   const lines = [`Usage: ${program} [options]`, '  Options:'];
-  for (const name of [...FLAG_KINDS.keys()].sort()) {
+  for (const name of [...flagKindsOf(version).keys()].sort()) {
     const star = (REQUIRED_FLAGS as readonly string[]).includes(name) ? '*' : ' ';
     const def = FLAG_DEFAULTS[name];
     lines.push(`  ${star} -${name}${def !== undefined ? `\n      Default: ${def}` : ''}`);

@@ -6,6 +6,7 @@ import { parseFaults } from './faults.ts';
 import { FlagError, parametersBlock, parseSchedulerFlags, usage } from './flags.ts';
 import { createScheduler, type ExitProgram } from './scheduler.ts';
 import { createSimLog } from './sim-log.ts';
+import { simVersionOf } from './version-flags.ts';
 
 export interface SchedulerProgramIo {
   env: Record<string, string | undefined>;
@@ -19,16 +20,27 @@ export interface RunningScheduler {
   signal(signal: 'SIGTERM' | 'SIGINT'): void;
 }
 
-/** Starts the scheduler for Aurora 0.22 flags in argv; bad flags and injected crashes exit through io.exit. */
+/**
+ * Starts the scheduler for the flags in argv of the version AURORA_SIM_VERSION names (0.22's plus any plugin flag of
+ * the table when unset); bad flags and injected crashes exit through io.exit.
+ */
 export function startSchedulerProgram(argv: readonly string[], io: SchedulerProgramIo): RunningScheduler {
   const log = createSimLog('SchedulerMain', io.write);
   const ended: RunningScheduler = { signal: () => undefined };
+  let version;
+  try {
+    version = simVersionOf(io.env);
+  } catch (err) {
+    log.error((err as Error).message);
+    io.exit(1);
+    return ended;
+  }
   let flags;
   try {
-    flags = parseSchedulerFlags(expandArgFiles(argv));
+    flags = parseSchedulerFlags(expandArgFiles(argv), version);
   } catch (err) {
     if (!(err instanceof FlagError)) throw err;
-    io.write(usage());
+    io.write(usage(undefined, version));
     log.error(err.message);
     io.exit(1);
     return ended;
