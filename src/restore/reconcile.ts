@@ -10,6 +10,7 @@ import { semanticEqual } from '../k8s/semantic-equal.ts';
 import { countWrites, type FaultHook } from '../controller/fault-windows.ts';
 import { classifyFault, type StepEvent } from '../controller/steps.ts';
 import { choosePlan, isCommitted, isDeleting, nextMove, type PlanMode } from './plan.ts';
+import { performStep } from './perform-action.ts';
 import { tableFor } from './tables.ts';
 import {
   markComplete,
@@ -124,7 +125,7 @@ async function runStep(
   try {
     // a pass held at a pause point acts on a stale view, so it ends and the next pass observes afresh
     if (await fault('before')) return { requeueAfterMs: 0 };
-    const outcome = await step.run(ctx);
+    const outcome = await performStep(step, ctx);
     await fault('after');
     const next = markProgress(
       { ...status, ...outcome.status },

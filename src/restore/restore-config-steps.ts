@@ -7,10 +7,14 @@ import { ourConfig } from './world.ts';
 export const removeRestoreConfig: RestoreStep = {
   name: 'RemoveRestoreConfig',
   done: (s) => ourConfig(s) === undefined,
-  async run(ctx) {
-    await ctx.fx.kube.delete(
-      clusterObjectRef(clusterOf(ctx), 'v1', 'ConfigMap', restoreConfigMapName(clusterOf(ctx))),
-    );
-    return { message: 'restore ConfigMap removed' };
-  },
+  decide: (s) => ({
+    kind: 'kube',
+    ops: [
+      {
+        op: 'delete',
+        ref: clusterObjectRef(clusterOf(s), 'v1', 'ConfigMap', restoreConfigMapName(clusterOf(s))),
+      },
+    ],
+    message: 'restore ConfigMap removed',
+  }),
 };

@@ -2,6 +2,7 @@
 // cannot be read is retried for a bounded time and then recorded as unknown, and the restore goes on.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { performStep } from '../../../src/restore/perform-action.ts';
 import type { AgentClient } from '../../../src/agent/agent-client.ts';
 import { AgentBackupError } from '../../../src/agent/agent-errors.ts';
 import type { AuroraAdminClient } from '../../../src/aurora/admin-client.ts';
@@ -66,7 +67,7 @@ function contextAt(
 
 test('with an ACTIVE leader the impact is computed from the agent summary and the live tasks', async () => {
   const { ctx, pages } = contextAt(START);
-  const outcome = await impact.run(ctx);
+  const outcome = await performStep(impact, ctx);
   const recorded = outcome.status?.impact;
   assert.is(recorded?.known, true);
   assert.is(recorded?.leader, 'example-0');
@@ -82,7 +83,7 @@ test('with an ACTIVE leader the impact is computed from the agent summary and th
 
 test('no leader: retried (thrown) within the bound, then recorded as unknown with the reason, never failing', async () => {
   const early = contextAt(new Date(START.getTime() + 5_000), { active: false });
-  const retried = await impact.run(early.ctx).then(
+  const retried = await performStep(impact, early.ctx).then(
     () => undefined,
     (err: unknown) => err,
   );
@@ -90,7 +91,7 @@ test('no leader: retried (thrown) within the bound, then recorded as unknown wit
   assert.not.instance(retried, TerminalError);
   assert.match((retried as Error).message, /no scheduler is ACTIVE/);
   const late = contextAt(new Date(START.getTime() + IMPACT_WAIT_MS + 1), { active: false });
-  const outcome = await impact.run(late.ctx);
+  const outcome = await performStep(impact, late.ctx);
   assert.is(outcome.status?.impact?.known, false);
   assert.match(outcome.status?.impact?.reason ?? '', /no scheduler is ACTIVE .*retried for 30s/);
   assert.match(outcome.status?.impact?.summary ?? '', /^impact unknown \(/);
@@ -105,7 +106,7 @@ test('a leader read that keeps failing transiently also ends in unknown, after t
     throw new Error('getTasksStatus: ERROR_TRANSIENT: Storage is not READY');
   };
   const { ctx } = contextAt(new Date(START.getTime() + IMPACT_WAIT_MS + 1), { live: failing });
-  const outcome = await impact.run(ctx);
+  const outcome = await performStep(impact, ctx);
   assert.is(outcome.status?.impact?.known, false);
   assert.match(outcome.status?.impact?.reason ?? '', /Storage is not READY/);
 });
@@ -116,7 +117,7 @@ test('a backup the agent cannot summarize fails terminally, before anything is t
     throw err;
   };
   const { ctx } = contextAt(START, { summary: unreadable });
-  const err = await impact.run(ctx).then(
+  const err = await performStep(impact, ctx).then(
     () => undefined,
     (e: unknown) => e,
   );
