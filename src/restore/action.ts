@@ -1,5 +1,5 @@
 // What a restore step decides to do, as a record: the step's decide is pure over the observed world, and the one
-// executor (perform-action.ts) carries the record out, sorts its errors and checkpoints what it established.
+// executor (restore-executor.ts) carries the record out, sorts its errors and checkpoints what it established.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { AuroraRestoreStatus } from '../api/aurora-restore.ts';
 import type { TerminalError } from '../controller/result.ts';

@@ -1,5 +1,5 @@
-// The restore's one executor of step actions: it carries out the record a step decided, throws a transient fault
-// for the work queue's back-off, and returns what the action established for the step's checkpoint.
+// The action half of the restore's executor (restore-executor.ts): it carries out the record a step decided, throws
+// a transient fault for the work queue's back-off, and returns what the action established for the checkpoint.
 import { buildRestoreNetworkPolicy } from '../resources/network-policy.ts';
 import type { KubeOp, RestoreAction } from './action.ts';
 import { performAgent } from './agent-action.ts';

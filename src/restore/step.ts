@@ -41,7 +41,7 @@ export interface StepContext extends Situation {
   saveStatus(patch: Partial<AuroraRestoreStatus>, window?: string): Promise<void>;
 }
 
-/** A restore step: `decide` is pure over the observed world; the executor (perform-action.ts) carries it out. */
+/** A restore step: `decide` is pure over the observed world; the executor (restore-executor.ts) carries it out. */
 export interface RestoreStep extends StepDef<Situation> {
   decide(s: Situation): RestoreAction;
 }
