@@ -5,7 +5,7 @@ import { unlock } from './lock-steps.ts';
 import { removeRestoreConfig } from './restore-config-steps.ts';
 import { applyStatefulSet } from './scheduler-steps.ts';
 import { unblockTraffic } from './traffic-steps.ts';
-import { deletePod, restoreConfiguration } from './staged-steps.ts';
+import { deletePod, restoreConfiguration } from './restore-config-steps.ts';
 import type { RestoreStep } from './step.ts';
 import {
   allRunning,

@@ -8,7 +8,7 @@ import { TerminalError } from '../../../src/controller/result.ts';
 import { lock } from '../../../src/restore/lock-steps.ts';
 import { recoverFirst } from '../../../src/restore/offline-steps.ts';
 import { performAction } from '../../../src/restore/perform-action.ts';
-import { commit } from '../../../src/restore/staged-steps.ts';
+import { commit } from '../../../src/restore/commit-step.ts';
 import type { StepContext } from '../../../src/restore/step.ts';
 import { digestTaskIds } from '../../../src/restore/task-digest.ts';
 import type { World } from '../../../src/restore/world.ts';
