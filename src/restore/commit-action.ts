@@ -23,7 +23,7 @@ export async function performCommit(a: CommitAction, ctx: StepContext, step: str
   }
   if (!a.target?.host) throw new Error('the leader is not awaiting registration any more');
   const admin = ctx.fx.admin(a.target.host, a.target.port);
-  const wait = await storageWait(ctx, admin, step, a.call);
+  const wait = a.requireStorage ? await storageWait(ctx, admin, step, a.call) : undefined;
   if (wait) return wait;
   try {
     await admin.commitRecovery();

@@ -13,7 +13,7 @@ export async function performRpc(a: RpcAction, ctx: StepContext, step: string): 
   const admin = ctx.fx.admin(a.target.host, a.target.port);
   switch (a.call) {
     case 'stageRecovery': {
-      const wait = await storageWait(ctx, admin, step, a.call);
+      const wait = a.requireStorage ? await storageWait(ctx, admin, step, a.call) : undefined;
       if (wait) return wait;
       await checkedRpc(
         () => admin.stageRecovery(a.backupId),
