@@ -1,14 +1,13 @@
 // The backup's steps: validation before anything is touched, its copy to the pod that needs it, and the
 // replicas' success markers after which their moved-aside logs may expire.
-import { AgentError } from '../agent/agent-errors.ts';
 import type { AuroraCluster } from '../api/aurora-cluster.ts';
 import { succeededMarkerName } from '../api/contracts.ts';
 import { TerminalError } from '../controller/result.ts';
 import { clusterOf } from './cluster-ref.ts';
-import { findBackup } from './find-backup.ts';
-import { fetchFromStore } from './store-source.ts';
 import { restoresFromStore } from '../api/aurora-restore.ts';
-import type { RestoreStep, StepContext } from './step.ts';
+import type { TerminalCode } from '../api/errors.ts';
+import type { RestoreAction } from './action.ts';
+import type { RestoreStep } from './step.ts';
 import {
   allRunning,
   desiredReplicas,
@@ -22,34 +21,36 @@ import { sourceBackupId } from './source-backup.ts';
 export const validate: RestoreStep = {
   name: 'Validate',
   done: (s) => s.restore.status?.source !== undefined,
-  async run(ctx) {
-    if (!ctx.world.cluster) {
-      throw new TerminalError(
+  decide(s) {
+    const fail = (reason: TerminalCode, message: string): RestoreAction => ({
+      kind: 'fail',
+      error: new TerminalError(reason, message),
+    });
+    if (!s.world.cluster) {
+      return fail(
         'ClusterNotFound',
-        `AuroraCluster ${ctx.restore.spec.cluster} does not exist in namespace ${ctx.restore.metadata.namespace}`,
+        `AuroraCluster ${s.restore.spec.cluster} does not exist in namespace ${s.restore.metadata.namespace}`,
       );
     }
-    const conflict = zkPathConflictOf(ctx.world.cluster);
+    const conflict = zkPathConflictOf(s.world.cluster);
     if (conflict) {
       // the log and serverset paths are another cluster's: wiping "this" log would wipe replicas the other uses
-      throw new TerminalError(
+      return fail(
         'ZooKeeperPathConflict',
-        `AuroraCluster ${ctx.restore.spec.cluster} is in a ZooKeeper path conflict; no restore runs on it: ` +
+        `AuroraCluster ${s.restore.spec.cluster} is in a ZooKeeper path conflict; no restore runs on it: ` +
           conflict.message,
       );
     }
-    const scaling = ctx.world.cluster.status?.scaling;
+    const scaling = s.world.cluster.status?.scaling;
     if (scaling) {
       // a restore rebuilds the log on every replica: it must not start between two steps of a quorum change
-      throw new TerminalError(
+      return fail(
         'ClusterScaling',
-        `AuroraCluster ${ctx.restore.spec.cluster} is changing replicas ${scaling.from} → ${scaling.to} ` +
+        `AuroraCluster ${s.restore.spec.cluster} is changing replicas ${scaling.from} → ${scaling.to} ` +
           `(step ${scaling.step}); no restore runs until that change finished. Create the restore again then.`,
       );
     }
-    // the download is the first thing that writes anywhere, and it writes only a new file on one backup volume
-    const fetched = restoresFromStore(ctx.restore.spec) ? await fetchFromStore(ctx) : undefined;
-    return findBackup(ctx, fetched);
+    return { kind: 'agent', call: 'findBackup', fromStore: restoresFromStore(s.restore.spec) };
   },
 };
 
@@ -80,32 +81,19 @@ export function holdsSourceBackup(s: Situation, podName: string | undefined): bo
 }
 
 // Backups live on whichever replica led when they were written, so a restore moves one to the pod that needs it.
-export async function copyBackupTo(
-  ctx: StepContext,
-  targetName: string | undefined,
-): Promise<{ message: string }> {
-  const cluster = clusterOf(ctx);
-  const target = livePods(ctx).find((p) => p.name === targetName);
-  const source = livePods(ctx).find((p) => p.name === ctx.restore.status?.source?.pod);
+export function copyBackupTo(s: Situation, targetName: string | undefined): RestoreAction {
+  const target = livePods(s).find((p) => p.name === targetName);
+  const source = livePods(s).find((p) => p.name === s.restore.status?.source?.pod);
   if (!target?.podIP || !source?.podIP)
-    throw new Error(`${targetName ?? 'the target'} or the source pod has no IP yet`);
-  const agents = await ctx.fx.agents(cluster);
-  const port = cluster.spec.backupAgent.port;
-  const id = sourceBackupId(ctx.restore);
-  const size = await agents
-    .copyBackup({ host: source.podIP, port }, { host: target.podIP, port }, id)
-    .catch((err: unknown) => {
-      // a full volume does not empty itself: waiting would hold the cluster in the restore configuration
-      if (err instanceof AgentError && err.code === 'AGENT_VOLUME_FULL') {
-        throw new TerminalError(
-          'BackupVolumeFull',
-          `the backups volume of ${target.name} has no space for ${id}: ${err.message}. Free space there or grow ` +
-            'spec.backup.storage.size, then restore again; this restore rolls back.',
-        );
-      }
-      throw err;
-    });
-  return { message: `copied ${id} (${size} bytes) from ${source.name} to ${target.name}` };
+    return { kind: 'retry', reason: `${targetName ?? 'the target'} or the source pod has no IP yet` };
+  return {
+    kind: 'agent',
+    call: 'copyBackup',
+    from: { pod: source.name, host: source.podIP },
+    to: { pod: target.name, host: target.podIP },
+    port: clusterOf(s).spec.backupAgent.port,
+    backupId: sourceBackupId(s.restore),
+  };
 }
 
 function lacksSucceededMarker(s: Situation): WorldPod[] {
@@ -117,16 +105,18 @@ function lacksSucceededMarker(s: Situation): WorldPod[] {
 export const markSucceeded: RestoreStep = {
   name: 'MarkSucceeded',
   done: (s) => allRunning(s, desiredReplicas(s)) && lacksSucceededMarker(s).length === 0,
-  async run(ctx) {
-    const cluster = clusterOf(ctx);
-    const missing = lacksSucceededMarker(ctx);
+  decide(s) {
+    const cluster = clusterOf(s);
+    const missing = lacksSucceededMarker(s);
     const unreachable = missing.filter((p) => !p.podIP).map((p) => p.name);
-    if (unreachable.length > 0) throw new Error(`${unreachable.join(', ')} has no IP yet`);
-    const agents = await ctx.fx.agents(cluster);
-    const port = cluster.spec.backupAgent.port;
-    const id = restoreIdOf(ctx.restore);
-    await Promise.all(missing.map((p) => agents.markSucceeded({ host: p.podIP ?? '', port }, id)));
+    if (unreachable.length > 0) return { kind: 'retry', reason: `${unreachable.join(', ')} has no IP yet` };
+    const id = restoreIdOf(s.restore);
     return {
+      kind: 'agent',
+      call: 'markSucceeded',
+      hosts: missing.map((p) => p.podIP ?? ''),
+      port: cluster.spec.backupAgent.port,
+      restoreId: id,
       message: `marked restore ${id} succeeded on ${missing.map((p) => p.name).join(', ') || 'no replica'}`,
     };
   },

@@ -5,8 +5,7 @@ import { unlock } from './lock-steps.ts';
 import { removeRestoreConfig } from './restore-config-steps.ts';
 import { applyStatefulSet } from './scheduler-steps.ts';
 import { unblockTraffic } from './traffic-steps.ts';
-import { checkedRpc } from './rpc.ts';
-import { restoreConfiguration } from './staged-steps.ts';
+import { deletePod, restoreConfiguration } from './restore-config-steps.ts';
 import type { RestoreStep } from './step.ts';
 import {
   allRunning,
@@ -44,54 +43,60 @@ function needsRestart(s: Situation): boolean {
 export const unloadRecovery: RestoreStep = {
   name: 'UnloadRecovery',
   done: (s) => s.world.staged?.kind !== 'staged',
-  async run(ctx) {
-    const pod = awaitingLeader(ctx);
-    if (!pod?.podIP) throw new Error('no leader to unload the staged recovery from');
-    await checkedRpc(() => ctx.fx.admin(pod.podIP ?? '', clusterOf(ctx).spec.httpPort).unloadRecovery());
-    return { message: `unloaded the staged recovery on ${pod.name}` };
+  decide(s) {
+    const pod = awaitingLeader(s);
+    if (!pod?.podIP) return { kind: 'retry', reason: 'no leader to unload the staged recovery from' };
+    return {
+      kind: 'rpc',
+      call: 'unloadRecovery',
+      target: { pod: pod.name, host: pod.podIP, port: clusterOf(s).spec.httpPort },
+      message: `unloaded the staged recovery on ${pod.name}`,
+    };
   },
 };
 
 export const configureRollback: RestoreStep = {
   name: 'ConfigureRollback',
   done: (s) => ourConfig(s) === undefined || ourConfig(s)?.action === 'rollback',
-  async run(ctx) {
+  decide(s) {
     const instruction = {
-      restoreId: restoreIdOf(ctx.restore),
+      restoreId: restoreIdOf(s.restore),
       action: 'rollback' as const,
-      backupId: sourceBackupId(ctx.restore),
+      backupId: sourceBackupId(s.restore),
     };
-    await ctx.fx.kube.apply(buildRestoreConfigMap(clusterOf(ctx), instruction));
-    return { message: 'restore ConfigMap says rollback: each wiped replica gets its pre-restore log back' };
+    return {
+      kind: 'kube',
+      ops: [{ op: 'apply', object: buildRestoreConfigMap(clusterOf(s), instruction) }],
+      message: 'restore ConfigMap says rollback: each wiped replica gets its pre-restore log back',
+    };
   },
 };
 
 export const stopForRollback: RestoreStep = {
   name: 'StopForRollback',
   done: (s) => !needsRestart(s) || (s.world.statefulSet.replicas === 0 && s.world.pods.length === 0),
-  async run(ctx) {
-    await applyStatefulSet(ctx, ctx.world.statefulSet.mode ?? 'normal', 0);
-    return { message: `stopping: ${ctx.world.pods.length} scheduler pods left` };
-  },
+  decide: (s) => ({
+    kind: 'kube',
+    ops: [applyStatefulSet(s, s.world.statefulSet.mode ?? 'normal', 0)],
+    message: `stopping: ${s.world.pods.length} scheduler pods left`,
+  }),
 };
 
 export const startAsBefore: RestoreStep = {
   name: 'StartAsBefore',
   done: (s) =>
     stsIs(s, 'normal', desiredReplicas(s)) && allRunning(s, desiredReplicas(s)) && !needsRollback(s),
-  async run(ctx) {
-    const n = clusterOf(ctx).spec.replicas;
-    await applyStatefulSet(ctx, 'normal', n);
+  decide(s) {
+    const n = clusterOf(s).spec.replicas;
+    const start = applyStatefulSet(s, 'normal', n);
     // a pod wiped after the stop (e.g. by a pass that acted just before the cancel) runs the rollback on restart
-    const wiped = livePods(ctx).filter((p) => wasWiped(p, ctx) && !hasMarker(p, ctx, 'rollback'));
-    if (ourConfig(ctx)?.action !== 'rollback' || wiped.length === 0) {
-      return { message: `starting ${n} schedulers in the normal configuration` };
-    }
-    const namespace = clusterOf(ctx).metadata.namespace ?? 'default';
-    for (const p of wiped) {
-      await ctx.fx.kube.delete({ apiVersion: 'v1', kind: 'Pod', namespace, name: p.name }, { uid: p.uid });
+    const wiped = livePods(s).filter((p) => wasWiped(p, s) && !hasMarker(p, s, 'rollback'));
+    if (ourConfig(s)?.action !== 'rollback' || wiped.length === 0) {
+      return { kind: 'kube', ops: [start], message: `starting ${n} schedulers in the normal configuration` };
     }
     return {
+      kind: 'kube',
+      ops: [start, ...wiped.map((p) => deletePod(s, p))],
       message: `restarting ${wiped.map((p) => p.name).join(', ')} so their pre-restore log comes back`,
     };
   },

@@ -1,6 +1,5 @@
 // The Impact step, right after Validate and before anything is touched: what the restore will kill, compared with
 // the live scheduler, recorded in status.impact. A leader that cannot be read never fails or stalls the restore.
-import { formatAgeMs } from '../api/age.ts';
 import { bootstrapSourcePrefix } from '../api/bootstrap-spec.ts';
 import { AgentBackupError } from '../agent/agent-errors.ts';
 import { TerminalError } from '../controller/result.ts';
@@ -51,49 +50,43 @@ export async function readImpact(ctx: ImpactContext): Promise<StepOutcome> {
   return { message: `impact: ${impact.summary}`, status: { impact } };
 }
 
+/** impactUnknown: the usual case when the log is corrupted (no leader): the restore goes on, saying what is not known. */
+export function impactUnknown(s: Situation, why: string, now: Date): StepOutcome {
+  const snapshotAt = s.restore.status?.source?.snapshotAt;
+  const unknown = unknownImpact(
+    why,
+    { name: sourceBackupId(s.restore), timestamp: snapshotAt ? Date.parse(snapshotAt) : undefined },
+    now,
+  );
+  return {
+    message: `impact: ${unknown.summary}`,
+    status: { impact: unknown },
+    events: [{ type: 'Warning', reason: 'ImpactUnknown', message: unknown.summary ?? why }],
+  };
+}
+
+export const BOOTSTRAP_NO_LIVE_STATE =
+  'the cluster is being bootstrapped from this backup: its log was never initialized, so no scheduler runs';
+
 /**
- * bootstrapImpact: a cluster's own bootstrap restore onto a log the guard let it create has no live scheduler to
+ * bootstrapping: a cluster's own bootstrap restore onto a log the guard let it create has no live scheduler to
  * compare with, so waiting IMPACT_WAIT_MS for a leader would only delay the disaster recovery.
  */
-function bootstrapImpact(ctx: Situation & { fx: Pick<RestoreEffects, 'now'> }): StepOutcome | undefined {
-  const cluster = clusterOf(ctx);
-  if (bootstrapSourcePrefix(cluster, ctx.restore) === undefined) return undefined;
-  if (cluster.status?.replicatedLog?.initialized === true) return undefined;
-  const snapshotAt = ctx.restore.status?.source?.snapshotAt;
-  const unknown = unknownImpact(
-    'the cluster is being bootstrapped from this backup: its log was never initialized, so no scheduler runs',
-    { name: sourceBackupId(ctx.restore), timestamp: snapshotAt ? Date.parse(snapshotAt) : undefined },
-    ctx.fx.now(),
+function bootstrapping(s: Situation): boolean {
+  const cluster = clusterOf(s);
+  return (
+    bootstrapSourcePrefix(cluster, s.restore) !== undefined &&
+    cluster.status?.replicatedLog?.initialized !== true
   );
-  return { message: `impact: ${unknown.summary}`, status: { impact: unknown } };
 }
 
 export const impact: RestoreStep = {
   name: 'Impact',
   done: (s) => s.restore.status?.impact !== undefined || pastImpact(s),
-  async run(ctx) {
-    const bootstrap = bootstrapImpact(ctx);
-    if (bootstrap) return bootstrap;
-    try {
-      return await readImpact(ctx);
-    } catch (err) {
-      if (err instanceof TerminalError) throw err;
-      const startedAt = ctx.restore.status?.timeline?.find((t) => t.step === 'Impact')?.startedAt;
-      const waited = ctx.fx.now().getTime() - new Date(startedAt ?? ctx.fx.now()).getTime();
-      if (waited < IMPACT_WAIT_MS) throw err;
-      // the usual case when the log is corrupted: no leader; the restore goes on, saying what is not known
-      const why = `${err instanceof Error ? err.message : String(err)} (retried for ${formatAgeMs(waited)})`;
-      const snapshotAt = ctx.restore.status?.source?.snapshotAt;
-      const unknown = unknownImpact(
-        why,
-        { name: sourceBackupId(ctx.restore), timestamp: snapshotAt ? Date.parse(snapshotAt) : undefined },
-        ctx.fx.now(),
-      );
-      return {
-        message: `impact: ${unknown.summary}`,
-        status: { impact: unknown },
-        events: [{ type: 'Warning', reason: 'ImpactUnknown', message: unknown.summary ?? why }],
-      };
-    }
-  },
+  decide: (s) => ({
+    kind: 'agent',
+    call: 'readImpact',
+    unknownAfterMs: IMPACT_WAIT_MS,
+    ...(bootstrapping(s) ? { noLiveState: BOOTSTRAP_NO_LIVE_STATE } : {}),
+  }),
 };

@@ -9,49 +9,57 @@ export function lockAcknowledged(s: Situation): boolean {
   return heldByUs(s) && s.world.lockAcknowledged === s.restore.metadata.name;
 }
 
+function clusterRef(s: Situation) {
+  const cluster = clusterOf(s);
+  return clusterObjectRef(cluster, cluster.apiVersion, cluster.kind, cluster.metadata.name);
+}
+
 export const lock: RestoreStep = {
   name: 'Lock',
   done: lockAcknowledged,
-  async run(ctx) {
-    const holder = ctx.world.lockHolder;
-    if (holder && holder !== ctx.restore.metadata.name) {
+  decide(s) {
+    const holder = s.world.lockHolder;
+    if (holder && holder !== s.restore.metadata.name) {
       return {
+        kind: 'wait',
         message: `waiting: AuroraRestore ${holder} holds the cluster; only one restore per cluster runs at a time`,
         requeueAfterMs: 5000,
       };
     }
     if (holder) {
       return {
+        kind: 'wait',
         message: 'locked; waiting for the cluster controller to acknowledge the lock in status.lock',
         requeueAfterMs: 1000,
       };
     }
-    const cluster = clusterOf(ctx);
     // the resourceVersion makes two restores racing for the lock conflict instead of both winning
-    await ctx.fx.kube.mergePatch(
-      clusterObjectRef(cluster, cluster.apiVersion, cluster.kind, cluster.metadata.name),
-      {
-        metadata: {
-          resourceVersion: cluster.metadata.resourceVersion,
-          annotations: { [RESTORE_LOCK_ANNOTATION]: ctx.restore.metadata.name },
-        },
+    const patch = {
+      metadata: {
+        resourceVersion: clusterOf(s).metadata.resourceVersion,
+        annotations: { [RESTORE_LOCK_ANNOTATION]: s.restore.metadata.name },
       },
-    );
-    return { message: 'locked the cluster; its reconciler leaves the StatefulSet alone' };
+    };
+    return {
+      kind: 'kube',
+      ops: [{ op: 'patch', ref: clusterRef(s), patch }],
+      message: 'locked the cluster; its reconciler leaves the StatefulSet alone',
+    };
   },
 };
 
 export const unlock: RestoreStep = {
   name: 'Unlock',
   done: (s) => !heldByUs(s),
-  async run(ctx) {
-    const cluster = clusterOf(ctx);
-    await ctx.fx.kube.mergePatch(
-      clusterObjectRef(cluster, cluster.apiVersion, cluster.kind, cluster.metadata.name),
+  decide: (s) => ({
+    kind: 'kube',
+    ops: [
       {
-        metadata: { annotations: { [RESTORE_LOCK_ANNOTATION]: null } },
+        op: 'patch',
+        ref: clusterRef(s),
+        patch: { metadata: { annotations: { [RESTORE_LOCK_ANNOTATION]: null } } },
       },
-    );
-    return { message: 'unlocked: the cluster reconciler manages the cluster again' };
-  },
+    ],
+    message: 'unlocked: the cluster reconciler manages the cluster again',
+  }),
 };

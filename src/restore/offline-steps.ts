@@ -22,7 +22,6 @@ import {
   type Situation,
 } from './world.ts';
 import { sourceBackupId } from './source-backup.ts';
-import { storagePollMs } from './storage-wait.ts';
 
 const RECOVER_ORDINAL = 0;
 
@@ -33,22 +32,27 @@ function recoverPodName(s: Situation): string {
 export const placeBackupOffline: RestoreStep = {
   name: 'PlaceBackup',
   done: (s) => holdsSourceBackup(s, recoverPodName(s)),
-  run: (ctx) => copyBackupTo(ctx, recoverPodName(ctx)),
+  decide: (s) => copyBackupTo(s, recoverPodName(s)),
 };
 
 export const configureOffline: RestoreStep = {
   name: 'Configure',
   done: (s) => ourConfig(s)?.action === 'wipe-and-recover' && stsIs(s, 'normal', 0),
-  async run(ctx) {
+  decide(s) {
     const instruction = {
-      restoreId: restoreIdOf(ctx.restore),
+      restoreId: restoreIdOf(s.restore),
       action: 'wipe-and-recover' as const,
-      backupId: sourceBackupId(ctx.restore),
+      backupId: sourceBackupId(s.restore),
       recoverOrdinal: RECOVER_ORDINAL,
     };
-    await ctx.fx.kube.apply(buildRestoreConfigMap(clusterOf(ctx), instruction));
-    await applyStatefulSet(ctx, 'normal', 0);
-    return { message: `every log is wiped on start; ${recoverPodName(ctx)} runs recovery-tool` };
+    return {
+      kind: 'kube',
+      ops: [
+        { op: 'apply', object: buildRestoreConfigMap(clusterOf(s), instruction) },
+        applyStatefulSet(s, 'normal', 0),
+      ],
+      message: `every log is wiped on start; ${recoverPodName(s)} runs recovery-tool`,
+    };
   },
 };
 
@@ -67,19 +71,24 @@ export const recoverFirst: RestoreStep = {
   done: (s) =>
     quorumSize(desiredReplicas(s)) === 1 ||
     livePods(s).some((p) => p.name === recoverPodName(s) && hasMarker(p, s, 'wipe-and-recover')),
-  async run(ctx) {
-    const failing = logInitFailing(ctx, recoverPodName(ctx));
-    if (failing) throw new TerminalError('RecoveryToolFailed', `${failing}; see its log-init container log`);
-    const others = livePods(ctx).filter((p) => p.name !== recoverPodName(ctx));
+  decide(s) {
+    const failing = logInitFailing(s, recoverPodName(s));
+    if (failing) {
+      const error = new TerminalError('RecoveryToolFailed', `${failing}; see its log-init container log`);
+      return { kind: 'fail', error };
+    }
+    const others = livePods(s).filter((p) => p.name !== recoverPodName(s));
     if (others.length > 0) {
-      await applyStatefulSet(ctx, 'normal', 0);
       return {
+        kind: 'kube',
+        ops: [applyStatefulSet(s, 'normal', 0)],
         message: `waiting for ${others.map((p) => p.name).join(', ')} to stop before recovery-tool runs`,
       };
     }
-    await applyStatefulSet(ctx, 'normal', 1);
     return {
-      message: `${recoverPodName(ctx)} wipes its log and runs recovery-tool with no scheduler running`,
+      kind: 'kube',
+      ops: [applyStatefulSet(s, 'normal', 1)],
+      message: `${recoverPodName(s)} wipes its log and runs recovery-tool with no scheduler running`,
     };
   },
 };
@@ -88,10 +97,15 @@ export const recoverFirst: RestoreStep = {
 export const commitPoint: RestoreStep = {
   name: 'CommitPoint',
   done: (s) => s.restore.status?.commitRequestedAt !== undefined,
-  async run(ctx) {
-    await ctx.saveStatus({ commitRequestedAt: ctx.fx.now().toISOString() }, 'intent');
-    return { message: 'commit point: the restored log goes live; the restore can no longer be cancelled' };
-  },
+  decide: () => ({
+    kind: 'checkpoint',
+    stamp: 'commitRequestedAt',
+    window: 'intent',
+    then: {
+      kind: 'wait',
+      message: 'commit point: the restored log goes live; the restore can no longer be cancelled',
+    },
+  }),
 };
 
 function startN(name: string, count: (s: Situation) => number): RestoreStep {
@@ -102,15 +116,21 @@ function startN(name: string, count: (s: Situation) => number): RestoreStep {
       allRunning(s, count(s)) &&
       livePods(s).every((p) => hasMarker(p, s, 'wipe-and-recover')) &&
       livePods(s).filter((p) => p.logRecovered).length >= quorumSize(desiredReplicas(s)),
-    async run(ctx) {
-      const failing = livePods(ctx)
-        .map((p) => logInitFailing(ctx, p.name))
+    decide(s) {
+      const failing = livePods(s)
+        .map((p) => logInitFailing(s, p.name))
         .find(Boolean);
-      if (failing) throw new TerminalError('LogInitFailed', `${failing}; see its log-init container log`);
-      await applyStatefulSet(ctx, 'normal', count(ctx));
-      const recovered = livePods(ctx).filter((p) => p.logRecovered).length;
+      if (failing) {
+        return {
+          kind: 'fail',
+          error: new TerminalError('LogInitFailed', `${failing}; see its log-init container log`),
+        };
+      }
+      const recovered = livePods(s).filter((p) => p.logRecovered).length;
       return {
-        message: `starting ${count(ctx)} schedulers: ${livePods(ctx).length} pods, ${recovered} with a recovered log`,
+        kind: 'kube',
+        ops: [applyStatefulSet(s, 'normal', count(s))],
+        message: `starting ${count(s)} schedulers: ${livePods(s).length} pods, ${recovered} with a recovered log`,
       };
     },
   };
@@ -127,19 +147,18 @@ export const startAllOffline = startN('StartAll', desiredReplicas);
 export const snapshotQuorum: RestoreStep = {
   name: 'SnapshotQuorum',
   done: (s) => s.restore.status?.logSnapshotAt !== undefined,
-  async run(ctx) {
-    const leader = livePods(ctx).find(
+  decide(s) {
+    const leader = livePods(s).find(
       (p) => p.podIP && (p.lifecycle === 'ACTIVE' || p.lifecycle === 'LEADER_AWAITING_REGISTRATION'),
     );
     if (!leader?.podIP)
-      return {
-        message: 'waiting for a leader whose storage is READY',
-        requeueAfterMs: storagePollMs(ctx, 'SnapshotQuorum'),
-      };
-    await ctx.fx.admin(leader.podIP, clusterOf(ctx).spec.httpPort).snapshot();
+      return { kind: 'wait', message: 'waiting for a leader whose storage is READY', pollStorage: true };
     return {
+      kind: 'rpc',
+      call: 'snapshot',
+      target: { pod: leader.name, host: leader.podIP, port: clusterOf(s).spec.httpPort },
+      stamp: 'logSnapshotAt',
       message: `${leader.name} wrote a log snapshot of the restored state to a quorum`,
-      status: { logSnapshotAt: ctx.fx.now().toISOString() },
     };
   },
 };

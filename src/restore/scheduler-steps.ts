@@ -1,35 +1,37 @@
 // Steps that stop, start and wait for the cluster's schedulers through its StatefulSet.
 import type { SchedulerMode } from '../resources/scheduler-args.ts';
 import { buildStatefulSet } from '../resources/statefulset.ts';
+import type { KubeOp } from './action.ts';
 import { clusterOf } from './cluster-ref.ts';
-import type { RestoreStep, StepContext } from './step.ts';
+import type { RestoreStep } from './step.ts';
 import { allRunning, livePods, type Situation } from './world.ts';
 
-export async function applyStatefulSet(
-  ctx: StepContext,
-  mode: SchedulerMode,
-  replicas: number,
-): Promise<void> {
-  await ctx.fx.kube.apply(buildStatefulSet(clusterOf(ctx), { mode, replicas }));
+/** applyStatefulSet: the write that puts the cluster's StatefulSet in `mode` with `replicas`. */
+export function applyStatefulSet(s: Situation, mode: SchedulerMode, replicas: number): KubeOp {
+  return { op: 'apply', object: buildStatefulSet(clusterOf(s), { mode, replicas }) };
 }
 
 export const stopSchedulers: RestoreStep = {
   name: 'StopSchedulers',
   done: (s) => s.world.statefulSet.replicas === 0 && s.world.pods.length === 0,
-  async run(ctx) {
-    await applyStatefulSet(ctx, ctx.world.statefulSet.mode ?? 'normal', 0);
-    return { message: `stopping: ${ctx.world.pods.length} scheduler pods left` };
-  },
+  decide: (s) => ({
+    kind: 'kube',
+    ops: [applyStatefulSet(s, s.world.statefulSet.mode ?? 'normal', 0)],
+    message: `stopping: ${s.world.pods.length} scheduler pods left`,
+  }),
 };
 
 export function startAll(name: string, mode: SchedulerMode, done: (s: Situation) => boolean): RestoreStep {
   return {
     name,
     done,
-    async run(ctx) {
-      const n = clusterOf(ctx).spec.replicas;
-      await applyStatefulSet(ctx, mode, n);
-      return { message: `starting ${n} schedulers (${mode} mode): ${livePods(ctx).length} pods so far` };
+    decide(s) {
+      const n = clusterOf(s).spec.replicas;
+      return {
+        kind: 'kube',
+        ops: [applyStatefulSet(s, mode, n)],
+        message: `starting ${n} schedulers (${mode} mode): ${livePods(s).length} pods so far`,
+      };
     },
   };
 }
@@ -41,11 +43,12 @@ export const waitReady: RestoreStep = {
     allRunning(s, s.world.cluster?.spec.replicas ?? 0) &&
     livePods(s).filter((p) => p.frameworkRegistered).length === 1 &&
     livePods(s).every((p) => p.healthy),
-  async run(ctx) {
-    const registered = livePods(ctx)
+  decide(s) {
+    const registered = livePods(s)
       .filter((p) => p.frameworkRegistered)
       .map((p) => p.name);
     return {
+      kind: 'wait',
       message: `waiting for Ready and FrameworkRegistered (registered: ${registered.join(',') || 'none'})`,
     };
   },

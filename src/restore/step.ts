@@ -1,4 +1,4 @@
-// The shape of one restore step and of the effects its action may use.
+// The shape of one restore step, the context the executor carries its action out in, and what the action established.
 import type { AuroraCluster } from '../api/aurora-cluster.ts';
 import type { AuroraRestoreStatus } from '../api/aurora-restore.ts';
 import type { AgentClient } from '../agent/agent-client.ts';
@@ -7,6 +7,7 @@ import type { StepDef, StepEvent } from '../controller/steps.ts';
 import type { KubeClient } from '../k8s/kube-client.ts';
 import type { Logger } from '../log.ts';
 import type { OperatorPeer } from '../resources/network-policy.ts';
+import type { RestoreAction } from './action.ts';
 import type { Situation } from './world.ts';
 
 export interface RestoreEffects {
@@ -40,7 +41,7 @@ export interface StepContext extends Situation {
   saveStatus(patch: Partial<AuroraRestoreStatus>, window?: string): Promise<void>;
 }
 
+/** A restore step: `decide` is pure over the observed world; the executor (restore-executor.ts) carries it out. */
 export interface RestoreStep extends StepDef<Situation> {
-  /** one idempotent action; throw to retry, TerminalError to fail the restore */
-  run(ctx: StepContext): Promise<StepOutcome>;
+  decide(s: Situation): RestoreAction;
 }

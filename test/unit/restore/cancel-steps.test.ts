@@ -2,6 +2,7 @@
 // step chooses it, the world after skips it, re-runs are no-ops, and nothing is undone without our lock.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { performStep } from '../../../src/restore/perform-action.ts';
 import { CANCEL_STEPS, RELEASE_STEPS } from '../../../src/restore/cancel-steps.ts';
 import { choosePlan, nextMove } from '../../../src/restore/plan.ts';
 import { CANCEL, OFFLINE, RELEASE, STAGED, tableFor } from '../../../src/restore/tables.ts';
@@ -274,12 +275,13 @@ test('StartAsBefore restarts a pod that was wiped after the stop, so its init co
   });
   assertChooses('CancelStartAsBefore', world);
   const step = CANCEL_STEPS.find((x) => x.name === 'CancelStartAsBefore');
-  const out = await step?.run({
+  if (!step) throw new Error('no step CancelStartAsBefore');
+  const out = await performStep(step, {
     ...situation(world, makeRestore({ cancel: true })),
     fx,
     saveStatus: async () => undefined,
   });
-  assert.match(out?.message ?? '', /restarting example-0/);
+  assert.match(out.message ?? '', /restarting example-0/);
   assert.equal(deleted, [{ name: 'example-0', uid: late.uid }]);
 });
 

@@ -2,11 +2,12 @@
 // cannot be read is retried for a bounded time and then recorded as unknown, and the restore goes on.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { performStep } from '../../../src/restore/perform-action.ts';
 import type { AgentClient } from '../../../src/agent/agent-client.ts';
 import { AgentBackupError } from '../../../src/agent/agent-errors.ts';
 import type { AuroraAdminClient } from '../../../src/aurora/admin-client.ts';
 import { TerminalError } from '../../../src/controller/result.ts';
-import { IMPACT_WAIT_MS, impact } from '../../../src/restore/impact-step.ts';
+import { BOOTSTRAP_NO_LIVE_STATE, IMPACT_WAIT_MS, impact } from '../../../src/restore/impact-step.ts';
 import type { RestoreEffects, StepContext } from '../../../src/restore/step.ts';
 import { ScheduleStatus, type ScheduledTask } from '../../../src/thrift/api-types.ts';
 import { BOOTSTRAP_OF_LABEL } from '../../../src/api/bootstrap-spec.ts';
@@ -68,7 +69,7 @@ function contextAt(
 
 test('with an ACTIVE leader the impact is computed from the agent summary and the live tasks', async () => {
   const { ctx, pages } = contextAt(START);
-  const outcome = await impact.run(ctx);
+  const outcome = await performStep(impact, ctx);
   const recorded = outcome.status?.impact;
   assert.is(recorded?.known, true);
   assert.is(recorded?.leader, 'example-0');
@@ -84,7 +85,7 @@ test('with an ACTIVE leader the impact is computed from the agent summary and th
 
 test('no leader: retried (thrown) within the bound, then recorded as unknown with the reason, never failing', async () => {
   const early = contextAt(new Date(START.getTime() + 5_000), { active: false });
-  const retried = await impact.run(early.ctx).then(
+  const retried = await performStep(impact, early.ctx).then(
     () => undefined,
     (err: unknown) => err,
   );
@@ -92,7 +93,7 @@ test('no leader: retried (thrown) within the bound, then recorded as unknown wit
   assert.not.instance(retried, TerminalError);
   assert.match((retried as Error).message, /no scheduler is ACTIVE/);
   const late = contextAt(new Date(START.getTime() + IMPACT_WAIT_MS + 1), { active: false });
-  const outcome = await impact.run(late.ctx);
+  const outcome = await performStep(impact, late.ctx);
   assert.is(outcome.status?.impact?.known, false);
   assert.match(outcome.status?.impact?.reason ?? '', /no scheduler is ACTIVE .*retried for 30s/);
   assert.match(outcome.status?.impact?.summary ?? '', /^impact unknown \(/);
@@ -108,13 +109,20 @@ test("a cluster's own bootstrap restore onto a log never initialized records unk
     ...ctx.restore,
     metadata: { ...ctx.restore.metadata, labels: { [BOOTSTRAP_OF_LABEL]: 'example' } },
   };
-  const outcome = await impact.run({
+  const outcome = await performStep(impact, {
     ...ctx,
     restore: labelled,
     world: { ...ctx.world, cluster: bootstrapCluster() },
   });
   assert.is(outcome.status?.impact?.known, false);
   assert.match(outcome.status?.impact?.reason ?? '', /being bootstrapped from this backup/);
+  assert.equal(outcome.events ?? [], [], 'known to have no live state: no Warning');
+  assert.equal(impact.decide({ restore: labelled, world: { ...ctx.world, cluster: bootstrapCluster() } }), {
+    kind: 'agent',
+    call: 'readImpact',
+    unknownAfterMs: IMPACT_WAIT_MS,
+    noLiveState: BOOTSTRAP_NO_LIVE_STATE,
+  });
   // the same restore once the log is initialized, or without the label, waits for a leader as any restore does
   const initialized = bootstrapCluster({ replicatedLog: { initialized: true } } as never);
   for (const world of [
@@ -122,7 +130,7 @@ test("a cluster's own bootstrap restore onto a log never initialized records unk
     { ...ctx.world, cluster: bootstrapCluster() },
   ]) {
     const restore = world.cluster === initialized ? labelled : ctx.restore;
-    const thrown = await impact.run({ ...ctx, restore, world }).then(
+    const thrown = await performStep(impact, { ...ctx, restore, world }).then(
       () => undefined,
       (err: unknown) => err,
     );
@@ -135,7 +143,7 @@ test('a leader read that keeps failing transiently also ends in unknown, after t
     throw new Error('getTasksStatus: ERROR_TRANSIENT: Storage is not READY');
   };
   const { ctx } = contextAt(new Date(START.getTime() + IMPACT_WAIT_MS + 1), { live: failing });
-  const outcome = await impact.run(ctx);
+  const outcome = await performStep(impact, ctx);
   assert.is(outcome.status?.impact?.known, false);
   assert.match(outcome.status?.impact?.reason ?? '', /Storage is not READY/);
 });
@@ -146,7 +154,7 @@ test('a backup the agent cannot summarize fails terminally, before anything is t
     throw err;
   };
   const { ctx } = contextAt(START, { summary: unreadable });
-  const err = await impact.run(ctx).then(
+  const err = await performStep(impact, ctx).then(
     () => undefined,
     (e: unknown) => e,
   );

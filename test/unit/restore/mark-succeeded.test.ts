@@ -1,6 +1,7 @@
 // MarkSucceeded's action, and what whole restores leave on the replicas: a success marker only when they succeed.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { performStep } from '../../../src/restore/perform-action.ts';
 import type { AgentClient, AgentEndpoint } from '../../../src/agent/agent-client.ts';
 import { markSucceeded } from '../../../src/restore/backup-steps.ts';
 import type { StepContext } from '../../../src/restore/step.ts';
@@ -46,7 +47,7 @@ test("the action asks only the agents of replicas without the marker, with the r
     lockHolder: 'r1',
     pods: [pod(0, { markers: [`${UID}.succeeded`] }), pod(1), pod(2, { markers: ['other.succeeded'] })],
   });
-  const outcome = await markSucceeded.run(ctxOf(world, recordingAgents(calls)));
+  const outcome = await performStep(markSucceeded, ctxOf(world, recordingAgents(calls)));
   assert.equal(calls.sort(), [`127.0.9.2:8084 ${UID}`, `127.0.9.3:8084 ${UID}`]);
   assert.match(outcome.message ?? '', `marked restore ${UID} succeeded on example-1, example-2`);
 });
@@ -56,7 +57,7 @@ test('a replica without an IP fails the action before any agent is asked, so the
   const { podIP: _ip, ...noIp } = pod(2);
   const world = runningWorld({ lockHolder: 'r1', pods: [pod(0), pod(1), noIp] });
   try {
-    await markSucceeded.run(ctxOf(world, recordingAgents(calls)));
+    await performStep(markSucceeded, ctxOf(world, recordingAgents(calls)));
     assert.unreachable('the action must fail');
   } catch (err) {
     assert.match(String(err), 'example-2 has no IP yet');

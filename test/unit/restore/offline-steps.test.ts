@@ -1,6 +1,7 @@
 // Each Offline step over observed fixtures: the world before it chooses it, the world after skips it, re-runs are no-ops.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { performStep } from '../../../src/restore/perform-action.ts';
 import { choosePlan, nextMove } from '../../../src/restore/plan.ts';
 import { OFFLINE as OFFLINE_TABLE, tableFor } from '../../../src/restore/tables.ts';
 import { TerminalError } from '../../../src/controller/result.ts';
@@ -150,13 +151,13 @@ test('Recover: a pod left over from before is stopped first; a failing recovery-
     fx,
     saveStatus: async () => undefined,
   });
-  const out = await recoverFirst.run(stepCtx([pod(0, { markers: [] }), pod(1, { markers: [] })]));
+  const out = await performStep(recoverFirst, stepCtx([pod(0, { markers: [] }), pod(1, { markers: [] })]));
   assert.match(out.message ?? '', /example-1 to stop before recovery-tool runs/);
   assert.is((applied.at(-1) as { spec: { replicas: number } }).spec.replicas, 0);
-  await recoverFirst.run(stepCtx([pod(0, { markers: [] })]));
+  await performStep(recoverFirst, stepCtx([pod(0, { markers: [] })]));
   assert.is((applied.at(-1) as { spec: { replicas: number } }).spec.replicas, 1);
   const failing = pod(0, { markers: [], logInitFailures: { restarts: 3, exitCode: 1 } });
-  const err = await recoverFirst.run(stepCtx([failing])).then(
+  const err = await performStep(recoverFirst, stepCtx([failing])).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -276,11 +277,11 @@ test('SnapshotQuorum: the restored state is written to the quorum by a leader be
     saveStatus: async () => undefined,
   });
   const follower = (o: number) => recovered(o, { lifecycle: 'STORAGE_PREPARED' });
-  const waiting = await snapshotQuorum.run(ctx([follower(0), follower(1)]));
+  const waiting = await performStep(snapshotQuorum, ctx([follower(0), follower(1)]));
   assert.match(waiting.message ?? '', /waiting for a leader/);
   assert.is(calls.length, 0);
   const leading = recovered(1, { lifecycle: 'ACTIVE' });
-  const out = await snapshotQuorum.run(ctx([follower(0), leading]));
+  const out = await performStep(snapshotQuorum, ctx([follower(0), leading]));
   assert.equal(calls, [leading.podIP]);
   assert.is(out.status?.logSnapshotAt, '2024-01-31T23:12:00.000Z');
 });

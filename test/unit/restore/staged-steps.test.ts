@@ -2,6 +2,7 @@
 // memory world, each action run again on the world it left changes nothing there.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { performStep } from '../../../src/restore/perform-action.ts';
 import { nextMove } from '../../../src/restore/plan.ts';
 import { reconcileAuroraRestore } from '../../../src/restore/reconcile.ts';
 import { markFinished } from '../../../src/restore/restore-status.ts';
@@ -340,7 +341,7 @@ async function rerun(w: RestoreWorld, step: RestoreStep): Promise<number> {
       return { ...client, commitRecovery: () => (commits++, client.commitRecovery()) };
     },
   };
-  await step.run({
+  await performStep(step, {
     restore,
     world: await w.observe(restore),
     fx,

@@ -2,6 +2,7 @@
 import type { V1ConfigMap, V1StatefulSet } from '@kubernetes/client-node';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { performStep } from '../../../src/restore/perform-action.ts';
 import type { AuroraCluster } from '../../../src/api/aurora-cluster.ts';
 import type { AuroraRestore } from '../../../src/api/aurora-restore.ts';
 import { RESTORE_LOCK_ANNOTATION, SCHEDULER_MODE_ANNOTATION } from '../../../src/api/contracts.ts';
@@ -101,17 +102,17 @@ test('Lock writes the annotation pinned to the observed resourceVersion: of two 
   const world = seen(kube);
   const r2 = makeRestore();
   r2.metadata.name = 'r2';
-  await lock.run(ctxOf(kube, world, makeRestore()));
+  await performStep(lock, ctxOf(kube, world, makeRestore()));
   assert.equal(storedCluster(kube).metadata.annotations, {
     team: 'payments',
     [RESTORE_LOCK_ANNOTATION]: 'r1',
   });
   // r2 observed the cluster at the same version: its write conflicts instead of taking the lock over
-  assert.ok(isConflict(await refused(lock.run(ctxOf(kube, world, r2)))));
+  assert.ok(isConflict(await refused(performStep(lock, ctxOf(kube, world, r2)))));
   assert.is(storedCluster(kube).metadata.annotations?.[RESTORE_LOCK_ANNOTATION], 'r1');
   // a fresh view of the held lock makes r2 wait without writing
   const writes = kube.writes.length;
-  const waiting = await lock.run(ctxOf(kube, seen(kube), r2));
+  const waiting = await performStep(lock, ctxOf(kube, seen(kube), r2));
   assert.match(waiting.message ?? '', /AuroraRestore r1 holds the cluster/);
   assert.is(kube.writes.length, writes);
 });
@@ -120,19 +121,21 @@ test('Lock refuses a stale view after another writer touched the cluster', async
   const kube = server();
   const stale = seen(kube);
   kube.put({ ...storedCluster(kube), status: { phase: 'Running' } });
-  assert.ok(isConflict(await refused(step(STAGED_STEPS, 'Lock').run(ctxOf(kube, stale, makeRestore())))));
+  assert.ok(
+    isConflict(await refused(performStep(step(STAGED_STEPS, 'Lock'), ctxOf(kube, stale, makeRestore())))),
+  );
   assert.is(storedCluster(kube).metadata.annotations?.[RESTORE_LOCK_ANNOTATION], undefined);
 });
 
 test('Lock is not done until the cluster status acknowledges it, and re-running it meanwhile writes nothing', async () => {
   const kube = server();
   const lock = step(STAGED_STEPS, 'Lock');
-  await lock.run(ctxOf(kube, seen(kube), makeRestore()));
+  await performStep(lock, ctxOf(kube, seen(kube), makeRestore()));
   const unacknowledged = seen(kube);
   assert.is(unacknowledged.lockHolder, 'r1');
   assert.not.ok(lock.done({ restore: makeRestore(), world: unacknowledged }));
   const writes = kube.writes.length;
-  const again = await lock.run(ctxOf(kube, unacknowledged, makeRestore()));
+  const again = await performStep(lock, ctxOf(kube, unacknowledged, makeRestore()));
   assert.match(again.message ?? '', /waiting for the cluster controller to acknowledge/);
   assert.is(kube.writes.length, writes);
   kube.put({ ...storedCluster(kube), status: { lock: { restore: 'r1', since: 't' } } });
@@ -144,7 +147,7 @@ test('StopSchedulers scales to 0 and keeps the mode the StatefulSet is in', asyn
     const kube = server();
     kube.put(buildStatefulSet(makeCluster(), { mode, replicas: 3 }));
     const world = seen(kube, { statefulSet: { exists: true, replicas: 3, mode, synced: true } });
-    await step(STAGED_STEPS, 'StopSchedulers').run(ctxOf(kube, world, makeRestore()));
+    await performStep(step(STAGED_STEPS, 'StopSchedulers'), ctxOf(kube, world, makeRestore()));
     assert.is(storedSts(kube)?.spec?.replicas, 0);
     assert.is(modeOf(storedSts(kube)), mode);
   }
@@ -153,7 +156,7 @@ test('StopSchedulers scales to 0 and keeps the mode the StatefulSet is in', asyn
 test('Configure stores the wipe instruction and the partially disabled StatefulSet with 0 replicas', async () => {
   const kube = server();
   kube.put(buildStatefulSet(makeCluster(), { replicas: 0 }));
-  await step(STAGED_STEPS, 'Configure').run(ctxOf(kube, seen(kube, { pods: [] }), makeRestore()));
+  await performStep(step(STAGED_STEPS, 'Configure'), ctxOf(kube, seen(kube, { pods: [] }), makeRestore()));
   assert.equal(kube.get<V1ConfigMap>(RESTORE_CM)?.data, {
     restoreId: UID,
     action: 'wipe',
@@ -166,7 +169,8 @@ test('Configure stores the wipe instruction and the partially disabled StatefulS
 
 test('Offline Configure stores wipe-and-recover on ordinal 0 and a normal StatefulSet with 0 replicas', async () => {
   const kube = server();
-  await step(OFFLINE_STEPS, 'Configure').run(
+  await performStep(
+    step(OFFLINE_STEPS, 'Configure'),
     ctxOf(kube, seen(kube, { pods: [] }), makeRestore({ strategy: 'Offline' })),
   );
   const data = kube.get<V1ConfigMap>(RESTORE_CM)?.data;
@@ -187,7 +191,7 @@ test('Offline Recover scales to 1 only when no other scheduler is left', async (
   ];
   for (const [pods, replicas] of cases) {
     const kube = server(restore);
-    await recover.run(ctxOf(kube, seen(kube, { pods }), restore));
+    await performStep(recover, ctxOf(kube, seen(kube, { pods }), restore));
     assert.is(storedSts(kube)?.spec?.replicas, replicas, pods.map((p) => p.name).join(',') || 'no pods');
   }
 });
@@ -196,7 +200,7 @@ test('CommitPoint and Commit record commitRequestedAt through saveStatus before 
   const offline = makeRestore({ strategy: 'Offline' });
   const kube = server(offline);
   const trail: string[] = [];
-  await step(OFFLINE_STEPS, 'CommitPoint').run(ctxOf(kube, seen(kube), offline, trail));
+  await performStep(step(OFFLINE_STEPS, 'CommitPoint'), ctxOf(kube, seen(kube), offline, trail));
   assert.equal(trail, ['saveStatus commitRequestedAt', 'fault intent']);
   assert.equal(kube.writes, ['applyStatus AuroraRestore aurora/r1']);
   assert.is(
@@ -213,7 +217,7 @@ test('CommitPoint and Commit record commitRequestedAt through saveStatus before 
     staged: { kind: 'staged', taskIds: ['t1'], jobKeys: [] },
   });
   const stagedTrail: string[] = [];
-  await step(STAGED_STEPS, 'Commit').run(ctxOf(server(staged), world, staged, stagedTrail));
+  await performStep(step(STAGED_STEPS, 'Commit'), ctxOf(server(staged), world, staged, stagedTrail));
   assert.equal(stagedTrail, [
     'saveStatus commitRequestedAt,commitAttempts',
     'fault intent',
@@ -257,7 +261,7 @@ test('RestoreConfiguration: ConfigMap gone, normal StatefulSet, only old-revisio
   // example-2 was replaced since the pass observed it: the new pod must survive the stale delete
   kube.put(podObject(2, 'pod-2-replacement', 'rev-normal'));
   const err = await refused(
-    restoreConfiguration.run(ctxOf(kube, seen(kube, { statefulSet: normal, pods }), makeRestore())),
+    performStep(restoreConfiguration, ctxOf(kube, seen(kube, { statefulSet: normal, pods }), makeRestore())),
   );
   assert.ok(isConflict(err));
   assert.is(kube.get(RESTORE_CM), undefined);
@@ -282,20 +286,21 @@ test('RestoreConfiguration deletes no pod until the StatefulSet it observed is n
     updateRevision: 'rev-recovery',
   };
   const world = seen(kube, { statefulSet: recovery, pods: [pod(0, { revision: 'rev-recovery' })] });
-  await step(STAGED_STEPS, 'RestoreConfiguration').run(ctxOf(kube, world, makeRestore()));
+  await performStep(step(STAGED_STEPS, 'RestoreConfiguration'), ctxOf(kube, world, makeRestore()));
   assert.is(kube.list('Pod').length, 1);
   assert.is(modeOf(storedSts(kube)), 'normal');
 });
 
 test('the cancel table stores action rollback; Unlock removes only the lock annotation', async () => {
   const kube = server(makeRestore({ cancel: true }));
-  await step(CANCEL_STEPS, 'CancelConfigureRollback').run(
+  await performStep(
+    step(CANCEL_STEPS, 'CancelConfigureRollback'),
     ctxOf(kube, seen(kube), makeRestore({ cancel: true })),
   );
   assert.is(kube.get<V1ConfigMap>(RESTORE_CM)?.data?.['action'], 'rollback');
-  await step(STAGED_STEPS, 'Lock').run(ctxOf(kube, seen(kube), makeRestore()));
+  await performStep(step(STAGED_STEPS, 'Lock'), ctxOf(kube, seen(kube), makeRestore()));
   kube.put({ ...storedCluster(kube), status: { lock: { restore: 'r1', since: 't' } } });
-  await step(STAGED_STEPS, 'Unlock').run(ctxOf(kube, seen(kube), makeRestore()));
+  await performStep(step(STAGED_STEPS, 'Unlock'), ctxOf(kube, seen(kube), makeRestore()));
   assert.equal(storedCluster(kube).metadata.annotations, { team: 'payments' });
 });
 

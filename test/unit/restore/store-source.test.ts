@@ -2,6 +2,7 @@
 // volume, then everything runs as for a local backup; store faults fail or wait at Validate with nothing touched.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { performStep } from '../../../src/restore/perform-action.ts';
 import type { AgentClient } from '../../../src/agent/agent-client.ts';
 import { AgentError } from '../../../src/agent/agent-errors.ts';
 import type { AgentErrorCode } from '../../../src/api/errors.ts';
@@ -140,7 +141,7 @@ for (const [code, reason, hint] of TERMINAL_CASES) {
       saveStatus: async () => undefined,
     };
     try {
-      await validate.run(ctx);
+      await performStep(validate, ctx);
       assert.unreachable('should fail');
     } catch (err) {
       assert.instance(err, TerminalError);
@@ -225,7 +226,7 @@ test('the fetch goes to the leading replica (ACTIVE), where Staged stages; Offli
       fx: { agents: async () => agents, now: () => new Date() } as unknown as RestoreEffects,
       saveStatus: async () => undefined,
     };
-    await validate.run(ctx).catch((err: unknown) => assert.instance(err, TerminalError));
+    await performStep(validate, ctx).catch((err: unknown) => assert.instance(err, TerminalError));
   }
   assert.equal(asked, ['127.0.9.2', '127.0.9.1']);
 });

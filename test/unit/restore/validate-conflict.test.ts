@@ -1,6 +1,7 @@
 // Validate refuses a restore of a cluster whose ZooKeeper paths another cluster owns, before it reads any backup.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { performStep } from '../../../src/restore/perform-action.ts';
 import type { AuroraCluster } from '../../../src/api/aurora-cluster.ts';
 import { TerminalError } from '../../../src/controller/result.ts';
 import { createLogger } from '../../../src/log.ts';
@@ -49,7 +50,7 @@ function withDegraded(status: 'True' | 'False', reason: string): AuroraCluster {
 
 test('Validate fails terminally with ZooKeeperPathConflict and reads no backup', async () => {
   const asked: string[] = [];
-  const err = await validate.run(ctxFor(withDegraded('True', 'ZooKeeperPathConflict'), asked)).then(
+  const err = await performStep(validate, ctxFor(withDegraded('True', 'ZooKeeperPathConflict'), asked)).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -65,7 +66,7 @@ test('another Degraded reason, or a resolved conflict, does not stop Validate', 
     withDegraded('False', 'ZooKeeperPathConflict'),
   ]) {
     const asked: string[] = [];
-    const err = await validate.run(ctxFor(cluster, asked)).then(
+    const err = await performStep(validate, ctxFor(cluster, asked)).then(
       () => undefined,
       (e: unknown) => e,
     );

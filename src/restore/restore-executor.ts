@@ -1,0 +1,109 @@
+// The restore's executor: one move of a step table carried out. It records the step running, carries out the
+// action the step decided (perform-action.ts), checkpoints what it established, and sorts its errors: a
+// TerminalError fails the restore (rolling back before the commit point), anything else keeps the phase and is
+// thrown for the work queue's back-off. The fault windows of the crash tests are instrumentation here.
+import type { AuroraRestore, AuroraRestoreStatus, RestorePhase } from '../api/aurora-restore.ts';
+import { countWrites, type FaultHook } from '../controller/fault-windows.ts';
+import { DONE, type ReconcileResult } from '../controller/result.ts';
+import { classifyFault } from '../controller/steps.ts';
+import { apiErrorMessage } from '../k8s/errors.ts';
+import { semanticEqual } from '../k8s/semantic-equal.ts';
+import { performStep } from './perform-action.ts';
+import { isCommitted, type PlanMode } from './plan.ts';
+import { recordRestoreEvent, refOf } from './restore-events.ts';
+import { markFailed, markProgress, markRetrying, markRollingBack, markRunning } from './restore-status.ts';
+import type { RestoreEffects, RestoreStep, StepContext } from './step.ts';
+import type { World } from './world.ts';
+
+export interface ExecutorDeps {
+  fx: RestoreEffects;
+  faultHook?: FaultHook<AuroraRestore> | undefined;
+  activeRequeueMs: number;
+}
+
+const PHASES: Record<PlanMode, RestorePhase> = {
+  restore: 'Running',
+  cancel: 'Cancelling',
+  rollback: 'RollingBack',
+  release: 'Failed',
+};
+
+const VERIFY_REQUEUE_MS = 200;
+
+export async function runStep(
+  deps: ExecutorDeps,
+  restore: AuroraRestore,
+  world: World,
+  step: RestoreStep,
+  mode: PlanMode,
+): Promise<ReconcileResult> {
+  const ref = refOf(restore);
+  let status: AuroraRestoreStatus = restore.status ?? {};
+  const write = async (next: AuroraRestoreStatus): Promise<void> => {
+    if (!semanticEqual(status, next)) await deps.fx.kube.applyStatus(ref, next);
+    status = next;
+  };
+  const phase = PHASES[mode];
+  // an action that ran for the first time is looked at again soon: most finish at once (a delete, a marker)
+  const firstRun = status.timeline?.find((t) => t.step === step.name)?.startedAt === undefined;
+  await write(
+    markRunning(
+      status,
+      step.name,
+      phase,
+      status.timeline?.find((t) => t.step === step.name)?.message,
+      deps.fx.now(),
+    ),
+  );
+  const fault = async (window: string): Promise<boolean> =>
+    (await deps.faultHook?.(restore, step.name, window)) ?? false;
+  const ctx: StepContext = {
+    restore: { ...restore, status },
+    world,
+    fx: deps.faultHook
+      ? { ...deps.fx, kube: countWrites(deps.fx.kube, async (n) => void (await fault(`write#${n}`))) }
+      : deps.fx,
+    saveStatus: async (patch, window) => {
+      await write({ ...status, ...patch });
+      if (window) await fault(window);
+    },
+  };
+  try {
+    // a pass held at a pause point acts on a stale view, so it ends and the next pass observes afresh
+    if (await fault('before')) return { requeueAfterMs: 0 };
+    const outcome = await performStep(step, ctx);
+    await fault('after');
+    const next = markProgress(
+      { ...status, ...outcome.status },
+      step.name,
+      outcome.phase ?? phase,
+      outcome.message,
+      deps.fx.now(),
+    );
+    await write(next);
+    for (const e of outcome.events ?? [])
+      await recordRestoreEvent(deps.fx, restore, e.type === 'Warning', e.reason, e.message);
+    const verifyMs = firstRun ? Math.min(VERIFY_REQUEUE_MS, deps.activeRequeueMs) : deps.activeRequeueMs;
+    return { requeueAfterMs: outcome.requeueAfterMs ?? verifyMs };
+  } catch (err) {
+    // API errors carry every response header in their message; keep only the server's message
+    const failure = classifyFault(err, apiErrorMessage);
+    if (failure.kind === 'terminal') {
+      const message = failure.error.message;
+      // before the commit point a failure rolls the cluster back as a cancel does; after it the cluster stays put
+      const committed = isCommitted({ ...restore, status });
+      const now = deps.fx.now();
+      await write(
+        committed
+          ? markFailed(status, step.name, message, now)
+          : markRollingBack(status, step.name, message, now),
+      );
+      const what = committed ? 'the cluster stays locked' : 'rolling the cluster back';
+      await recordRestoreEvent(deps.fx, restore, true, 'RestoreFailed', `${step.name}: ${message} (${what})`);
+      return committed ? DONE : { requeueAfterMs: 0 };
+    }
+    // a transient fault keeps the phase and spends no budget; the work queue's back-off spaces the retries
+    await write(markRetrying(status, step.name, phase, failure.message, deps.fx.now()));
+    throw err;
+  }
+}
