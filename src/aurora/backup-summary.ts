@@ -28,7 +28,14 @@ export const TaskSummary = z.object({
   config: z.string(),
 });
 
-export const CronJobSummary = z.object({ job: z.string(), schedule: z.string(), config: z.string() });
+// instances and collisionPolicy are absent in summaries of agents older than them: compared only when both have them
+export const CronJobSummary = z.object({
+  job: z.string(),
+  schedule: z.string(),
+  config: z.string(),
+  instances: z.int().min(0).optional(),
+  collisionPolicy: z.int().min(0).optional(),
+});
 
 /** resources e.g. "cpus 4, ram 8192 MiB, disk 1024 MiB" */
 export const QuotaSummary = z.object({ role: z.string(), resources: z.string() });

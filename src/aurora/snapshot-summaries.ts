@@ -28,6 +28,10 @@ export interface CronJobSummaryRow {
   job: string;
   schedule: string;
   config: string;
+  /** JobConfiguration.instanceCount */
+  instances?: number | undefined;
+  /** JobConfiguration.cronCollisionPolicy as its Thrift number; absent means the default, 0 (KILL_EXISTING) */
+  collisionPolicy?: number | undefined;
 }
 
 export interface QuotaSummaryRow {
@@ -107,6 +111,8 @@ export function summarizeCronJob(job: Partial<JobConfiguration> | undefined): Cr
     job: jobKeyString(job?.key),
     schedule: job?.cronSchedule ?? '',
     config: digestTaskConfig(job?.taskConfig),
+    ...(job?.instanceCount !== undefined ? { instances: job.instanceCount } : {}),
+    collisionPolicy: job?.cronCollisionPolicy ?? 0,
   };
 }
 

@@ -8,19 +8,33 @@ const listOf = (keys: readonly string[], limit: number) => ({
   jobs: keys.slice(0, limit),
 });
 
-/** computeCronJobsDiff: added since the backup, removed since, or changed in schedule or task config digest. */
+/** differs: schedule or task config digest, and instances or collision policy where both sides recorded them. */
+function differs(a: CronJobSummary, b: CronJobSummary): boolean {
+  const both = (x: number | undefined, y: number | undefined): boolean =>
+    x !== undefined && y !== undefined && x !== y;
+  return (
+    a.schedule !== b.schedule ||
+    a.config !== b.config ||
+    both(a.instances, b.instances) ||
+    both(a.collisionPolicy, b.collisionPolicy)
+  );
+}
+
+/** computeCronJobsDiff: added since the backup, removed since, or changed (see differs). */
 export function computeCronJobsDiff(
   backup: readonly CronJobSummary[],
   live: readonly CronJobSummary[],
   limit: number,
 ): CronJobsDiff {
-  const value = (c: CronJobSummary): string => `${c.schedule}\n${c.config}`;
-  const inBackup = new Map(backup.map((c) => [c.job, value(c)]));
-  const inLive = new Map(live.map((c) => [c.job, value(c)]));
+  const inBackup = new Map(backup.map((c) => [c.job, c]));
+  const inLive = new Map(live.map((c) => [c.job, c]));
   const added = [...inLive.keys()].filter((k) => !inBackup.has(k)).sort();
   const removed = [...inBackup.keys()].filter((k) => !inLive.has(k)).sort();
   const changed = [...inLive]
-    .filter(([k, v]) => inBackup.has(k) && inBackup.get(k) !== v)
+    .filter(([k, v]) => {
+      const old = inBackup.get(k);
+      return old !== undefined && differs(old, v);
+    })
     .map(([k]) => k)
     .sort();
   return {

@@ -160,11 +160,15 @@ test('cron job and quota rows', () => {
     job: 'batch/prod/nightly',
     schedule: '0 2 * * *',
     config: digestTaskConfig(config()),
+    instances: 1,
+    collisionPolicy: 0,
   });
+  assert.equal(summarizeCronJob({ ...job, cronCollisionPolicy: 1 }).collisionPolicy, 1);
   assert.equal(summarizeCronJob(undefined), {
     job: '?/?/?',
     schedule: '',
     config: digestTaskConfig(undefined),
+    collisionPolicy: 0,
   });
   assert.equal(
     summarizeQuota({

@@ -152,6 +152,24 @@ test('cron jobs: scheduled since (added), descheduled since (removed), schedule 
   );
 });
 
+test('cron jobs: instances or collision policy changed count when both sides recorded them', () => {
+  const backup = backupOf([], {
+    cronJobs: [
+      { ...cron('www/prod/wider', '0 2 * * *'), instances: 1, collisionPolicy: 0 },
+      { ...cron('www/prod/policy', '0 2 * * *'), instances: 1, collisionPolicy: 0 },
+      // written by an agent that did not record them: not a change
+      cron('www/prod/older-agent', '0 2 * * *'),
+    ],
+  });
+  const live = [
+    { ...cron('www/prod/wider', '0 2 * * *'), instances: 3, collisionPolicy: 0 },
+    { ...cron('www/prod/policy', '0 2 * * *'), instances: 1, collisionPolicy: 1 },
+    { ...cron('www/prod/older-agent', '0 2 * * *'), instances: 2, collisionPolicy: 1 },
+  ];
+  const impact = computeImpact(backup, { tasks: [], cronJobs: live, quotas: [] }, now);
+  assert.equal(impact.cronJobs?.changed, { count: 2, jobs: ['www/prod/policy', 'www/prod/wider'] });
+});
+
 test('cron job lists are truncated, their counts are not', () => {
   const live = Array.from({ length: 30 }, (_, i) =>
     cron(`r/prod/j${String(i).padStart(2, '0')}`, '* * * * *'),
