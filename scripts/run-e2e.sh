@@ -14,7 +14,7 @@ mkdir -p "$out"
 
 # measured wall times, longest first; files not listed (new ones) run after these in name order
 LONGEST=(aurora-restore scaling restore-safety backup-shipping backup-store-faults infra-faults backup-rehearsal
-  chart-install bootstrap-from-backup restore-impact version-rollout security leader-watch idle-quiet
+  chart-install bootstrap-from-backup restore-impact scheduler-pod-logs version-rollout security leader-watch idle-quiet
   transient-faults storage-not-ready diagnostics log-init-guard zk-conflict aurora-cluster fuzz-admission)
 
 order=()
