@@ -7,11 +7,15 @@ export const STORAGE_POLL_MS = 250;
 /** After this long waiting in one step, a stuck leader is looked at every 2 s instead. */
 const STORAGE_POLL_FAST_FOR_MS = 30_000;
 
+/** waitedMs: how long a step has been running, from its timeline entry. */
+function waitedMs(ctx: StepContext, step: string): number {
+  const startedAt = ctx.restore.status?.timeline?.find((t) => t.step === step)?.startedAt;
+  return startedAt ? ctx.fx.now().getTime() - new Date(startedAt).getTime() : 0;
+}
+
 /** storagePollMs: the short poll while a step's wait is young, then a slower one. */
 export function storagePollMs(ctx: StepContext, step: string): number {
-  const startedAt = ctx.restore.status?.timeline?.find((t) => t.step === step)?.startedAt;
-  const waited = startedAt ? ctx.fx.now().getTime() - new Date(startedAt).getTime() : 0;
-  return waited < STORAGE_POLL_FAST_FOR_MS ? STORAGE_POLL_MS : 2000;
+  return waitedMs(ctx, step) < STORAGE_POLL_FAST_FOR_MS ? STORAGE_POLL_MS : 2000;
 }
 
 /**
@@ -32,7 +36,7 @@ export async function storageWait(
     const why = err instanceof Error ? err.message : String(err);
     if (err instanceof AuroraRpcError && err.transient) {
       return {
-        message: `${before} not sent yet: the leader's storage is not READY (${why})`,
+        message: `${before} not sent yet: the leader's storage is not READY for ${Math.round(waitedMs(ctx, step) / 1000)} s (${why})`,
         requeueAfterMs: storagePollMs(ctx, step),
       };
     }

@@ -36,7 +36,10 @@ test('ERROR_TRANSIENT: a wait polled every 250 ms while young, then every 2 s', 
   const young = await storageWait(ctxAt(5_000), leaderFailing(notReady), 'Commit', 'commitRecovery');
   assert.is(young?.requeueAfterMs, STORAGE_POLL_MS);
   assert.is(STORAGE_POLL_MS, 250);
-  assert.match(young?.message ?? '', /commitRecovery not sent yet: the leader's storage is not READY/);
+  assert.match(
+    young?.message ?? '',
+    /commitRecovery not sent yet: the leader's storage is not READY for 5 s \(/,
+  );
   const old = await storageWait(ctxAt(31_000), leaderFailing(notReady), 'Commit', 'commitRecovery');
   assert.is(old?.requeueAfterMs, 2000);
 });
