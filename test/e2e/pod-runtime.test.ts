@@ -113,7 +113,7 @@ test('runs sh with env, downward API, $(VAR) expansion and a claim mounted at it
     'env-demo',
     (p) => p.status?.phase === 'Running' && podReady(p),
   );
-  assert.match(running.status?.podIP ?? '', /^127\.2\.\d+\.\d+$/);
+  assert.match(running.status?.podIP ?? '', /^127\.14\.\d+\.\d+$/);
   assert.is(running.status?.hostIP, '127.0.0.1');
   assert.is(running.spec?.nodeName, runtime.nodeName);
   const log = await waitForLog(stateDir, created, 'main', /wrote/);
