@@ -84,21 +84,33 @@ async function runRestore(
   await env.kubectl(['apply', '-f', '-'], JSON.stringify(manifest));
   const createdMs = Date.now();
   let approvedMs: number | undefined;
-  const done = await waitFor(`${name} to finish`, 900_000, async () => {
-    const r = JSON.parse(
-      await env.kubectl(['-n', o.namespace, 'get', 'aurorarestore', name, '-o', 'json']),
-    ) as RestoreView;
-    const phase = r.status?.phase;
-    if (phase === 'Failed') {
-      throw new StopWaiting(`${name} failed at ${r.status?.error?.step}: ${r.status?.error?.message}`);
-    }
-    if (phase === 'AwaitingApproval' && approvedMs === undefined) {
-      const patch = '{"spec":{"approval":{"approved":true}}}';
-      await env.kubectl(['-n', o.namespace, 'patch', 'aurorarestore', name, '--type=merge', '-p', patch]);
-      approvedMs = Date.now();
-    }
-    return phase === 'Succeeded' ? r : undefined;
-  }).catch(async (err: unknown) => {
+  // the running step's messages as polled: a wait inside a step (storage not READY) shows only there
+  const messages: TraceEntry[] = [];
+  const done = await waitFor(
+    `${name} to finish`,
+    900_000,
+    async () => {
+      const r = JSON.parse(
+        await env.kubectl(['-n', o.namespace, 'get', 'aurorarestore', name, '-o', 'json']),
+      ) as RestoreView & { status?: { step?: string } };
+      const phase = r.status?.phase;
+      const running = r.status?.timeline?.find((t) => t.step === r.status?.step && !t.finishedAt);
+      const what = running?.message ? `says: ${running.message}` : undefined;
+      if (running && what && messages.at(-1)?.what !== what)
+        messages.push({ atMs: Date.now(), subject: running.step, what });
+      if (phase === 'Failed') {
+        throw new StopWaiting(`${name} failed at ${r.status?.error?.step}: ${r.status?.error?.message}`);
+      }
+      if (phase === 'AwaitingApproval' && approvedMs === undefined) {
+        const patch = '{"spec":{"approval":{"approved":true}}}';
+        await env.kubectl(['-n', o.namespace, 'patch', 'aurorarestore', name, '--type=merge', '-p', patch]);
+        approvedMs = Date.now();
+      }
+      return phase === 'Succeeded' ? r : undefined;
+      // a trace polls faster to see the messages of a step's inner waits
+    },
+    o.trace ? 200 : 1000,
+  ).catch(async (err: unknown) => {
     await recorder.stop();
     throw err;
   });
@@ -113,7 +125,7 @@ async function runRestore(
   }
   // the restore's creation starts the clock, so the operator's first reaction counts as a gap
   const created = new Date(createdMs).toISOString();
-  if (o.trace) o.print(traceLines(createdMs, done, recorder.trace));
+  if (o.trace) o.print(traceLines(createdMs, done, [...recorder.trace, ...messages]));
   o.print(recorder.zkSummary());
   const after = await scrapeLeader(env).catch(() => undefined);
   if (before && after) {

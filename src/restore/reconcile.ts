@@ -7,6 +7,7 @@ import type { FaultHook } from '../controller/fault-windows.ts';
 import { choosePlan, isDeleting, nextMove } from './plan.ts';
 import { runStep } from './restore-executor.ts';
 import { recordRestoreEvent, refOf } from './restore-events.ts';
+import { semanticEqual } from '../k8s/semantic-equal.ts';
 import { tableFor } from './tables.ts';
 import { markComplete, markFailed, markFinished, markRolledBack, rewind } from './restore-status.ts';
 import type { RestoreEffects } from './step.ts';
@@ -74,17 +75,20 @@ export async function reconcileAuroraRestore(
   }
   const world = await deps.observe(restore);
   const now = deps.fx.now();
-  // steps whose postcondition this observation shows are checkpointed one by one, then the next move is taken
-  // on the same observation instead of a pass each
+  // steps whose postcondition this observation shows are marked finished, then the next move is taken on the same
+  // observation instead of a pass each; the marks go out with that move's first status write
+  const observed = restore.status ?? {};
   let move = nextMove(table, { restore, world });
   for (let i = 0; move.kind === 'mark-done' && i < table.steps.length; i++) {
     const finished = markFinished(restore.status ?? {}, move.step.name, now);
-    await deps.fx.kube.applyStatus(refOf(restore), finished);
     await event(deps, restore, false, 'StepFinished', `${move.step.name} finished`);
     restore = { ...restore, status: finished };
     move = nextMove(table, { restore, world });
   }
   const status = restore.status ?? {};
+  // a move that writes no status of its own still checkpoints the finished steps
+  const writesNone = move.kind === 'mark-done' || (move.kind === 'complete' && plan.mode === 'release');
+  if (writesNone && !semanticEqual(observed, status)) await deps.fx.kube.applyStatus(refOf(restore), status);
   switch (move.kind) {
     case 'complete': {
       if (plan.mode === 'restore' || plan.mode === 'cancel') {
@@ -127,6 +131,6 @@ export async function reconcileAuroraRestore(
     case 'mark-done':
       return { requeueAfterMs: 0 };
     case 'run':
-      return runStep(deps, restore, world, move.step, plan.mode);
+      return runStep(deps, restore, world, move.step, plan.mode, observed);
   }
 }

@@ -8,7 +8,8 @@ import { DONE, type ReconcileResult } from '../controller/result.ts';
 import { classifyFault } from '../controller/steps.ts';
 import { apiErrorMessage } from '../k8s/errors.ts';
 import { semanticEqual } from '../k8s/semantic-equal.ts';
-import { performStep } from './perform-action.ts';
+import type { RestoreAction } from './action.ts';
+import { performAction } from './perform-action.ts';
 import { isCommitted, type PlanMode } from './plan.ts';
 import { recordRestoreEvent, refOf } from './restore-events.ts';
 import { markFailed, markProgress, markRetrying, markRollingBack, markRunning } from './restore-status.ts';
@@ -29,6 +30,14 @@ const PHASES: Record<PlanMode, RestorePhase> = {
 };
 
 const VERIFY_REQUEUE_MS = 200;
+// a scheduler's answer is usually observable at once (the staged snapshot, a marker), and no watch event will say so
+const VERIFY_SCHEDULER_MS = 50;
+
+/** talksToAScheduler: an RPC or an agent call changes what no watch reports, so only a look soon sees its result. */
+function talksToAScheduler(action: RestoreAction): boolean {
+  if (action.kind === 'checkpoint') return talksToAScheduler(action.then);
+  return action.kind === 'rpc' || action.kind === 'agent';
+}
 
 export async function runStep(
   deps: ExecutorDeps,
@@ -36,11 +45,15 @@ export async function runStep(
   world: World,
   step: RestoreStep,
   mode: PlanMode,
+  /** the status as stored, when the restore's carries marks not written yet (steps found finished this pass) */
+  stored?: AuroraRestoreStatus,
 ): Promise<ReconcileResult> {
   const ref = refOf(restore);
   let status: AuroraRestoreStatus = restore.status ?? {};
+  let written = stored ?? status;
   const write = async (next: AuroraRestoreStatus): Promise<void> => {
-    if (!semanticEqual(status, next)) await deps.fx.kube.applyStatus(ref, next);
+    if (!semanticEqual(written, next)) await deps.fx.kube.applyStatus(ref, next);
+    written = next;
     status = next;
   };
   const phase = PHASES[mode];
@@ -71,7 +84,8 @@ export async function runStep(
   try {
     // a pass held at a pause point acts on a stale view, so it ends and the next pass observes afresh
     if (await fault('before')) return { requeueAfterMs: 0 };
-    const outcome = await performStep(step, ctx);
+    const action = step.decide(ctx);
+    const outcome = await performAction(action, ctx, step.name);
     await fault('after');
     const next = markProgress(
       { ...status, ...outcome.status },
@@ -83,7 +97,8 @@ export async function runStep(
     await write(next);
     for (const e of outcome.events ?? [])
       await recordRestoreEvent(deps.fx, restore, e.type === 'Warning', e.reason, e.message);
-    const verifyMs = firstRun ? Math.min(VERIFY_REQUEUE_MS, deps.activeRequeueMs) : deps.activeRequeueMs;
+    const soonMs = talksToAScheduler(action) ? VERIFY_SCHEDULER_MS : firstRun ? VERIFY_REQUEUE_MS : Infinity;
+    const verifyMs = Math.min(soonMs, deps.activeRequeueMs);
     return { requeueAfterMs: outcome.requeueAfterMs ?? verifyMs };
   } catch (err) {
     // API errors carry every response header in their message; keep only the server's message

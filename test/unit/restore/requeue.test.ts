@@ -1,5 +1,5 @@
-// How soon a restore looks again: at once after a checkpoint, soon after an action's first run (most finish at
-// once), and at the active poll while a step keeps waiting.
+// How soon a restore looks again: at once after a checkpoint, 50 ms after a call to a scheduler or an agent (no
+// watch reports its result), 200 ms after a Kubernetes action's first run, and at the active poll while a step waits.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { reconcileAuroraRestore } from '../../../src/restore/reconcile.ts';
@@ -7,7 +7,7 @@ import { RestoreWorld } from '../../support/restore-world.ts';
 import { makeCluster } from '../resources/cluster-fixture.ts';
 import { BACKUP, makeRestore } from './fixtures.ts';
 
-test('an action is verified 200 ms after its first run and polled at the active interval after that', async () => {
+test('a scheduler call is verified after 50 ms, a Kubernetes action 200 ms after its first run, then polled', async () => {
   const world = new RestoreWorld({
     cluster: makeCluster(),
     restore: makeRestore(),
@@ -31,7 +31,10 @@ test('an action is verified 200 ms after its first run and polled at the active 
     // the pods stop only after one more tick, so StopSchedulers runs twice
     if (now !== 'StopSchedulers') world.tick();
   }
-  assert.ok(seen.includes('Validate:200'), seen.join(' '));
+  // Validate asks an agent to check the backup, Impact reads the leader: both are verified soon
+  assert.ok(seen.includes('Validate:50'), seen.join(' '));
+  assert.ok(seen.includes('Impact:50'), seen.join(' '));
+  assert.ok(seen.includes('Lock:200'), seen.join(' '));
   assert.ok(seen.includes('StopSchedulers:200'), seen.join(' '));
   assert.ok(
     seen.includes('StopSchedulers:1000'),
