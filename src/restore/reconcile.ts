@@ -131,6 +131,6 @@ export async function reconcileAuroraRestore(
     case 'mark-done':
       return { requeueAfterMs: 0 };
     case 'run':
-      return runStep(deps, restore, world, move.step, plan.mode, observed);
+      return runStep(deps, restore, world, move.step, { mode: plan.mode, stored: observed });
   }
 }

@@ -44,10 +44,13 @@ export async function runStep(
   restore: AuroraRestore,
   world: World,
   step: RestoreStep,
-  mode: PlanMode,
-  /** the status as stored, when the restore's carries marks not written yet (steps found finished this pass) */
-  stored?: AuroraRestoreStatus,
+  how: {
+    mode: PlanMode;
+    /** the status as stored, when the restore's carries marks not written yet (steps found finished this pass) */
+    stored?: AuroraRestoreStatus;
+  },
 ): Promise<ReconcileResult> {
+  const { mode, stored } = how;
   const ref = refOf(restore);
   let status: AuroraRestoreStatus = restore.status ?? {};
   let written = stored ?? status;
