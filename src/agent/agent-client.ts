@@ -4,6 +4,7 @@ import {
   BackupCheck,
   BackupList,
   FetchedBackup,
+  type BackupLinkRequest,
   MarkerList,
   MTIME_HEADER,
   ShippingStatus,
@@ -39,6 +40,8 @@ export interface AgentClient {
    * prefix: another prefix of the agent's store (a bootstrap reads the old cluster's); absent: its own.
    */
   fetchFromStore?(at: AgentEndpoint, nameOrLatest: string, prefix?: string): Promise<FetchedBackup>;
+  /** Has the agent download one object of another store through a presigned link; errors as fetchFromStore. */
+  fetchLink?(at: AgentEndpoint, name: string, link: BackupLinkRequest): Promise<FetchedBackup>;
   /** What the agent's shipper did; undefined when the agent ships nothing. Optional so test fakes may omit it. */
   shippingStatus?(at: AgentEndpoint): Promise<ShippingStatus | undefined>;
 }
@@ -86,11 +89,13 @@ export function createAgentClient(opts: AgentClientOptions): AgentClient {
     method: 'GET' | 'PUT' | 'POST',
     url: string,
     timeoutMs: number,
+    json?: unknown,
   ): Promise<{ status: number; text: string }> {
     const res = await request(url, {
       dispatcher,
       method,
-      headers,
+      headers: json === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+      ...(json === undefined ? {} : { body: JSON.stringify(json) }),
       signal: AbortSignal.timeout(timeoutMs),
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
@@ -137,6 +142,14 @@ export function createAgentClient(opts: AgentClientOptions): AgentClient {
       const url = `${base(at)}/backups/${encodeURIComponent(nameOrLatest)}/fetch${query}`;
       const { status, text } = await call('POST', url, opts.copyTimeoutMs);
       if (status === 200) return FetchedBackup.parse(JSON.parse(text));
+      throw new AgentError(fetchErrorCode(text), `POST ${url}: HTTP ${status}: ${text.slice(0, 400)}`);
+    },
+    async fetchLink(at, name, link) {
+      checked(at);
+      const url = `${base(at)}/backups/${encodeURIComponent(name)}/fetch-link`;
+      const { status, text } = await call('POST', url, opts.copyTimeoutMs, link);
+      if (status === 200) return FetchedBackup.parse(JSON.parse(text));
+      // the link is a bearer credential for the object: the error names the path, never the signed query
       throw new AgentError(fetchErrorCode(text), `POST ${url}: HTTP ${status}: ${text.slice(0, 400)}`);
     },
     async shippingStatus(at) {

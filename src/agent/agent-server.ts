@@ -7,14 +7,14 @@ import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { succeededMarkerName } from '../api/contracts.ts';
-import type { AgentErrorCode } from '../api/errors.ts';
-import { ObjectStoreError, type ObjectStoreCode } from '../objectstore/object-store-errors.ts';
 import type { Logger } from '../log.ts';
 import type { BackupFile, ShippingStatus } from './agent-api.ts';
 import { AgentError } from './agent-errors.ts';
 import { BACKUP_FILE_PREFIX, BACKUP_NAME_PATTERN, isRestoreId, MTIME_HEADER } from './agent-names.ts';
 import { checkBackupFile } from './backup-check.ts';
 import type { BackupFetcher } from './fetch-backup.ts';
+import { createSlots, send, type Slots } from './agent-http.ts';
+import { handleFetch, handleFetchLink } from './fetch-endpoint.ts';
 import { summarizeBackupFile } from './backup-summary-file.ts';
 
 export interface AgentServerOptions {
@@ -41,11 +41,6 @@ export const DEFAULT_MAX_TRANSFERS = 2;
 
 /** Raised while streaming an upload past maxUploadBytes, so the handler answers 413 and drops the temp file. */
 class UploadTooLarge extends Error {}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
-}
 
 function authorized(req: IncomingMessage, token: string): boolean {
   const given = Buffer.from(req.headers.authorization ?? '');
@@ -132,27 +127,6 @@ async function receive(opts: AgentServerOptions, name: string, req: IncomingMess
   }
 }
 
-interface Slots {
-  readonly max: number;
-  take(): boolean;
-  release(): void;
-}
-
-function createSlots(max: number): Slots {
-  let used = 0;
-  return {
-    max,
-    take: () => {
-      if (used >= max) return false;
-      used++;
-      return true;
-    },
-    release: () => {
-      used--;
-    },
-  };
-}
-
 async function handle(
   opts: AgentServerOptions,
   slots: Slots,
@@ -187,6 +161,8 @@ async function handle(
       name: decodeURIComponent(fetch),
       prefix: url.searchParams.get('prefix'),
     });
+  const linked = /^\/backups\/([^/]+)\/fetch-link$/.exec(url.pathname)?.[1];
+  if (linked !== undefined) return handleFetchLink(opts, slots, req, res, decodeURIComponent(linked));
   const match = /^\/backups\/([^/]+)$/.exec(url.pathname);
   const name = match?.[1] ? decodeURIComponent(match[1]) : undefined;
   if (!name) return send(res, 404, { error: `no route ${req.method} ${url.pathname}` });
@@ -237,55 +213,6 @@ async function transfer(
     if (!refusal) throw err;
     res.setHeader('connection', 'close');
     return send(res, refusal.status, { error: refusal.error });
-  }
-}
-
-// the store's failures as the operator's client reads them: terminal ones fail the restore, the rest are retried
-const FETCH_CODES: Partial<Record<ObjectStoreCode, AgentErrorCode>> = {
-  OBJECT_SHA256_MISMATCH: 'AGENT_STORE_BACKUP_UNREADABLE',
-  OBJECT_METADATA_MISSING: 'AGENT_STORE_BACKUP_UNREADABLE',
-  OBJECT_NOT_FOUND: 'AGENT_STORE_NOT_FOUND',
-  OBJECT_STORE_FORBIDDEN: 'AGENT_STORE_FORBIDDEN',
-  OBJECT_STORE_NO_SUCH_BUCKET: 'AGENT_STORE_FORBIDDEN',
-  OBJECT_STORE_TLS: 'AGENT_STORE_FORBIDDEN',
-  OBJECT_TARGET_FULL: 'AGENT_VOLUME_FULL',
-};
-
-/** handleFetch downloads a backup (or `latest`) from the store into the backup volume, once at a time per slot. */
-async function handleFetch(
-  opts: AgentServerOptions,
-  slots: Slots,
-  req: IncomingMessage,
-  res: ServerResponse,
-  { name, prefix }: { name: string; prefix: string | null },
-): Promise<void> {
-  if (req.method !== 'POST') return send(res, 405, { error: `method ${req.method} not allowed` });
-  if (name !== 'latest' && !BACKUP_NAME_PATTERN.test(name))
-    return send(res, 400, { error: `invalid backup name ${name}` });
-  // the schema's bound on a bootstrap source's prefix
-  if (prefix !== null && (prefix === '' || prefix.length > 512))
-    return send(res, 400, { error: 'prefix must be 1 to 512 characters' });
-  const fetcher = opts.fetcher?.();
-  if (!fetcher) {
-    const error = 'this agent has no object store (no spec.backup.objectStore on the cluster)';
-    return send(res, 404, { error, code: 'AGENT_STORE_NOT_CONFIGURED' });
-  }
-  if (!slots.take()) {
-    res.setHeader('retry-after', '5');
-    return send(res, 429, { error: `${slots.max} backup transfers are in progress; retry later` });
-  }
-  try {
-    const result = await fetcher(name, prefix ?? undefined);
-    if ('conflict' in result) return send(res, 409, { error: result.conflict, code: 'AGENT_FETCH_CONFLICT' });
-    opts.log.info({ backup: result.name, size: result.size, fetched: result.fetched }, 'Fetched a backup');
-    return send(res, 200, result);
-  } catch (err) {
-    if (!(err instanceof ObjectStoreError)) throw err;
-    const code = FETCH_CODES[err.code] ?? 'AGENT_STORE_UNREACHABLE';
-    opts.log.warn({ backup: name, code: err.code, err: err.message }, 'Fetching a backup failed');
-    return send(res, code === 'AGENT_VOLUME_FULL' ? 507 : 502, { error: err.message, code });
-  } finally {
-    slots.release();
   }
 }
 

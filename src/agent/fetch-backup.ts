@@ -2,18 +2,14 @@
 // volume (SHA-256 checked, temp name + rename by downloadBackup), or finds it already there.
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { LATEST_BACKUP } from '../api/aurora-restore.ts';
-import { parseBackupMetadata, type BackupMetadata } from '../objectstore/backup-metadata.ts';
+import type { BackupMetadata } from '../objectstore/backup-metadata.ts';
+import { readBackupMetadata } from '../objectstore/backup-link.ts';
 import { downloadBackup } from '../objectstore/download-backup.ts';
 import { sha256OfFile } from '../objectstore/hashing-stream.ts';
 import { listBackups } from '../objectstore/list-backups.ts';
-import {
-  createObjectStoreClient,
-  objectKey,
-  type ObjectStoreSettings,
-} from '../objectstore/object-store-client.ts';
-import { ObjectStoreError, toObjectStoreError } from '../objectstore/object-store-errors.ts';
+import { createObjectStoreClient, type ObjectStoreSettings } from '../objectstore/object-store-client.ts';
+import { ObjectStoreError } from '../objectstore/object-store-errors.ts';
 import type { FetchedBackup } from './agent-api.ts';
 
 /** The three store calls a fetch needs, apart from S3 so tests can fake the store. */
@@ -41,17 +37,7 @@ export function createS3FetchStore(settings: ObjectStoreSettings): FetchStore {
       const [newest] = await listBackups(client, settings);
       return newest && { name: newest.name, metadata: newest.metadata };
     },
-    async metadata(name) {
-      const key = objectKey(settings, name);
-      try {
-        const head = await client.send(new HeadObjectCommand({ Bucket: settings.bucket, Key: key }));
-        const metadata = parseBackupMetadata(head.Metadata);
-        if (metadata) return metadata;
-        throw new ObjectStoreError('OBJECT_METADATA_MISSING', `${key} has no sha256 metadata`);
-      } catch (err) {
-        throw toObjectStoreError(err, `read s3://${settings.bucket}/${key}`);
-      }
-    },
+    metadata: (name) => readBackupMetadata(client, settings, name),
     async download(name, target) {
       return (await downloadBackup(client, settings, { name, target })).metadata;
     },
@@ -81,15 +67,23 @@ export function createBackupFetcher(store: FetchStore, backupDir: string): Backu
       const metadata = await store.download(name, target);
       return { name, size: metadata.size, sha256: metadata.sha256, fetched: true };
     }
-    const metadata = newest?.metadata ?? (await store.metadata(name));
-    const local = await sha256OfFile(target);
-    if (local.sha256 !== metadata.sha256 || local.size !== metadata.size) {
-      return {
-        conflict:
-          `${name} is already on this volume with ${local.size} bytes and SHA-256 ${local.sha256}, but the ` +
-          `object has ${metadata.size} bytes and ${metadata.sha256}; the local file was left as it is`,
-      };
-    }
-    return { name, size: local.size, sha256: local.sha256, fetched: false };
+    return compareWithLocal(target, name, newest?.metadata ?? (await store.metadata(name)));
   };
+}
+
+/** compareWithLocal: a file already at the target is the object when size and SHA-256 agree, else a conflict. */
+export async function compareWithLocal(
+  target: string,
+  name: string,
+  metadata: Pick<BackupMetadata, 'sha256' | 'size'>,
+): Promise<FetchedBackup | { conflict: string }> {
+  const local = await sha256OfFile(target);
+  if (local.sha256 !== metadata.sha256 || local.size !== metadata.size) {
+    return {
+      conflict:
+        `${name} is already on this volume with ${local.size} bytes and SHA-256 ${local.sha256}, but the ` +
+        `object has ${metadata.size} bytes and ${metadata.sha256}; the local file was left as it is`,
+    };
+  }
+  return { name, size: local.size, sha256: local.sha256, fetched: false };
 }

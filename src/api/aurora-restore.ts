@@ -4,6 +4,7 @@ import { ObjectMeta } from './aurora-cluster.ts';
 import { Conditions } from './conditions.ts';
 import { Duration } from './duration.ts';
 import { API_VERSION, AURORA_RESTORE } from './group.ts';
+import { StoreCaBundle, StoreCredentials } from './object-store-spec.ts';
 import { RestoreImpact } from './restore-impact.ts';
 
 export const BACKUP_ID_PATTERN = /^scheduler-backup-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}$/;
@@ -25,25 +26,73 @@ const IMMUTABLE_SPEC_RULE = [
   'self.maxBackupAge == oldSelf.maxBackupAge',
   'self.acceptBackupAge == oldSelf.acceptBackupAge',
   'has(self.source) == has(oldSelf.source)',
-  '(!has(self.source) || has(self.source.objectStore) == has(oldSelf.source.objectStore))',
+  '(!has(self.source) || self.source == oldSelf.source)',
 ].join(' && ');
 
-// cross-cluster store settings may come later; until then only the cluster's own store, written `{}`
-const OWN_STORE_MESSAGE =
-  "source.objectStore takes no settings yet: {} restores from the cluster's own spec.backup.objectStore";
+const SOURCE_STORE_PAIR_MESSAGE = 'source.objectStore needs bucket and prefix together (another store) or neither ({})';
+const SOURCE_STORE_OWN_MESSAGE =
+  "source.objectStore without bucket is the cluster's own store and takes no other setting; name bucket and prefix " +
+  'to read another store';
+
+/** spec.source.objectStore: `{}` is the cluster's own store; bucket and prefix name another one (another cluster's). */
+export const RestoreSourceStore = z
+  .object({
+    endpoint: z
+      .url({ protocol: /^https?$/, error: 'must be an http or https URL' })
+      .max(2048)
+      .optional()
+      .describe('S3-compatible endpoint of the other store; absent: AWS S3 for the region.'),
+    bucket: z
+      .string()
+      .min(3)
+      .max(63)
+      .regex(/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/, { error: 'must be an S3 bucket name' })
+      .optional()
+      .describe("Bucket of the other store; absent: the cluster's own spec.backup.objectStore."),
+    prefix: z
+      .string()
+      .max(512)
+      .regex(/^[^/].*\/$/, { error: 'must end with / and not start with /, e.g. aurora/other/' })
+      .optional()
+      .describe('Key prefix of the backups in the other store, e.g. "aurora/other/" (required with bucket).'),
+    region: z.string().min(1).max(64).optional().describe('Region of the other bucket; absent: us-east-1.'),
+    forcePathStyle: z.boolean().optional().describe('Path-style addressing for the other store; absent: false.'),
+    credentials: StoreCredentials.optional().describe(
+      "Secret in the restore's namespace with keys for the other store; absent: the operator's own identity. " +
+        'The operator reads it and hands the agent a link to the one object, valid 15 minutes; the keys stay ' +
+        'in the operator.',
+    ),
+    caBundle: StoreCaBundle.optional(),
+  })
+  .superRefine((store, ctx) => {
+    if ((store.bucket === undefined) !== (store.prefix === undefined))
+      ctx.addIssue({ code: 'custom', path: ['bucket'], message: SOURCE_STORE_PAIR_MESSAGE });
+    const others = ['endpoint', 'region', 'forcePathStyle', 'credentials', 'caBundle'] as const;
+    if (store.bucket === undefined && others.some((k) => store[k] !== undefined))
+      ctx.addIssue({ code: 'custom', path: [], message: SOURCE_STORE_OWN_MESSAGE });
+  })
+  .meta({
+    'x-kubernetes-validations': [
+      { rule: 'has(self.bucket) == has(self.prefix)', message: SOURCE_STORE_PAIR_MESSAGE },
+      {
+        rule:
+          'has(self.bucket) || !(has(self.endpoint) || has(self.region) || has(self.forcePathStyle) || ' +
+          'has(self.credentials) || has(self.caBundle))',
+        message: SOURCE_STORE_OWN_MESSAGE,
+      },
+    ],
+  })
+  .describe(
+    "Restore from an object store: {} is the cluster's own spec.backup.objectStore; bucket and prefix (with " +
+      "endpoint, region, credentials, caBundle as needed) name another store, e.g. another cluster's. backupId " +
+      'names an object (or latest, the newest complete object); Validate downloads it to a replica, checks its ' +
+      'SHA-256 and decodes it before anything is touched.',
+  );
+export type RestoreSourceStore = z.infer<typeof RestoreSourceStore>;
 
 /** spec.source: where the backup comes from; absent means the replicas' own backup volumes. */
 export const RestoreSource = z
-  .object({
-    objectStore: z
-      .strictObject({}, { error: OWN_STORE_MESSAGE })
-      .optional()
-      .describe(
-        "Restore from the cluster's own object store (spec.backup.objectStore of the AuroraCluster): backupId " +
-          'names an object (or latest, the newest complete object); Validate downloads it to a replica, checks ' +
-          'its SHA-256 and decodes it before anything is touched. Only {} is accepted for now.',
-      ),
-  })
+  .object({ objectStore: RestoreSourceStore.optional() })
   .describe('Where the backup comes from; absent: the backup volumes of the replicas.');
 export type RestoreSource = z.infer<typeof RestoreSource>;
 

@@ -16,9 +16,6 @@ export function bootstrapRestoreName(cluster: string): string {
 // the shape of AuroraRestore's backupId, repeated here because aurora-restore.ts imports this module's parent
 const BACKUP_ID_OR_LATEST = /^(latest|scheduler-backup-\d{4}-\d{2}-\d{2}-\d{2}-\d{2})$/;
 
-const SAME_CONNECTION_MESSAGE =
-  'bootstrap.fromBackup.objectStore must reach the store through spec.backup.objectStore: the same endpoint, ' +
-  'bucket, region, forcePathStyle, credentials and caBundle (only the prefix differs)';
 const NEEDS_STORE_MESSAGE =
   'bootstrap.fromBackup needs spec.backup.objectStore: the backup agents download through it';
 const OWN_PREFIX_MESSAGE =
@@ -36,9 +33,10 @@ const BootstrapObjectStore = ObjectStoreSpec.extend({
         'would be computed from this new cluster and name its own (empty) prefix.',
     ),
 }).describe(
-  "Where the backup is: the old cluster's store settings with its prefix. For now the store must be reached " +
-    "through this cluster's spec.backup.objectStore (same endpoint, bucket, region, forcePathStyle, credentials, " +
-    'caBundle); only the prefix differs. encryption and retention are ignored here.',
+  "Where the backup is: the old cluster's store settings with its prefix. When they reach the store as this " +
+    "cluster's spec.backup.objectStore does (same endpoint, bucket, region, forcePathStyle, credentials, caBundle), " +
+    'the backup agents download through their own settings; otherwise the operator reads the credentials Secret ' +
+    'and hands an agent a 15-minute link to the one object. encryption and retention are ignored here.',
 );
 
 export const BootstrapSpec = z
@@ -97,10 +95,6 @@ const GUARD = `!has(self.bootstrap) || !has(${O}) || `;
 // an optional field is equal when both lack it or both have the same value (CEL compares fields, not objects of two types)
 const sameOptional = (field: string): string =>
   `(has(${S}.${field}) ? has(${O}.${field}) && ${S}.${field} == ${O}.${field} : !has(${O}.${field}))`;
-const sameFields = (object: string, fields: readonly string[]): string =>
-  `(has(${S}.${object}) ? has(${O}.${object}) && ` +
-  fields.map((f) => sameOptional(`${object}.${f}`)).join(' && ') +
-  ` : !has(${O}.${object}))`;
 // the source prefix is canonical (no leading, one trailing slash); the own one may lack either
 const SAME_PREFIX =
   `(${O}.prefix == ${S}.prefix || ${O}.prefix + '/' == ${S}.prefix || ` +
@@ -112,24 +106,6 @@ export const BOOTSTRAP_RULES = [
     rule: `!has(self.bootstrap) || has(${O})`,
     message: NEEDS_STORE_MESSAGE,
     fieldPath: '.bootstrap',
-  },
-  {
-    rule:
-      GUARD +
-      `(${S}.bucket == ${O}.bucket && ${S}.region == ${O}.region && ` +
-      `${S}.forcePathStyle == ${O}.forcePathStyle && ${sameOptional('endpoint')})`,
-    message: SAME_CONNECTION_MESSAGE,
-    fieldPath: '.bootstrap.fromBackup.objectStore',
-  },
-  {
-    rule: GUARD + sameFields('credentials', ['secretName', 'accessKeyIdKey', 'secretAccessKeyKey']),
-    message: SAME_CONNECTION_MESSAGE,
-    fieldPath: '.bootstrap.fromBackup.objectStore',
-  },
-  {
-    rule: GUARD + sameFields('caBundle', ['secretName', 'configMapName', 'key']),
-    message: SAME_CONNECTION_MESSAGE,
-    fieldPath: '.bootstrap.fromBackup.objectStore',
   },
   {
     rule:
@@ -151,7 +127,8 @@ function normalized(prefix: string): string {
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
-function sameConnection(s: BootstrapStore, o: Store): boolean {
+/** sameConnection: the agents reach the source through their own store settings, only the prefix differs. */
+export function sameConnection(s: BootstrapStore, o: Store): boolean {
   return (
     s.bucket === o.bucket &&
     s.region === o.region &&
@@ -187,9 +164,9 @@ export function bootstrapProblems(
     ];
   }
   const path = ['bootstrap', 'fromBackup', 'objectStore'];
-  if (!sameConnection(source, own)) return [{ path, message: SAME_CONNECTION_MESSAGE }];
   const ownPrefix = own.prefix ?? (where ? defaultObjectStorePrefix(where.namespace, where.name) : undefined);
-  if (ownPrefix !== undefined && normalized(ownPrefix) === normalized(source.prefix))
+  const sameBucket = source.bucket === own.bucket && source.endpoint === own.endpoint;
+  if (sameBucket && ownPrefix !== undefined && normalized(ownPrefix) === normalized(source.prefix))
     return [{ path: [...path, 'prefix'], message: OWN_PREFIX_MESSAGE }];
   return [];
 }

@@ -20,7 +20,7 @@ const DataKey = z
   .max(253)
   .regex(/^[-._a-zA-Z0-9]+$/, { error: 'must be a Secret or ConfigMap data key ([-._a-zA-Z0-9]+)' });
 
-const Credentials = z
+export const StoreCredentials = z
   .object({
     secretName: ObjectName.describe('Secret in the cluster namespace that holds the access key pair.'),
     accessKeyIdKey: DataKey.default('AWS_ACCESS_KEY_ID').describe('Key of the access key id in the Secret.'),
@@ -32,7 +32,7 @@ const Credentials = z
     "Static access keys from a Secret; absent: the SDK's default chain (IRSA, web identity, instance role).",
   );
 
-const CaBundle = z
+export const StoreCaBundle = z
   .object({
     secretName: ObjectName.optional().describe('Secret that holds the PEM bundle.'),
     configMapName: ObjectName.optional().describe('ConfigMap that holds the PEM bundle.'),
@@ -120,8 +120,8 @@ export const ObjectStoreSpec = z
       .describe(
         'Address the bucket as <endpoint>/<bucket> instead of <bucket>.<endpoint> (most S3-compatible stores).',
       ),
-    credentials: Credentials.optional(),
-    caBundle: CaBundle.optional(),
+    credentials: StoreCredentials.optional(),
+    caBundle: StoreCaBundle.optional(),
     encryption: Encryption.optional(),
     retention: Retention.optional(),
   })

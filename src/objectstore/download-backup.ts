@@ -38,7 +38,7 @@ async function fsyncPath(path: string): Promise<void> {
 async function writeVerified(
   body: Readable,
   temp: string,
-  metadata: BackupMetadata,
+  metadata: Pick<BackupMetadata, 'sha256' | 'size'>,
   key: string,
   signal: AbortSignal | undefined,
 ): Promise<void> {
@@ -59,13 +59,34 @@ async function writeVerified(
   await fsyncPath(temp);
 }
 
+/**
+ * storeVerified writes a backup's bytes to a temporary name beside the target and renames it into place only when
+ * their SHA-256 and size match the metadata; on any failure the temporary file is removed.
+ */
+export async function storeVerified(
+  body: Readable,
+  target: string,
+  metadata: Pick<BackupMetadata, 'sha256' | 'size'>,
+  label: string,
+  signal?: AbortSignal,
+): Promise<void> {
+  const temp = join(dirname(target), `.${basename(target)}.download-${randomUUID().slice(0, 8)}`);
+  try {
+    await writeVerified(body, temp, metadata, label, signal);
+    await rename(temp, target);
+    await fsyncPath(dirname(target));
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw err;
+  }
+}
+
 export async function downloadBackup(
   client: S3Client,
   settings: ObjectStoreSettings,
   input: DownloadBackupInput,
 ): Promise<DownloadedBackup> {
   const key = objectKey(settings, input.name);
-  const temp = join(dirname(input.target), `.${basename(input.target)}.download-${randomUUID().slice(0, 8)}`);
   try {
     const object = await client.send(
       new GetObjectCommand({ Bucket: settings.bucket, Key: key }),
@@ -77,12 +98,9 @@ export async function downloadBackup(
       body?.destroy();
       throw new ObjectStoreError('OBJECT_METADATA_MISSING', `${key} has no sha256 metadata`);
     }
-    await writeVerified(body, temp, metadata, key, input.signal);
-    await rename(temp, input.target);
-    await fsyncPath(dirname(input.target));
+    await storeVerified(body, input.target, metadata, key, input.signal);
     return { key, metadata };
   } catch (err) {
-    await rm(temp, { force: true });
     if (input.signal?.aborted) throw input.signal.reason;
     throw toObjectStoreError(err, `download s3://${settings.bucket}/${key} to ${input.target}`);
   }

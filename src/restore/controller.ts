@@ -24,6 +24,7 @@ import type { OperatorPeer } from '../resources/network-policy.ts';
 import type { FaultHookFactory } from '../controller/fault-windows.ts';
 import { observeRestoreWorld } from './observe.ts';
 import { reconcileAuroraRestore } from './reconcile.ts';
+import { createSourceLinker } from './source-store-link.ts';
 import { restoresConcerned } from './world-events.ts';
 import type { RestoreEffects } from './step.ts';
 
@@ -99,6 +100,7 @@ export function startRestoreController(deps: RestoreControllerDeps): RunningCont
     operatorPeer: deps.operatorPeer,
     log,
     now: () => new Date(),
+    linkSource: createSourceLinker(client),
   };
   const orUndefined = <T>(p: Promise<T>): Promise<T | undefined> =>
     p.catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)));

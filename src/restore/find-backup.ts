@@ -12,7 +12,7 @@ import { livePods, type Situation, type WorldPod } from './world.ts';
 
 /** What the search needs: the restore pass's view and two effects, so restore-plan can run it outside a restore. */
 export interface FindContext extends Situation {
-  fx: Pick<RestoreEffects, 'agents' | 'now'>;
+  fx: Pick<RestoreEffects, 'agents' | 'now' | 'linkSource'>;
 }
 
 /** A backup that store-source.ts fetched from the object store, as it now lies on a replica's volume. */

@@ -8,6 +8,7 @@ import type { KubeClient } from '../k8s/kube-client.ts';
 import type { Logger } from '../log.ts';
 import type { OperatorPeer } from '../resources/network-policy.ts';
 import type { RestoreAction } from './action.ts';
+import type { LinkSourceBackup } from './source-store-link.ts';
 import type { Situation } from './world.ts';
 
 export interface RestoreEffects {
@@ -18,6 +19,8 @@ export interface RestoreEffects {
   operatorPeer: OperatorPeer;
   log: Logger;
   now(): Date;
+  /** resolves and signs a backup of another store (source-store-link.ts); optional so test fakes may omit it */
+  linkSource?: LinkSourceBackup;
 }
 
 export interface StepOutcome {

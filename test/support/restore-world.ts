@@ -1,5 +1,6 @@
 // A restore's whole world without a cluster: the memory API server, FakeKubelet following the stored StatefulSet,
 // the cluster controller's lock acknowledgement and readiness, FakeAurora, and a driver of reconcile passes.
+import type { LinkSourceBackup } from '../../src/restore/source-store-link.ts';
 import type { V1ConfigMap, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import { quorumSize, type AuroraCluster } from '../../src/api/aurora-cluster.ts';
 import { AuroraRestore } from '../../src/api/aurora-restore.ts';
@@ -76,6 +77,8 @@ export class RestoreWorld {
   private readonly restoreName: string;
   private readonly kubelet: FakeKubelet;
   private clock = new Date('2024-02-01T00:00:00.000Z');
+  /** the operator's reading of another store, when a test gives it one */
+  linkSource: LinkSourceBackup | undefined;
 
   constructor(opts: RestoreWorldOptions) {
     this.namespace = opts.cluster.metadata.namespace ?? 'default';
@@ -209,6 +212,7 @@ export class RestoreWorld {
         operatorPeer: { namespace: 'aurora-operator', matchLabels: { app: 'aurora-operator' } },
         log: createLogger('test', 'silent'),
         now: () => new Date(this.clock),
+        ...(this.linkSource ? { linkSource: this.linkSource } : {}),
       },
       faultHook,
       activeRequeueMs: 1000,

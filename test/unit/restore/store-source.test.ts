@@ -124,7 +124,7 @@ test('latest from the store restores the newest object and records its name', as
 const TERMINAL_CASES: [AgentErrorCode, string, RegExp][] = [
   ['AGENT_STORE_BACKUP_UNREADABLE', 'BackupUnreadable', /corrupt or was not written by the operator/],
   ['AGENT_STORE_NOT_FOUND', 'BackupNotInStore', /Pick a backupId the store holds/],
-  ['AGENT_STORE_FORBIDDEN', 'ObjectStoreForbidden', /Fix spec\.backup\.objectStore/],
+  ['AGENT_STORE_FORBIDDEN', 'ObjectStoreForbidden', /spec\.backup\.objectStore of the AuroraCluster/],
   ['AGENT_FETCH_CONFLICT', 'BackupNameConflict', /Move the local file aside/],
   ['AGENT_VOLUME_FULL', 'BackupVolumeFull', /grow spec\.backup\.storage\.size/],
   ['AGENT_STORE_NOT_CONFIGURED', 'NoObjectStore', /runs without store settings/],
