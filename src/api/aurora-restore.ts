@@ -29,7 +29,8 @@ const IMMUTABLE_SPEC_RULE = [
   '(!has(self.source) || self.source == oldSelf.source)',
 ].join(' && ');
 
-const SOURCE_STORE_PAIR_MESSAGE = 'source.objectStore needs bucket and prefix together (another store) or neither ({})';
+const SOURCE_STORE_PAIR_MESSAGE =
+  'source.objectStore needs bucket and prefix together (another store) or neither ({})';
 const SOURCE_STORE_OWN_MESSAGE =
   "source.objectStore without bucket is the cluster's own store and takes no other setting; name bucket and prefix " +
   'to read another store';
@@ -56,7 +57,10 @@ export const RestoreSourceStore = z
       .optional()
       .describe('Key prefix of the backups in the other store, e.g. "aurora/other/" (required with bucket).'),
     region: z.string().min(1).max(64).optional().describe('Region of the other bucket; absent: us-east-1.'),
-    forcePathStyle: z.boolean().optional().describe('Path-style addressing for the other store; absent: false.'),
+    forcePathStyle: z
+      .boolean()
+      .optional()
+      .describe('Path-style addressing for the other store; absent: false.'),
     credentials: StoreCredentials.optional().describe(
       "Secret in the restore's namespace with keys for the other store; absent: the operator's own identity. " +
         'The operator reads it and hands the agent a link to the one object, valid 15 minutes; the keys stay ' +
