@@ -253,6 +253,12 @@ export const AuroraRestoreStatus = z
       .object({
         step: z.string().optional().describe('Step that failed.'),
         message: z.string().optional().describe('Why it failed.'),
+        reason: z
+          .string()
+          .optional()
+          .describe(
+            'Stable code of the terminal cause, e.g. BackupNotInStore or BackupTooOld (docs/errors.md).',
+          ),
       })
       .optional()
       .describe('Terminal error of a Failed restore.'),

@@ -46,6 +46,20 @@ export function computeShippingSummary(replicas: readonly ReplicaShipping[]): Sh
   };
 }
 
+// the store's answer names what to fix; the first that any replica reports wins, the ones a person must fix first
+const FAILURE_REASONS: ReadonlyArray<[code: string, reason: string]> = [
+  ['OBJECT_STORE_FORBIDDEN', 'StoreForbidden'],
+  ['OBJECT_STORE_NO_SUCH_BUCKET', 'BucketMissing'],
+  ['OBJECT_STORE_TLS', 'StoreTLSFailure'],
+  ['OBJECT_STORE_FULL', 'StoreFull'],
+  ['OBJECT_STORE_UNREACHABLE', 'StoreUnreachable'],
+];
+
+/** uploadFailureReason: the condition's reason for the replicas' last upload errors; UploadFailing for any other. */
+export function uploadFailureReason(codes: readonly string[]): string {
+  return FAILURE_REASONS.find(([code]) => codes.includes(code))?.[1] ?? 'UploadFailing';
+}
+
 /** computeShippedCondition is Unknown while no agent reports, so a restarting cluster does not alert. */
 export function computeShippedCondition(input: ShippingInput): ConditionBody {
   const { replicas, newestLocal, backupIntervalMs, now } = input;
@@ -63,7 +77,8 @@ export function computeShippedCondition(input: ShippingInput): ConditionBody {
     const detail = failing.map(
       (r) => `${r.pod}: ${r.shipping.lastError?.code}: ${r.shipping.lastError?.message}`,
     );
-    return { status: 'False', reason: 'UploadFailing', message: detail.join('; ').slice(0, 1000) };
+    const reason = uploadFailureReason(failing.map((r) => r.shipping.lastError?.code ?? ''));
+    return { status: 'False', reason, message: detail.join('; ').slice(0, 1000) };
   }
   const unreadable = replicas.flatMap((r) => r.shipping.unreadable.map((name) => `${r.pod}/${name}`));
   if (unreadable.length > 0) {

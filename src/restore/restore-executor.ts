@@ -111,10 +111,11 @@ export async function runStep(
       // before the commit point a failure rolls the cluster back as a cancel does; after it the cluster stays put
       const committed = isCommitted({ ...restore, status });
       const now = deps.fx.now();
+      const reason = failure.error.reason;
       await write(
         committed
-          ? markFailed(status, step.name, message, now)
-          : markRollingBack(status, step.name, message, now),
+          ? markFailed(status, step.name, message, now, reason)
+          : markRollingBack(status, step.name, message, now, reason),
       );
       const what = committed ? 'the cluster stays locked' : 'rolling the cluster back';
       await recordRestoreEvent(deps.fx, restore, true, 'RestoreFailed', `${step.name}: ${message} (${what})`);

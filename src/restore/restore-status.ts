@@ -90,6 +90,8 @@ export function markFailed(
   step: string,
   message: string,
   now: Date,
+  /** the terminal cause's stable code (docs/errors.md), when it has one */
+  reason?: string,
 ): AuroraRestoreStatus {
   const next = withEntry(status, step, (e) => ({
     ...e,
@@ -102,7 +104,8 @@ export function markFailed(
     reason: 'Failed',
     message: `${step}: ${message}`,
   };
-  return condition({ ...next, phase: 'Failed', step, error: { step, message } }, failed, now);
+  const error = { step, message, ...(reason === undefined ? {} : { reason }) };
+  return condition({ ...next, phase: 'Failed', step, error }, failed, now);
 }
 
 export function markComplete(
@@ -141,8 +144,9 @@ export function markRollingBack(
   step: string,
   message: string,
   now: Date,
+  reason?: string,
 ): AuroraRestoreStatus {
-  const failed = markFailed(status, step, message, now);
+  const failed = markFailed(status, step, message, now, reason);
   return condition(
     { ...failed, phase: 'RollingBack' },
     {

@@ -12,6 +12,7 @@ import { ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { STALE_UPLOAD_MS } from '../../src/agent/backup-shipper-store.ts';
+import { uploadFailureReason } from '../../src/cluster/compute-shipping.ts';
 import { abortStaleUploads } from '../../src/objectstore/abort-stale-uploads.ts';
 import { listBackups, type StoredBackup } from '../../src/objectstore/list-backups.ts';
 import {
@@ -385,7 +386,8 @@ test('wrong keys, a missing bucket, a store down and an untrusted certificate ea
     await patchStore(e, objectStore);
     const shipped = await shippingCondition(e, 'False', code, detail);
     console.log(`${what}: BackupsShipped=False ${shipped.reason}: ${shipped.message.slice(0, 400)}`);
-    assert.is(shipped.reason, 'UploadFailing');
+    assert.is(shipped.reason, uploadFailureReason([code]), `${what}: the reason names the fault`);
+    assert.is.not(shipped.reason, 'UploadFailing', `${what}: a reason of its own`);
     assert.equal(await taskIds(e), tasks, `${what}: the tasks are the same`);
   }
   await patchStore(e, { endpoint: proxy.endpoint, caBundle: null });

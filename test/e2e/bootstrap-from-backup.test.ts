@@ -1,7 +1,8 @@
 // Disaster recovery end to end (issue 21 item 5): cluster A ships a backup to a real S3-compatible store
 // (versitygw on loopback); A, its PVCs and its namespace are deleted; a new cluster in a new namespace with
 // spec.bootstrap.fromBackup {backupId: latest, objectStore: A's store and prefix} becomes Ready with exactly the
-// backup's tasks (read through Thrift), ships under its own prefix, and a Staged restore of it by name succeeds.
+// backup's tasks (read through Thrift), ships under its own prefix, and a Staged restore of it by name succeeds;
+// a cluster that ships nowhere restores that backup from the other prefix through a link the operator signs.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
@@ -331,6 +332,113 @@ test('a backup the store does not hold: a clear condition, and the new log stays
     'jsonpath={.data.allowed}',
   ]);
   assert.is(allowed, 'false', 'log-init never initializes a bootstrapping cluster empty');
+});
+
+test("a cluster that ships nowhere restores another cluster's backup through a signed link", async (ctx) => {
+  const e = need(ctx.env, 'environment');
+  const store = need(ctx.store, 'object store');
+  const { tasks } = need(ctx.shipped, 'the bootstrap of the first test');
+  const ns = 'aurora-other';
+  await e.kubectl(['create', 'namespace', ns]);
+  // the other store's keys under a name of this namespace's own; the cluster itself has no object store
+  await e.kubectl([
+    '-n',
+    ns,
+    'create',
+    'secret',
+    'generic',
+    'their-keys',
+    `--from-literal=AWS_ACCESS_KEY_ID=${store.accessKeyId}`,
+    `--from-literal=AWS_SECRET_ACCESS_KEY=${store.secretAccessKey}`,
+  ]);
+  await e.kubectl([
+    '-n',
+    ns,
+    'create',
+    'secret',
+    'generic',
+    'wrong-keys',
+    `--from-literal=AWS_ACCESS_KEY_ID=${store.accessKeyId}`,
+    `--from-literal=AWS_SECRET_ACCESS_KEY=${store.secretAccessKey.slice(0, -4)}XXXX`,
+  ]);
+  const manifest = e
+    .exampleManifest()
+    .replace('interval: 5mins', 'interval: 1days')
+    .replace('snapshotInterval: 10mins', 'snapshotInterval: 1days')
+    .replace('replicas: 3', 'replicas: 1')
+    .replace('namespace: aurora\n', `namespace: ${ns}\n`)
+    .replace('serversetPath: /aurora/scheduler', `serversetPath: /${ns}/scheduler`)
+    .replace('zkGroupPath: /aurora/replicated-log', `zkGroupPath: /${ns}/replicated-log`);
+  assert.not.match(manifest, /objectStore/);
+  await e.kubectl(['apply', '-f', '-'], manifest);
+  const ready = async () =>
+    waitForWithLogs(e, `${ns}/example Ready`, 300_000, async () => {
+      const c = await getCluster(e, ns, 'example');
+      return conditionOf(c, 'Ready')?.status === 'True' &&
+        conditionOf(c, 'FrameworkRegistered')?.status === 'True'
+        ? c
+        : undefined;
+    });
+  const leaderTasks = async (): Promise<string[]> => {
+    const c = (await getCluster(e, ns, 'example')) as {
+      status?: { leader?: string; members?: Array<{ name: string; podIP?: string }> };
+    };
+    const ip = c.status?.members?.find((m) => m.name === c.status?.leader)?.podIP;
+    if (!ip) throw new Error('no leader');
+    const admin = createAuroraAdminClient({ baseUrl: `http://${ip}:8081`, timeoutMs: 10_000 });
+    return (await admin.getTasksWithoutConfigs({})).map((t) => t.assignedTask.taskId).sort();
+  };
+  await ready();
+  assert.equal(await leaderTasks(), [], 'a new, empty cluster');
+  const source = (secretName: string) => ({
+    endpoint: store.endpoint,
+    bucket: store.bucket,
+    prefix: NEW_PREFIX,
+    forcePathStyle: true,
+    credentials: { secretName },
+  });
+  const restore = async (name: string, secretName: string) => {
+    const spec = { cluster: 'example', backupId: 'latest', source: { objectStore: source(secretName) } };
+    const body = {
+      apiVersion: 'aurora-operator.io/v1alpha1',
+      kind: 'AuroraRestore',
+      metadata: { name, namespace: ns },
+      spec,
+    };
+    await e.kubectl(['apply', '-f', '-'], JSON.stringify(body));
+    return waitForWithLogs(e, `${name} to end`, 600_000, async () => {
+      const r = (await restorePhase(e, ns, name)) as {
+        status?: { phase?: string; error?: { step?: string; message?: string }; source?: { name?: string } };
+      };
+      return r.status?.phase === 'Failed' || r.status?.phase === 'Succeeded' ? r : undefined;
+    });
+  };
+  // wrong keys: the operator's own reading is refused, terminal at Validate, nothing touched
+  const refusedRestore = await restore('with-wrong-keys', 'wrong-keys');
+  assert.is(refusedRestore.status?.phase, 'Failed');
+  assert.is(refusedRestore.status?.error?.step, 'Validate');
+  assert.match(refusedRestore.status?.error?.message ?? '', /\(ObjectStoreForbidden\)/);
+  assert.match(refusedRestore.status?.error?.message ?? '', /The cluster was not touched/);
+  await ready();
+  const done = await restore('from-their-store', 'their-keys');
+  assert.is(done.status?.phase, 'Succeeded', JSON.stringify(done.status?.error));
+  const newest = (await storedNames(store, NEW_PREFIX)).at(-1);
+  assert.is(done.status?.source?.name, newest, 'latest resolved to the newest object under the other prefix');
+  await ready();
+  const restored = await waitFor('the other cluster backup tasks', 60_000, async () => {
+    const ids = await leaderTasks().catch(() => [] as string[]);
+    return JSON.stringify(ids) === JSON.stringify(tasks) ? ids : undefined;
+  }).catch(async () => leaderTasks());
+  assert.equal(restored, tasks, "exactly the tasks of the other cluster's backup");
+  // the agent was handed a link, never keys: its pod has no store settings at all
+  const pod = JSON.parse(await e.kubectl(['-n', ns, 'get', 'pod', 'example-0', '-o', 'json'])) as {
+    spec: { containers: Array<{ name: string; env?: Array<{ name: string }> }> };
+  };
+  const envNames = pod.spec.containers.flatMap((c) => (c.env ?? []).map((v) => v.name));
+  assert.not.ok(
+    envNames.some((n) => /AWS|OBJECT_STORE/.test(n)),
+    envNames.join(' '),
+  );
 });
 
 test.run();

@@ -70,15 +70,34 @@ test('True when the newest local backup is shipped', () => {
   assert.match(c.message, NEW);
 });
 
-test('False UploadFailing names the replica and the code', () => {
-  const c = condition([
-    {
-      pod: 'example-2',
-      shipping: shipping({ lastError: { code: 'OBJECT_STORE_FORBIDDEN', message: 'access denied', at: '' } }),
-    },
-  ]);
-  assert.equal([c.status, c.reason], ['False', 'UploadFailing']);
+const failing = (pod: string, code: string, message = 'refused') => ({
+  pod,
+  shipping: shipping({ lastError: { code, message, at: '' } }),
+});
+
+test('False with the reason of the store fault, naming the replica and the code', () => {
+  const c = condition([failing('example-2', 'OBJECT_STORE_FORBIDDEN', 'access denied')]);
+  assert.equal([c.status, c.reason], ['False', 'StoreForbidden']);
   assert.match(c.message, 'example-2: OBJECT_STORE_FORBIDDEN: access denied');
+  const reasons: [string, string][] = [
+    ['OBJECT_STORE_NO_SUCH_BUCKET', 'BucketMissing'],
+    ['OBJECT_STORE_TLS', 'StoreTLSFailure'],
+    ['OBJECT_STORE_FULL', 'StoreFull'],
+    ['OBJECT_STORE_UNREACHABLE', 'StoreUnreachable'],
+    ['OBJECT_STORE_ERROR', 'UploadFailing'],
+    ['AGENT_UPLOAD_FAILED', 'UploadFailing'],
+  ];
+  for (const [code, reason] of reasons)
+    assert.is(condition([failing('example-0', code)]).reason, reason, code);
+});
+
+test('replicas failing differently: the fault a person must fix wins over one that may pass', () => {
+  const c = condition([
+    failing('example-0', 'OBJECT_STORE_UNREACHABLE'),
+    failing('example-1', 'OBJECT_STORE_FULL'),
+  ]);
+  assert.is(c.reason, 'StoreFull');
+  assert.match(c.message, /example-0: OBJECT_STORE_UNREACHABLE.*example-1: OBJECT_STORE_FULL/);
 });
 
 test('False BackupUnreadable for a local file that cannot be shipped', () => {

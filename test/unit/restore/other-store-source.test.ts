@@ -134,6 +134,7 @@ for (const [code, reason, hint] of TERMINAL) {
     assert.equal(log.phases, ['RollingBack', 'Failed']);
     const status = world.restore().status;
     assert.is(status?.error?.step, 'Validate');
+    assert.is(status?.error?.reason, reason);
     assert.match(status?.error?.message ?? '', new RegExp(`\\(${reason}\\)`));
     assert.match(status?.error?.message ?? '', hint);
     assert.equal(calls.fetches, []);
@@ -163,7 +164,7 @@ for (const fault of ['OBJECT_STORE_UNREACHABLE', 'a missing Secret'] as const) {
 
 test('planStoreFetch: {} is the own store, bucket and prefix another; a bootstrap by its connection', () => {
   const own = { bucket: 'ours', endpoint: 'https://127.0.0.1:7443', forcePathStyle: true };
-  const cluster = (from: Record<string, unknown>) =>
+  const cluster = (from: typeof own) =>
     makeCluster({
       backup: { objectStore: own },
       bootstrap: { fromBackup: { backupId: 'latest', objectStore: { ...from, prefix: 'aurora/lost/' } } },

@@ -159,6 +159,7 @@ for (const [code, reason, hint] of TERMINAL_CASES) {
     assert.is(status?.error?.step, 'Validate');
     assert.match(status?.error?.message ?? '', /The cluster was not touched/);
     assert.match(status?.error?.message ?? '', hint);
+    assert.is(status?.error?.reason, reason, 'the terminal cause is a field of status.error');
     assert.equal(world.summary(), untouched(world));
   });
 }
@@ -168,6 +169,7 @@ test('a cluster without spec.backup.objectStore fails with NoObjectStore before 
   const log = await world.drive({ maxPasses: 20 });
   assert.equal(log.phases, ['RollingBack', 'Failed']);
   assert.match(world.restore().status?.error?.message ?? '', /has no spec\.backup\.objectStore/);
+  assert.is(world.restore().status?.error?.reason, 'NoObjectStore');
   assert.equal(store.calls, []);
   assert.equal(world.summary(), untouched(world));
 });
