@@ -162,10 +162,20 @@ export async function restoreSection(
     await createJob(env, o.namespace, o.cluster, 1);
     const b = await runRestore(env, o, strategy, backupId);
     o.print(formatBreakdown(`\n${strategy} restore of ${backupId} (${tasks.length} tasks)`, b));
+    let last: string[] = [];
     const restored = await waitFor('the restored tasks', 120_000, async () => {
       const ids = await taskIds(env, o.namespace, o.cluster);
+      last = ids;
       return JSON.stringify(ids) === JSON.stringify(tasks) ? ids : undefined;
     }).catch(() => undefined);
+    // a miss keeps its evidence: which ids were expected and which the leader holds
+    if (!restored) {
+      const missing = tasks.filter((t) => !last.includes(t));
+      const extra = last.filter((t) => !tasks.includes(t));
+      o.print(
+        `restored tasks differ: missing ${missing.join(', ') || 'none'}; extra ${extra.join(', ') || 'none'}`,
+      );
+    }
     results.push(
       {
         status: b.totalOverheadS <= o.targetS ? 'ok' : 'MISS',
