@@ -8,6 +8,7 @@ import {
   type SnapshotStreamResult,
   type SnapshotVisitor,
 } from '../thrift/snapshot-stream.ts';
+import { createHashingStream, type Digest } from '../objectstore/hashing-stream.ts';
 import type { BackupCheck } from './agent-api.ts';
 
 /** Reads of 64 KiB: few enough calls for a multi-GiB file, little enough memory for the sidecar. */
@@ -55,6 +56,22 @@ export async function scanBackupFile(
   const { size } = await stat(path);
   const highWaterMark = opts.chunkBytes ?? BACKUP_READ_CHUNK_BYTES;
   return scanBackupChunks(size, () => createReadStream(path, { highWaterMark }), visitor);
+}
+
+/**
+ * scanAndHashBackupFile: one read of the file gives both its decode and its SHA-256 (which an upload must send
+ * up front); the digest is left out when the decode stopped before the file's end.
+ */
+export async function scanAndHashBackupFile(path: string): Promise<BackupScan & { digest?: Digest }> {
+  const { size } = await stat(path);
+  const hashing = createHashingStream();
+  const scan = await scanBackupChunks(size, () => {
+    const file = createReadStream(path, { highWaterMark: BACKUP_READ_CHUNK_BYTES });
+    file.on('error', (err) => hashing.destroy(err));
+    return file.pipe(hashing);
+  });
+  const digest = hashing.digest();
+  return 'snapshot' in scan && digest.size === size ? { ...scan, digest } : scan;
 }
 
 /** checkBackupFile never answers 'unchecked' any more: the streaming decode has no size limit. */

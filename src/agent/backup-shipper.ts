@@ -6,11 +6,12 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../log.ts';
 import type { BackupDescription } from '../objectstore/backup-metadata.ts';
+import type { Digest } from '../objectstore/hashing-stream.ts';
 import { codeOf } from '../objectstore/object-store-errors.ts';
 import { planRetention, type RetentionPolicy } from '../objectstore/plan-retention.ts';
 import type { BackupFile, ShippingStatus } from './agent-api.ts';
 import { listBackupFiles } from './agent-server.ts';
-import { scanBackupFile, type BackupScan } from './backup-check.ts';
+import { scanAndHashBackupFile, type BackupScan } from './backup-check.ts';
 import { CompletenessTracker } from './backup-completeness.ts';
 import { BACKUP_NAME_PATTERN } from './agent-names.ts';
 
@@ -27,6 +28,7 @@ export interface ShipperStore {
     file: string;
     name: string;
     description: BackupDescription;
+    digest?: Digest;
     signal?: AbortSignal;
   }): Promise<{ size: number }>;
   remove(name: string): Promise<void>;
@@ -43,7 +45,7 @@ export interface BackupShipperOptions {
   /** how long a file's size and mtime must stay the same before it counts as complete */
   settleMs: number;
   log: Logger;
-  scan?: (path: string) => Promise<BackupScan>;
+  scan?: (path: string) => Promise<BackupScan & { digest?: Digest }>;
   now?: () => Date;
 }
 
@@ -143,7 +145,8 @@ export class BackupShipper {
 
   async #shipOne(file: BackupFile, signal: AbortSignal | undefined): Promise<Outcome> {
     const path = join(this.#opts.backupDir, file.name);
-    const scan = await (this.#opts.scan ?? scanBackupFile)(path);
+    // the decode's read also hashes the file, so the upload need not read it once more before it starts
+    const scan = await (this.#opts.scan ?? scanAndHashBackupFile)(path);
     if ('problem' in scan) {
       const again = await stat(path).catch(() => undefined);
       if (again?.size !== file.size || again.mtime.toISOString() !== file.mtime) {
@@ -169,7 +172,8 @@ export class BackupShipper {
       auroraVersion: this.#opts.auroraVersion,
     };
     try {
-      const input = { file: path, name: file.name, description, ...(signal ? { signal } : {}) };
+      const digest = 'digest' in scan && scan.digest ? { digest: scan.digest } : {};
+      const input = { file: path, name: file.name, description, ...digest, ...(signal ? { signal } : {}) };
       const uploaded = await this.#opts.store.upload(input);
       const at = this.#now().toISOString();
       this.#status.lastShipped = { name: file.name, at, size: uploaded.size, tasks: scan.snapshot.tasks };

@@ -25,6 +25,8 @@ export interface UploadBackupInput {
   /** the backup's name, e.g. scheduler-backup-2026-12-06-04-00; the object key is the prefix plus this name */
   name: string;
   description: BackupDescription;
+  /** the file's SHA-256 and size when a read of it already computed them; absent: a first pass hashes it */
+  digest?: Digest;
   signal?: AbortSignal;
 }
 
@@ -47,10 +49,12 @@ export async function uploadBackup(
   input: UploadBackupInput,
 ): Promise<UploadedBackup> {
   const key = objectKey(settings, input.name);
-  const expected = await sha256OfFile(input.file, input.signal).catch((err: unknown) => {
-    if (input.signal?.aborted) throw input.signal.reason;
-    throw err;
-  });
+  const expected =
+    input.digest ??
+    (await sha256OfFile(input.file, input.signal).catch((err: unknown) => {
+      if (input.signal?.aborted) throw input.signal.reason;
+      throw err;
+    }));
   const verifier = createHashingStream((seen) =>
     seen.sha256 === expected.sha256 && seen.size === expected.size
       ? undefined

@@ -9,6 +9,7 @@ import * as assert from 'uvu/assert';
 import { BackupShipper, type ShipperStore, type StoredObject } from '../../../src/agent/backup-shipper.ts';
 import { createLogger } from '../../../src/log.ts';
 import type { BackupDescription } from '../../../src/objectstore/backup-metadata.ts';
+import { sha256OfFile, type Digest } from '../../../src/objectstore/hashing-stream.ts';
 import { ObjectStoreError } from '../../../src/objectstore/object-store-errors.ts';
 import type { RetentionPolicy } from '../../../src/objectstore/plan-retention.ts';
 import { encodeSnapshot, TIMESTAMP } from '../thrift/snapshot-fixture.ts';
@@ -19,7 +20,7 @@ const C = 'scheduler-backup-2026-12-06-03-00';
 
 class FakeStore implements ShipperStore {
   objects = new Map<string, StoredObject>();
-  uploads: { name: string; description: BackupDescription }[] = [];
+  uploads: { name: string; description: BackupDescription; digest?: Digest | undefined }[] = [];
   removed: string[] = [];
   failUploads: ObjectStoreError | undefined;
   async list(): Promise<StoredObject[]> {
@@ -29,8 +30,9 @@ class FakeStore implements ShipperStore {
     file: string;
     name: string;
     description: BackupDescription;
+    digest?: Digest;
   }): Promise<{ size: number }> {
-    this.uploads.push({ name: input.name, description: input.description });
+    this.uploads.push({ name: input.name, description: input.description, digest: input.digest });
     if (this.failUploads) throw this.failUploads;
     const size = 100;
     this.objects.set(input.name, { name: input.name, time: new Date(input.description.snapshotTime), size });
@@ -107,6 +109,8 @@ test('a file is shipped only after two looks settleMs apart saw the same size; t
       cluster: 'example',
       auroraVersion: '0.22.0',
     });
+    // the decode's read hashed the file: the upload is handed its SHA-256 instead of reading it once more first
+    assert.equal(w.store.uploads[0]?.digest, await sha256OfFile(join(w.dir, A)));
     const status = w.shipper.status();
     assert.equal(status.lastShipped, {
       name: A,
