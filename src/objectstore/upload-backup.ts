@@ -1,10 +1,11 @@
 // Ships one local backup file to the object store as a streamed multipart upload whose metadata carries its SHA-256.
 //
 // Consistency rule: an object at a final backup key is always complete and its sha256 metadata true. S3 metadata
-// must be sent when the upload starts, so the file is hashed in a first streaming pass; the second pass, the upload
-// itself, hashes again and fails the body stream before its end if the bytes differ, which aborts the multipart
-// upload before CompleteMultipartUpload (or the single PutObject) can make an object appear. A process killed
-// mid-upload leaves only an unfinished multipart upload, which no listing shows and abortStaleUploads removes.
+// must be sent when the upload starts, so the file is hashed first (by the caller's earlier read, or a streaming
+// pass here); the upload itself hashes again and fails the body stream before its end if the bytes differ, which
+// aborts the multipart upload before CompleteMultipartUpload (or the single PutObject) can make an object appear.
+// A process killed mid-upload leaves only an unfinished multipart upload, which no listing shows and
+// abortStaleUploads removes.
 // The final write is conditional (If-None-Match: *): a backup name always means the same snapshot, so when two
 // replicas ship the same backup the second gets OBJECT_ALREADY_EXISTS and the first object stays as it was.
 import { createReadStream } from 'node:fs';
