@@ -160,6 +160,11 @@ export async function findBackup(ctx: FindContext, fetched?: StoreFetch): Promis
   const waitForSilent = (what: string): Error =>
     new Error(`${what} on the replicas that answered; no answer from: ${silent.join(', ') || '(no pods)'}`);
   const copies = backupId === LATEST_BACKUP ? [] : copiesOf(replicas, backupId);
+  // names carry only the minute: a replica that does not answer may hold a newer write of this very name (or a
+  // newer backup for latest), so the choice waits for it instead of restoring what may be an older snapshot
+  if (!fetched && (pods.length === 0 || silent.length > 0)) {
+    throw waitForSilent(backupId === LATEST_BACKUP ? 'latest not chosen' : `backup ${backupId} not chosen`);
+  }
   if (copies.length > 0) {
     const c = await inspect(ctx, agents, pods, copies);
     if (c.check.verdict === 'unreadable') throw unreadable(c);
@@ -168,10 +173,6 @@ export async function findBackup(ctx: FindContext, fetched?: StoreFetch): Promis
   }
   // the agent answered the fetch with the file in place: a listing without it is stale, so look again
   if (fetched) throw waitForSilent(`backup ${backupId} fetched to ${fetched.pod} is not listed`);
-  // a replica that does not answer may hold the backup, or a newer one: retry rather than decide without it
-  if (pods.length === 0 || silent.length > 0) {
-    throw waitForSilent(backupId === LATEST_BACKUP ? 'latest not chosen' : `backup ${backupId} not found`);
-  }
   if (backupId === LATEST_BACKUP) {
     const outcome = await pickLatest(ctx, agents, pods, replicas);
     if (outcome) return outcome;

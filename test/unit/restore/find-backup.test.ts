@@ -82,6 +82,28 @@ test('a backup found nowhere fails terminally; a silent replica makes it retry i
   }
 });
 
+test('a named backup waits for a silent replica, which may hold a newer write of the same minute-name', async () => {
+  // example-0 answers with an older copy; example-2 holds the newer write of the same name but does not answer yet
+  const older = { '127.0.9.1': [file('2024-01-31T23:00:05Z', 10)], '127.0.9.2': [] };
+  const err = await findBackup(contextWith(older)).then(
+    () => assert.unreachable('the older copy must not be chosen while a replica is silent'),
+    (e: unknown) => e,
+  );
+  assert.not.instance(err, TerminalError);
+  assert.match(
+    (err as Error).message,
+    /backup .* not chosen on the replicas that answered; no answer from: example-2/,
+  );
+  const answered = { ...older, '127.0.9.3': [file('2024-01-31T23:00:50Z', 30)] };
+  const outcome = await findBackup(contextWith(answered));
+  assert.is(
+    outcome.status?.source?.pod,
+    'example-2',
+    'the newest write of the name, once its replica answers',
+  );
+  assert.is(outcome.status?.source?.size, 30);
+});
+
 test('the chosen copy is decoded where it lies: unreadable fails terminally, too large goes on unchecked', async () => {
   const files = { '127.0.9.1': [], '127.0.9.2': [file('2024-01-31T23:00:40Z', 20)], '127.0.9.3': [] };
   const asked: string[] = [];
