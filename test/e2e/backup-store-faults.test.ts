@@ -338,13 +338,19 @@ const reportedCodes = (message: string): string[] =>
  * shippingCondition waits until the cluster is Ready and BackupsShipped has this status; for False every replica
  * reports `code` (so all pods have rolled to the new settings) and the message matches `detail`.
  */
-async function shippingCondition(e: E2eEnv, status: 'True' | 'False', code?: string, detail = /./) {
+async function shippingCondition(
+  e: E2eEnv,
+  status: 'True' | 'False',
+  code?: string,
+  detail = /./,
+  replicas = REPLICAS,
+) {
   return waitFor(`BackupsShipped=${status} ${code ?? ''}`, 420_000, async () => {
     const c = await getCluster(e, NS, 'example');
     const shipped = conditionOf(c, 'BackupsShipped');
     if (conditionOf(c, 'Ready')?.status !== 'True' || shipped?.status !== status) return undefined;
     const codes = reportedCodes(shipped.message);
-    const named = code === undefined || (codes.length === REPLICAS && codes.every((c) => c === code));
+    const named = code === undefined || (codes.length === replicas && codes.every((c) => c === code));
     return named && detail.test(shipped.message) ? shipped : undefined;
   }).catch(async (err: unknown) => {
     const c = await getCluster(e, NS, 'example');
@@ -353,7 +359,7 @@ async function shippingCondition(e: E2eEnv, status: 'True' | 'False', code?: str
   });
 }
 
-test('wrong keys, a missing bucket, a store down and an untrusted certificate each give BackupsShipped=False; fixing recovers', async (ctx) => {
+test('wrong keys, a missing bucket, a store down, an untrusted certificate and a full bucket each give BackupsShipped=False; fixing recovers', async (ctx) => {
   const e = need(ctx.env, 'environment');
   const store = need(ctx.store, 'object store');
   const tlsStore = need(ctx.tlsStore, 'TLS store');
@@ -394,6 +400,23 @@ test('wrong keys, a missing bucket, a store down and an untrusted certificate ea
   const recovered = await shippingCondition(e, 'True');
   assert.is(recovered.reason, 'Shipped');
   assert.equal(await taskIds(e), tasks);
+  // a full bucket: the store refuses the new backup's upload with QuotaExceeded; only the agent beside it ships
+  const quota = '<Error><Code>QuotaExceeded</Code><Message>bucket quota reached</Message></Error>';
+  proxy.refuse(
+    /^PUT \S*scheduler-backup-/,
+    `HTTP/1.1 403 Forbidden\r\ncontent-type: application/xml\r\ncontent-length: ${quota.length}\r\nconnection: close\r\n\r\n${quota}`,
+  );
+  const { backupId } = await takeNewBackup(ctx);
+  const full = await shippingCondition(e, 'False', 'OBJECT_STORE_FULL', /QuotaExceeded/, 1);
+  assert.is(full.reason, 'StoreFull');
+  assert.not.ok(
+    (await stored(ctx)).some((b) => b.name === backupId),
+    'no object of a refused upload',
+  );
+  assert.equal(await taskIds(e), tasks, 'a full bucket: the tasks are the same');
+  proxy.release();
+  await waitShipped(ctx, backupId);
+  assert.is((await shippingCondition(e, 'True')).reason, 'Shipped');
 });
 
 test('retention keepLast: 2 deletes exactly the older backups and never the newest', async (ctx) => {

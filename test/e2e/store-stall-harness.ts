@@ -13,6 +13,8 @@ export interface StallingStoreProxy {
   stall(requestLine: RegExp): Promise<string>;
   /** lets held connections go on and stops holding new ones */
   release(): void;
+  /** answers every request whose first line matches with this raw HTTP response instead of the store, until release */
+  refuse(requestLine: RegExp, response: string): void;
   close(): Promise<void>;
 }
 
@@ -32,6 +34,7 @@ function headerEnd(chunk: Buffer): number {
 export async function startStallingStoreProxy(storeEndpoint: string): Promise<StallingStoreProxy> {
   const target = new URL(storeEndpoint);
   let armed: { line: RegExp; reached: (line: string) => void } | undefined;
+  let refusing: { line: RegExp; response: string } | undefined;
   const held = new Set<Held>();
   const sockets = new Set<Socket>();
 
@@ -43,6 +46,7 @@ export async function startStallingStoreProxy(storeEndpoint: string): Promise<St
       if (hold?.kept) return void hold.kept.push(chunk);
       if (hold) return void upstream.write(chunk);
       const firstLine = chunk.toString('latin1', 0, Math.max(0, chunk.indexOf('\r\n')));
+      if (refusing?.line.test(firstLine)) return void client.end(refusing.response, () => upstream.destroy());
       const end = headerEnd(chunk);
       if (!armed || end < 0 || !armed.line.test(firstLine)) return void upstream.write(chunk);
       // half of the body that came with the headers goes on, so the store has begun the upload
@@ -72,8 +76,12 @@ export async function startStallingStoreProxy(storeEndpoint: string): Promise<St
     stall(line) {
       return new Promise<string>((reached) => (armed = { line, reached }));
     },
+    refuse(line, response) {
+      refusing = { line, response };
+    },
     release() {
       armed = undefined;
+      refusing = undefined;
       for (const h of held) {
         for (const chunk of h.kept ?? []) h.upstream.write(chunk);
         h.kept = undefined;
