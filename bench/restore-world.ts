@@ -142,7 +142,12 @@ function intervalsOf(pods: Map<string, PodRecord>, endMs: number): WorldInterval
 
 /** storageAnswers: the same bounded read the operator sends before stageRecovery and commitRecovery. */
 async function storageAnswers(ip: string, httpPort: number): Promise<boolean> {
-  const admin = createAuroraAdminClient({ baseUrl: `http://${ip}:${httpPort}`, timeoutMs: 1000 });
+  // like the operator's client: a partially disabled leader has no member_ node, and the redirect would find none
+  const admin = createAuroraAdminClient({
+    baseUrl: `http://${ip}:${httpPort}`,
+    timeoutMs: 1000,
+    bypassLeaderRedirect: true,
+  });
   return admin.getTasksWithoutConfigs({ limit: 1 }).then(
     () => true,
     () => false,
