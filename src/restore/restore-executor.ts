@@ -32,6 +32,13 @@ const PHASES: Record<PlanMode, RestorePhase> = {
 const VERIFY_REQUEUE_MS = 200;
 // a scheduler's answer is usually observable at once (the staged snapshot, a marker), and no watch event will say so
 const VERIFY_SCHEDULER_MS = 50;
+// a pod that runs but whose backup agent does not answer yet is seconds from counting; no event marks that moment
+const AGENT_START_POLL_MS = 250;
+
+/** agentStarting: a live pod is Running but its agent has not answered (no markers listed) in this observation. */
+function agentStarting(world: World): boolean {
+  return world.pods.some((p) => !p.deleting && p.phase === 'Running' && p.markers === undefined);
+}
 
 /** talksToAScheduler: an RPC or an agent call changes what no watch reports, so only a look soon sees its result. */
 function talksToAScheduler(action: RestoreAction): boolean {
@@ -101,7 +108,11 @@ export async function runStep(
     for (const e of outcome.events ?? [])
       await recordRestoreEvent(deps.fx, restore, e.type === 'Warning', e.reason, e.message);
     const soonMs = talksToAScheduler(action) ? VERIFY_SCHEDULER_MS : firstRun ? VERIFY_REQUEUE_MS : Infinity;
-    const verifyMs = Math.min(soonMs, deps.activeRequeueMs);
+    const verifyMs = Math.min(
+      soonMs,
+      agentStarting(world) ? AGENT_START_POLL_MS : Infinity,
+      deps.activeRequeueMs,
+    );
     return { requeueAfterMs: outcome.requeueAfterMs ?? verifyMs };
   } catch (err) {
     // API errors carry every response header in their message; keep only the server's message

@@ -3,9 +3,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { reconcileAuroraRestore } from '../../../src/restore/reconcile.ts';
+import { runStep } from '../../../src/restore/restore-executor.ts';
+import type { RestoreEffects, RestoreStep } from '../../../src/restore/step.ts';
 import { RestoreWorld } from '../../support/restore-world.ts';
 import { makeCluster } from '../resources/cluster-fixture.ts';
-import { BACKUP, makeRestore } from './fixtures.ts';
+import { BACKUP, makeRestore, runningWorld } from './fixtures.ts';
 
 test('a scheduler call is verified after 50 ms, a Kubernetes action 200 ms after its first run, then polled', async () => {
   const world = new RestoreWorld({
@@ -40,6 +42,35 @@ test('a scheduler call is verified after 50 ms, a Kubernetes action 200 ms after
     seen.includes('StopSchedulers:1000'),
     `a waiting step polls at the active interval: ${seen.join(' ')}`,
   );
+});
+
+test('a step waiting on a Running pod whose agent does not answer yet looks again after 250 ms, not the poll', async () => {
+  const applied: unknown[] = [];
+  const deps = {
+    fx: {
+      kube: { applyStatus: async (_ref: unknown, status: unknown) => void applied.push(status) },
+      now: () => new Date('2024-02-01T00:00:00Z'),
+    } as unknown as RestoreEffects,
+    activeRequeueMs: 1000,
+  };
+  const waiting: RestoreStep = {
+    name: 'StartAll',
+    done: () => false,
+    decide: () => ({ kind: 'wait', message: 'waiting for the pods' }),
+  };
+  const started = makeRestore({}, { timeline: [{ step: 'StartAll', startedAt: '2024-02-01T00:00:00Z' }] });
+  const answering = runningWorld();
+  const starting = runningWorld({
+    pods: answering.pods.map((p) => {
+      if (p.ordinal !== 2) return p;
+      const { markers: _silent, ...rest } = p;
+      return rest;
+    }),
+  });
+  const how = { mode: 'restore' as const };
+  assert.is((await runStep(deps, started, answering, waiting, how)).requeueAfterMs, 1000);
+  assert.is((await runStep(deps, started, starting, waiting, how)).requeueAfterMs, 250);
+  assert.ok(applied.length > 0, 'the step recorded its progress');
 });
 
 test.run();
