@@ -61,16 +61,22 @@ function storeYaml(store: ObjectStoreServer, indent: string, prefix?: string): s
     .join('');
 }
 
-async function createStoreSecret(e: E2eEnv, store: ObjectStoreServer, namespace: string): Promise<void> {
+async function createStoreSecret(
+  e: E2eEnv,
+  store: ObjectStoreServer,
+  namespace: string,
+  name = 'store-keys',
+  secretKey = store.secretAccessKey,
+): Promise<void> {
   await e.kubectl([
     '-n',
     namespace,
     'create',
     'secret',
     'generic',
-    'store-keys',
+    name,
     `--from-literal=AWS_ACCESS_KEY_ID=${store.accessKeyId}`,
-    `--from-literal=AWS_SECRET_ACCESS_KEY=${store.secretAccessKey}`,
+    `--from-literal=AWS_SECRET_ACCESS_KEY=${secretKey}`,
   ]);
 }
 
@@ -102,8 +108,8 @@ function clusterManifest(e: E2eEnv, store: ObjectStoreServer, bootstrap?: Source
   return manifest;
 }
 
-async function drTaskIds(e: E2eEnv): Promise<string[]> {
-  const c = (await getCluster(e, DR_NS, 'example')) as {
+async function drTaskIds(e: E2eEnv, ns = DR_NS): Promise<string[]> {
+  const c = (await getCluster(e, ns, 'example')) as {
     status?: { leader?: string; members?: Array<{ name: string; podIP?: string }> };
   };
   const ip = c.status?.members?.find((m) => m.name === c.status?.leader)?.podIP;
@@ -112,9 +118,9 @@ async function drTaskIds(e: E2eEnv): Promise<string[]> {
   return (await admin.getTasksWithoutConfigs({})).map((t) => t.assignedTask.taskId).sort();
 }
 
-async function waitDrReady(e: E2eEnv, timeoutMs: number) {
-  return waitForWithLogs(e, `${DR_NS}/example Ready with a registered leader`, timeoutMs, async () => {
-    const c = await getCluster(e, DR_NS, 'example');
+async function waitDrReady(e: E2eEnv, timeoutMs: number, ns = DR_NS) {
+  return waitForWithLogs(e, `${ns}/example Ready with a registered leader`, timeoutMs, async () => {
+    const c = await getCluster(e, ns, 'example');
     const boot = (c.status as { bootstrap?: { message?: string } } | undefined)?.bootstrap;
     if (conditionOf(c, 'Degraded')?.status === 'True' && boot?.message?.includes('failed'))
       throw new StopWaiting(`the bootstrap failed: ${boot.message}`);
@@ -340,27 +346,9 @@ test("a cluster that ships nowhere restores another cluster's backup through a s
   const { tasks } = need(ctx.shipped, 'the bootstrap of the first test');
   const ns = 'aurora-other';
   await e.kubectl(['create', 'namespace', ns]);
-  // the other store's keys under a name of this namespace's own; the cluster itself has no object store
-  await e.kubectl([
-    '-n',
-    ns,
-    'create',
-    'secret',
-    'generic',
-    'their-keys',
-    `--from-literal=AWS_ACCESS_KEY_ID=${store.accessKeyId}`,
-    `--from-literal=AWS_SECRET_ACCESS_KEY=${store.secretAccessKey}`,
-  ]);
-  await e.kubectl([
-    '-n',
-    ns,
-    'create',
-    'secret',
-    'generic',
-    'wrong-keys',
-    `--from-literal=AWS_ACCESS_KEY_ID=${store.accessKeyId}`,
-    `--from-literal=AWS_SECRET_ACCESS_KEY=${store.secretAccessKey.slice(0, -4)}XXXX`,
-  ]);
+  // the other store's keys under names of this namespace's own; the cluster itself has no object store
+  await createStoreSecret(e, store, ns, 'their-keys');
+  await createStoreSecret(e, store, ns, 'wrong-keys', `${store.secretAccessKey.slice(0, -4)}XXXX`);
   const manifest = e
     .exampleManifest()
     .replace('interval: 5mins', 'interval: 1days')
@@ -371,23 +359,8 @@ test("a cluster that ships nowhere restores another cluster's backup through a s
     .replace('zkGroupPath: /aurora/replicated-log', `zkGroupPath: /${ns}/replicated-log`);
   assert.not.match(manifest, /objectStore/);
   await e.kubectl(['apply', '-f', '-'], manifest);
-  const ready = async () =>
-    waitForWithLogs(e, `${ns}/example Ready`, 300_000, async () => {
-      const c = await getCluster(e, ns, 'example');
-      return conditionOf(c, 'Ready')?.status === 'True' &&
-        conditionOf(c, 'FrameworkRegistered')?.status === 'True'
-        ? c
-        : undefined;
-    });
-  const leaderTasks = async (): Promise<string[]> => {
-    const c = (await getCluster(e, ns, 'example')) as {
-      status?: { leader?: string; members?: Array<{ name: string; podIP?: string }> };
-    };
-    const ip = c.status?.members?.find((m) => m.name === c.status?.leader)?.podIP;
-    if (!ip) throw new Error('no leader');
-    const admin = createAuroraAdminClient({ baseUrl: `http://${ip}:8081`, timeoutMs: 10_000 });
-    return (await admin.getTasksWithoutConfigs({})).map((t) => t.assignedTask.taskId).sort();
-  };
+  const ready = async () => waitDrReady(e, 300_000, ns);
+  const leaderTasks = async (): Promise<string[]> => drTaskIds(e, ns);
   await ready();
   assert.equal(await leaderTasks(), [], 'a new, empty cluster');
   const source = (secretName: string) => ({

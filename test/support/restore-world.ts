@@ -219,6 +219,20 @@ export class RestoreWorld {
     };
   }
 
+  /** untouched: what summary() says of a 3-replica cluster no restore step touched, its log holding `tasks` */
+  untouched(tasks: readonly string[]): WorldSummary {
+    return {
+      lock: undefined,
+      restoreConfig: undefined,
+      networkPolicy: false,
+      mode: 'normal',
+      replicas: 3,
+      log: [...tasks].sort(),
+      wipes: this.summary().wipes.map(() => 0),
+      rollbacks: this.summary().rollbacks.map(() => 0),
+    };
+  }
+
   /** drive runs tick-and-reconcile passes until the restore is Succeeded, Cancelled or Failed; a killed operator is revived. */
   async drive(opts: DriveOptions = {}): Promise<DriveLog> {
     const log: DriveLog = { phases: [], errors: [], passes: 0 };

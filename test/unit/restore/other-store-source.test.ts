@@ -74,16 +74,7 @@ function otherStoreWorld(spec: Record<string, unknown> = {}): { world: RestoreWo
   return { world, calls };
 }
 
-const untouched = (world: RestoreWorld) => ({
-  lock: undefined,
-  restoreConfig: undefined,
-  networkPolicy: false,
-  mode: 'normal',
-  replicas: 3,
-  log: [...BEFORE].sort(),
-  wipes: world.summary().wipes.map(() => 0),
-  rollbacks: world.summary().rollbacks.map(() => 0),
-});
+const untouched = (world: RestoreWorld) => world.untouched(BEFORE);
 
 test('a cluster that ships nowhere restores the latest backup of another store: Succeeded with its tasks', async () => {
   const { world, calls } = otherStoreWorld();

@@ -75,16 +75,7 @@ function storeWorld(
   return { world, store };
 }
 
-const untouched = (world: RestoreWorld) => ({
-  lock: undefined,
-  restoreConfig: undefined,
-  networkPolicy: false,
-  mode: 'normal',
-  replicas: 3,
-  log: [...BEFORE].sort(),
-  wipes: world.summary().wipes.map(() => 0),
-  rollbacks: world.summary().rollbacks.map(() => 0),
-});
+const untouched = (world: RestoreWorld) => world.untouched(BEFORE);
 
 test('a backup fetched from the store is validated and restored like a local one: Succeeded with its tasks', async () => {
   const { world, store } = storeWorld();
