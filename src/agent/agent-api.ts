@@ -70,12 +70,12 @@ export type FetchedBackup = z.infer<typeof FetchedBackup>;
 /**
  * POST /backups/<name>/fetch-link: download one object of another store through a presigned URL the operator made;
  * the store's keys never reach the agent. The object's size and SHA-256 come from the operator's HEAD of it.
+ * A plain shape checked by hand (fetch-link.ts), so the agent's process never loads zod for it.
  */
-export const BackupLinkRequest = z.object({
-  url: z.url({ protocol: /^https?$/ }).max(16384),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  size: z.int().min(0),
+export interface BackupLinkRequest {
+  url: string;
+  sha256: string;
+  size: number;
   /** PEM bundle of the CA that signs the store's certificate */
-  caBundle: z.string().max(262144).optional(),
-});
-export type BackupLinkRequest = z.infer<typeof BackupLinkRequest>;
+  caBundle?: string;
+}

@@ -3,11 +3,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AgentErrorCode } from '../api/errors.ts';
 import { ObjectStoreError, type ObjectStoreCode } from '../objectstore/object-store-errors.ts';
-import { BackupLinkRequest, type FetchedBackup } from './agent-api.ts';
+import type { FetchedBackup } from './agent-api.ts';
 import { send, type Slots } from './agent-http.ts';
+import type { Logger } from '../log.ts';
 import { BACKUP_NAME_PATTERN } from './agent-names.ts';
-import type { AgentServerOptions } from './agent-server.ts';
-import { fetchLinkedBackup } from './fetch-link.ts';
+import type { BackupFetcher } from './fetch-backup.ts';
+
+/** What the fetch endpoints need of the agent server's options. */
+export interface FetchEndpointOptions {
+  backupDir: string;
+  log: Logger;
+  fetcher?: () => BackupFetcher | undefined;
+}
 
 /** A link request is a URL, a digest and at most a CA bundle: anything larger is refused unread. */
 const MAX_LINK_REQUEST_BYTES = 300 * 1024;
@@ -25,7 +32,7 @@ const FETCH_CODES: Partial<Record<ObjectStoreCode, AgentErrorCode>> = {
 
 /** answerTransfer runs one download in a slot and answers its result or its store failure. */
 async function answerTransfer(
-  opts: AgentServerOptions,
+  opts: FetchEndpointOptions,
   slots: Slots,
   res: ServerResponse,
   name: string,
@@ -52,7 +59,7 @@ async function answerTransfer(
 
 /** handleFetch downloads a backup (or `latest`) from the store into the backup volume, once at a time per slot. */
 export async function handleFetch(
-  opts: AgentServerOptions,
+  opts: FetchEndpointOptions,
   slots: Slots,
   req: IncomingMessage,
   res: ServerResponse,
@@ -85,7 +92,7 @@ async function readJson(req: IncomingMessage, max: number): Promise<unknown> {
 
 /** handleFetchLink needs no store of the agent's own: the operator read the other store and signed the URL. */
 export async function handleFetchLink(
-  opts: AgentServerOptions,
+  opts: FetchEndpointOptions,
   slots: Slots,
   req: IncomingMessage,
   res: ServerResponse,
@@ -93,12 +100,13 @@ export async function handleFetchLink(
 ): Promise<void> {
   if (req.method !== 'POST') return send(res, 405, { error: `method ${req.method} not allowed` });
   if (!BACKUP_NAME_PATTERN.test(name)) return send(res, 400, { error: `invalid backup name ${name}` });
+  // loaded on the first link request: an agent that never gets one keeps the S3 SDK out of its memory
+  const { fetchLinkedBackup, parseLinkRequest } = await import('./fetch-link.ts');
   const body = await readJson(req, MAX_LINK_REQUEST_BYTES).catch((err: unknown) => err as Error);
-  const link = body instanceof Error ? undefined : BackupLinkRequest.safeParse(body);
-  if (!link?.success) {
+  const link = body instanceof Error ? body.message : parseLinkRequest(body);
+  if (typeof link === 'string') {
     res.setHeader('connection', 'close');
-    const why = body instanceof Error ? body.message : (link?.error.message ?? 'invalid');
-    return send(res, 400, { error: `not a link request: ${why}` });
+    return send(res, 400, { error: `not a link request: ${link}` });
   }
-  return answerTransfer(opts, slots, res, name, () => fetchLinkedBackup(opts.backupDir, name, link.data));
+  return answerTransfer(opts, slots, res, name, () => fetchLinkedBackup(opts.backupDir, name, link));
 }

@@ -21,6 +21,20 @@ function statusError(status: number, name: string, body: string): ObjectStoreErr
   return new ObjectStoreError('OBJECT_STORE_ERROR', why);
 }
 
+/** parseLinkRequest: the request's shape, or why it is not a link request. */
+export function parseLinkRequest(body: unknown): BackupLinkRequest | string {
+  const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const { url, sha256, size, caBundle } = b;
+  if (typeof url !== 'string' || url.length > 16384 || !/^https?:\/\//.test(url))
+    return 'url must be an http(s) URL';
+  if (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256)) return 'sha256 must be 64 hex digits';
+  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0)
+    return 'size must be a whole number';
+  if (caBundle !== undefined && (typeof caBundle !== 'string' || caBundle.length > 262144))
+    return 'caBundle must be a PEM string of at most 256 KiB';
+  return { url, sha256, size, ...(caBundle === undefined ? {} : { caBundle }) };
+}
+
 /** fetchLinkedBackup: a file already there with the same bytes is a no-op, so a retry after a crash is safe. */
 export async function fetchLinkedBackup(
   backupDir: string,
