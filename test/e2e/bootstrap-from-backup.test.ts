@@ -381,17 +381,32 @@ test("a cluster that ships nowhere restores another cluster's backup through a s
     await e.kubectl(['apply', '-f', '-'], JSON.stringify(body));
     return waitForWithLogs(e, `${name} to end`, 600_000, async () => {
       const r = (await restorePhase(e, ns, name)) as {
-        status?: { phase?: string; error?: { step?: string; message?: string }; source?: { name?: string } };
+        status?: {
+          phase?: string;
+          error?: { step?: string; message?: string; reason?: string };
+          source?: { name?: string };
+        };
       };
       return r.status?.phase === 'Failed' || r.status?.phase === 'Succeeded' ? r : undefined;
     });
   };
+  // the API server refuses half a store: a bucket without its prefix, or settings without a bucket
+  for (const objectStore of [{ bucket: store.bucket }, { credentials: { secretName: 'their-keys' } }]) {
+    const spec = { cluster: 'example', backupId: 'latest', source: { objectStore } };
+    const meta = { name: 'half', namespace: ns };
+    const body = { apiVersion: 'aurora-operator.io/v1alpha1', kind: 'AuroraRestore', metadata: meta, spec };
+    assert.match(
+      await refused(e.kubectl(['apply', '-f', '-'], JSON.stringify(body))),
+      /needs bucket and prefix together|own store and takes no other setting/,
+    );
+  }
   // wrong keys: the operator's own reading is refused, terminal at Validate, nothing touched
   const refusedRestore = await restore('with-wrong-keys', 'wrong-keys');
   assert.is(refusedRestore.status?.phase, 'Failed');
   assert.is(refusedRestore.status?.error?.step, 'Validate');
   assert.match(refusedRestore.status?.error?.message ?? '', /\(ObjectStoreForbidden\)/);
   assert.match(refusedRestore.status?.error?.message ?? '', /The cluster was not touched/);
+  assert.is(refusedRestore.status?.error?.reason, 'ObjectStoreForbidden');
   await ready();
   const done = await restore('from-their-store', 'their-keys');
   assert.is(done.status?.phase, 'Succeeded', JSON.stringify(done.status?.error));
