@@ -25,22 +25,25 @@ export type LinkSourceBackup = (
 ) => Promise<SourceLink>;
 
 // a missing Secret or key is waited for (someone may be creating it), with a message saying which one
-async function readKey(
+async function readKeys(
   client: RestClient,
   namespace: string,
   source: { kind: 'secrets' | 'configmaps'; name: string },
-  key: string,
-): Promise<string> {
+  keys: readonly string[],
+): Promise<string[]> {
   const path = resourcePath({ apiVersion: 'v1', plural: source.kind, namespace, name: source.name });
   const what = `${source.kind === 'secrets' ? 'Secret' : 'ConfigMap'} ${namespace}/${source.name}`;
   const object = await client.request<V1Secret & V1ConfigMap>({ path }).catch((err: unknown) => {
     if (isNotFound(err)) throw new Error(`waiting for ${what}, which the restore's source store names`);
     throw err;
   });
-  const encoded = source.kind === 'secrets' ? object.data?.[key] : undefined;
-  const value = encoded !== undefined ? Buffer.from(encoded, 'base64').toString('utf8') : object.data?.[key];
-  if (value === undefined || value === '') throw new Error(`waiting for key ${key} in ${what}`);
-  return value;
+  return keys.map((key) => {
+    const raw = object.data?.[key];
+    const value =
+      raw !== undefined && source.kind === 'secrets' ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+    if (value === undefined || value === '') throw new Error(`waiting for key ${key} in ${what}`);
+    return value;
+  });
 }
 
 /** storeSettings: the connection the operator signs with; region and path style default as for the own store. */
@@ -50,26 +53,19 @@ export async function storeSettings(
   store: SourceStore,
 ): Promise<ObjectStoreSettings & { caBundle?: string }> {
   const { credentials: keys, caBundle: ca } = store;
-  const credentials = keys && {
-    accessKeyId: await readKey(
-      client,
-      namespace,
-      { kind: 'secrets', name: keys.secretName },
+  const pair =
+    keys &&
+    (await readKeys(client, namespace, { kind: 'secrets', name: keys.secretName }, [
       keys.accessKeyIdKey,
-    ),
-    secretAccessKey: await readKey(
-      client,
-      namespace,
-      { kind: 'secrets', name: keys.secretName },
       keys.secretAccessKeyKey,
-    ),
-  };
+    ]));
+  const credentials = pair && { accessKeyId: pair[0] ?? '', secretAccessKey: pair[1] ?? '' };
   const caSource = ca?.secretName
     ? { kind: 'secrets' as const, name: ca.secretName }
     : ca?.configMapName
       ? { kind: 'configmaps' as const, name: ca.configMapName }
       : undefined;
-  const caBundle = caSource && ca ? await readKey(client, namespace, caSource, ca.key) : undefined;
+  const caBundle = caSource && ca ? (await readKeys(client, namespace, caSource, [ca.key]))[0] : undefined;
   return {
     ...(store.endpoint === undefined ? {} : { endpoint: store.endpoint }),
     bucket: store.bucket,
