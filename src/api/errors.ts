@@ -239,7 +239,7 @@ export const OBJECT_STORE_CODES = {
   },
   OBJECT_SOURCE_CHANGED: {
     meaning:
-      'The local backup file changed while it was being uploaded; the upload was aborted and is retried once the file has settled. Nothing to do unless it repeats: then something other than the scheduler writes the backups volume.',
+      "The bytes sent differ from the backup file's SHA-256, by the agent's own check or the store's (BadDigest): the file changed while it was being uploaded, or bytes were damaged on the way. Nothing was stored; the upload is retried. Nothing to do unless it repeats: then something other than the scheduler writes the backups volume, or the network to the store corrupts data.",
     retries: true,
   },
   OBJECT_STORE_ERROR: {

@@ -25,6 +25,9 @@ export interface ObjectStoreClientOptions {
   requestTimeoutMs?: number;
 }
 
+const quiet = (): void => {};
+const SILENT = { trace: quiet, debug: quiet, info: quiet, warn: quiet, error: quiet };
+
 export function createObjectStoreClient(
   settings: ObjectStoreSettings,
   options: ObjectStoreClientOptions = {},
@@ -38,6 +41,11 @@ export function createObjectStoreClient(
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     maxAttempts: options.maxAttempts ?? 3,
+    // a store refuses a PUT (exists, forbidden) before reading its body; without 100-continue it resets the
+    // connection mid-body and the refusal reaches the client as a network error
+    expectContinueHeader: true,
+    // the SDK warns on the console when a streamed body cannot be retried; the caller reports the failure itself
+    logger: SILENT,
     requestHandler: {
       connectionTimeout: options.connectionTimeoutMs ?? 10_000,
       requestTimeout: options.requestTimeoutMs ?? 120_000,

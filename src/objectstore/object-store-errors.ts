@@ -62,6 +62,8 @@ const FORBIDDEN_CODES = new Set([
   'ExpiredToken',
   'Forbidden',
 ]);
+/** the store computed another SHA-256 than the x-amz-checksum-sha256 the upload announced */
+const DIGEST_CODES = new Set(['BadDigest', 'XAmzContentChecksumMismatch', 'XAmzContentSHA256Mismatch']);
 const FULL_CODES = new Set(['QuotaExceeded', 'StorageFull', 'InsufficientStorage', 'EntityTooLarge']);
 
 /** errorCodes collects the names and codes of an error, its causes and an AggregateError's members. */
@@ -89,6 +91,7 @@ export function codeOf(err: unknown): ObjectStoreCode {
   if (has(NETWORK_CODES)) return 'OBJECT_STORE_UNREACHABLE';
   // named S3 codes before bare statuses: some stores answer a quota refusal with 403
   if (has(FULL_CODES) || status === 507) return 'OBJECT_STORE_FULL';
+  if (has(DIGEST_CODES)) return 'OBJECT_SOURCE_CHANGED';
   if (codes.includes('NoSuchBucket')) return 'OBJECT_STORE_NO_SUCH_BUCKET';
   if (codes.includes('PreconditionFailed') || status === 412) return 'OBJECT_ALREADY_EXISTS';
   if (has(FORBIDDEN_CODES) || status === 403 || status === 401) return 'OBJECT_STORE_FORBIDDEN';

@@ -27,6 +27,7 @@ const CASES: [string, unknown, string, boolean][] = [
   ['conditional write lost', s3Error('PreconditionFailed', 412), 'OBJECT_ALREADY_EXISTS', false],
   ['quota', s3Error('QuotaExceeded', 403), 'OBJECT_STORE_FULL', false],
   ['507', s3Error('UnknownError', 507), 'OBJECT_STORE_FULL', false],
+  ['store computed another SHA-256', s3Error('BadDigest', 400), 'OBJECT_SOURCE_CHANGED', true],
   ['throttled', s3Error('SlowDown', 503), 'OBJECT_STORE_UNREACHABLE', true],
   ['server error', s3Error('UnknownError', 500), 'OBJECT_STORE_UNREACHABLE', true],
   ['connection refused', sysError('ECONNREFUSED'), 'OBJECT_STORE_UNREACHABLE', true],
