@@ -54,6 +54,8 @@ export const ShippingStatus = z.object({
   /** local files that are not a Snapshot Aurora could load: never shipped */
   unreadable: z.array(z.string()),
   lastRoundAt: z.string().optional(),
+  /** the upload in flight: a slow store shows here long before it fails */
+  uploading: z.object({ name: z.string(), size: z.int().min(0), since: z.string() }).optional(),
 });
 export type ShippingStatus = z.infer<typeof ShippingStatus>;
 

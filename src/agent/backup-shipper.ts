@@ -174,7 +174,8 @@ export class BackupShipper {
     try {
       const digest = 'digest' in scan && scan.digest ? { digest: scan.digest } : {};
       const input = { file: path, name: file.name, description, ...digest, ...(signal ? { signal } : {}) };
-      const uploaded = await this.#opts.store.upload(input);
+      this.#status.uploading = { name: file.name, size: file.size, since: this.#now().toISOString() };
+      const uploaded = await this.#opts.store.upload(input).finally(() => delete this.#status.uploading);
       const at = this.#now().toISOString();
       this.#status.lastShipped = { name: file.name, at, size: uploaded.size, tasks: scan.snapshot.tasks };
       this.#opts.log.info({ backup: file.name, size: uploaded.size }, 'Shipped a backup to the object store');

@@ -135,6 +135,15 @@ const RehearsedBackups = BackupsStatus.extend({
     .min(0)
     .optional()
     .describe('Bytes of the backup objects under the cluster prefix in the object store.'),
+  uploading: z
+    .object({
+      name: z.string().describe('Backup file name.'),
+      size: z.int().min(0).describe('Bytes of the file.'),
+      since: Time.describe('When the upload started.'),
+      replica: z.string().describe('Scheduler pod whose backup agent uploads it.'),
+    })
+    .optional()
+    .describe('The longest-running upload in flight to the object store, as the backup agents report it.'),
 }).describe(
   'Backup signals read from the leader (counters from /vars.json, names from listBackups) and the rehearsal restores.',
 );

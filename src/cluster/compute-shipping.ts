@@ -1,6 +1,7 @@
 // What the cluster's status says about shipping, from what each replica's backup agent reports on GET /shipping:
-// the newest shipped backup, the totals, and the BackupsShipped condition (False when uploads fail, a local
-// backup is unreadable, or the newest local backup is still not shipped two backup intervals after it was taken).
+// the newest shipped backup, the totals, the upload in flight, and the BackupsShipped condition (False when uploads
+// fail, a local backup is unreadable, one upload has run longer than a backup interval, or the newest local backup
+// is still not shipped two backup intervals after it was taken).
 import type { ShippingStatus } from '../agent/agent-api.ts';
 import type { ConditionBody } from '../api/conditions.ts';
 
@@ -16,6 +17,8 @@ export interface ShippingSummary {
   objects: number;
   bytes: number;
   uploadFailures: number;
+  /** the longest-running upload in flight on any replica */
+  uploading?: { name: string; size: number; since: string; replica: string };
 }
 
 export interface ShippingInput {
@@ -31,7 +34,10 @@ export function computeShippingSummary(replicas: readonly ReplicaShipping[]): Sh
   let newestShipped: ShippingSummary['newestShipped'];
   let freshest: ShippingStatus | undefined;
   let uploadFailures = 0;
+  let uploading: ShippingSummary['uploading'];
   for (const { pod, shipping } of replicas) {
+    const flight = shipping.uploading;
+    if (flight && (!uploading || flight.since < uploading.since)) uploading = { ...flight, replica: pod };
     const last = shipping.lastShipped;
     // backup names sort by the time they were taken
     if (last && (!newestShipped || newestShipped.name < last.name)) newestShipped = { ...last, replica: pod };
@@ -43,6 +49,7 @@ export function computeShippingSummary(replicas: readonly ReplicaShipping[]): Sh
     objects: freshest?.objects ?? 0,
     bytes: freshest?.bytes ?? 0,
     uploadFailures,
+    ...(uploading ? { uploading } : {}),
   };
 }
 
@@ -89,6 +96,17 @@ export function computeShippedCondition(input: ShippingInput): ConditionBody {
     };
   }
   const summary = computeShippingSummary(replicas);
+  const flight = summary.uploading;
+  const flightMs = flight ? now.getTime() - Date.parse(flight.since) : NaN;
+  if (flight && flightMs > backupIntervalMs) {
+    return {
+      status: 'False',
+      reason: 'UploadSlow',
+      message:
+        `${flight.replica}: the upload of ${flight.name} (${flight.size} bytes) started ${flight.since} and has ` +
+        'not finished within a backup interval; the store is slow or holds the request.',
+    };
+  }
   const shippedName = summary.newestShipped?.name;
   const takenAt = newestLocal?.takenAt === undefined ? NaN : Date.parse(newestLocal.takenAt);
   const pending = replicas.some((r) => r.shipping.pending > 0);
@@ -104,11 +122,14 @@ export function computeShippedCondition(input: ShippingInput): ConditionBody {
       message: `The newest backup ${newestLocal.name} (taken ${newestLocal.takenAt}) is not shipped after two backup intervals.`,
     };
   }
+  // the start time, not an age, so the message changes when an upload starts or ends and not on every pass
+  const inFlight = flight ? ` Uploading ${flight.name} since ${flight.since} (${flight.replica}).` : '';
   return {
     status: 'True',
     reason: 'Shipped',
-    message: shippedName
-      ? `Newest shipped backup: ${shippedName}; ${summary.objects} objects in the store.`
-      : `Every local backup is in the store; ${summary.objects} objects.`,
+    message:
+      (shippedName
+        ? `Newest shipped backup: ${shippedName}; ${summary.objects} objects in the store.`
+        : `Every local backup is in the store; ${summary.objects} objects.`) + inFlight,
   };
 }

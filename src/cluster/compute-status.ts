@@ -90,7 +90,8 @@ function withShipping(
   backups: AuroraClusterStatus['backups'],
   shipping: readonly ReplicaShipping[] | undefined,
 ): Pick<AuroraClusterStatus, 'backups'> {
-  const { newestShipped, shippedObjects, shippedBytes, ...rest } = backups ?? {};
+  // an upload in flight is only what agents say now: none answering shows none
+  const { newestShipped, shippedObjects, shippedBytes, uploading: _uploading, ...rest } = backups ?? {};
   let shipped: Partial<RehearsedBackups> = {};
   if (shipping && shipping.length === 0) {
     shipped = {
@@ -109,6 +110,7 @@ function withShipping(
       ...(newest ? { newestShipped: newest } : {}),
       shippedObjects: summary.objects,
       shippedBytes: summary.bytes,
+      ...(summary.uploading ? { uploading: summary.uploading } : {}),
     };
   }
   const merged = { ...rest, ...shipped };

@@ -29,6 +29,14 @@ export function buildShippingSection(input: ShippingSectionInput): string[] {
           `${Number.isFinite(age) ? ` (${formatAgeMs(Math.max(0, age))} ago)` : ''} by ${newest.replica}`
       : '  newest shipped: none seen',
   );
+  const flight = backups?.uploading;
+  if (flight) {
+    const running = input.now.getTime() - Date.parse(flight.since);
+    lines.push(
+      `  uploading: ${flight.name} (${flight.size} bytes) since ${flight.since}` +
+        `${Number.isFinite(running) ? ` (${formatAgeMs(Math.max(0, running))})` : ''} by ${flight.replica}`,
+    );
+  }
   if (backups?.shippedObjects !== undefined)
     lines.push(`  objects: ${backups.shippedObjects} (${backups.shippedBytes ?? 0} bytes)`);
   const shipped = input.status?.conditions?.find((c) => c.type === 'BackupsShipped');

@@ -206,6 +206,17 @@ test('agent and operators killed mid-upload: no complete-looking object, then th
   assert.match(line, `/${PREFIX}${backupId}`);
   // in flight: the store has part of the body, and nothing lists as a backup
   assert.not.ok((await stored(ctx)).some((b) => b.name === backupId));
+  // a slow store shows in the cluster's status and in diagnose while the upload hangs, long before it fails
+  await waitFor(
+    'the upload in flight in status.backups',
+    90_000,
+    async () =>
+      (await jsonpath(e, ['auroracluster', 'example'], '{.status.backups.uploading.name}')) === backupId ||
+      undefined,
+  );
+  const flight = await getCluster(e, NS, 'example');
+  assert.match(conditionOf(flight, 'BackupsShipped')?.message ?? '', `Uploading ${backupId} since`);
+  assert.match(await e.kubectlAurora(['diagnose', 'example', '-n', NS]), `uploading: ${backupId} (`);
   // the uploader is the agent beside the file: the leader's when the backup was taken
   const leader = `example-${localBackup(e, backupId).ordinal}`;
   const operators = await operatorPods(e);

@@ -1,15 +1,12 @@
 // Diagnostics end to end: each symptom induced for real (simulator fault switches, ZooKeeper, spec changes) shows
 // its condition with the right reason, an event, a metric and the diagnose report, and clears when the fault goes.
-import { execFile } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import zookeeper from 'node-zookeeper-client';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SCHEDULER_BACKUPS_SUBDIR } from '../../src/api/contracts.ts';
 import { createAuroraAdminClient } from '../../src/aurora/admin-client.ts';
-import { REPO_ROOT } from '../world/local-env/local-env.ts';
 import { conditionOf, getCluster, startE2eEnv, waitFor, type ClusterJson, type E2eEnv } from './harness.ts';
 
 const NS = 'aurora';
@@ -119,15 +116,8 @@ async function waitMetric(e: E2eEnv, pattern: RegExp): Promise<string> {
   });
 }
 
-async function diagnose(e: E2eEnv, name: string): Promise<string> {
-  const { stdout } = await promisify(execFile)(
-    join(REPO_ROOT, 'bin', 'kubectl-aurora'),
-    ['diagnose', name, '-n', NS],
-    {
-      env: { ...process.env, KUBECONFIG: e.ctx.kubeconfigPath },
-    },
-  );
-  return stdout;
+function diagnose(e: E2eEnv, name: string): Promise<string> {
+  return e.kubectlAurora(['diagnose', name, '-n', NS]);
 }
 
 test.before(async (ctx) => {

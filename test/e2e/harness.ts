@@ -1,8 +1,10 @@
 // Shared set-up for e2e suites: a whole local environment in a temporary directory, and small waiting helpers.
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { kubectl, type ToolContext } from '../world/local-env/kubectl.ts';
 import { REPO_ROOT, startLocalEnv, stopLocalEnv, type LocalEnvState } from '../world/local-env/local-env.ts';
 import { createLogger } from '../../src/log.ts';
@@ -15,6 +17,8 @@ export interface E2eEnv {
   state: LocalEnvState;
   ctx: ToolContext;
   kubectl(args: readonly string[], input?: string): Promise<string>;
+  /** the project's kubectl plugin (`bin/kubectl-aurora`) against this environment's API server; its stdout */
+  kubectlAurora(args: readonly string[]): Promise<string>;
   // the example manifest with the test environment's ZooKeeper instead of the demo's address
   exampleManifest(): string;
   podLogs(namespace: string, pod: string, container: string): string;
@@ -48,6 +52,12 @@ export async function startE2eEnv(
     state,
     ctx,
     kubectl: (args, input) => kubectl(ctx, args, input),
+    kubectlAurora: async (args) =>
+      (
+        await promisify(execFile)(join(REPO_ROOT, 'bin', 'kubectl-aurora'), args, {
+          env: { ...process.env, KUBECONFIG: ctx.kubeconfigPath },
+        })
+      ).stdout,
     exampleManifest: () =>
       readFileSync(join(REPO_ROOT, 'examples', 'aurora-cluster.yaml'), 'utf8').replaceAll(
         '127.0.3.1:2181',

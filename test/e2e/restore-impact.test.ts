@@ -2,16 +2,12 @@
 // killed and tasks rescheduled since as rescheduled, the approver sees the summary, and after the restore the tasks
 // are exactly the backup's. A backup older than maxBackupAge fails Validate with BackupTooOld, cluster untouched;
 // acceptBackupAge lets it through, and `latest` records the backup it picked.
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { RestoreImpact } from '../../src/api/restore-impact.ts';
 import { getJobs, getQuota } from '../../src/aurora/admin-client.ts';
 import { ACTIVE_STATES } from '../../src/thrift/api-types.ts';
-import { REPO_ROOT } from '../world/local-env/local-env.ts';
 import { getCluster, waitFor, type E2eEnv } from './harness.ts';
 import {
   assertRestoredCluster,
@@ -88,11 +84,8 @@ async function restoreJson(e: E2eEnv, name: string): Promise<ImpactRestore> {
 }
 
 /** plugin runs `kubectl aurora <args>` with the environment's kubeconfig and returns its output. */
-async function plugin(e: E2eEnv, args: readonly string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)(join(REPO_ROOT, 'bin', 'kubectl-aurora'), [...args], {
-    env: { ...process.env, KUBECONFIG: e.ctx.kubeconfigPath },
-  });
-  return stdout;
+function plugin(e: E2eEnv, args: readonly string[]): Promise<string> {
+  return e.kubectlAurora(args);
 }
 
 /** activeIds: the ids of a job's active tasks on the leader. */

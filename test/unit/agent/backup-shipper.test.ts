@@ -23,6 +23,8 @@ class FakeStore implements ShipperStore {
   uploads: { name: string; description: BackupDescription; digest?: Digest | undefined }[] = [];
   removed: string[] = [];
   failUploads: ObjectStoreError | undefined;
+  /** an upload waits for this before it finishes, as with a slow store */
+  gate: Promise<void> | undefined;
   async list(): Promise<StoredObject[]> {
     return [...this.objects.values()];
   }
@@ -33,6 +35,7 @@ class FakeStore implements ShipperStore {
     digest?: Digest;
   }): Promise<{ size: number }> {
     this.uploads.push({ name: input.name, description: input.description, digest: input.digest });
+    await this.gate;
     if (this.failUploads) throw this.failUploads;
     const size = 100;
     this.objects.set(input.name, { name: input.name, time: new Date(input.description.snapshotTime), size });
@@ -203,6 +206,34 @@ test('a transient failure fails the round (the loop backs off) and a clean round
     assert.is(status.lastError, undefined);
     assert.is(status.pending, 0);
     assert.equal([...w.store.objects.keys()].sort(), [A, B]);
+  } finally {
+    w.cleanup();
+  }
+});
+
+test('the upload in flight is reported with its start while it runs, and gone once it ends or fails', async () => {
+  const w = world();
+  try {
+    writeBackup(w, A);
+    await w.shipper.round();
+    w.clock.ms += 2_000;
+    let release: () => void = () => {};
+    w.store.gate = new Promise((resolve) => (release = resolve));
+    w.store.failUploads = new ObjectStoreError('OBJECT_STORE_UNREACHABLE', 'timed out');
+    const since = new Date(w.clock.ms).toISOString();
+    const round = w.shipper.round();
+    while (w.store.uploads.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    const during = w.shipper.status();
+    assert.equal(during.uploading, { name: A, size: encodeSnapshot({ tasks: 2 }).length, since });
+    release();
+    assert.is((await round).failed, true);
+    assert.is(w.shipper.status().uploading, undefined, 'a failed upload is not in flight');
+    w.store.gate = undefined;
+    w.store.failUploads = undefined;
+    await w.shipper.round();
+    const after = w.shipper.status();
+    assert.is(after.lastShipped?.name, A);
+    assert.is(after.uploading, undefined);
   } finally {
     w.cleanup();
   }

@@ -115,6 +115,71 @@ test('False ShippingBehind only after two backup intervals with the newest still
   assert.is(condition([{ pod: 'example-0', shipping: shipping() }], '2026-12-06T03:30:00Z').status, 'True');
 });
 
+test('an upload in flight shows in the summary (the longest-running) and in the True message by its start', () => {
+  const replicas: ReplicaShipping[] = [
+    {
+      pod: 'example-0',
+      shipping: shipping({
+        lastShipped: shipped(NEW),
+        uploading: { name: NEW, size: 9, since: '2026-12-06T05:40:00Z' },
+      }),
+    },
+    {
+      pod: 'example-1',
+      shipping: shipping({ uploading: { name: NEW, size: 9, since: '2026-12-06T05:20:00Z' } }),
+    },
+  ];
+  assert.equal(computeShippingSummary(replicas).uploading, {
+    name: NEW,
+    size: 9,
+    since: '2026-12-06T05:20:00Z',
+    replica: 'example-1',
+  });
+  const c = condition(replicas);
+  assert.is(c.status, 'True');
+  assert.match(c.message, `Uploading ${NEW} since 2026-12-06T05:20:00Z (example-1).`);
+  // the message names the start, so a later look at the same upload gives the same condition
+  const later = computeShippedCondition({
+    replicas,
+    newestLocal: { name: NEW, takenAt: '2026-12-06T05:00:00Z' },
+    backupIntervalMs: HOUR,
+    now: new Date('2026-12-06T06:10:00Z'),
+  });
+  assert.equal(later, c);
+});
+
+test('False UploadSlow once one upload has run longer than a backup interval, naming the replica and the backup', () => {
+  const slow = (since: string) =>
+    condition([
+      {
+        pod: 'example-2',
+        shipping: shipping({ lastShipped: shipped(OLD), uploading: { name: NEW, size: 9, since } }),
+      },
+    ]);
+  assert.is(slow('2026-12-06T05:00:01Z').status, 'True', 'under an interval');
+  const c = slow('2026-12-06T04:59:00Z');
+  assert.is(c.status, 'False');
+  assert.is(c.reason, 'UploadSlow');
+  assert.match(
+    c.message,
+    /^example-2: the upload of scheduler-backup-2026-12-06-05-00 \(9 bytes\) started 2026-12-06T04:59:00Z/,
+  );
+  // a failure of another replica names what to fix first
+  const failing = condition([
+    {
+      pod: 'example-2',
+      shipping: shipping({ uploading: { name: NEW, size: 9, since: '2026-12-06T04:00:00Z' } }),
+    },
+    {
+      pod: 'example-0',
+      shipping: shipping({
+        lastError: { code: 'OBJECT_STORE_FORBIDDEN', message: 'denied', at: '2026-12-06T05:59:00Z' },
+      }),
+    },
+  ]);
+  assert.is(failing.reason, 'StoreForbidden');
+});
+
 test('Unknown while no agent reports', () => {
   assert.equal(condition([]).status, 'Unknown');
 });

@@ -19,6 +19,12 @@ const status: AuroraClusterStatus = {
     },
     shippedObjects: 4,
     shippedBytes: 8192,
+    uploading: {
+      name: 'scheduler-backup-2026-12-06-06-00',
+      size: 4096,
+      since: '2026-12-06T05:58:30.000Z',
+      replica: 'example-2',
+    },
   },
   conditions: [
     {
@@ -53,6 +59,10 @@ test('with a store the report names the bucket and prefix, the newest shipped ba
     /newest shipped: scheduler-backup-2026-12-06-05-00 \(2048 bytes, 3 tasks\), uploaded 2026-12-06T05:01:00.000Z \(59m ago\) by example-1/,
   );
   assert.match(text, /objects: 4 \(8192 bytes\)/);
+  assert.match(
+    text,
+    /uploading: scheduler-backup-2026-12-06-06-00 \(4096 bytes\) since 2026-12-06T05:58:30.000Z \(1m30s\) by example-2/,
+  );
   assert.match(text, /BackupsShipped=False UploadFailing: example-1: AGENT_UPLOAD_FAILED: AccessDenied/);
 });
 
