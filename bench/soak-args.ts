@@ -9,10 +9,12 @@ export interface SoakOptions {
   rssTolerance: number;
   /** seconds between two createJob calls of the load */
   jobIntervalS: number;
+  /** the lane (1–9) of the environment's loopback addresses: lane 0 is the CI smoke's, so a long soak can run beside it */
+  lane: number;
 }
 
 export const USAGE =
-  'usage: node bench/soak.ts [--minutes N | --smoke] [--seed S] [--recovery-bound-s B] [--job-interval-s J]';
+  'usage: node bench/soak.ts [--minutes N | --smoke] [--seed S] [--recovery-bound-s B] [--job-interval-s J] [--lane L]';
 
 const SMOKE_MINUTES = 3;
 
@@ -31,6 +33,7 @@ export function parseSoakArgs(argv: readonly string[], defaultSeed: number): Soa
     recoveryBoundS: 120,
     rssTolerance: 0.2,
     jobIntervalS: 5,
+    lane: 0,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
@@ -41,6 +44,7 @@ export function parseSoakArgs(argv: readonly string[], defaultSeed: number): Soa
     else if (flag === '--seed') opts.seed = integer(flag, value(), 0);
     else if (flag === '--recovery-bound-s') opts.recoveryBoundS = integer(flag, value(), 10);
     else if (flag === '--job-interval-s') opts.jobIntervalS = integer(flag, value(), 1);
+    else if (flag === '--lane') opts.lane = Math.min(integer(flag, value(), 0), 9);
     else throw new Error(`unknown option ${arg}`);
   }
   return opts;

@@ -7,7 +7,8 @@ import { startE2eEnv, type E2eEnv } from '../test/e2e/harness.ts';
 import { readLocalEnvState, stopLocalEnv } from '../test/world/local-env/local-env.ts';
 import { waitReady } from './restore-aurora.ts';
 
-// apart from every e2e suite (127.0.3.2–19) and the benchmarks (.40, .41), so the soak can run beside them
+// apart from every e2e suite (127.0.3.2–39) and the benchmarks (.40, .41), so the soak can run beside them; lane L
+// moves both by L (127.0.3.42+L, subnet 62+L) for a second soak at the same time
 export const SOAK_ZOOKEEPER_HOST = '127.0.3.42';
 export const SOAK_POD_SUBNET = 62;
 export const NS = 'aurora';
@@ -18,11 +19,11 @@ export function newSoakRoot(): string {
 }
 
 /** startSoakEnv: the harness makes its state directory with mkdtemp in TMPDIR, which is pointed at root for that call */
-export async function startSoakEnv(root: string): Promise<E2eEnv> {
+export async function startSoakEnv(root: string, lane = 0): Promise<E2eEnv> {
   const saved = process.env['TMPDIR'];
   process.env['TMPDIR'] = root;
   // mkdtemp runs before the harness's first await, so the daemons it starts later see the usual TMPDIR
-  const starting = startE2eEnv(SOAK_ZOOKEEPER_HOST, SOAK_POD_SUBNET);
+  const starting = startE2eEnv(`127.0.3.${42 + lane}`, SOAK_POD_SUBNET + lane);
   if (saved === undefined) delete process.env['TMPDIR'];
   else process.env['TMPDIR'] = saved;
   const inner = await starting;

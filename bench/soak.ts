@@ -50,7 +50,7 @@ let harnessError: unknown;
 let soakStartS = 0;
 progress(`soak: seed ${opts.seed} (replay with --seed ${opts.seed}), ${opts.minutes} min, state in ${root}`);
 try {
-  const e = await startSoakEnv(root);
+  const e = await startSoakEnv(root, opts.lane);
   progress('local environment up; creating the 3-scheduler cluster');
   await createCluster(e);
   progress('cluster Ready; load and nemesis start');

@@ -4,7 +4,7 @@ import { AuroraRestore } from '../api/aurora-restore.ts';
 import { RESTORE_FINALIZER } from '../api/contracts.ts';
 import { DONE, type ReconcileResult } from '../controller/result.ts';
 import type { FaultHook } from '../controller/fault-windows.ts';
-import { choosePlan, isDeleting, nextMove } from './plan.ts';
+import { choosePlan, isDeleting, nextMove, type Plan } from './plan.ts';
 import { runStep } from './restore-executor.ts';
 import { recordRestoreEvent, refOf } from './restore-events.ts';
 import { semanticEqual } from '../k8s/semantic-equal.ts';
@@ -79,12 +79,48 @@ export async function reconcileAuroraRestore(
   // observation instead of a pass each; the marks go out with that move's first status write
   const observed = restore.status ?? {};
   let move = nextMove(table, { restore, world });
+  // events are best effort and never fail; they go out beside the pass's own writes instead of before them
+  const stepEvents: Promise<void>[] = [];
   for (let i = 0; move.kind === 'mark-done' && i < table.steps.length; i++) {
     const finished = markFinished(restore.status ?? {}, move.step.name, now);
-    await event(deps, restore, false, 'StepFinished', `${move.step.name} finished`);
+    stepEvents.push(event(deps, restore, false, 'StepFinished', `${move.step.name} finished`));
     restore = { ...restore, status: finished };
     move = nextMove(table, { restore, world });
   }
+  try {
+    return await takeMove(deps, {
+      key,
+      restore,
+      plan,
+      table,
+      move,
+      observed,
+      finalizers,
+      deleting,
+      now,
+      world,
+    });
+  } finally {
+    await Promise.all(stepEvents);
+  }
+}
+
+interface MoveContext {
+  key: string;
+  restore: AuroraRestore;
+  plan: Extract<Plan, { table: unknown }>;
+  table: NonNullable<ReturnType<typeof tableFor>>;
+  move: ReturnType<typeof nextMove>;
+  observed: NonNullable<AuroraRestore['status']>;
+  finalizers: string[];
+  deleting: boolean;
+  now: Date;
+  world: World;
+}
+
+/** takeMove carries out the move the step machine chose on this pass's observation. */
+async function takeMove(deps: RestoreReconcilerDeps, ctx: MoveContext): Promise<ReconcileResult> {
+  const { key, restore, plan, table, move, observed, finalizers, deleting, now, world } = ctx;
   const status = restore.status ?? {};
   // a move that writes no status of its own still checkpoints the finished steps
   const writesNone = move.kind === 'mark-done' || (move.kind === 'complete' && plan.mode === 'release');

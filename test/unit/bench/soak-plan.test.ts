@@ -61,6 +61,10 @@ test('options: minutes, --smoke, seed, bounds; bad values refused', () => {
     [30, 5],
   );
   assert.is(parseSoakArgs(['--recovery-bound-s', '90'], 1).recoveryBoundS, 90);
+  assert.equal(
+    [d.lane, parseSoakArgs(['--lane', '1'], 1).lane, parseSoakArgs(['--lane=12'], 1).lane],
+    [0, 1, 9],
+  );
   assert.throws(() => parseSoakArgs(['--minutes', '0'], 1), /--minutes needs an integer >= 1/);
   assert.throws(() => parseSoakArgs(['--seed', 'x'], 1), /--seed needs an integer/);
   assert.throws(() => parseSoakArgs(['--minutes'], 1), /--minutes needs/);

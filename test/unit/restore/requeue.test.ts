@@ -73,4 +73,50 @@ test('a step waiting on a Running pod whose agent does not answer yet looks agai
   assert.ok(applied.length > 0, 'the step recorded its progress');
 });
 
+test('a StepFinished event does not hold back the status write of its pass', async () => {
+  const world = new RestoreWorld({
+    cluster: makeCluster(),
+    restore: makeRestore(),
+    tasks: ['old-prod-web-0'],
+    backup: {
+      id: BACKUP,
+      tasks: ['www-prod-web-0'],
+      ordinal: 2,
+      takenAt: '2024-01-31T23:00:10.000Z',
+      size: 1,
+    },
+  });
+  let inFlight = 0;
+  const writesBesideAnEvent: string[] = [];
+  const base = world.kube;
+  const kube = new Proxy(base, {
+    get(target, prop) {
+      if (prop === 'recordEvent')
+        return async (event: { reason: string }) => {
+          if (event.reason !== 'StepFinished') return;
+          inFlight++;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          inFlight--;
+        };
+      if (prop === 'applyStatus')
+        return async (...args: Parameters<typeof base.applyStatus>) => {
+          if (inFlight > 0) writesBesideAnEvent.push(String((args[1] as { step?: string }).step));
+          return target.applyStatus(...args);
+        };
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+    },
+  });
+  for (let pass = 0; pass < 40 && world.restore().status?.step !== 'StopSchedulers'; pass++) {
+    await reconcileAuroraRestore(`${world.namespace}/r1`, world.deps(undefined, kube));
+    world.tick();
+  }
+  assert.is(world.restore().status?.step, 'StopSchedulers');
+  assert.is(inFlight, 0, 'every event was awaited before its pass ended');
+  assert.ok(
+    writesBesideAnEvent.length > 0,
+    'a status write went out while a StepFinished event was in flight',
+  );
+});
+
 test.run();
