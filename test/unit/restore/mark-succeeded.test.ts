@@ -6,10 +6,10 @@ import type { AgentClient, AgentEndpoint } from '../../../src/agent/agent-client
 import { markSucceeded } from '../../../src/restore/backup-steps.ts';
 import type { StepContext } from '../../../src/restore/step.ts';
 import type { World } from '../../../src/restore/world.ts';
-import { RestoreWorld } from '../../support/restore-world.ts';
+import type { RestoreWorld } from '../../support/restore-world.ts';
 import { createLogger } from '../../../src/log.ts';
-import { makeCluster } from '../resources/cluster-fixture.ts';
-import { BACKUP, makeRestore, pod, runningWorld, UID } from './fixtures.ts';
+import { makeRestore, pod, runningWorld, UID } from './fixtures.ts';
+import { stagedWorld } from './staged-world.ts';
 
 /** recordingAgents answers markSucceeded and records each call; every other call is a test failure */
 function recordingAgents(calls: string[]): AgentClient {
@@ -64,21 +64,6 @@ test('a replica without an IP fails the action before any agent is asked, so the
   }
   assert.equal(calls, []);
 });
-
-function stagedWorld(): RestoreWorld {
-  return new RestoreWorld({
-    cluster: makeCluster(),
-    restore: makeRestore(),
-    tasks: ['old-prod-web-0'],
-    backup: {
-      id: BACKUP,
-      tasks: ['www-prod-web-0'],
-      ordinal: 2,
-      takenAt: '2024-01-31T23:00:10.000Z',
-      size: 1,
-    },
-  });
-}
 
 const succeededOn = (world: RestoreWorld): number[] =>
   [...world.aurora.replicas.entries()]

@@ -5,23 +5,11 @@ import * as assert from 'uvu/assert';
 import { reconcileAuroraRestore } from '../../../src/restore/reconcile.ts';
 import { runStep } from '../../../src/restore/restore-executor.ts';
 import type { RestoreEffects, RestoreStep } from '../../../src/restore/step.ts';
-import { RestoreWorld } from '../../support/restore-world.ts';
-import { makeCluster } from '../resources/cluster-fixture.ts';
-import { BACKUP, makeRestore, runningWorld } from './fixtures.ts';
+import { makeRestore, runningWorld } from './fixtures.ts';
+import { stagedWorld } from './staged-world.ts';
 
 test('a scheduler call is verified after 50 ms, a Kubernetes action 200 ms after its first run, then polled', async () => {
-  const world = new RestoreWorld({
-    cluster: makeCluster(),
-    restore: makeRestore(),
-    tasks: ['old-prod-web-0'],
-    backup: {
-      id: BACKUP,
-      tasks: ['www-prod-web-0'],
-      ordinal: 2,
-      takenAt: '2024-01-31T23:00:10.000Z',
-      size: 1,
-    },
-  });
+  const world = stagedWorld();
   const seen: string[] = [];
   for (let pass = 0; pass < 40 && world.restore().status?.step !== 'Configure'; pass++) {
     const before = world.restore().status;
@@ -74,18 +62,7 @@ test('a step waiting on a Running pod whose agent does not answer yet looks agai
 });
 
 test('a StepFinished event does not hold back the status write of its pass', async () => {
-  const world = new RestoreWorld({
-    cluster: makeCluster(),
-    restore: makeRestore(),
-    tasks: ['old-prod-web-0'],
-    backup: {
-      id: BACKUP,
-      tasks: ['www-prod-web-0'],
-      ordinal: 2,
-      takenAt: '2024-01-31T23:00:10.000Z',
-      size: 1,
-    },
-  });
+  const world = stagedWorld();
   let inFlight = 0;
   const writesBesideAnEvent: string[] = [];
   const base = world.kube;
