@@ -3,7 +3,7 @@
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { parseBackupMetadata } from './backup-metadata.ts';
 import type { Digest } from './hashing-stream.ts';
-import { codeOf, ObjectStoreError, toObjectStoreError } from './object-store-errors.ts';
+import { ObjectStoreError, toObjectStoreError } from './object-store-errors.ts';
 
 export type UploadOutcome = 'stored' | ObjectStoreError;
 
@@ -30,6 +30,6 @@ export async function confirmUpload(
     );
   } catch (err) {
     const seen = toObjectStoreError(err, `check s3://${target.bucket}/${target.key} after a lost answer`);
-    return codeOf(seen) === 'OBJECT_NOT_FOUND' || seen.code === 'OBJECT_STORE_UNREACHABLE' ? failure : seen;
+    return seen.code === 'OBJECT_NOT_FOUND' || seen.code === 'OBJECT_STORE_UNREACHABLE' ? failure : seen;
   }
 }

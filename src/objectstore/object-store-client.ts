@@ -41,8 +41,8 @@ export function createObjectStoreClient(
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     maxAttempts: options.maxAttempts ?? 3,
-    // a store refuses a PUT (exists, forbidden) before reading its body; without 100-continue it resets the
-    // connection mid-body and the refusal reaches the client as a network error
+    // lets a store refuse a PUT (exists, forbidden) before its body is sent; a store that resets the connection
+    // anyway (versitygw does) is settled by confirm-upload.ts
     expectContinueHeader: true,
     // the SDK warns on the console when a streamed body cannot be retried; the caller reports the failure itself
     logger: SILENT,
