@@ -33,7 +33,7 @@ export const OperatorConfig = z.object({
   // the memory-reducing collection after bursts of work (src/controller/memory-reclaim.ts) and how often memory is
   // sampled for it
   memoryReclaim: Bool.default(true),
-  memoryReclaimIntervalMs: Int.default(30_000),
+  memoryReclaimIntervalMs: Int.default(10_000),
   // resident memory (MiB) above which a reclaim is due even when the growth is garbage in the heap; 0 = no soft limit
   memorySoftLimitMiB: z.coerce.number().int().min(0).default(128),
 });

@@ -42,13 +42,19 @@ export function planReclaim(
   return sample.rss - sample.heapUsed - sample.external > policy.unexplainedBytes;
 }
 
-/** nextGap keeps reclaims a minute apart while they free memory and backs off when they do not. */
+/**
+ * nextGap keeps reclaims a minute apart while they pay off (free memory, or bring the process back under the soft
+ * limit) and backs off when they do not.
+ */
 export function nextGap(
   previousGapMs: number | undefined,
-  freedBytes: number,
+  rss: { before: number; after: number },
   policy: ReclaimPolicy,
 ): number {
-  if (freedBytes >= policy.usefulBytes || previousGapMs === undefined) return policy.minGapMs;
+  const soft = policy.softLimitBytes;
+  const backUnderSoftLimit = soft !== undefined && rss.before > soft && rss.after <= soft;
+  if (rss.before - rss.after >= policy.usefulBytes || backUnderSoftLimit || previousGapMs === undefined)
+    return policy.minGapMs;
   return Math.min(previousGapMs * 2, policy.maxGapMs);
 }
 
@@ -106,8 +112,9 @@ export function createMemoryReclaim(
         const collectStartMs = deps.now();
         await deps.collect();
         const pauseMs = deps.now() - collectStartMs;
-        const freed = before.rss - deps.sample().rss;
-        last = { atMs: startMs, gapMs: nextGap(last?.gapMs, freed, policy) };
+        const after = deps.sample().rss;
+        const freed = before.rss - after;
+        last = { atMs: startMs, gapMs: nextGap(last?.gapMs, { before: before.rss, after }, policy) };
         deps.onReclaim?.({ freedBytes: freed, pauseSeconds: pauseMs / 1000 });
         deps.log.info(
           {

@@ -13,16 +13,16 @@ function reclaimEnv(set: string[] = []): Record<string, string | undefined> {
   };
 }
 
-chartTest('by default the reclaim is on, sampled every 30 s, with a soft limit of 128 MiB', () => {
+chartTest('by default the reclaim is on, sampled every 10 s, with a soft limit of 128 MiB', () => {
   const env = reclaimEnv();
   assert.equal(env, {
     AURORA_OPERATOR_MEMORY_RECLAIM: 'true',
-    AURORA_OPERATOR_MEMORY_RECLAIM_INTERVAL_MS: '30000',
+    AURORA_OPERATOR_MEMORY_RECLAIM_INTERVAL_MS: '10000',
     AURORA_OPERATOR_MEMORY_SOFT_LIMIT_MIB: '128',
   });
   const config = loadConfig(env);
   assert.is(config.memoryReclaim, true);
-  assert.is(config.memoryReclaimIntervalMs, 30_000);
+  assert.is(config.memoryReclaimIntervalMs, 10_000);
   assert.is(config.memorySoftLimitMiB, 128);
 });
 
@@ -54,10 +54,10 @@ chartTest('the schema refuses an interval under a second and unknown memoryRecla
   assert.throws(() => render(['memoryReclaim.off=true']), /additional properties 'off' not allowed/);
 });
 
-test('without the variables the operator reclaims every 30 s; other values than true and false are refused', () => {
+test('without the variables the operator reclaims every 10 s; other values than true and false are refused', () => {
   const config = loadConfig({});
   assert.is(config.memoryReclaim, true);
-  assert.is(config.memoryReclaimIntervalMs, 30_000);
+  assert.is(config.memoryReclaimIntervalMs, 10_000);
   assert.throws(() => loadConfig({ AURORA_OPERATOR_MEMORY_RECLAIM: 'no' }), /memoryReclaim/);
 });
 

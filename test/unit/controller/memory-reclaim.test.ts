@@ -63,12 +63,23 @@ test('above the soft limit a collection is due even when the growth is heap garb
 });
 
 test('the gap stays at the minimum while reclaims free memory and doubles up to the maximum when they do not', () => {
-  assert.is(nextGap(undefined, 0, policy), 60_000);
-  assert.is(nextGap(60_000, 100 * MIB, policy), 60_000);
-  assert.is(nextGap(60_000, 10 * MIB, policy), 120_000);
-  assert.is(nextGap(240_000, 10 * MIB, policy), 480_000);
-  assert.is(nextGap(480_000, 10 * MIB, policy), 480_000);
-  assert.is(nextGap(480_000, 40 * MIB, policy), 60_000);
+  const freed = (mib: number) => ({ before: 300 * MIB, after: (300 - mib) * MIB });
+  assert.is(nextGap(undefined, freed(0), policy), 60_000);
+  assert.is(nextGap(60_000, freed(100), policy), 60_000);
+  assert.is(nextGap(60_000, freed(10), policy), 120_000);
+  assert.is(nextGap(240_000, freed(10), policy), 480_000);
+  assert.is(nextGap(480_000, freed(10), policy), 480_000);
+  assert.is(nextGap(480_000, freed(40), policy), 60_000);
+});
+
+test('a reclaim that brings the process back under the soft limit pays off, however little it freed', () => {
+  const soft = { ...policy, softLimitBytes: 128 * MIB };
+  // the fleet's idle sawtooth: about 20 MiB freed each minute, from 141 MiB to 121 MiB
+  const sawtooth = { before: 141 * MIB, after: 121 * MIB };
+  assert.is(nextGap(60_000, sawtooth, soft), 60_000, 'back under the soft limit: a minute');
+  assert.is(nextGap(60_000, sawtooth, policy), 120_000, 'no soft limit: 20 MiB is too little');
+  assert.is(nextGap(60_000, { before: 150 * MIB, after: 130 * MIB }, soft), 120_000, 'still above it');
+  assert.is(nextGap(60_000, { before: 120 * MIB, after: 110 * MIB }, soft), 120_000, 'never above it');
 });
 
 test('a check collects once, counts what it freed, and then waits out the gap', async () => {
