@@ -107,7 +107,16 @@ export async function runStep(
     await write(next);
     for (const e of outcome.events ?? [])
       await recordRestoreEvent(deps.fx, restore, e.type === 'Warning', e.reason, e.message);
-    const soonMs = talksToAScheduler(action) ? VERIFY_SCHEDULER_MS : firstRun ? VERIFY_REQUEUE_MS : Infinity;
+    // a postcondition the action's own record already meets (a backup found, the impact read) is checkpointed by
+    // the next pass at once, on a fresh observation, instead of after a verification delay
+    const settled = step.done({ restore: { ...restore, status: next }, world });
+    const soonMs = settled
+      ? 0
+      : talksToAScheduler(action)
+        ? VERIFY_SCHEDULER_MS
+        : firstRun
+          ? VERIFY_REQUEUE_MS
+          : Infinity;
     const verifyMs = Math.min(
       soonMs,
       agentStarting(world) ? AGENT_START_POLL_MS : Infinity,

@@ -1,6 +1,6 @@
 // Shared set-up for e2e suites: a whole local environment in a temporary directory, and small waiting helpers.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -89,7 +89,11 @@ export async function startE2eEnv(
         throw new Error(`no process group recorded for ${pod}/${container}`);
       process.kill(-pgid, signal);
     },
-    stop: () => stopLocalEnv(state),
+    async stop() {
+      await stopLocalEnv(state);
+      // each environment leaves about 80 MiB of images, volumes and logs; AURORA_E2E_KEEP=1 keeps them to read
+      if (process.env['AURORA_E2E_KEEP'] !== '1') rmSync(stateDir, { recursive: true, force: true });
+    },
   };
 }
 

@@ -1,5 +1,6 @@
-// How soon a restore looks again: at once after a checkpoint, 50 ms after a call to a scheduler or an agent (no
-// watch reports its result), 200 ms after a Kubernetes action's first run, and at the active poll while a step waits.
+// How soon a restore looks again: at once after a checkpoint or an action whose own record meets its step's
+// postcondition, 50 ms after a call to a scheduler or an agent (no watch reports its result), 200 ms after a
+// Kubernetes action's first run, and at the active poll while a step waits.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { reconcileAuroraRestore } from '../../../src/restore/reconcile.ts';
@@ -8,7 +9,7 @@ import type { RestoreEffects, RestoreStep } from '../../../src/restore/step.ts';
 import { makeRestore, runningWorld } from './fixtures.ts';
 import { stagedWorld } from './staged-world.ts';
 
-test('a scheduler call is verified after 50 ms, a Kubernetes action 200 ms after its first run, then polled', async () => {
+test('a settled record is checkpointed at once, a Kubernetes action verified 200 ms after its first run, then polled', async () => {
   const world = stagedWorld();
   const seen: string[] = [];
   for (let pass = 0; pass < 40 && world.restore().status?.step !== 'Configure'; pass++) {
@@ -21,15 +22,36 @@ test('a scheduler call is verified after 50 ms, a Kubernetes action 200 ms after
     // the pods stop only after one more tick, so StopSchedulers runs twice
     if (now !== 'StopSchedulers') world.tick();
   }
-  // Validate asks an agent to check the backup, Impact reads the leader: both are verified soon
-  assert.ok(seen.includes('Validate:50'), seen.join(' '));
-  assert.ok(seen.includes('Impact:50'), seen.join(' '));
+  // Validate's agent call records the backup it found and Impact's the impact: each meets its own postcondition
+  assert.ok(seen.includes('Validate:0'), seen.join(' '));
+  assert.ok(seen.includes('Impact:0'), seen.join(' '));
   assert.ok(seen.includes('Lock:200'), seen.join(' '));
   assert.ok(seen.includes('StopSchedulers:200'), seen.join(' '));
   assert.ok(
     seen.includes('StopSchedulers:1000'),
     `a waiting step polls at the active interval: ${seen.join(' ')}`,
   );
+});
+
+test('an action whose record does not meet the postcondition is verified after its delay, not at once', async () => {
+  const deps = {
+    fx: {
+      kube: { applyStatus: async () => undefined },
+      now: () => new Date('2024-02-01T00:00:00Z'),
+    } as unknown as RestoreEffects,
+    activeRequeueMs: 1000,
+  };
+  const recording = (done: (preview: number | undefined) => boolean): RestoreStep => ({
+    name: 'Preview',
+    done: (s) => done(s.restore.status?.preview?.taskCount),
+    decide: () => ({ kind: 'record', message: 'recorded', status: { preview: { taskCount: 3 } } }),
+  });
+  const how = { mode: 'restore' as const };
+  const fresh = makeRestore({}, {});
+  const settles = recording((n) => n === 3);
+  const stillOpen = recording((n) => n === 4);
+  assert.is((await runStep(deps, fresh, runningWorld(), settles, how)).requeueAfterMs, 0);
+  assert.is((await runStep(deps, fresh, runningWorld(), stillOpen, how)).requeueAfterMs, 200);
 });
 
 test('a step waiting on a Running pod whose agent does not answer yet looks again after 250 ms, not the poll', async () => {
