@@ -43,18 +43,18 @@ export function planReclaim(
 }
 
 /**
- * nextGap keeps reclaims a minute apart while they pay off (free memory, or bring the process back under the soft
- * limit) and backs off when they do not.
+ * nextGap keeps reclaims a minute apart while they pay off (free memory, or close at least half of the excess over
+ * the soft limit) and backs off when they do not.
  */
 export function nextGap(
   previousGapMs: number | undefined,
   rss: { before: number; after: number },
   policy: ReclaimPolicy,
 ): number {
-  const soft = policy.softLimitBytes;
-  const backUnderSoftLimit = soft !== undefined && rss.before > soft && rss.after <= soft;
-  if (rss.before - rss.after >= policy.usefulBytes || backUnderSoftLimit || previousGapMs === undefined)
-    return policy.minGapMs;
+  const freed = rss.before - rss.after;
+  const excess = rss.before - (policy.softLimitBytes ?? Infinity);
+  const towardSoftLimit = excess > 0 && freed >= excess / 2;
+  if (freed >= policy.usefulBytes || towardSoftLimit || previousGapMs === undefined) return policy.minGapMs;
   return Math.min(previousGapMs * 2, policy.maxGapMs);
 }
 

@@ -72,14 +72,17 @@ test('the gap stays at the minimum while reclaims free memory and doubles up to 
   assert.is(nextGap(480_000, freed(40), policy), 60_000);
 });
 
-test('a reclaim that brings the process back under the soft limit pays off, however little it freed', () => {
+test('a reclaim that closes half of the excess over the soft limit pays off, however little it freed', () => {
   const soft = { ...policy, softLimitBytes: 128 * MIB };
+  const mib = (before: number, after: number) => ({ before: before * MIB, after: after * MIB });
   // the fleet's idle sawtooth: about 20 MiB freed each minute, from 141 MiB to 121 MiB
-  const sawtooth = { before: 141 * MIB, after: 121 * MIB };
-  assert.is(nextGap(60_000, sawtooth, soft), 60_000, 'back under the soft limit: a minute');
-  assert.is(nextGap(60_000, sawtooth, policy), 120_000, 'no soft limit: 20 MiB is too little');
-  assert.is(nextGap(60_000, { before: 150 * MIB, after: 130 * MIB }, soft), 120_000, 'still above it');
-  assert.is(nextGap(60_000, { before: 120 * MIB, after: 110 * MIB }, soft), 120_000, 'never above it');
+  assert.is(nextGap(60_000, mib(141, 121), soft), 60_000, 'back under the soft limit: a minute');
+  assert.is(nextGap(60_000, mib(141, 121), policy), 120_000, 'no soft limit: 20 MiB is too little');
+  // after a burst: 152 MiB to 129 MiB closes 23 of the 24 MiB above the limit
+  assert.is(nextGap(60_000, mib(152, 129), soft), 60_000, 'nearly back under it');
+  // a fleet whose live heap is far above the limit: 20 of 192 MiB is not worth a pause a minute
+  assert.is(nextGap(60_000, mib(320, 300), soft), 120_000, 'far above it');
+  assert.is(nextGap(60_000, mib(120, 110), soft), 120_000, 'never above it');
 });
 
 test('a check collects once, counts what it freed, and then waits out the gap', async () => {
