@@ -11,6 +11,7 @@ import { QuotaConfigurationSpec, StoredCronJobSpec } from '../src/thrift/storage
 import { ScheduleStatus } from '../src/thrift/api-types.ts';
 import { TType, type StructValue } from '../src/thrift/schema.ts';
 import type { DecodeMeasure } from './backup-decode-measure.ts';
+import { imageNodeFlags } from './image-node-flags.ts';
 import { impactSection } from './restore-impact.ts';
 import { formatLine, type SectionLine } from './task-read-targets.ts';
 
@@ -151,8 +152,8 @@ export async function backupDecodeSection(): Promise<SectionLine[]> {
     const path = join(dir, 'scheduler-backup-2026-12-06-05-00');
     writeBackup(path, TASKS);
     const measure = new URL('./backup-decode-measure.ts', import.meta.url).pathname;
-    // the sidecar's own Node flags (bin/aurora-operator): 2 MiB semi-spaces
-    const flags = ['--expose-gc', '--max-semi-space-size=2'];
+    // the sidecar's own Node flags (bin/aurora-operator)
+    const flags = ['--expose-gc', ...imageNodeFlags()];
     const summary = join(dir, 'summary.json');
     const out = execFileSync(process.execPath, [...flags, measure, path, summary], { encoding: 'utf8' });
     // then the operator's side: the impact of restoring that backup (bench/restore-impact.ts)

@@ -20,14 +20,15 @@ import { createObjectStoreClient } from '../src/objectstore/object-store-client.
 import { uploadBackup } from '../src/objectstore/upload-backup.ts';
 import { objectStoreSettings, startObjectStore } from '../test/world/local-env/object-store.ts';
 import { TASKS, writeBackup } from './backup-decode.ts';
+import { imageNodeFlags } from './image-node-flags.ts';
 import type { AgentMeasure, OperatorMeasure, Sampled } from './backup-shipping-measure.ts';
 import { formatLine, type SectionLine } from './task-read-targets.ts';
 
 const run = promisify(execFile);
 const REPO_ROOT = new URL('../', import.meta.url).pathname;
 const MEASURE = new URL('./backup-shipping-measure.ts', import.meta.url).pathname;
-// the sidecar's own Node flags (bin/aurora-operator): 2 MiB semi-spaces
-const CHILD_FLAGS = ['--expose-gc', '--max-semi-space-size=2'];
+// the sidecar's own Node flags (bin/aurora-operator)
+const CHILD_FLAGS = ['--expose-gc', ...imageNodeFlags()];
 const AGENT_RSS_TARGET = 64 * 1024 * 1024;
 const THROUGHPUT_SHARE_TARGET = 0.5;
 /**

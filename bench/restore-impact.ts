@@ -3,6 +3,7 @@
 // the operator's Node flags (bin/aurora-operator). Part of the backup-decode section of `npm run bench`.
 import { execFileSync } from 'node:child_process';
 import { CRON_JOBS, TASKS } from './backup-decode.ts';
+import { imageNodeFlags } from './image-node-flags.ts';
 import type { SectionLine } from './task-read-targets.ts';
 
 /* The child imports CHANGES from here and this module imports backup-decode.ts, which imports this one: nothing
@@ -79,7 +80,7 @@ function judge(m: ImpactMeasure): SectionLine[] {
 export function impactSection(summaryPath: string): SectionLine[] {
   try {
     const measure = new URL('./restore-impact-measure.ts', import.meta.url).pathname;
-    const flags = ['--expose-gc', '--max-semi-space-size=2', '--heap-growing-percent=30'];
+    const flags = ['--expose-gc', ...imageNodeFlags()];
     const out = execFileSync(process.execPath, [...flags, measure, summaryPath], { encoding: 'utf8' });
     return judge(JSON.parse(out) as ImpactMeasure);
   } catch (err) {

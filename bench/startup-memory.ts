@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { imageNodeFlags } from './image-node-flags.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const RUNS = 3;
@@ -38,14 +39,6 @@ function measure(mods: readonly string[], flags: readonly string[] = []): Sample
   return { rss: median(samples.map((s) => s.rss)), heap: median(samples.map((s) => s.heap)) };
 }
 
-/** imageFlags reads the node flags bin/aurora-operator runs every command with, so the bench follows them. */
-function imageFlags(): string[] {
-  const script = readFileSync(join(ROOT, 'bin', 'aurora-operator'), 'utf8');
-  const match = /^exec "\$node" (.*) "\$entry" "\$@"$/m.exec(script);
-  if (!match?.[1]) throw new Error('bench: no `exec "$node" <flags> "$entry"` line in bin/aurora-operator');
-  return match[1].split(/\s+/);
-}
-
 /** stripLikeImage copies src/ and runs the RUN steps of the Containerfile's `js` stage on it, as the image build does. */
 function stripLikeImage(): string {
   const out = mkdtempSync(join(tmpdir(), 'aurora-operator-js-'));
@@ -66,7 +59,7 @@ function stripLikeImage(): string {
 
 const built = stripLikeImage();
 try {
-  const flags = imageFlags();
+  const flags = imageNodeFlags();
   // the image runs the stripped JS with the stripper off, as proof that nothing falls back to a .ts file
   const js = ['--no-experimental-strip-types'];
   const operatorTs = [join(ROOT, 'src', 'cli.ts'), join(ROOT, 'src', 'main.ts')];

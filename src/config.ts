@@ -30,12 +30,6 @@ export const OperatorConfig = z.object({
   workers: Int.default(4),
   restoreRequeueMs: Int.default(1000),
   rpcTimeoutMs: Int.default(30_000),
-  // the memory-reducing collection after bursts of work (src/controller/memory-reclaim.ts) and how often memory is
-  // sampled for it
-  memoryReclaim: Bool.default(true),
-  memoryReclaimIntervalMs: Int.default(10_000),
-  // resident memory (MiB) above which a reclaim is due even when the growth is garbage in the heap; 0 = no soft limit
-  memorySoftLimitMiB: z.coerce.number().int().min(0).default(128),
 });
 
 export type OperatorConfig = z.infer<typeof OperatorConfig>;
@@ -65,8 +59,5 @@ export function loadConfig(env: NodeJS.ProcessEnv): OperatorConfig {
     workers: pick('WORKERS'),
     restoreRequeueMs: pick('RESTORE_REQUEUE_MS'),
     rpcTimeoutMs: pick('AURORA_RPC_TIMEOUT_MS'),
-    memoryReclaim: pick('AURORA_OPERATOR_MEMORY_RECLAIM'),
-    memoryReclaimIntervalMs: pick('AURORA_OPERATOR_MEMORY_RECLAIM_INTERVAL_MS'),
-    memorySoftLimitMiB: pick('AURORA_OPERATOR_MEMORY_SOFT_LIMIT_MIB'),
   });
 }

@@ -12,7 +12,6 @@ import { loadConfig } from './config.ts';
 import type { RunningController } from './controller/controller.ts';
 import { LeaderElector } from './controller/leader-election.ts';
 import { createControllerMetrics } from './controller/metrics.ts';
-import { startMemoryReclaim } from './controller/memory-reclaim-loop.ts';
 import { createClusterMetrics, type ClusterMetrics } from './diagnostics/cluster-metrics.ts';
 import { createShippingMetrics } from './cluster/shipping-metrics.ts';
 import { readKubernetesClusterId } from './k8s/cluster-identity.ts';
@@ -68,13 +67,6 @@ export async function startOperator(
     readyz: () => !stopping && ((synced && all.every((i) => i.hasSynced())) || !leading),
   });
   log.info({ host: config.listenHost, port: config.httpPort }, 'Serving /healthz, /readyz and /metrics');
-  const reclaim = startMemoryReclaim({
-    config,
-    log,
-    metrics,
-    restores: () => informers.restores.cache.list(),
-    clusters: () => informers.clusters.cache.list(),
-  });
 
   // one cached ZooKeeper session per ensemble serves the serverset reads and the init markers
   const zkSessions = createZkSessions(config.probeTimeoutMs);
@@ -118,7 +110,6 @@ export async function startOperator(
     if (stopping) return;
     stopping = true;
     log.info('Stopping the operator');
-    reclaim.stop();
     await running.controller?.stop();
     await running.restore?.stop();
     await Promise.all(all.map((i) => i.stop()));

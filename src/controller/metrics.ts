@@ -9,7 +9,6 @@ export interface ControllerMetrics {
   queueDepth: Gauge<'controller'>;
   informerRestarts: Counter<'informer'>;
   isLeader: Gauge;
-  memoryReclaimedBytes: Counter;
 }
 
 export function createControllerMetrics(registry = new Registry()): ControllerMetrics {
@@ -51,11 +50,6 @@ export function createControllerMetrics(registry = new Registry()): ControllerMe
     isLeader: new Gauge({
       name: 'aurora_operator_leader',
       help: '1 when this operator replica holds the leader lease',
-      registers: [registry],
-    }),
-    memoryReclaimedBytes: new Counter({
-      name: 'aurora_operator_memory_reclaimed_bytes_total',
-      help: 'Resident memory returned by memory-reducing collections after bursts of work',
       registers: [registry],
     }),
   };

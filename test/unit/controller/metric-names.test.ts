@@ -4,7 +4,6 @@ import { readFileSync } from 'node:fs';
 import { Registry } from 'prom-client';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createReclaimPauseHistogram } from '../../../src/controller/memory-reclaim-metrics.ts';
 import { createControllerMetrics } from '../../../src/controller/metrics.ts';
 import { createClusterMetrics } from '../../../src/diagnostics/cluster-metrics.ts';
 import { createShippingMetrics } from '../../../src/cluster/shipping-metrics.ts';
@@ -18,7 +17,6 @@ async function exposed(): Promise<Array<{ name: string; type: string }>> {
   const registry = new Registry();
   createControllerMetrics(registry);
   createClusterMetrics(registry);
-  createReclaimPauseHistogram(registry);
   createShippingMetrics(registry);
   return (await registry.getMetricsAsJSON()).map((m) => ({ name: m.name, type: String(m.type) }));
 }
