@@ -8,6 +8,7 @@ import { SnapshotSpec } from '../src/thrift/storage-schema.ts';
 import { syntheticCluster, syntheticObservation, syntheticSnapshot } from './fleet-fixtures.ts';
 import { backupDecodeSection } from './backup-decode.ts';
 import { backupShippingSection } from './backup-shipping.ts';
+import { burstMemorySection } from './burst-memory.ts';
 import { taskReadSection } from './task-read.ts';
 import { formatLine } from './task-read-targets.ts';
 
@@ -136,11 +137,12 @@ for (const r of results) {
     `${ok ? 'ok  ' : 'MISS'} ${r.name.padEnd(60)} ${value} ${r.unit} (target ${r.lowerIsBetter ? '≤' : '≥'} ${r.target.toLocaleString('en')})\n`,
   );
 }
-// task reads against a real simulated leader of 1,000 to 20,000 tasks (bench/task-read.ts), then the agent's
-// streaming decode of a 100,000-task backup and the operator's impact of restoring it (bench/backup-decode.ts,
-// bench/restore-impact.ts), then shipping and downloading that backup
-// through a real S3 gateway (bench/backup-shipping.ts)
+// what the operator's node flags keep after a burst (bench/burst-memory.ts), task reads against a real simulated
+// leader of 1,000 to 20,000 tasks (bench/task-read.ts), then the agent's streaming decode of a 100,000-task backup
+// and the operator's impact of restoring it (bench/backup-decode.ts, bench/restore-impact.ts), then shipping and
+// downloading that backup through a real S3 gateway (bench/backup-shipping.ts)
 const section = [
+  ...burstMemorySection(),
   ...(await taskReadSection()),
   ...(await backupDecodeSection()),
   ...(await backupShippingSection()),

@@ -94,7 +94,7 @@ export interface RssWindow {
 
 /**
  * rssWindow: the last sample's process, from its first sample taken at least settleS after both the soak's start
- * and the process's own start (caches filled, first reclaim done) to its last sample.
+ * and the process's own start (caches filled, the heap past its first growth) to its last sample.
  */
 export function rssWindow(samples: readonly RssSample[], soakStartS: number, settleS = 60): RssWindow {
   const end = samples.at(-1);
