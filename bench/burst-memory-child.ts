@@ -14,7 +14,7 @@ for (let round = 0; round < 6; round++) {
 held.kept = [];
 // the operator never stops allocating: its idle passes are what the engine's own collections run beside
 const passes = setInterval(() => Array.from({ length: 2000 }, (_, i) => ({ i })), 50);
-await sleep(Number(process.env['BURST_SETTLE_MS'] ?? 8000));
+await sleep(8000);
 clearInterval(passes);
 const { rss, heapUsed } = process.memoryUsage();
 process.stdout.write(JSON.stringify({ peak: peak / MIB, rss: rss / MIB, heap: heapUsed / MIB }));
