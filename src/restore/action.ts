@@ -16,6 +16,12 @@ export type KubeOp =
   /** the NetworkPolicy that blocks client traffic: built by the executor, which knows the operator's own pods */
   | { op: 'block-traffic' };
 
+/** kindOf: the kind of object a write touches. */
+export function kindOf(op: KubeOp): string {
+  if (op.op === 'block-traffic') return 'NetworkPolicy';
+  return op.op === 'apply' ? (op.object.kind ?? '') : op.ref.kind;
+}
+
 /** A scheduler reached directly, bypassing the leader redirect as the restore guide requires. */
 export interface RpcTarget {
   pod: string;

@@ -25,6 +25,12 @@ export interface RestoreObserveDeps {
   limit: Limiter;
 }
 
+// read with a GET on every pass rather than from an informer's cache, so a write shows in the very next pass
+const DIRECT_READS = new Set(['ConfigMap', 'NetworkPolicy']);
+
+/** readsDirectly: whether a pass reads objects of this kind from the API server rather than a cache. */
+export const readsDirectly = (kind: string): boolean => DIRECT_READS.has(kind);
+
 function observeStatefulSet(sts: V1StatefulSet | undefined): WorldStatefulSet {
   if (!sts) return { exists: false, synced: true };
   const mode = sts.metadata?.annotations?.[SCHEDULER_MODE_ANNOTATION];

@@ -8,8 +8,9 @@ import { DONE, type ReconcileResult } from '../controller/result.ts';
 import { classifyFault } from '../controller/steps.ts';
 import { apiErrorMessage } from '../k8s/errors.ts';
 import { semanticEqual } from '../k8s/semantic-equal.ts';
-import type { RestoreAction } from './action.ts';
+import { kindOf, type RestoreAction } from './action.ts';
 import { performAction } from './perform-action.ts';
+import { readsDirectly } from './observe.ts';
 import { isCommitted, type PlanMode } from './plan.ts';
 import { recordRestoreEvent, refOf } from './restore-events.ts';
 import { markFailed, markProgress, markRetrying, markRollingBack, markRunning } from './restore-status.ts';
@@ -44,6 +45,14 @@ function agentStarting(world: World): boolean {
 function talksToAScheduler(action: RestoreAction): boolean {
   if (action.kind === 'checkpoint') return talksToAScheduler(action.then);
   return action.kind === 'rpc' || action.kind === 'agent';
+}
+
+/** readBackAtOnce: every write touches an object each pass reads from the API server, so the next sees it. */
+function readBackAtOnce(action: RestoreAction): boolean {
+  if (action.kind === 'checkpoint') return readBackAtOnce(action.then);
+  return (
+    action.kind === 'kube' && action.ops.every((o) => o.op === 'block-traffic' || readsDirectly(kindOf(o)))
+  );
 }
 
 export async function runStep(
@@ -110,13 +119,16 @@ export async function runStep(
     // a postcondition the action's own record already meets (a backup found, the impact read) is checkpointed by
     // the next pass at once, on a fresh observation, instead of after a verification delay
     const settled = step.done({ restore: { ...restore, status: next }, world });
-    const soonMs = settled
-      ? 0
-      : talksToAScheduler(action)
-        ? VERIFY_SCHEDULER_MS
-        : firstRun
-          ? VERIFY_REQUEUE_MS
-          : Infinity;
+    const soonMs =
+      // a write read back on the next pass is looked at once only on the first run, so a write that does not
+      // take (a finalizer holds the object) polls instead of spinning
+      settled || (firstRun && readBackAtOnce(action))
+        ? 0
+        : talksToAScheduler(action)
+          ? VERIFY_SCHEDULER_MS
+          : firstRun
+            ? VERIFY_REQUEUE_MS
+            : Infinity;
     const verifyMs = Math.min(
       soonMs,
       agentStarting(world) ? AGENT_START_POLL_MS : Infinity,

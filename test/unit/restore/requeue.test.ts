@@ -6,7 +6,9 @@ import * as assert from 'uvu/assert';
 import { reconcileAuroraRestore } from '../../../src/restore/reconcile.ts';
 import { runStep } from '../../../src/restore/restore-executor.ts';
 import type { RestoreEffects, RestoreStep } from '../../../src/restore/step.ts';
-import { makeRestore, runningWorld } from './fixtures.ts';
+import { removeRestoreConfig } from '../../../src/restore/restore-config-steps.ts';
+import { configure } from '../../../src/restore/staged-steps.ts';
+import { makeRestore, runningWorld, UID } from './fixtures.ts';
 import { stagedWorld } from './staged-world.ts';
 
 test('a settled record is checkpointed at once, a Kubernetes action verified 200 ms after its first run, then polled', async () => {
@@ -52,6 +54,35 @@ test('an action whose record does not meet the postcondition is verified after i
   const stillOpen = recording((n) => n === 4);
   assert.is((await runStep(deps, fresh, runningWorld(), settles, how)).requeueAfterMs, 0);
   assert.is((await runStep(deps, fresh, runningWorld(), stillOpen, how)).requeueAfterMs, 200);
+});
+
+test('a write to an object every pass reads directly is looked at again at once on its first run, then polled', async () => {
+  const writes: string[] = [];
+  const deps = {
+    fx: {
+      kube: {
+        applyStatus: async () => undefined,
+        apply: async (o: { kind: string }) => void writes.push(`apply ${o.kind}`),
+        delete: async (ref: { kind: string }) => void writes.push(`delete ${ref.kind}`),
+      },
+      now: () => new Date('2024-02-01T00:00:00Z'),
+    } as unknown as RestoreEffects,
+    activeRequeueMs: 1000,
+  };
+  const how = { mode: 'restore' as const };
+  const world = runningWorld({ restoreConfig: { restoreId: UID, action: 'wipe' } });
+  const fresh = makeRestore({}, {});
+  const again = makeRestore(
+    {},
+    { timeline: [{ step: 'RemoveRestoreConfig', startedAt: '2024-02-01T00:00:00Z' }] },
+  );
+  // the ConfigMap is read with a GET each pass, so its delete shows at once
+  assert.is((await runStep(deps, fresh, world, removeRestoreConfig, how)).requeueAfterMs, 0);
+  // a delete that did not take (a finalizer holds it) is polled, not retried in a tight loop
+  assert.is((await runStep(deps, again, world, removeRestoreConfig, how)).requeueAfterMs, 1000);
+  // the StatefulSet is read from a cache that its watch event updates: the verification delay stays
+  assert.is((await runStep(deps, fresh, world, configure, how)).requeueAfterMs, 200);
+  assert.equal(writes, ['delete ConfigMap', 'delete ConfigMap', 'apply ConfigMap', 'apply StatefulSet']);
 });
 
 test('a step waiting on a Running pod whose agent does not answer yet looks again after 250 ms, not the poll', async () => {
