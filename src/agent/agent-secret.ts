@@ -31,14 +31,20 @@ export async function ensureAgentSecret(client: RestClient, cluster: AuroraClust
   }
 }
 
+/** agentTokenOf: the token a cached copy of the agents' Secret holds, if any. */
+export function agentTokenOf(secret: V1Secret | undefined): string | undefined {
+  const value = secret?.data?.[AGENT_TOKEN_KEY];
+  return value ? Buffer.from(value, 'base64').toString('utf8') : undefined;
+}
+
 export async function readAgentToken(client: RestClient, cluster: AuroraCluster): Promise<string> {
   const namespace = cluster.metadata.namespace ?? 'default';
   const name = agentSecretName(cluster);
   const secret = await client.request<V1Secret>({
     path: resourcePath({ apiVersion: 'v1', plural: 'secrets', namespace, name }),
   });
-  const value = secret.data?.[AGENT_TOKEN_KEY];
-  if (!value)
+  const token = agentTokenOf(secret);
+  if (!token)
     throw new AgentError('AGENT_TOKEN_MISSING', `Secret ${namespace}/${name} has no ${AGENT_TOKEN_KEY} key`);
-  return Buffer.from(value, 'base64').toString('utf8');
+  return token;
 }

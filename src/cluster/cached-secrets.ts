@@ -2,7 +2,8 @@
 // the managed-object cache, a user's digest-credentials Secret from a watch of that one name started on first use.
 import type { V1Secret } from '@kubernetes/client-node';
 import type { AuroraCluster } from '../api/aurora-cluster.ts';
-import { AGENT_TOKEN_KEY, agentSecretName } from '../api/contracts.ts';
+import { agentSecretName } from '../api/contracts.ts';
+import { agentTokenOf } from '../agent/agent-secret.ts';
 import { makeBookmarkInformer } from '../k8s/bookmark-informer.ts';
 import type { ObjectCache } from '../k8s/rest/object-store.ts';
 import type { RestClient } from '../k8s/rest/rest-client.ts';
@@ -44,7 +45,7 @@ export function createCachedSecrets(
   const agentSecret = (cluster: AuroraCluster): V1Secret | undefined =>
     managed.get(agentSecretName(cluster), cluster.metadata.namespace ?? 'default');
   return {
-    agentToken: (cluster) => decode(agentSecret(cluster)?.data?.[AGENT_TOKEN_KEY]),
+    agentToken: (cluster) => agentTokenOf(agentSecret(cluster)),
     hasAgentSecret: (cluster) => agentSecret(cluster) !== undefined,
     async digestCredentials(cluster) {
       const ref = cluster.spec.zookeeper.digestCredentialsSecret;

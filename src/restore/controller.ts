@@ -44,6 +44,8 @@ export interface RestoreControllerDeps {
   getCluster(namespace: string, name: string): unknown;
   statefulSet(namespace: string, name: string): V1StatefulSet | undefined;
   pods(namespace: string, cluster: string): V1Pod[];
+  /** the agents' token from a synced cache; without it every pass reads the Secret before any agent call */
+  agentToken?(cluster: AuroraCluster): string | undefined;
   limit: Limiter;
   probeTimeoutMs: number;
   /** Aurora RPCs; commitRecovery writes the whole snapshot, so this is longer than a probe */
@@ -78,7 +80,7 @@ export function startRestoreController(deps: RestoreControllerDeps): RunningCont
   const agents = async (cluster: AuroraCluster) => {
     const namespace = cluster.metadata.namespace ?? 'default';
     return createAgentClient({
-      token: await readAgentToken(client, cluster),
+      token: deps.agentToken?.(cluster) ?? (await readAgentToken(client, cluster)),
       timeoutMs: deps.probeTimeoutMs,
       copyTimeoutMs: 5 * 60_000,
       trusted: agentHostGuard(
