@@ -5,7 +5,7 @@ import { performCommit } from './commit-action.ts';
 import { computePreview } from './preview.ts';
 import { checkedRpc } from './rpc.ts';
 import type { StepContext, StepOutcome } from './step.ts';
-import { storageWait } from './storage-wait.ts';
+import { storageNotReady, storageWait } from './storage-wait.ts';
 import { digestTaskIds } from './task-digest.ts';
 
 export async function performRpc(a: RpcAction, ctx: StepContext, step: string): Promise<StepOutcome> {
@@ -38,8 +38,14 @@ export async function performRpc(a: RpcAction, ctx: StepContext, step: string): 
       await checkedRpc(() => admin.unloadRecovery());
       return { message: a.message };
     case 'snapshot':
-      // a plain call as before: any failure is a fault for the back-off
-      await admin.snapshot();
+      try {
+        await admin.snapshot();
+      } catch (err) {
+        // a new leader refuses until its log writer is elected: polled, since the back-off would overshoot READY
+        const wait = storageNotReady(ctx, step, 'log snapshot not written yet', err);
+        if (wait) return wait;
+        throw err;
+      }
       return { message: a.message, status: { [a.stamp]: ctx.fx.now().toISOString() } };
   }
 }

@@ -33,13 +33,27 @@ export async function storageWait(
     await leader.getTasksWithoutConfigs({ limit: 1 });
     return undefined;
   } catch (err) {
+    const wait = storageNotReady(ctx, step, `${before} not sent yet`, err);
+    if (wait) return wait;
     const why = err instanceof Error ? err.message : String(err);
-    if (err instanceof AuroraRpcError && err.transient) {
-      return {
-        message: `${before} not sent yet: the leader's storage is not READY for ${Math.round(waitedMs(ctx, step) / 1000)} s (${why})`,
-        requeueAfterMs: storagePollMs(ctx, step),
-      };
-    }
     throw new Error(`${before} not sent: the leader's storage does not answer (${why})`, { cause: err });
   }
+}
+
+/**
+ * storageNotReady: a call refused with ERROR_TRANSIENT as a wait on the storage poll, with `what` and how long the
+ * step has waited in its message; any other error is not a wait (undefined).
+ */
+export function storageNotReady(
+  ctx: StepContext,
+  step: string,
+  what: string,
+  err: unknown,
+): StepOutcome | undefined {
+  if (!(err instanceof AuroraRpcError && err.transient)) return undefined;
+  const waited = Math.round(waitedMs(ctx, step) / 1000);
+  return {
+    message: `${what}: the leader's storage is not READY for ${waited} s (${err.message})`,
+    requeueAfterMs: storagePollMs(ctx, step),
+  };
 }

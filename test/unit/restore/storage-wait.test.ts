@@ -1,9 +1,11 @@
-// A leader whose storage is not READY yet is a short, fixed-interval wait (not a thrown fault whose back-off would
-// overshoot READY); after 30 s of waiting in one step the poll slows down; a scheduler that does not answer throws.
+// A leader whose storage is not READY yet, or that refuses a log snapshot for it, is a short, fixed-interval wait
+// (not a thrown fault whose back-off would overshoot READY); after 30 s of waiting in one step the poll slows down;
+// a scheduler that does not answer throws.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AuroraRpcError, type AuroraAdminClient } from '../../../src/aurora/admin-client.ts';
 import type { StepContext } from '../../../src/restore/step.ts';
+import { performRpc } from '../../../src/restore/rpc-action.ts';
 import { STORAGE_POLL_MS, storageWait } from '../../../src/restore/storage-wait.ts';
 import { ResponseCode } from '../../../src/thrift/api-types.ts';
 
@@ -55,6 +57,49 @@ test('a scheduler that does not answer is a fault for the back-off, not a wait',
       /commitRecovery not sent: the leader's storage does not answer \(connect ECONNREFUSED/,
     );
   }
+});
+
+test('a log snapshot refused with ERROR_TRANSIENT is a wait on the storage poll; a refused connection throws', async () => {
+  let answer: Error | undefined = new AuroraRpcError('snapshot', ResponseCode.ERROR_TRANSIENT, [
+    'Storage is not READY',
+  ]);
+  let calls = 0;
+  const ctx = {
+    ...ctxAt(2_000),
+    fx: {
+      now: () => new Date(Date.parse(STARTED) + 2_000),
+      admin: () => ({
+        snapshot: async () => {
+          calls++;
+          if (answer) throw answer;
+        },
+      }),
+    },
+  } as unknown as StepContext;
+  const action = {
+    call: 'snapshot' as const,
+    target: { pod: 'example-0', host: '127.0.9.1', port: 8081 },
+    stamp: 'logSnapshotAt' as const,
+    message: 'written',
+  };
+  const waiting = await performRpc(action, ctx, 'Commit');
+  assert.is(waiting.requeueAfterMs, STORAGE_POLL_MS);
+  assert.match(
+    waiting.message ?? '',
+    /log snapshot not written yet: the leader's storage is not READY for 2 s/,
+  );
+  assert.is(waiting.status, undefined, 'no stamp while refused');
+  answer = Object.assign(new Error('connect ECONNREFUSED 127.0.9.1:8081'), { code: 'ECONNREFUSED' });
+  try {
+    await performRpc(action, ctx, 'Commit');
+    assert.unreachable('should have thrown');
+  } catch (err) {
+    assert.match(String(err), /ECONNREFUSED/);
+  }
+  answer = undefined;
+  const written = await performRpc(action, ctx, 'Commit');
+  assert.ok(written.status?.logSnapshotAt, 'stamped once the snapshot was written');
+  assert.is(calls, 3);
 });
 
 test.run();
