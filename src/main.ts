@@ -26,8 +26,7 @@ import { CLUSTER_LABEL } from './resources/names.ts';
 import { startRestoreController } from './restore/controller.ts';
 import { clusterOfOwned } from './restore/world-events.ts';
 import type { AuroraRestore } from './api/aurora-restore.ts';
-import { agentSecretName } from './api/contracts.ts';
-import { agentTokenOf } from './agent/agent-secret.ts';
+import { cachedAgentToken } from './agent/agent-secret.ts';
 import type { FaultHookFactory } from './controller/fault-windows.ts';
 
 function updateClusterMetrics(metrics: ClusterMetrics, obj: KubernetesObject, gone: boolean): void {
@@ -175,10 +174,7 @@ export async function startOperator(
     statefulSet: (namespace, name) => informers.statefulSets.cache.get(name, namespace),
     pods: (namespace, cluster) =>
       informers.pods.cache.list(namespace).filter((p) => p.metadata?.labels?.[CLUSTER_LABEL] === cluster),
-    agentToken: (cluster) =>
-      agentTokenOf(
-        informers.secrets.cache.get(agentSecretName(cluster), cluster.metadata.namespace ?? 'default'),
-      ),
+    agentToken: (cluster) => cachedAgentToken(informers.secrets.cache, cluster),
     limit,
     probeTimeoutMs: config.probeTimeoutMs,
     rpcTimeoutMs: config.rpcTimeoutMs,

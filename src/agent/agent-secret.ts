@@ -4,6 +4,7 @@ import type { V1Secret } from '@kubernetes/client-node';
 import type { AuroraCluster } from '../api/aurora-cluster.ts';
 import { AGENT_TOKEN_KEY, agentSecretName } from '../api/contracts.ts';
 import { isConflict, isNotFound } from '../k8s/errors.ts';
+import type { ObjectCache } from '../k8s/rest/object-store.ts';
 import type { RestClient } from '../k8s/rest/rest-client.ts';
 import { resourcePath } from '../k8s/rest/resource-path.ts';
 import { buildAgentSecret } from '../resources/backup-agent.ts';
@@ -31,10 +32,14 @@ export async function ensureAgentSecret(client: RestClient, cluster: AuroraClust
   }
 }
 
-/** agentTokenOf: the token a cached copy of the agents' Secret holds, if any. */
-export function agentTokenOf(secret: V1Secret | undefined): string | undefined {
+function agentTokenOf(secret: V1Secret | undefined): string | undefined {
   const value = secret?.data?.[AGENT_TOKEN_KEY];
   return value ? Buffer.from(value, 'base64').toString('utf8') : undefined;
+}
+
+/** cachedAgentToken: the agents' token from a cache of the operator's Secrets, undefined until it holds the Secret. */
+export function cachedAgentToken(cache: ObjectCache<V1Secret>, cluster: AuroraCluster): string | undefined {
+  return agentTokenOf(cache.get(agentSecretName(cluster), cluster.metadata.namespace ?? 'default'));
 }
 
 export async function readAgentToken(client: RestClient, cluster: AuroraCluster): Promise<string> {

@@ -3,7 +3,7 @@
 import type { V1Secret } from '@kubernetes/client-node';
 import type { AuroraCluster } from '../api/aurora-cluster.ts';
 import { agentSecretName } from '../api/contracts.ts';
-import { agentTokenOf } from '../agent/agent-secret.ts';
+import { cachedAgentToken } from '../agent/agent-secret.ts';
 import { makeBookmarkInformer } from '../k8s/bookmark-informer.ts';
 import type { ObjectCache } from '../k8s/rest/object-store.ts';
 import type { RestClient } from '../k8s/rest/rest-client.ts';
@@ -45,7 +45,7 @@ export function createCachedSecrets(
   const agentSecret = (cluster: AuroraCluster): V1Secret | undefined =>
     managed.get(agentSecretName(cluster), cluster.metadata.namespace ?? 'default');
   return {
-    agentToken: (cluster) => agentTokenOf(agentSecret(cluster)),
+    agentToken: (cluster) => cachedAgentToken(managed, cluster),
     hasAgentSecret: (cluster) => agentSecret(cluster) !== undefined,
     async digestCredentials(cluster) {
       const ref = cluster.spec.zookeeper.digestCredentialsSecret;

@@ -50,9 +50,7 @@ function talksToAScheduler(action: RestoreAction): boolean {
 /** readBackAtOnce: every write touches an object each pass reads from the API server, so the next sees it. */
 function readBackAtOnce(action: RestoreAction): boolean {
   if (action.kind === 'checkpoint') return readBackAtOnce(action.then);
-  return (
-    action.kind === 'kube' && action.ops.every((o) => o.op === 'block-traffic' || readsDirectly(kindOf(o)))
-  );
+  return action.kind === 'kube' && action.ops.every((o) => readsDirectly(kindOf(o)));
 }
 
 export async function runStep(
@@ -119,10 +117,10 @@ export async function runStep(
     // a postcondition the action's own record already meets (a backup found, the impact read) is checkpointed by
     // the next pass at once, on a fresh observation, instead of after a verification delay
     const settled = step.done({ restore: { ...restore, status: next }, world });
+    // only a first run: a write that did not take (a finalizer holds the object) polls instead of spinning
+    const readBack = firstRun && readBackAtOnce(action);
     const soonMs =
-      // a write read back on the next pass is looked at once only on the first run, so a write that does not
-      // take (a finalizer holds the object) polls instead of spinning
-      settled || (firstRun && readBackAtOnce(action))
+      settled || readBack
         ? 0
         : talksToAScheduler(action)
           ? VERIFY_SCHEDULER_MS

@@ -8,6 +8,7 @@ import { runStep } from '../../../src/restore/restore-executor.ts';
 import type { RestoreEffects, RestoreStep } from '../../../src/restore/step.ts';
 import { removeRestoreConfig } from '../../../src/restore/restore-config-steps.ts';
 import { configure } from '../../../src/restore/staged-steps.ts';
+import { blockTraffic } from '../../../src/restore/traffic-steps.ts';
 import { makeRestore, runningWorld, UID } from './fixtures.ts';
 import { stagedWorld } from './staged-world.ts';
 
@@ -66,11 +67,15 @@ test('a write to an object every pass reads directly is looked at again at once 
         delete: async (ref: { kind: string }) => void writes.push(`delete ${ref.kind}`),
       },
       now: () => new Date('2024-02-01T00:00:00Z'),
+      operatorPeer: { namespace: 'aurora', matchLabels: { app: 'aurora-operator' } },
     } as unknown as RestoreEffects,
     activeRequeueMs: 1000,
   };
   const how = { mode: 'restore' as const };
   const world = runningWorld({ restoreConfig: { restoreId: UID, action: 'wipe' } });
+  // the NetworkPolicy that blocks traffic is read with a GET each pass too
+  const blocking = makeRestore({ blockClientTraffic: true }, {});
+  assert.is((await runStep(deps, blocking, world, blockTraffic, how)).requeueAfterMs, 0);
   const fresh = makeRestore({}, {});
   const again = makeRestore(
     {},
@@ -82,7 +87,13 @@ test('a write to an object every pass reads directly is looked at again at once 
   assert.is((await runStep(deps, again, world, removeRestoreConfig, how)).requeueAfterMs, 1000);
   // the StatefulSet is read from a cache that its watch event updates: the verification delay stays
   assert.is((await runStep(deps, fresh, world, configure, how)).requeueAfterMs, 200);
-  assert.equal(writes, ['delete ConfigMap', 'delete ConfigMap', 'apply ConfigMap', 'apply StatefulSet']);
+  assert.equal(writes, [
+    'apply NetworkPolicy',
+    'delete ConfigMap',
+    'delete ConfigMap',
+    'apply ConfigMap',
+    'apply StatefulSet',
+  ]);
 });
 
 test('a step waiting on a Running pod whose agent does not answer yet looks again after 250 ms, not the poll', async () => {
