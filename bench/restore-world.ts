@@ -1,6 +1,7 @@
 // Records what the world did during a restore, independently of the operator: pod lifecycles from a watch,
 // scheduler milestones (log recovered, leading, framework registered) from their own endpoints, ZooKeeper sessions.
 import { KubeConfig, Watch, type V1Pod } from '@kubernetes/client-node';
+import { API_VERSION, AURORA_CLUSTER } from '../src/api/group.ts';
 import { createAuroraAdminClient } from '../src/aurora/admin-client.ts';
 import { probeScheduler } from '../src/aurora/scheduler-probe.ts';
 import { SCHEDULER_CONTAINER } from '../src/resources/names.ts';
@@ -167,6 +168,48 @@ function endedProcesses(pods: Map<string, PodRecord>) {
   });
 }
 
+interface ClusterView {
+  status?: {
+    conditions?: { type: string; status: string }[];
+    lock?: { restore?: string };
+  };
+}
+
+/** watchCluster: the cluster controller's part of a step's wait (lock acknowledged, Ready), as its status shows it. */
+async function watchCluster(
+  kc: KubeConfig,
+  opts: WorldOptions,
+  trace: TraceEntry[],
+  stopped: () => boolean,
+): Promise<{ abort(): void }> {
+  let ready: boolean | undefined;
+  let lock: string | undefined;
+  let current: AbortController | undefined;
+  const start = async (): Promise<void> => {
+    current = await new Watch(kc).watch(
+      `/apis/${API_VERSION}/namespaces/${opts.namespace}/${AURORA_CLUSTER.plural}`,
+      { fieldSelector: `metadata.name=${opts.cluster}` },
+      (_phase, obj: ClusterView) => {
+        const nowReady =
+          obj.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+        const nowLock = obj.status?.lock?.restore;
+        const atMs = Date.now();
+        if (ready !== undefined && nowReady !== ready)
+          trace.push({ atMs, subject: 'cluster', what: nowReady ? 'Ready' : 'not Ready' });
+        if (nowLock !== lock)
+          trace.push({ atMs, subject: 'cluster', what: nowLock ? 'lock acknowledged' : 'lock released' });
+        ready = nowReady;
+        lock = nowLock;
+      },
+      () => {
+        if (!stopped()) void start();
+      },
+    );
+  };
+  await start();
+  return { abort: () => current?.abort() };
+}
+
 export async function recordWorld(opts: WorldOptions): Promise<WorldRecorder> {
   const kc = new KubeConfig();
   kc.loadFromFile(opts.kubeconfigPath);
@@ -186,6 +229,7 @@ export async function recordWorld(opts: WorldOptions): Promise<WorldRecorder> {
     );
   };
   await startWatch();
+  const clusterAbort = await watchCluster(kc, opts, trace, () => stopped);
   const zk = await pollZooKeeper(opts.zookeeper, opts.zkPaths, opts.pollMs);
   const probeLoop = (async () => {
     while (!stopped) {
@@ -236,6 +280,7 @@ export async function recordWorld(opts: WorldOptions): Promise<WorldRecorder> {
     async stop() {
       stopped = true;
       abort?.abort();
+      clusterAbort.abort();
       await probeLoop;
       const sightings = zk.stop();
       const end = Date.now();

@@ -69,9 +69,10 @@ export async function reconcileAuroraRestore(
     return DONE;
   }
   if (!deleting && !finalizers.includes(RESTORE_FINALIZER)) {
-    // deletion before commit must be able to put the cluster back first
-    await setFinalizers(deps, restore, [...finalizers, RESTORE_FINALIZER]);
-    return { requeueAfterMs: 0 };
+    // deletion before commit must be able to put the cluster back first; once it is stored the pass goes on
+    const withFinalizer = [...finalizers, RESTORE_FINALIZER];
+    await setFinalizers(deps, restore, withFinalizer);
+    restore = { ...restore, metadata: { ...restore.metadata, finalizers: withFinalizer } };
   }
   const world = await deps.observe(restore);
   const now = deps.fx.now();

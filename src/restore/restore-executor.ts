@@ -68,15 +68,23 @@ export async function runStep(
   const ref = refOf(restore);
   let status: AuroraRestoreStatus = restore.status ?? {};
   let written = stored ?? status;
-  const write = async (next: AuroraRestoreStatus): Promise<void> => {
-    if (!semanticEqual(written, next)) await deps.fx.kube.applyStatus(ref, next);
+  // status writes go out one after another, in order; a failed one is made good by the next, which carries it all
+  let last: Promise<void> = Promise.resolve();
+  const write = (next: AuroraRestoreStatus): Promise<void> => {
+    const changed = !semanticEqual(written, next);
     written = next;
     status = next;
+    const prior = last;
+    const apply = () => deps.fx.kube.applyStatus(ref, next);
+    last = prior.then(() => (changed ? apply() : undefined), apply);
+    return last;
   };
   const phase = PHASES[mode];
   // an action that ran for the first time is looked at again soon: most finish at once (a delete, a marker)
   const firstRun = status.timeline?.find((t) => t.step === step.name)?.startedAt === undefined;
-  await write(
+  // "running" is shown while the action goes ahead: every later write of this pass carries it too, and no step's
+  // safety rests on it (an intent that must be stored first is written by saveStatus, which waits for it)
+  write(
     markRunning(
       status,
       step.name,
@@ -84,7 +92,7 @@ export async function runStep(
       status.timeline?.find((t) => t.step === step.name)?.message,
       deps.fx.now(),
     ),
-  );
+  ).catch(() => undefined);
   const fault = async (window: string): Promise<boolean> =>
     (await deps.faultHook?.(restore, step.name, window)) ?? false;
   const ctx: StepContext = {
@@ -100,7 +108,10 @@ export async function runStep(
   };
   try {
     // a pass held at a pause point acts on a stale view, so it ends and the next pass observes afresh
-    if (await fault('before')) return { requeueAfterMs: 0 };
+    if (await fault('before')) {
+      await last;
+      return { requeueAfterMs: 0 };
+    }
     const action = step.decide(ctx);
     const outcome = await performAction(action, ctx, step.name);
     await fault('after');

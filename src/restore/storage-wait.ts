@@ -3,7 +3,7 @@ import { AuroraRpcError, type AuroraAdminClient } from '../aurora/admin-client.t
 import type { StepContext, StepOutcome } from './step.ts';
 
 /** How often a step that waits for the leader's storage looks again: READY follows the log writer's election. */
-export const STORAGE_POLL_MS = 250;
+export const STORAGE_POLL_MS = 100;
 /** After this long waiting in one step, a stuck leader is looked at every 2 s instead. */
 const STORAGE_POLL_FAST_FOR_MS = 30_000;
 

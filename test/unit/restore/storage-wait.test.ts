@@ -34,10 +34,10 @@ test('storage READY: no wait, the call may be sent', async () => {
   assert.is(await storageWait(ctxAt(0), leaderFailing(undefined), 'Commit', 'commitRecovery'), undefined);
 });
 
-test('ERROR_TRANSIENT: a wait polled every 250 ms while young, then every 2 s', async () => {
+test('ERROR_TRANSIENT: a wait polled every 100 ms while young, then every 2 s', async () => {
   const young = await storageWait(ctxAt(5_000), leaderFailing(notReady), 'Commit', 'commitRecovery');
   assert.is(young?.requeueAfterMs, STORAGE_POLL_MS);
-  assert.is(STORAGE_POLL_MS, 250);
+  assert.is(STORAGE_POLL_MS, 100);
   assert.match(
     young?.message ?? '',
     /commitRecovery not sent yet: the leader's storage is not READY for 5 s \(/,
