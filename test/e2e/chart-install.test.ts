@@ -108,6 +108,33 @@ test('helm install from the packaged .tgz: CRDs, two replicas, and check-install
   assert.match(manifest, 'helm.sh/hook: test');
   assert.match(manifest, `http://aurora-operator.${NS}.svc:8080/readyz`);
 
+  // an upgrade with a values file written for the chart that still had the memory reclaim: accepted, nothing
+  // rolled out, and the notes say the key is ignored
+  const deployment = [
+    '-n',
+    NS,
+    'get',
+    'deployment',
+    'aurora-operator',
+    '-o',
+    'jsonpath={.metadata.generation}',
+  ];
+  const generation = await kubectl(ctx, deployment);
+  const upgraded = await helm(ctx, [
+    'upgrade',
+    '--wait',
+    'aurora-operator',
+    join(dist, archive ?? ''),
+    '--namespace',
+    NS,
+    '--reuse-values',
+    '--set',
+    'memoryReclaim.enabled=false,memoryReclaim.checkIntervalMs=30000,memoryReclaim.softLimitMiB=128',
+  ]);
+  assert.match(upgraded, /REVISION: 2/);
+  assert.match(upgraded, /WARNING: memoryReclaim is set but no longer used/);
+  assert.is(await kubectl(ctx, deployment), generation, 'the Deployment is unchanged');
+
   // the same check fails, naming the CRD, once it is gone
   await kubectl(ctx, ['delete', 'crd', 'aurorarestores.aurora-operator.io', '--wait=true']);
   const failed = await waitFor('check-install to notice the missing CRD', 30_000, async () => {

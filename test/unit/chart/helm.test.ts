@@ -1,6 +1,7 @@
 // Lints the Helm chart and checks the rendered manifests: restricted security context, probes, leader election,
 // least-privilege RBAC (no wildcards) in both watch modes, and the CRDs shipped in crds/.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
@@ -30,6 +31,25 @@ chartTest('helm lint --strict passes', () => {
 chartTest('the schema rejects unknown top-level values', () => {
   assert.throws(() => render(['notAValue=1']), /additional properties 'notAValue' not allowed/);
 });
+
+chartTest(
+  'a values file that still sets the removed memoryReclaim renders the same chart; wrong values there are refused',
+  () => {
+    const old = [
+      'memoryReclaim.enabled=false',
+      'memoryReclaim.checkIntervalMs=30000',
+      'memoryReclaim.softLimitMiB=128',
+    ];
+    assert.equal(render(old), render());
+    assert.throws(() => render(['memoryReclaim.checkIntervalMs=5']), /checkIntervalMs': minimum/);
+    assert.throws(() => render(['memoryReclaim.typo=1']), /additional properties 'typo' not allowed/);
+    const notes = readFileSync(join(CHART, 'templates', 'NOTES.txt'), 'utf8');
+    assert.match(
+      notes,
+      /\{\{- if hasKey \.Values "memoryReclaim" \}\}\nWARNING: memoryReclaim is set but no longer used/,
+    );
+  },
+);
 
 chartTest('more than one replica requires leader election', () => {
   assert.throws(() => render(['leaderElection.enabled=false']), /leaderElection.enabled must be true/);
