@@ -22,7 +22,7 @@ import type { Logger } from '../log.ts';
 import { statefulSetName } from '../resources/names.ts';
 import type { OperatorPeer } from '../resources/network-policy.ts';
 import type { FaultHookFactory } from '../controller/fault-windows.ts';
-import { observeRestoreWorld } from './observe.ts';
+import { observeRestoreWorld, rereadDirect, type RestoreObserveDeps } from './observe.ts';
 import { reconcileAuroraRestore } from './reconcile.ts';
 import { createSourceLinker } from './source-store-link.ts';
 import { restoresConcerned } from './world-events.ts';
@@ -117,6 +117,34 @@ export function startRestoreController(deps: RestoreControllerDeps): RunningCont
         }),
       }),
     );
+  const observeDeps: RestoreObserveDeps = {
+    getCluster: deps.getCluster,
+    statefulSet: deps.statefulSet,
+    pods: deps.pods,
+    readConfigMap: async (namespace, name) =>
+      (
+        await orUndefined(
+          client.request<V1ConfigMap>({
+            path: resourcePath({ apiVersion: 'v1', plural: 'configmaps', namespace, name }),
+          }),
+        )
+      )?.data,
+    networkPolicyExists: async (namespace, name) =>
+      (await orUndefined(
+        client.request({
+          path: resourcePath({
+            apiVersion: 'networking.k8s.io/v1',
+            plural: 'networkpolicies',
+            namespace,
+            name,
+          }),
+        }),
+      )) !== undefined,
+    agents,
+    admin,
+    probe: (target) => probeScheduler(target, deps.probeTimeoutMs),
+    limit: deps.limit,
+  };
   const faultHook = deps.faultHook?.({
     kube: deps.kube,
     log,
@@ -137,35 +165,8 @@ export function startRestoreController(deps: RestoreControllerDeps): RunningCont
     reconcile: (key) =>
       reconcileAuroraRestore(key, {
         getRestore: readRestore,
-        observe: (restore) =>
-          observeRestoreWorld(restore, {
-            getCluster: deps.getCluster,
-            statefulSet: deps.statefulSet,
-            pods: deps.pods,
-            readConfigMap: async (namespace, name) =>
-              (
-                await orUndefined(
-                  client.request<V1ConfigMap>({
-                    path: resourcePath({ apiVersion: 'v1', plural: 'configmaps', namespace, name }),
-                  }),
-                )
-              )?.data,
-            networkPolicyExists: async (namespace, name) =>
-              (await orUndefined(
-                client.request({
-                  path: resourcePath({
-                    apiVersion: 'networking.k8s.io/v1',
-                    plural: 'networkpolicies',
-                    namespace,
-                    name,
-                  }),
-                }),
-              )) !== undefined,
-            agents,
-            admin,
-            probe: (target) => probeScheduler(target, deps.probeTimeoutMs),
-            limit: deps.limit,
-          }),
+        observe: (restore) => observeRestoreWorld(restore, observeDeps),
+        reread: (restore, world) => rereadDirect(restore, world, observeDeps),
         fx,
         faultHook,
         activeRequeueMs: deps.activeRequeueMs,

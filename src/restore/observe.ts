@@ -112,6 +112,34 @@ async function observeStored(admin: AuroraAdminClient, pod: string): Promise<Sto
   }
 }
 
+type DirectReads = Pick<RestoreObserveDeps, 'readConfigMap' | 'networkPolicyExists'>;
+
+/** readDirect: the restore ConfigMap and the NetworkPolicy, read from the API server. */
+async function readDirect(
+  namespace: string,
+  cluster: AuroraCluster,
+  deps: DirectReads,
+): Promise<Pick<World, 'restoreConfig' | 'networkPolicy'>> {
+  const [config, networkPolicy] = await Promise.all([
+    deps.readConfigMap(namespace, restoreConfigMapName(cluster)),
+    deps.networkPolicyExists(namespace, restoreNetworkPolicyName(cluster)),
+  ]);
+  const restoreId = config?.['restoreId'];
+  return restoreId
+    ? { networkPolicy, restoreConfig: { restoreId, action: config['action'] ?? '' } }
+    : { networkPolicy };
+}
+
+/**
+ * rereadDirect: `world` with the objects a pass reads directly read again, so a write to them is proven from the
+ * API server within the pass that made it.
+ */
+export async function rereadDirect(restore: AuroraRestore, world: World, deps: DirectReads): Promise<World> {
+  if (!world.cluster) return world;
+  const { restoreConfig: _old, networkPolicy: _np, ...rest } = world;
+  return { ...rest, ...(await readDirect(restore.metadata.namespace ?? 'default', world.cluster, deps)) };
+}
+
 export async function observeRestoreWorld(restore: AuroraRestore, deps: RestoreObserveDeps): Promise<World> {
   const namespace = restore.metadata.namespace ?? 'default';
   const parsed = AuroraCluster.safeParse(deps.getCluster(namespace, restore.spec.cluster));
@@ -125,31 +153,26 @@ export async function observeRestoreWorld(restore: AuroraRestore, deps: RestoreO
   }
   const cluster = parsed.data;
   // the API reads go out beside the pods' agent and probe calls, so a pass waits for the slowest, not their sum
-  const apiReads = Promise.all([
-    deps.readConfigMap(namespace, restoreConfigMapName(cluster)),
-    deps.networkPolicyExists(namespace, restoreNetworkPolicyName(cluster)),
-  ]);
+  const apiReads = readDirect(namespace, cluster, deps);
   apiReads.catch(() => undefined);
   const agents = await deps.agents(cluster);
   const pods = await Promise.all(
     deps.pods(namespace, cluster.metadata.name).map((p) => observePod(p, cluster, agents, deps)),
   );
   pods.sort((a, b) => a.ordinal - b.ordinal);
-  const [config, networkPolicy] = await apiReads;
+  const direct = await apiReads;
   const statefulSet = observeStatefulSet(deps.statefulSet(namespace, cluster.metadata.name));
   const world: World = {
     cluster,
     clusterReady: cluster.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
     statefulSet,
     pods,
-    networkPolicy,
+    ...direct,
   };
   const holder = cluster.metadata.annotations?.[RESTORE_LOCK_ANNOTATION];
   if (holder) world.lockHolder = holder;
   const acknowledged = cluster.status?.lock?.restore;
   if (acknowledged) world.lockAcknowledged = acknowledged;
-  if (config?.['restoreId'])
-    world.restoreConfig = { restoreId: config['restoreId'], action: config['action'] ?? '' };
   if (restore.spec.strategy === 'Staged' && statefulSet.mode === 'recovery') {
     const awaiting = pods.filter((p) => p.lifecycle === 'LEADER_AWAITING_REGISTRATION' && p.podIP);
     const target = awaiting.find((p) => p.name === restore.status?.leader) ?? awaiting[0];

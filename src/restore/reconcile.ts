@@ -5,13 +5,16 @@ import { RESTORE_FINALIZER } from '../api/contracts.ts';
 import { DONE, type ReconcileResult } from '../controller/result.ts';
 import type { FaultHook } from '../controller/fault-windows.ts';
 import { choosePlan, isDeleting, nextMove, type Plan } from './plan.ts';
-import { runStep } from './restore-executor.ts';
+import { runStep, type StepResult } from './restore-executor.ts';
 import { recordRestoreEvent, refOf } from './restore-events.ts';
 import { semanticEqual } from '../k8s/semantic-equal.ts';
 import { tableFor } from './tables.ts';
 import { markComplete, markFailed, markFinished, markRolledBack, rewind } from './restore-status.ts';
 import type { RestoreEffects } from './step.ts';
 import type { World } from './world.ts';
+
+// a bound on one pass's length: a pass that hands on this often ends and the next observes afresh
+const MAX_STEPS_PER_PASS = 4;
 
 export interface RestoreReconcilerDeps {
   /** read from the API server, not a cache, so a pass never acts on a checkpoint older than its own last write */
@@ -20,6 +23,7 @@ export interface RestoreReconcilerDeps {
   fx: RestoreEffects;
   faultHook?: FaultHook<AuroraRestore> | undefined;
   activeRequeueMs: number;
+  reread?: ((restore: AuroraRestore, world: World) => Promise<World>) | undefined;
 }
 
 function finalizersOf(restore: AuroraRestore): string[] {
@@ -74,33 +78,31 @@ export async function reconcileAuroraRestore(
     await setFinalizers(deps, restore, withFinalizer);
     restore = { ...restore, metadata: { ...restore.metadata, finalizers: withFinalizer } };
   }
-  const world = await deps.observe(restore);
-  const now = deps.fx.now();
-  // steps whose postcondition this observation shows are marked finished, then the next move is taken on the same
-  // observation instead of a pass each; the marks go out with that move's first status write
-  const observed = restore.status ?? {};
-  let move = nextMove(table, { restore, world });
+  let world = await deps.observe(restore);
+  // the status as stored: steps found finished are marked in memory and go out with the next move's first write
+  let observed = restore.status ?? {};
   // events are best effort and never fail; they go out beside the pass's own writes instead of before them
   const stepEvents: Promise<void>[] = [];
-  for (let i = 0; move.kind === 'mark-done' && i < table.steps.length; i++) {
-    const finished = markFinished(restore.status ?? {}, move.step.name, now);
-    stepEvents.push(event(deps, restore, false, 'StepFinished', `${move.step.name} finished`));
-    restore = { ...restore, status: finished };
-    move = nextMove(table, { restore, world });
-  }
   try {
-    return await takeMove(deps, {
-      key,
-      restore,
-      plan,
-      table,
-      move,
-      observed,
-      finalizers,
-      deleting,
-      now,
-      world,
-    });
+    for (let link = 1; ; link++) {
+      const now = deps.fx.now();
+      // steps whose postcondition this observation shows are marked finished, then the next move is taken on the
+      // same observation instead of a pass each
+      let move = nextMove(table, { restore, world });
+      for (let i = 0; move.kind === 'mark-done' && i < table.steps.length; i++) {
+        const finished = markFinished(restore.status ?? {}, move.step.name, now);
+        stepEvents.push(event(deps, restore, false, 'StepFinished', `${move.step.name} finished`));
+        restore = { ...restore, status: finished };
+        move = nextMove(table, { restore, world });
+      }
+      const context = { key, restore, plan, table, move, observed, finalizers, deleting, now, world };
+      const { goOn, ...result } = await takeMove(deps, context);
+      // a step finished by its own record, or proven by reading its writes again, hands the pass on
+      if (!goOn || link >= MAX_STEPS_PER_PASS) return result;
+      restore = { ...restore, status: goOn.status };
+      observed = goOn.status;
+      world = goOn.world;
+    }
   } finally {
     await Promise.all(stepEvents);
   }
@@ -120,7 +122,7 @@ interface MoveContext {
 }
 
 /** takeMove carries out the move the step machine chose on this pass's observation. */
-async function takeMove(deps: RestoreReconcilerDeps, ctx: MoveContext): Promise<ReconcileResult> {
+async function takeMove(deps: RestoreReconcilerDeps, ctx: MoveContext): Promise<StepResult> {
   const { key, restore, plan, table, move, observed, finalizers, deleting, now, world } = ctx;
   const status = restore.status ?? {};
   // a move that writes no status of its own still checkpoints the finished steps

@@ -21,6 +21,13 @@ export interface ExecutorDeps {
   fx: RestoreEffects;
   faultHook?: FaultHook<AuroraRestore> | undefined;
   activeRequeueMs: number;
+  /** reads again the objects every pass reads from the API server (observe.ts rereadDirect) */
+  reread?: ((restore: AuroraRestore, world: World) => Promise<World>) | undefined;
+}
+
+/** A step's result; `goOn` lets the same pass take the next move, on a world still true or just read again. */
+export interface StepResult extends ReconcileResult {
+  goOn?: { status: AuroraRestoreStatus; world: World };
 }
 
 const PHASES: Record<PlanMode, RestorePhase> = {
@@ -47,10 +54,32 @@ function talksToAScheduler(action: RestoreAction): boolean {
   return action.kind === 'rpc' || action.kind === 'agent';
 }
 
+/** leavesWorldAsIs: a read or a record changes nothing a pass observes, so its observation still holds after it. */
+function leavesWorldAsIs(action: RestoreAction): boolean {
+  if (action.kind === 'record') return true;
+  if (action.kind === 'rpc') return action.call === 'queryRecovery';
+  if (action.kind === 'agent')
+    return action.call === 'readImpact' || (action.call === 'findBackup' && !action.fromStore);
+  return false;
+}
+
 /** readBackAtOnce: every write touches an object each pass reads from the API server, so the next sees it. */
 function readBackAtOnce(action: RestoreAction): boolean {
   if (action.kind === 'checkpoint') return readBackAtOnce(action.then);
   return action.kind === 'kube' && action.ops.every((o) => readsDirectly(kindOf(o)));
+}
+
+/** readAgain: the direct reads again, or undefined when they fail (the next pass observes afresh instead). */
+async function readAgain(
+  deps: ExecutorDeps,
+  restore: AuroraRestore,
+  world: World,
+): Promise<World | undefined> {
+  try {
+    return await deps.reread?.(restore, world);
+  } catch {
+    return undefined;
+  }
 }
 
 export async function runStep(
@@ -63,28 +92,22 @@ export async function runStep(
     /** the status as stored, when the restore's carries marks not written yet (steps found finished this pass) */
     stored?: AuroraRestoreStatus;
   },
-): Promise<ReconcileResult> {
+): Promise<StepResult> {
   const { mode, stored } = how;
   const ref = refOf(restore);
   let status: AuroraRestoreStatus = restore.status ?? {};
   let written = stored ?? status;
-  // status writes go out one after another, in order; a failed one is made good by the next, which carries it all
-  let last: Promise<void> = Promise.resolve();
-  const write = (next: AuroraRestoreStatus): Promise<void> => {
-    const changed = !semanticEqual(written, next);
+  const write = async (next: AuroraRestoreStatus): Promise<void> => {
+    if (!semanticEqual(written, next)) await deps.fx.kube.applyStatus(ref, next);
     written = next;
     status = next;
-    const prior = last;
-    const apply = () => deps.fx.kube.applyStatus(ref, next);
-    last = prior.then(() => (changed ? apply() : undefined), apply);
-    return last;
   };
   const phase = PHASES[mode];
   // an action that ran for the first time is looked at again soon: most finish at once (a delete, a marker)
   const firstRun = status.timeline?.find((t) => t.step === step.name)?.startedAt === undefined;
-  // "running" is shown while the action goes ahead: every later write of this pass carries it too, and no step's
-  // safety rests on it (an intent that must be stored first is written by saveStatus, which waits for it)
-  write(
+  // stored before the action: this write also carries the steps this pass found finished, and the action may end
+  // what proved them (StopSchedulers removes the pods that showed PlaceBackup done)
+  await write(
     markRunning(
       status,
       step.name,
@@ -92,7 +115,7 @@ export async function runStep(
       status.timeline?.find((t) => t.step === step.name)?.message,
       deps.fx.now(),
     ),
-  ).catch(() => undefined);
+  );
   const fault = async (window: string): Promise<boolean> =>
     (await deps.faultHook?.(restore, step.name, window)) ?? false;
   const ctx: StepContext = {
@@ -108,10 +131,7 @@ export async function runStep(
   };
   try {
     // a pass held at a pause point acts on a stale view, so it ends and the next pass observes afresh
-    if (await fault('before')) {
-      await last;
-      return { requeueAfterMs: 0 };
-    }
+    if (await fault('before')) return { requeueAfterMs: 0 };
     const action = step.decide(ctx);
     const outcome = await performAction(action, ctx, step.name);
     await fault('after');
@@ -130,6 +150,12 @@ export async function runStep(
     const settled = step.done({ restore: { ...restore, status: next }, world });
     // only a first run: a write that did not take (a finalizer holds the object) polls instead of spinning
     const readBack = firstRun && readBackAtOnce(action);
+    if (outcome.requeueAfterMs === undefined) {
+      if (settled && leavesWorldAsIs(action)) return { requeueAfterMs: 0, goOn: { status: next, world } };
+      const fresh = readBack ? await readAgain(deps, restore, world) : undefined;
+      if (fresh && step.done({ restore: { ...restore, status: next }, world: fresh }))
+        return { requeueAfterMs: 0, goOn: { status: next, world: fresh } };
+    }
     const soonMs =
       settled || readBack
         ? 0

@@ -19,7 +19,7 @@ import {
 import { buildStatefulSet } from '../../src/resources/statefulset.ts';
 import type { AuroraRestore as Restore } from '../../src/api/aurora-restore.ts';
 import type { FaultHook } from '../../src/controller/fault-windows.ts';
-import { observeRestoreWorld } from '../../src/restore/observe.ts';
+import { observeRestoreWorld, rereadDirect, type RestoreObserveDeps } from '../../src/restore/observe.ts';
 import { reconcileAuroraRestore, type RestoreReconcilerDeps } from '../../src/restore/reconcile.ts';
 import type { World } from '../../src/restore/world.ts';
 import type { KubeClient } from '../../src/k8s/kube-client.ts';
@@ -171,8 +171,12 @@ export class RestoreWorld {
   }
 
   observe(restore: AuroraRestore): Promise<World> {
+    return observeRestoreWorld(restore, this.observeDeps());
+  }
+
+  private observeDeps(): RestoreObserveDeps {
     const get = <T>(ref: StoredRef) => this.kube.get<T>(ref);
-    return observeRestoreWorld(restore, {
+    return {
       getCluster: (namespace, name) => get({ ...this.clusterRef, namespace, name }),
       statefulSet: (namespace, name) =>
         get<V1StatefulSet>({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace, name }),
@@ -185,7 +189,7 @@ export class RestoreWorld {
       admin: (podIP) => this.aurora.admin(podIP),
       probe: async (target) => this.aurora.probe(target.host),
       limit: createLimiter(8),
-    });
+    };
   }
 
   deps(
@@ -204,6 +208,10 @@ export class RestoreWorld {
       observe: async (restore) => {
         read('configmaps');
         return this.observe(restore);
+      },
+      reread: async (restore, world) => {
+        read('configmaps');
+        return rereadDirect(restore, world, this.observeDeps());
       },
       fx: {
         kube,

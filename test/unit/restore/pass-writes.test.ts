@@ -1,151 +1,116 @@
-// A pass's writes: the step's "running" mark goes out beside its action rather than before it, status writes land
-// in order, a failed one is made good by the next, no pass returns before its writes landed, and the first pass
-// that adds the finalizer goes on to the first step instead of ending there.
+// One pass, several steps: the status write that carries the steps a pass found finished is stored before the next
+// action (that action may end what proved them); a step settled by its own record, or whose writes a GET reads
+// back, hands the pass on to the next step; and the pass that adds the finalizer goes on to the first step.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RESTORE_FINALIZER } from '../../../src/api/contracts.ts';
-import type { AuroraRestoreStatus } from '../../../src/api/aurora-restore.ts';
+import type { AuroraRestore, AuroraRestoreStatus } from '../../../src/api/aurora-restore.ts';
 import { reconcileAuroraRestore } from '../../../src/restore/reconcile.ts';
 import { runStep } from '../../../src/restore/restore-executor.ts';
 import type { RestoreEffects, RestoreStep } from '../../../src/restore/step.ts';
+import { blockTraffic } from '../../../src/restore/traffic-steps.ts';
+import type { World } from '../../../src/restore/world.ts';
 import { makeRestore, runningWorld } from './fixtures.ts';
 import { stagedWorld } from './staged-world.ts';
-
-interface Held {
-  status: AuroraRestoreStatus;
-  release(): void;
-  fail(err: Error): void;
-}
-
-/** holdingKube: every status write waits until the test releases it; `log` records what happened in which order. */
-function holdingKube(log: string[]) {
-  const held: Held[] = [];
-  const kube = {
-    applyStatus: (_ref: unknown, status: AuroraRestoreStatus) =>
-      new Promise<void>((resolve, reject) => {
-        log.push(`status ${status.timeline?.at(-1)?.message ?? '-'} sent`);
-        held.push({
-          status,
-          release: () => {
-            log.push(`status ${status.timeline?.at(-1)?.message ?? '-'} stored`);
-            resolve();
-          },
-          fail: reject,
-        });
-      }),
-    apply: async (o: { kind: string }) => void log.push(`apply ${o.kind}`),
-  };
-  return { kube, held };
-}
 
 const tick = () => new Promise((r) => setImmediate(r));
 
 const applying: RestoreStep = {
-  name: 'Configure',
+  name: 'StopSchedulers',
   done: () => false,
   decide: () => ({
     kind: 'kube',
-    ops: [{ op: 'apply', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } } }],
-    message: 'applied',
+    ops: [{ op: 'apply', object: { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 's' } } }],
+    message: 'stopping',
   }),
 };
 
-function depsWith(kube: unknown) {
+function depsWith(kube: unknown, reread?: (r: AuroraRestore, w: World) => Promise<World>) {
   return {
-    fx: { kube, now: () => new Date('2024-02-01T00:00:00Z') } as unknown as RestoreEffects,
+    fx: {
+      kube,
+      now: () => new Date('2024-02-01T00:00:00Z'),
+      operatorPeer: { namespace: 'aurora', matchLabels: { app: 'aurora-operator' } },
+    } as unknown as RestoreEffects,
     activeRequeueMs: 1000,
+    reread,
   };
 }
 
-test('the action does not wait for the running mark, and the pass ends only when both writes are stored in order', async () => {
+test('the write that carries the finished steps is stored before the action, and a failed one stops it', async () => {
   const log: string[] = [];
-  const { kube, held } = holdingKube(log);
-  let ended = false;
-  const pass = runStep(depsWith(kube), makeRestore({}, {}), runningWorld(), applying, {
-    mode: 'restore',
-  }).then((r) => {
-    ended = true;
-    return r;
-  });
+  let release: (() => void) | undefined;
+  let refuse: ((err: Error) => void) | undefined;
+  const kube = {
+    applyStatus: (_ref: unknown, status: AuroraRestoreStatus) =>
+      new Promise<void>((resolve, reject) => {
+        log.push(`status ${status.step ?? '-'}`);
+        release = resolve;
+        refuse = reject;
+      }),
+    apply: async (o: { kind: string }) => void log.push(`apply ${o.kind}`),
+  };
+  // the restore as this pass holds it: PlaceBackup found finished, not stored yet
+  const finished: AuroraRestoreStatus = {
+    timeline: [
+      { step: 'PlaceBackup', startedAt: '2024-02-01T00:00:00Z', finishedAt: '2024-02-01T00:00:00Z' },
+    ],
+  };
+  const how = { mode: 'restore' as const, stored: {} };
+  const pass = runStep(depsWith(kube), makeRestore({}, finished), runningWorld(), applying, how);
   await tick();
-  assert.equal(log, ['status - sent', 'apply ConfigMap'], 'the action went out while the mark was in flight');
-  assert.is(held.length, 1, 'the progress write waits for the mark');
-  held[0]!.release();
+  assert.equal(log, ['status StopSchedulers'], 'nothing is applied while the checkpoint is in flight');
+  release?.();
   await tick();
-  assert.is(held.length, 2);
-  assert.is(held[1]!.status.timeline?.at(-1)?.message, 'applied');
-  assert.is(ended, false, 'the pass is not over while its last write is in flight');
-  held[1]!.release();
+  assert.equal(log.slice(0, 2), ['status StopSchedulers', 'apply StatefulSet']);
+  release?.();
   await pass;
-  assert.equal(log, [
-    'status - sent',
-    'apply ConfigMap',
-    'status - stored',
-    'status applied sent',
-    'status applied stored',
-  ]);
-  assert.is(held[1]!.status.step, 'Configure', 'the last write carries the running mark too');
-  assert.ok(held[1]!.status.timeline?.at(-1)?.startedAt);
+
+  log.length = 0;
+  const refused = runStep(depsWith(kube), makeRestore({}, finished), runningWorld(), applying, how).then(
+    () => 'resolved',
+    (err: unknown) => String(err),
+  );
+  await tick();
+  refuse?.(new Error('HTTP 500'));
+  assert.match(await refused, /HTTP 500/);
+  assert.equal(log, ['status StopSchedulers'], 'the StatefulSet is not touched without the checkpoint');
 });
 
-test('a running mark that failed is made good by the next write, even one that changes nothing else', async () => {
-  const log: string[] = [];
-  const { kube, held } = holdingKube(log);
-  // the action's outcome repeats the step's last message, so its write alone would change nothing
-  const before = makeRestore({}, {});
-  const first = runStep(depsWith(kube), before, runningWorld(), applying, { mode: 'restore' });
-  first.catch(() => undefined);
-  await tick();
-  held[0]!.fail(new Error('HTTP 500'));
-  await tick();
-  held[1]!.release();
-  await first;
-  const repeat = { ...applying, decide: () => ({ kind: 'wait' as const, message: 'applied' }) };
-  const again = makeRestore({}, held[1]!.status);
-  const second = runStep(depsWith(kube), again, runningWorld(), repeat, { mode: 'restore' });
-  await tick();
-  assert.is(held.length, 2, 'an unchanged status is not written again');
-  await second;
-  const third = runStep(depsWith(kube), again, runningWorld(), repeat, {
-    mode: 'restore',
-    stored: makeRestore({}, {}).status ?? {},
-  });
-  await tick();
-  // the stored status lacks the mark: the mark write fails, and the next one, equal to it, is sent all the same
-  held[2]!.fail(new Error('HTTP 500'));
-  await tick();
-  assert.is(held.length, 4, 'the write after the failed one is sent although it changes nothing more');
-  held[3]!.release();
-  await third;
+test('a write read back at once hands the pass on only when the read shows it done', async () => {
+  const kube = { applyStatus: async () => undefined, apply: async () => undefined };
+  const blocking = makeRestore({ blockClientTraffic: true }, {});
+  const how = { mode: 'restore' as const };
+  const reads: boolean[] = [];
+  const shows = (networkPolicy: boolean) => async (_r: AuroraRestore, w: World) => {
+    reads.push(networkPolicy);
+    return { ...w, networkPolicy };
+  };
+  const handed = await runStep(depsWith(kube, shows(true)), blocking, runningWorld(), blockTraffic, how);
+  assert.is(handed.requeueAfterMs, 0);
+  assert.is(handed.goOn?.world.networkPolicy, true, 'the next step sees the NetworkPolicy read back');
+  assert.is(handed.goOn?.status.step, 'BlockTraffic');
+  const notYet = await runStep(depsWith(kube, shows(false)), blocking, runningWorld(), blockTraffic, how);
+  assert.is(notYet.goOn, undefined, 'not shown: the next pass observes afresh');
+  assert.is(notYet.requeueAfterMs, 0);
+  const failing = async () => Promise.reject(new Error('GET networkpolicies: HTTP 500'));
+  const unread = await runStep(depsWith(kube, failing), blocking, runningWorld(), blockTraffic, how);
+  assert.is(unread.goOn, undefined, 'a failed read back is no fault of the step');
+  assert.is(unread.requeueAfterMs, 0);
+  assert.equal(reads, [true, false]);
 });
 
-test('a pass whose running mark fails and whose action fails throws, after its retry record is stored', async () => {
-  const log: string[] = [];
-  const { kube, held } = holdingKube(log);
-  const failing: RestoreStep = { ...applying, decide: () => ({ kind: 'retry', reason: 'agent refused' }) };
-  const pass = runStep(depsWith(kube), makeRestore({}, {}), runningWorld(), failing, { mode: 'restore' });
-  let error: unknown;
-  pass.catch((err: unknown) => (error = err));
-  await tick();
-  held[0]!.fail(new Error('HTTP 500'));
-  await tick();
-  assert.is(held.length, 2, 'the retry record goes out');
-  assert.match(held[1]!.status.timeline?.at(-1)?.message ?? '', /agent refused/);
-  assert.is(error, undefined, 'not before the record is stored');
-  held[1]!.release();
-  await pass.catch(() => undefined);
-  assert.match(String(error), /agent refused/);
-});
-
-test('the pass that adds the finalizer goes on to the first step', async () => {
+test('the pass that adds the finalizer goes on through the steps its records settle to the first write', async () => {
   const world = stagedWorld();
   const finalizers = (r: { metadata: object }) => (r.metadata as { finalizers?: string[] }).finalizers ?? [];
   assert.not.ok(finalizers(world.restore()).includes(RESTORE_FINALIZER));
   await reconcileAuroraRestore(`${world.namespace}/r1`, world.deps());
   const after = world.restore();
   assert.ok(finalizers(after).includes(RESTORE_FINALIZER), 'the finalizer is stored');
-  assert.is(after.status?.step, 'Validate', 'and the same pass ran Validate');
-  assert.ok(after.status?.source, 'Validate found the backup');
+  const finished = (after.status?.timeline ?? []).filter((t) => t.finishedAt).map((t) => t.step);
+  assert.equal(finished, ['Validate', 'Impact'], 'Validate and Impact ran and were checkpointed');
+  assert.is(after.status?.step, 'Lock', 'the same pass ran Lock');
+  assert.is(world.summary().lock, 'r1', "and Lock's write reached the cluster");
 });
 
 test.run();

@@ -12,23 +12,30 @@ import { blockTraffic } from '../../../src/restore/traffic-steps.ts';
 import { makeRestore, runningWorld, UID } from './fixtures.ts';
 import { stagedWorld } from './staged-world.ts';
 
-test('a settled record is checkpointed at once, a Kubernetes action verified 200 ms after its first run, then polled', async () => {
+test('a step settled by its own record hands the pass on, a Kubernetes action is verified 200 ms after its first run, then polled', async () => {
   const world = stagedWorld();
   const seen: string[] = [];
+  const finishedAfterFirstPass: string[] = [];
   for (let pass = 0; pass < 40 && world.restore().status?.step !== 'Configure'; pass++) {
     const before = world.restore().status;
     const step = before?.step;
     const result = await reconcileAuroraRestore(`${world.namespace}/r1`, world.deps());
     const now = world.restore().status?.step;
     seen.push(`${now ?? '-'}:${result.requeueAfterMs}`);
+    if (pass === 0) {
+      for (const t of world.restore().status?.timeline ?? [])
+        if (t.finishedAt) finishedAfterFirstPass.push(t.step);
+    }
     if (step === 'StopSchedulers' && now === 'StopSchedulers') break;
     // the pods stop only after one more tick, so StopSchedulers runs twice
     if (now !== 'StopSchedulers') world.tick();
   }
   // Validate's agent call records the backup it found and Impact's the impact: each meets its own postcondition
-  assert.ok(seen.includes('Validate:0'), seen.join(' '));
-  assert.ok(seen.includes('Impact:0'), seen.join(' '));
-  assert.ok(seen.includes('Lock:200'), seen.join(' '));
+  // and changes nothing observed, so the first pass goes on through both to Lock, whose write awaits the cluster's
+  assert.is(seen[0], 'Lock:200', seen.join(' '));
+  assert.equal(finishedAfterFirstPass, ['Validate', 'Impact']);
+  // BlockTraffic's NetworkPolicy is read back in its own pass, which goes on to StopSchedulers
+  assert.not.ok(seen.includes('BlockTraffic:0'), seen.join(' '));
   assert.ok(seen.includes('StopSchedulers:200'), seen.join(' '));
   assert.ok(
     seen.includes('StopSchedulers:1000'),

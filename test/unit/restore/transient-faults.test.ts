@@ -118,9 +118,9 @@ test('storage not READY before the commit: commitRecovery is not sent until a bo
   const commitMessages = new Set<string>();
   const log = await world.drive({
     beforePass: (w) => {
-      // after staging nothing reads storage before the commit does
-      const staged = w.restore().status?.timeline?.some((t) => t.step === 'StageRecovery' && t.finishedAt);
-      if (staged && !held) {
+      // once the backup is staged nothing reads storage before the commit does (Preview and Commit may follow
+      // StageRecovery's checkpoint in one pass, so the scheduler's own state marks the moment)
+      if (w.aurora.staged && !held) {
         held = true;
         w.aurora.unreadyReads = 8;
       }
@@ -143,6 +143,8 @@ test('storage not READY before the commit: commitRecovery is not sent until a bo
 
 test('the scheduler restarts in its pod after staging: the backup is staged again, never a terminal error', async () => {
   const world = stagedWorld();
+  // the approval holds the restore between StageRecovery's checkpoint and the commit, where the staged state is lost
+  world.patchRestoreSpec({ approval: { required: true } });
   let dropped = false;
   const log = await world.drive({
     beforePass: (w) => {
@@ -151,10 +153,14 @@ test('the scheduler restarts in its pod after staging: the backup is staged agai
         dropped = true;
         w.aurora.staged = undefined;
       }
+      if (dropped && w.restore().status?.phase === 'AwaitingApproval') {
+        w.patchRestoreSpec({ approval: { required: true, approved: true } });
+      }
     },
   });
   assert.ok(dropped);
-  assert.equal(log.phases, ['Running', 'Succeeded']);
+  // the phase recorded after each pass: the loss is found while the restore awaits approval, then it stages again
+  assert.equal(log.phases, ['Running', 'AwaitingApproval', 'Running', 'Succeeded']);
   assert.ok(world.kube.events.some((e) => e.reason === 'Rewinding' && /staged .* is gone/.test(e.message)));
   assert.equal([...world.aurora.log].sort(), [...BACKUP_TASKS].sort());
 });
